@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// SPUSim: a design-space-exploration simulator for spatial AI accelerators and GPUs.
+///
+/// Module graph (dependencies point one way, left to right):
+///   SPUCore → SPUHardware ─┐
+///   SPUCore → SPUWorkload ─┼→ SPUPerformance → SPUResults → SPUSimCLI → spusim
+let package = Package(
+    name: "SPUSim",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "spusim", targets: ["spusim"]),
+        .library(name: "SPUPerformance", targets: ["SPUPerformance"]),
+        .library(name: "SPUResults", targets: ["SPUResults"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Units, strict JSON reading with path-aware errors, number-format names, hashing.
+        .target(name: "SPUCore"),
+        // Device descriptions (SPU meshes and GPUs in one abstraction), decoded strictly from JSON.
+        .target(name: "SPUHardware", dependencies: ["SPUCore"]),
+        // Op IR (einsum-style), JSON traces, and generators (transformers, CNNs, GEMM lists).
+        .target(name: "SPUWorkload", dependencies: ["SPUCore"]),
+        // Mapping search and the analytical performance model; returns activity counts.
+        .target(name: "SPUPerformance", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload"]),
+        // SQLite results store (GRDB, WAL, migrations).
+        .target(
+            name: "SPUResults",
+            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
+        // Command implementations; kept thin, they only parse, call the library and print.
+        .target(
+            name: "SPUSimCLI",
+            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
+        // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
+        .executableTarget(name: "spusim-bench", dependencies: ["SPUHardware", "SPUWorkload", "SPUPerformance"]),
+        .testTarget(
+            name: "SPUSimTests",
+            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults", "SPUSimCLI"],
+            resources: [.copy("Data")]),
+    ],
+    swiftLanguageModes: [.v6]
+)

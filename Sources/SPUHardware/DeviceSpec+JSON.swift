@@ -1,0 +1,156 @@
+import SPUCore
+
+extension DeviceSpec {
+    /// Loads and validates a hardware description file.
+    public static func load(path: String) throws(ConfigError) -> DeviceSpec {
+        try decode(try InputFile.readJSONObject(path))
+    }
+
+    /// Decodes a hardware description from JSON text; `file` is used in error messages.
+    public static func decode(text: String, file: String) throws(ConfigError) -> DeviceSpec {
+        try decode(try JSONObjectReader.document(file: file, text: text))
+    }
+
+    /// Decodes strictly: unknown keys, missing fields, non-positive sizes and unknown names fail.
+    public static func decode(_ root: JSONObjectReader) throws(ConfigError) -> DeviceSpec {
+        root.expecting(["name", "kind", "description", "process_node", "clock_ghz", "tdp_w", "source",
+                        "compute", "memory", "noc", "chip_links", "calibration"])
+        var sources: [String: String] = [:]
+        func cite(_ reader: JSONObjectReader) throws(ConfigError) { sources[reader.path] = try reader.source() }
+
+        let name = try root.string("name")
+        guard name.unicodeScalars.allSatisfy({ ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") || "._-".unicodeScalars.contains($0) }) else {
+            throw root.fail("name", "must use only a-z, 0-9, '.', '_' and '-', got \"\(name)\"")
+        }
+        let kind = try root.choice("kind", as: Kind.self)
+        let description = try root.optionalString("description")
+        let processNode = try root.string("process_node")
+        let clockGHz = try root.positiveNumber("clock_ghz")
+        let tdp = try root.positiveNumber("tdp_w")
+        try cite(root)
+
+        let compute = try decodeCompute(try root.object("compute"), cite: cite)
+        let memory = try decodeMemory(try root.object("memory"), cite: cite)
+        let nocReader = try root.object("noc")
+        let noc = try decodeNoC(nocReader, cite: cite)
+        if noc.topology != .crossbar, case .pool = compute.arrangement {
+            throw nocReader.fail("topology", "\"\(noc.topology.rawValue)\" needs compute.mesh (a rows x cols arrangement); use \"crossbar\" with compute.units")
+        }
+        let links = try decodeChipLinks(try root.object("chip_links"), cite: cite)
+        let calibration = try decodeCalibration(try root.object("calibration"), cite: cite)
+        try root.finish()
+        return DeviceSpec(name: name, kind: kind, description: description, processNode: processNode,
+                          clockGHz: clockGHz, tdpWatts: tdp, compute: compute, memory: memory, noc: noc,
+                          chipLinks: links, calibration: calibration, sources: sources,
+                          canonicalJSON: JSONWriter.canonical(root.value))
+    }
+
+    private static func decodeCompute(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> ComputeSpec {
+        r.expecting(["units", "mesh", "mac_array", "vector_unit", "source"])
+        let arrangement: ComputeSpec.Arrangement
+        switch (r.has("units"), r.has("mesh")) {
+        case (true, false):
+            arrangement = .pool(units: try r.positiveInt("units"))
+        case (false, true):
+            let mesh = try r.object("mesh")
+            mesh.expecting(["rows", "cols"])
+            arrangement = .mesh(rows: try mesh.positiveInt("rows"), cols: try mesh.positiveInt("cols"))
+            try mesh.finish()
+        default:
+            throw r.fail(nil, "must have exactly one of \"units\" (a pool of units) or \"mesh\" (rows x cols tiles)")
+        }
+        let array = try r.object("mac_array")
+        array.expecting(["rows", "cols", "dataflow", "macs_per_cycle"])
+        let rows = try array.positiveInt("rows"), cols = try array.positiveInt("cols")
+        let dataflow = try array.choice("dataflow", as: Dataflow.self)
+        var macs: [NumberFormat: Int] = [:]
+        let entries = try array.entries("macs_per_cycle")
+        if entries.isEmpty { throw array.fail("macs_per_cycle", "must list at least one number format") }
+        for entry in entries {
+            guard let format = NumberFormat(rawValue: entry.key) else {
+                throw ConfigError(file: r.file, path: entry.path, message: "unknown number format \"\(entry.key)\" (expected one of: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard case let .number(n) = entry.value, n.rounded() == n, n >= 1 else {
+                throw ConfigError(file: r.file, path: entry.path, message: "must be a positive integer, got \(entry.value.briefDescription)")
+            }
+            guard Int(n) % (rows * cols) == 0 else {
+                throw ConfigError(file: r.file, path: entry.path, message: "must be a multiple of mac_array rows x cols = \(rows * cols), got \(Int(n))")
+            }
+            macs[format] = Int(n)
+        }
+        try array.finish()
+        let vector = try r.object("vector_unit")
+        vector.expecting(["lanes", "ops_per_lane_per_cycle"])
+        let vectorUnit = VectorUnitSpec(lanes: try vector.positiveInt("lanes"), opsPerLanePerCycle: try vector.positiveNumber("ops_per_lane_per_cycle"))
+        try vector.finish()
+        try cite(r)
+        try r.finish()
+        return ComputeSpec(arrangement: arrangement,
+                           macArray: MACArraySpec(rows: rows, cols: cols, dataflow: dataflow, macsPerCycleByFormat: macs),
+                           vectorUnit: vectorUnit)
+    }
+
+    private static func decodeMemory(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> MemorySpec {
+        r.expecting(["local_sram", "shared_sram", "offchip"])
+        let local = try r.object("local_sram")
+        local.expecting(["capacity_kib", "read_bytes_per_cycle", "write_bytes_per_cycle", "latency_cycles", "source"])
+        let localSpec = LocalSRAMSpec(capacityBytes: try local.positiveNumber("capacity_kib") * Units.kibi,
+                                      readBytesPerCycle: try local.positiveNumber("read_bytes_per_cycle"),
+                                      writeBytesPerCycle: try local.positiveNumber("write_bytes_per_cycle"),
+                                      latencyCycles: try local.nonNegativeNumber("latency_cycles"))
+        try cite(local)
+        try local.finish()
+        var sharedSpec: SharedSRAMSpec?
+        if let shared = try r.optionalObject("shared_sram") {
+            shared.expecting(["capacity_mib", "bytes_per_cycle", "latency_cycles", "source"])
+            sharedSpec = SharedSRAMSpec(capacityBytes: try shared.positiveNumber("capacity_mib") * Units.mebi,
+                                        bytesPerCycle: try shared.positiveNumber("bytes_per_cycle"),
+                                        latencyCycles: try shared.nonNegativeNumber("latency_cycles"))
+            try cite(shared)
+            try shared.finish()
+        }
+        let off = try r.object("offchip")
+        off.expecting(["type", "stacks", "capacity_gb_per_stack", "bandwidth_gb_per_s_per_stack", "latency_ns", "source"])
+        let offSpec = OffchipMemorySpec(type: try off.choice("type", as: MemoryType.self),
+                                        stacks: try off.positiveInt("stacks"),
+                                        capacityBytesPerStack: try off.positiveNumber("capacity_gb_per_stack") * Units.giga,
+                                        bandwidthBytesPerSecondPerStack: try off.positiveNumber("bandwidth_gb_per_s_per_stack") * Units.giga,
+                                        latencySeconds: try off.nonNegativeNumber("latency_ns") * Units.nanosecond)
+        try cite(off)
+        try off.finish()
+        try r.finish()
+        return MemorySpec(localSRAM: localSpec, sharedSRAM: sharedSpec, offchip: offSpec)
+    }
+
+    private static func decodeNoC(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> NetworkOnChipSpec {
+        r.expecting(["topology", "link_bytes_per_cycle", "hop_latency_cycles", "source"])
+        let spec = NetworkOnChipSpec(topology: try r.choice("topology", as: NetworkOnChipSpec.Topology.self),
+                                     linkBytesPerCycle: try r.positiveNumber("link_bytes_per_cycle"),
+                                     hopLatencyCycles: try r.nonNegativeNumber("hop_latency_cycles"))
+        try cite(r)
+        try r.finish()
+        return spec
+    }
+
+    private static func decodeChipLinks(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> ChipLinkSpec {
+        r.expecting(["count", "bandwidth_gb_per_s_per_direction", "latency_us", "source"])
+        let count = try r.nonNegativeInt("count")
+        let spec = ChipLinkSpec(count: count,
+                                bandwidthBytesPerSecondPerDirection: (count == 0 ? try r.nonNegativeNumber("bandwidth_gb_per_s_per_direction")
+                                                                                  : try r.positiveNumber("bandwidth_gb_per_s_per_direction")) * Units.giga,
+                                latencySeconds: try r.nonNegativeNumber("latency_us") * Units.microsecond)
+        try cite(r)
+        try r.finish()
+        return spec
+    }
+
+    private static func decodeCalibration(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> CalibrationSpec {
+        r.expecting(["compute_fraction", "offchip_bandwidth_fraction", "kernel_launch_overhead_us", "source"])
+        let spec = CalibrationSpec(computeFraction: try r.fraction("compute_fraction"),
+                                   offchipBandwidthFraction: try r.fraction("offchip_bandwidth_fraction"),
+                                   kernelLaunchOverheadSeconds: try r.nonNegativeNumber("kernel_launch_overhead_us") * Units.microsecond)
+        try cite(r)
+        try r.finish()
+        return spec
+    }
+}

@@ -1,0 +1,163 @@
+import SPUCore
+
+/// A chip: a set of compute units, memory levels and networks.
+///
+/// One abstraction describes both spatial processing units (a 2-D mesh of tiles, each with a MAC
+/// array, local SRAM and a router, fed by HBM) and GPUs (streaming multiprocessors behind a
+/// crossbar to L2). The numbers come from the JSON file the spec was decoded from; every object
+/// there carries a `source` (datasheet, paper, URL or stated assumption), kept in `sources`.
+/// The format is documented in `docs/hardware-format.md`.
+public struct DeviceSpec: Sendable, Equatable {
+    public enum Kind: String, CaseIterable, Sendable { case spu, gpu }
+
+    public var name: String
+    public var kind: Kind
+    public var description: String?
+    public var processNode: String
+    public var clockGHz: Double
+    public var tdpWatts: Double
+    public var compute: ComputeSpec
+    public var memory: MemorySpec
+    public var noc: NetworkOnChipSpec
+    public var chipLinks: ChipLinkSpec
+    public var calibration: CalibrationSpec
+    /// `source` strings by JSON path of the object they cover (`$`, `$.compute`, …).
+    public var sources: [String: String]
+    /// Canonical JSON of the description (sorted keys); its SHA-256 identifies the design.
+    public var canonicalJSON: String
+
+    /// Content hash of the canonical JSON: equal designs have equal hashes whatever their layout.
+    public var contentHash: String { SHA256.hex(canonicalJSON) }
+
+    public var clockHz: Double { clockGHz * Units.giga }
+
+    /// Peak dense MAC operations per second in `format` across the whole chip (0 if unsupported).
+    public func peakMacsPerSecond(_ format: NumberFormat) -> Double {
+        Double(compute.unitCount * compute.macArray.macsPerCycle(format)) * clockHz
+    }
+}
+
+/// The compute units of a chip and what each contains.
+public struct ComputeSpec: Sendable, Equatable {
+    /// How units are arranged: a flat pool (GPU SMs) or a rows × cols mesh (SPU tiles).
+    public enum Arrangement: Sendable, Equatable {
+        case pool(units: Int)
+        case mesh(rows: Int, cols: Int)
+    }
+
+    public var arrangement: Arrangement
+    public var macArray: MACArraySpec
+    public var vectorUnit: VectorUnitSpec
+
+    public var unitCount: Int {
+        switch arrangement {
+        case let .pool(units): return units
+        case let .mesh(rows, cols): return rows * cols
+        }
+    }
+}
+
+/// Systolic dataflows, named as in SCALE-Sim.
+public enum Dataflow: String, CaseIterable, Sendable, Hashable {
+    case weightStationary = "weight-stationary"
+    case outputStationary = "output-stationary"
+    case inputStationary = "input-stationary"
+}
+
+/// The MAC array of one unit: a rows × cols grid of processing elements with a dataflow, and how
+/// many MACs per cycle it completes in each supported number format.
+public struct MACArraySpec: Sendable, Equatable {
+    public var rows: Int
+    public var cols: Int
+    public var dataflow: Dataflow
+    /// MACs per cycle per unit by format; always a positive multiple of rows × cols.
+    public var macsPerCycleByFormat: [NumberFormat: Int]
+
+    public func macsPerCycle(_ format: NumberFormat) -> Int { macsPerCycleByFormat[format] ?? 0 }
+
+    /// MACs one PE completes per cycle in `format` (0 if unsupported). A PE that packs k MACs
+    /// is modelled as k adjacent columns.
+    public func packing(_ format: NumberFormat) -> Int { macsPerCycle(format) / (rows * cols) }
+
+    public var supportedFormats: [NumberFormat] {
+        NumberFormat.allCases.filter { macsPerCycleByFormat[$0] != nil }
+    }
+}
+
+/// The vector (SIMD) unit of one compute unit, for non-GEMM ops.
+public struct VectorUnitSpec: Sendable, Equatable {
+    public var lanes: Int
+    public var opsPerLanePerCycle: Double
+    public var opsPerCycle: Double { Double(lanes) * opsPerLanePerCycle }
+}
+
+/// The memory hierarchy: per-unit SRAM, optional chip-wide SRAM, off-chip DRAM.
+public struct MemorySpec: Sendable, Equatable {
+    public var localSRAM: LocalSRAMSpec
+    public var sharedSRAM: SharedSRAMSpec?
+    public var offchip: OffchipMemorySpec
+}
+
+/// SRAM inside one unit (SPU tile SRAM, GPU shared memory / L1).
+public struct LocalSRAMSpec: Sendable, Equatable {
+    public var capacityBytes: Double
+    public var readBytesPerCycle: Double
+    public var writeBytesPerCycle: Double
+    public var latencyCycles: Double
+}
+
+/// Chip-wide SRAM shared by all units (GPU L2, SPU global buffer).
+public struct SharedSRAMSpec: Sendable, Equatable {
+    public var capacityBytes: Double
+    /// Aggregate bandwidth to all units together.
+    public var bytesPerCycle: Double
+    public var latencyCycles: Double
+}
+
+/// Off-chip memory technologies.
+public enum MemoryType: String, CaseIterable, Sendable {
+    case hbm2, hbm2e, hbm3, hbm3e, hbm4, ddr4, ddr5, lpddr5, gddr6, gddr7
+}
+
+/// Off-chip DRAM: HBM stacks or DRAM channels.
+public struct OffchipMemorySpec: Sendable, Equatable {
+    public var type: MemoryType
+    public var stacks: Int
+    public var capacityBytesPerStack: Double
+    public var bandwidthBytesPerSecondPerStack: Double
+    public var latencySeconds: Double
+
+    public var capacityBytes: Double { Double(stacks) * capacityBytesPerStack }
+    public var peakBandwidthBytesPerSecond: Double { Double(stacks) * bandwidthBytesPerSecondPerStack }
+}
+
+/// The on-chip network connecting units to each other and to memory.
+public struct NetworkOnChipSpec: Sendable, Equatable {
+    public enum Topology: String, CaseIterable, Sendable { case mesh, torus, crossbar }
+    public var topology: Topology
+    /// Per link and direction (mesh/torus), or per unit port (crossbar).
+    public var linkBytesPerCycle: Double
+    public var hopLatencyCycles: Double
+}
+
+/// Chip-to-chip links used by collectives.
+public struct ChipLinkSpec: Sendable, Equatable {
+    public var count: Int
+    public var bandwidthBytesPerSecondPerDirection: Double
+    public var latencySeconds: Double
+
+    /// Aggregate injection bandwidth of one chip, one direction.
+    public var totalBytesPerSecondPerDirection: Double { Double(count) * bandwidthBytesPerSecondPerDirection }
+}
+
+/// Measured efficiencies that scale the ideal model (see `docs/model.md`).
+public struct CalibrationSpec: Sendable, Equatable {
+    /// Achieved fraction of peak MAC throughput on large GEMMs.
+    public var computeFraction: Double
+    /// Achieved fraction of peak off-chip bandwidth.
+    public var offchipBandwidthFraction: Double
+    /// Fixed time added to every op (kernel launch / dispatch).
+    public var kernelLaunchOverheadSeconds: Double
+
+    public static let ideal = CalibrationSpec(computeFraction: 1, offchipBandwidthFraction: 1, kernelLaunchOverheadSeconds: 0)
+}

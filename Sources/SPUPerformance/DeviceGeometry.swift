@@ -1,0 +1,99 @@
+import SPUCore
+import SPUHardware
+import SPUWorkload
+
+/// Quantities derived once per device and reused by every op evaluation.
+///
+/// NoC assumptions (documented in `docs/model.md`): on a mesh or torus, off-chip memory and the
+/// shared SRAM attach on the west and east edges, so data enters through 2·rows edge links and
+/// travels on average `averageHopsFromEdge` links to a tile; a block shared by several tiles is
+/// multicast along a row or column chain (one extra link per extra receiver). On a crossbar every
+/// unit has its own port of `linkBytesPerCycle` and there is no multicast.
+struct DeviceGeometry: Sendable {
+    let units: Int
+    let clockHz: Double
+    let arrayRows: Int
+    let arrayCols: Int
+    let dataflow: Dataflow
+    let isCrossbar: Bool
+    /// Links the mesh/torus has (each direction counted); crossbar: one port per unit.
+    let links: Double
+    /// Links through which data enters the mesh from memory.
+    let edgePorts: Double
+    let averageHopsFromEdge: Double
+    let linkBytesPerSecond: Double
+    let hopLatencySeconds: Double
+    let localCapacityBytes: Double
+    let localReadBytesPerSecond: Double
+    let localWriteBytesPerSecond: Double
+    let localLatencySeconds: Double
+    let sharedCapacityBytes: Double?
+    let sharedBytesPerSecond: Double
+    let sharedLatencySeconds: Double
+    let offchipBytesPerSecond: Double
+    let offchipLatencySeconds: Double
+    let computeFraction: Double
+    let launchOverheadSeconds: Double
+    /// Activations up to this size stay on chip between producer and consumer.
+    let activationBudgetBytes: Double
+    let vectorOpsPerSecond: Double
+
+    init(_ d: DeviceSpec) {
+        units = d.compute.unitCount
+        clockHz = d.clockHz
+        arrayRows = d.compute.macArray.rows
+        arrayCols = d.compute.macArray.cols
+        dataflow = d.compute.macArray.dataflow
+        linkBytesPerSecond = d.noc.linkBytesPerCycle * clockHz
+        hopLatencySeconds = d.noc.hopLatencyCycles / clockHz
+        switch (d.noc.topology, d.compute.arrangement) {
+        case let (.mesh, .mesh(rows, cols)):
+            isCrossbar = false
+            links = Double(2 * (rows * (cols - 1) + cols * (rows - 1)))
+            edgePorts = Double(2 * rows)
+            averageHopsFromEdge = Self.meanDistanceToNearestEdge(cols) + 1
+        case let (.torus, .mesh(rows, cols)):
+            isCrossbar = false
+            links = Double(4 * rows * cols)
+            edgePorts = Double(2 * rows)
+            averageHopsFromEdge = Self.meanDistanceToNearestEdge(cols) + 1
+        default:
+            isCrossbar = true
+            links = Double(units)
+            edgePorts = Double(units)
+            averageHopsFromEdge = 1
+        }
+        localCapacityBytes = d.memory.localSRAM.capacityBytes
+        localReadBytesPerSecond = d.memory.localSRAM.readBytesPerCycle * clockHz
+        localWriteBytesPerSecond = d.memory.localSRAM.writeBytesPerCycle * clockHz
+        localLatencySeconds = d.memory.localSRAM.latencyCycles / clockHz
+        if let shared = d.memory.sharedSRAM {
+            sharedCapacityBytes = shared.capacityBytes
+            sharedBytesPerSecond = shared.bytesPerCycle * clockHz
+            sharedLatencySeconds = shared.latencyCycles / clockHz
+            activationBudgetBytes = shared.capacityBytes / 2
+        } else {
+            sharedCapacityBytes = nil
+            sharedBytesPerSecond = .infinity
+            sharedLatencySeconds = 0
+            activationBudgetBytes = d.memory.localSRAM.capacityBytes * Double(units) / 4
+        }
+        offchipBytesPerSecond = d.memory.offchip.peakBandwidthBytesPerSecond * d.calibration.offchipBandwidthFraction
+        offchipLatencySeconds = d.memory.offchip.latencySeconds
+        computeFraction = d.calibration.computeFraction
+        launchOverheadSeconds = d.calibration.kernelLaunchOverheadSeconds
+        vectorOpsPerSecond = d.compute.vectorUnit.opsPerCycle * Double(units) * clockHz
+    }
+
+    /// Mean over columns 0..<cols of the distance to the nearer of the west and east edges.
+    static func meanDistanceToNearestEdge(_ cols: Int) -> Double {
+        var total = 0
+        for c in 0..<cols { total += min(c, cols - 1 - c) }
+        return Double(total) / Double(cols)
+    }
+
+    /// Whether a tensor of `bytes` with `role` must come from (or go to) off-chip memory.
+    func isOffchip(role: TensorRole, bytes: Double) -> Bool {
+        role != .activation || bytes > activationBudgetBytes
+    }
+}

@@ -1,0 +1,97 @@
+import SPUCore
+import SPUHardware
+import SPUWorkload
+
+/// The analytical performance model: evaluates a workload trace on a device.
+///
+/// Per op it runs the matching sub-model (matmul mapping search, vector units, ring
+/// collectives), multiplies by the op's repeat count, and sums: ops of one trace run one after
+/// another, while inside an op compute and data movement overlap (double buffering). Before
+/// that, it checks that weights, KV cache and activations fit the chip's off-chip memory.
+/// Assumptions and equations: `docs/model.md`.
+public struct PerformanceModel: Sendable {
+    public let device: DeviceSpec
+    public let options: MappingSearchOptions
+    let geometry: DeviceGeometry
+
+    public init(device: DeviceSpec, options: MappingSearchOptions = MappingSearchOptions()) {
+        self.device = device
+        self.options = options
+        self.geometry = DeviceGeometry(device)
+    }
+
+    public func evaluate(_ workload: Workload) -> EvaluationResult {
+        let summary = workload.summary
+        let capacity = CapacityCheck(weightBytes: summary.weightBytes, kvCacheBytes: summary.kvCacheBytes,
+                                     activationBytes: summary.peakActivationBytes,
+                                     availableBytes: device.memory.offchip.capacityBytes)
+        var reasons: [String] = []
+        if !capacity.fits {
+            reasons.append("needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(capacity.weightBytes)) GB + KV cache \(Self.gigabytes(capacity.kvCacheBytes)) GB + activations \(Self.gigabytes(capacity.activationBytes)) GB) but \(device.name) has \(Self.gigabytes(capacity.availableBytes)) GB of \(device.memory.offchip.type.rawValue)")
+        }
+
+        let matmul = MatmulModel(geometry: geometry, macArray: device.compute.macArray, options: options)
+        let vector = VectorOpModel(geometry: geometry)
+        let collective = CollectiveModel(linkBytesPerSecond: device.chipLinks.totalBytesPerSecondPerDirection,
+                                         linkLatencySeconds: device.chipLinks.latencySeconds,
+                                         launchOverheadSeconds: geometry.launchOverheadSeconds)
+        var ops: [OpResult] = []
+        ops.reserveCapacity(workload.ops.count)
+        var total = ActivityCounts()
+        var timeByBound: [Bound: Double] = [:]
+        var latency = 0.0
+        var computable = true
+        for op in workload.ops {
+            var times = BoundTimes(), activity = ActivityCounts()
+            var cycles = 0.0, mapping: Mapping?, evaluated = 0
+            switch op.kind {
+            case .matmul:
+                do {
+                    let outcome = try matmul.evaluate(op)
+                    (times, activity, cycles, mapping, evaluated) = (outcome.times, outcome.activity, outcome.computeCycles, outcome.mapping, outcome.candidatesEvaluated)
+                } catch {
+                    if case let .unsupportedFormat(format) = error {
+                        reasons.append("op \(op.name): \(device.name)'s MAC array does not support \(format.rawValue) (supported: \(device.compute.macArray.supportedFormats.map(\.rawValue).joined(separator: ", ")))")
+                    }
+                    computable = false
+                    continue
+                }
+            case .elementwise, .softmax, .norm, .embedding:
+                (times, activity) = vector.evaluate(op)
+            case .allReduce, .allGather, .reduceScatter:
+                let outcome = collective.evaluate(op)
+                if !outcome.feasible {
+                    reasons.append("op \(op.name): a \(op.kind.rawValue) over \(op.groupSize) chips needs chip-to-chip links, but \(device.name) has none")
+                    computable = false
+                    continue
+                }
+                (times, activity) = (outcome.times, outcome.activity)
+            }
+            let r = Double(op.repeatCount)
+            let opLatency = times.latencySeconds
+            latency += opLatency * r
+            timeByBound[times.bound, default: 0] += opLatency * r
+            total.add(activity.scaled(by: r))
+            ops.append(OpResult(name: op.name, kind: op.kind, repeatCount: op.repeatCount, einsum: op.einsum, bound: times.bound,
+                                latencySeconds: opLatency, computeCycles: cycles, times: times, activity: activity,
+                                flops: op.flops, mapping: mapping, mappingCandidatesEvaluated: evaluated))
+        }
+        if !computable { latency = .nan }
+        let bound = timeByBound.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key ?? .overhead
+        let dominantFormat = total.macsByFormat.max { $0.value < $1.value }?.key
+        let utilization = dominantFormat.map { total.totalMACs / (latency * device.peakMacsPerSecond($0)) } ?? 0
+        return EvaluationResult(
+            designName: device.name, workloadName: workload.name, feasible: reasons.isEmpty,
+            reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
+            latencySeconds: latency,
+            throughputPerSecond: latency.isFinite && latency > 0 ? workload.itemsPerIteration / latency : .nan,
+            throughputUnit: workload.throughputUnit, bound: bound, timeByBound: timeByBound,
+            macUtilization: utilization.isFinite ? utilization : 0, devices: workload.devices,
+            capacity: capacity, activity: total, ops: ops)
+    }
+
+    static func gigabytes(_ bytes: Double) -> String {
+        let gb = bytes / Units.giga
+        return gb >= 100 ? String(Int(gb.rounded())) : String((gb * 10).rounded() / 10)
+    }
+}

@@ -1,0 +1,85 @@
+import SPUCore
+import SPUWorkload
+
+/// Prices softmax, normalisation, elementwise and embedding ops on the vector units.
+///
+/// Work is spread evenly over all units. Compute time is vector ops over the chip's vector
+/// throughput; data (inputs and output) streams through local SRAM, over the NoC from the edge
+/// (or crossbar ports) and, for weights, KV cache and activations too large to stay on chip,
+/// from off-chip memory. An embedding reads only the gathered rows of its table.
+struct VectorOpModel {
+    let geometry: DeviceGeometry
+
+    func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts) {
+        let g = geometry
+        let units = Double(g.units)
+        let vectorOps = op.outputElements * op.opsPerElement
+        let outBytes = op.bytes(op.output)
+        var readBytes = 0.0, offRead = 0.0
+        for input in op.inputs {
+            // An embedding gathers output-many elements from its table, not the whole table.
+            let bytes = op.kind == .embedding ? op.outputElements * input.format.bytesPerElement : op.bytes(input)
+            readBytes += bytes
+            if g.isOffchip(role: input.role, bytes: op.kind == .embedding ? .infinity : op.bytes(input)) { offRead += bytes }
+        }
+        let offWrite = outBytes > g.activationBudgetBytes ? outBytes : 0
+        var times = BoundTimes()
+        times.compute = vectorOps / g.vectorOpsPerSecond
+        times.sram = max(readBytes * 2 / (units * g.localReadBytesPerSecond), outBytes * 2 / (units * g.localWriteBytesPerSecond))
+        let moved = readBytes + outBytes
+        let byteHops: Double
+        if g.isCrossbar {
+            times.noc = moved / (units * g.linkBytesPerSecond)
+            byteHops = moved
+        } else {
+            byteHops = moved * g.averageHopsFromEdge
+            times.noc = max(moved / (g.edgePorts * g.linkBytesPerSecond), byteHops / (g.links * g.linkBytesPerSecond))
+        }
+        if g.sharedCapacityBytes != nil { times.sram = max(times.sram, moved / g.sharedBytesPerSecond) }
+        times.offchip = (offRead + offWrite) / g.offchipBytesPerSecond
+        times.overhead = g.launchOverheadSeconds + g.localLatencySeconds + g.averageHopsFromEdge * g.hopLatencySeconds
+            + (offRead > 0 ? g.offchipLatencySeconds : 0)
+
+        var activity = ActivityCounts()
+        activity.vectorOps = vectorOps
+        activity.localSRAMReadBytes = readBytes + outBytes
+        activity.localSRAMWriteBytes = readBytes + outBytes
+        if g.sharedCapacityBytes != nil {
+            activity.sharedSRAMReadBytes = readBytes
+            activity.sharedSRAMWriteBytes = outBytes
+        }
+        activity.offchipReadBytes = offRead
+        activity.offchipWriteBytes = offWrite
+        activity.nocByteHops = byteHops
+        return (times, activity)
+    }
+}
+
+/// Prices collectives over the chips of a tensor-parallel group with the ring algorithm:
+/// all-reduce moves 2(N−1)/N of the tensor through each chip's links in 2(N−1) steps;
+/// all-gather and reduce-scatter move (N−1)/N in N−1 steps. Each step pays the link latency.
+struct CollectiveModel {
+    let linkBytesPerSecond: Double
+    let linkLatencySeconds: Double
+    let launchOverheadSeconds: Double
+
+    func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts, feasible: Bool) {
+        let n = Double(op.groupSize)
+        var times = BoundTimes()
+        var activity = ActivityCounts()
+        guard op.groupSize > 1 else { return (times, activity, true) }
+        guard linkBytesPerSecond > 0 else { return (times, activity, false) }
+        let bytes = max(op.bytes(op.output), op.bytes(op.inputs[0]))
+        let (fraction, steps): (Double, Double)
+        switch op.kind {
+        case .allReduce: (fraction, steps) = (2 * (n - 1) / n, 2 * (n - 1))
+        default: (fraction, steps) = ((n - 1) / n, n - 1)
+        }
+        let sent = bytes * fraction
+        times.chiplink = sent / linkBytesPerSecond
+        times.overhead = launchOverheadSeconds + steps * linkLatencySeconds
+        activity.chipLinkBytes = sent
+        if op.kind == .allReduce { activity.vectorOps = op.outputElements * (n - 1) / n }
+        return (times, activity, true)
+    }
+}

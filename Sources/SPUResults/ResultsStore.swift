@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import SPUCore
+import SPUHardware
+import SPUPerformance
+import SPUWorkload
+
+/// The SQLite results database: one `DatabasePool` in WAL mode with a busy timeout, so several
+/// processes can write one file; schema managed by migrations.
+///
+/// Every `record` call is one transaction: a run either lands whole (run, design, workload,
+/// result, per-op rows) or not at all.
+public final class ResultsStore: Sendable {
+    public static let defaultPath = "results/spusim.sqlite"
+
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.foreignKeysEnabled = true
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try ResultsSchema.migrator.migrate(pool)
+    }
+
+    /// Provenance of one invocation.
+    public struct RunInfo: Sendable {
+        public var command: String
+        public var configHash: String
+        public var startedAt: Date
+        public var finishedAt: Date
+
+        public init(command: String, configHash: String, startedAt: Date, finishedAt: Date) {
+            self.command = command
+            self.configHash = configHash
+            self.startedAt = startedAt
+            self.finishedAt = finishedAt
+        }
+    }
+
+    /// Stores one evaluation and its run in a single transaction; returns (run id, result id).
+    @discardableResult
+    public func record(run: RunInfo, design: DeviceSpec, workload: Workload, result: EvaluationResult) throws -> (runID: Int64, resultID: Int64) {
+        try pool.write { db in
+            let runID = try insertRun(db, run)
+            let resultID = try insertResult(db, runID: runID, design: design, workload: workload, result: result)
+            return (runID, resultID)
+        }
+    }
+
+    func insertRun(_ db: Database, _ run: RunInfo) throws -> Int64 {
+        let formatter = ISO8601DateFormatter()
+        try db.execute(sql: """
+            INSERT INTO runs (started_at, finished_at, tool_version, command, config_hash, duration_s) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [formatter.string(from: run.startedAt), formatter.string(from: run.finishedAt), SPUSimVersion.current,
+                             run.command, run.configHash, run.finishedAt.timeIntervalSince(run.startedAt)])
+        return db.lastInsertedRowID
+    }
+
+    func insertResult(_ db: Database, runID: Int64, design: DeviceSpec, workload: Workload, result: EvaluationResult) throws -> Int64 {
+        try db.execute(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json) VALUES (?, ?, ?, ?)",
+                       arguments: [design.contentHash, design.name, design.kind.rawValue, design.canonicalJSON])
+        let summary = workload.summary
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO workloads (hash, name, phase, devices, throughput_unit, op_count, flops, weight_bytes, kv_cache_bytes, json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [workload.contentHash, workload.name, workload.phase.rawValue, workload.devices, workload.throughputUnit,
+                             summary.opEntries, summary.flops, summary.weightBytes, summary.kvCacheBytes, workload.canonicalJSON])
+        let a = result.activity
+        var values: [DatabaseValueConvertible?] = [
+            runID, design.contentHash, workload.contentHash, result.designName, result.workloadName, result.feasible, result.reason,
+            finite(result.latencySeconds), finite(result.throughputPerSecond), result.throughputUnit, result.bound.rawValue,
+        ]
+        values += Bound.allCases.map { result.timeByBound[$0] ?? 0 }
+        values += [result.macUtilization, result.devices, result.capacity.requiredBytes, result.capacity.availableBytes,
+                   a.totalMACs, a.vectorOps, a.localSRAMReadBytes, a.localSRAMWriteBytes, a.sharedSRAMReadBytes, a.sharedSRAMWriteBytes,
+                   a.offchipReadBytes, a.offchipWriteBytes, a.nocByteHops, a.chipLinkBytes]
+        try db.execute(sql: """
+            INSERT INTO results (run_id, design_hash, workload_hash, design_name, workload_name, feasible, reason, latency_s,
+              throughput_per_s, throughput_unit, bound, time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s,
+              time_overhead_s, mac_utilization, devices, memory_required_bytes, memory_available_bytes, macs, vector_ops,
+              local_sram_read_bytes, local_sram_write_bytes, shared_sram_read_bytes, shared_sram_write_bytes,
+              offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes)
+            VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
+            """, arguments: StatementArguments(values))
+        let resultID = db.lastInsertedRowID
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO op_results (result_id, op_index, name, kind, repeat, einsum, bound, latency_s, compute_cycles,
+              time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s, time_overhead_s,
+              flops, macs, offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes, mapping)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for (index, op) in result.ops.enumerated() {
+            var row: [DatabaseValueConvertible?] = [resultID, index, op.name, op.kind.rawValue, op.repeatCount, op.einsum, op.bound.rawValue,
+                                                    op.latencySeconds, op.computeCycles]
+            row += Bound.allCases.map { op.times[$0] }
+            row += [op.flops, op.activity.totalMACs, op.activity.offchipReadBytes, op.activity.offchipWriteBytes,
+                    op.activity.nocByteHops, op.activity.chipLinkBytes, op.mapping?.description]
+            try statement.execute(arguments: StatementArguments(row))
+        }
+        return resultID
+    }
+
+    /// Runs a read-only closure against the database (for queries and tests).
+    public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    private func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+}

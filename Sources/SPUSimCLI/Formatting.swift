@@ -1,0 +1,44 @@
+import Foundation
+
+/// Human-readable numbers for terminal output.
+enum Formatting {
+    /// Seconds with an adaptive unit: "12.3 ms", "4.56 µs".
+    static func seconds(_ s: Double) -> String {
+        guard s.isFinite else { return "n/a" }
+        switch abs(s) {
+        case 1...: return String(format: "%.3g s", s)
+        case 1e-3...: return String(format: "%.3g ms", s * 1e3)
+        case 1e-6...: return String(format: "%.3g µs", s * 1e6)
+        default: return String(format: "%.3g ns", s * 1e9)
+        }
+    }
+
+    /// Engineering notation with SI prefix: "6.74 G", "1.2 T".
+    static func si(_ x: Double, _ unit: String = "") -> String {
+        guard x.isFinite else { return "n/a" }
+        let prefixes: [(Double, String)] = [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
+        for (scale, prefix) in prefixes where abs(x) >= scale {
+            return String(format: "%.3g %@%@", x / scale, prefix, unit)
+        }
+        return String(format: "%.3g %@", x, unit)
+    }
+
+    static func bytes(_ x: Double) -> String { si(x, "B") }
+
+    static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+
+    /// A plain left/right aligned text table.
+    static func table(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                let pad = String(repeating: " ", count: widths[i] - cell.count)
+                return rightAligned.contains(i) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        var out = [line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
+        out += rows.map(line)
+        return out.joined(separator: "\n")
+    }
+}

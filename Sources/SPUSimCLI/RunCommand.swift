@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import SPUCore
+import SPUHardware
+import SPUPerformance
+import SPUResults
+import SPUWorkload
+
+/// `spusim run`: one design on one workload, stored in the results database.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Evaluate one design on one workload trace and store the result.")
+
+    @Option(name: .long, help: "Hardware description (JSON), e.g. configs/chips/spu-datacenter.json.")
+    var arch: String
+
+    @Option(name: .long, help: "Workload trace (JSON), e.g. one written by 'spusim workload generate'.")
+    var workload: String
+
+    @Option(name: .long, help: "Results database.")
+    var db: String = ResultsStore.defaultPath
+
+    @Flag(name: .long, help: "Do not write to the results database.")
+    var noStore = false
+
+    @Flag(name: .long, help: "Print one JSON object instead of the readable summary.")
+    var json = false
+
+    @Option(name: .long, help: "Mapping candidates evaluated per op at most.")
+    var mappingBudget: Int = MappingSearchOptions().budget
+
+    @Option(name: .long, help: "Ops listed in the summary.")
+    var top: Int = 8
+
+    func run() throws {
+        let started = Date()
+        let design: DeviceSpec, trace: Workload
+        do {
+            design = try DeviceSpec.load(path: arch)
+            trace = try Workload.load(path: workload)
+        } catch {
+            throw failInput(error)
+        }
+        guard mappingBudget >= 1 else { throw ValidationError("--mapping-budget must be at least 1") }
+        let result = PerformanceModel(device: design, options: MappingSearchOptions(budget: mappingBudget)).evaluate(trace)
+        if !noStore {
+            let store = try ResultsStore(path: db)
+            let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+            try store.record(run: .init(command: command, configHash: SHA256.hex(design.contentHash + trace.contentHash),
+                                        startedAt: started, finishedAt: Date()),
+                             design: design, workload: trace, result: result)
+        }
+        if json {
+            print(JSONWriter.pretty(result.jsonValue(designHash: design.contentHash, workloadHash: trace.contentHash)))
+        } else {
+            print(RunSummary(result: result, device: design, top: top).text)
+            if !noStore { print("\nstored in \(db)") }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import SPUCore
+import SPUHardware
+import SPUPerformance
+
+/// The readable summary `spusim run` prints.
+struct RunSummary {
+    let result: EvaluationResult
+    let device: DeviceSpec
+    let top: Int
+
+    var text: String {
+        let r = result
+        var lines: [String] = []
+        lines.append("design    \(r.designName) (\(device.kind.rawValue), \(device.compute.unitCount) units, \(device.processNode))")
+        lines.append("workload  \(r.workloadName) (\(r.devices) chip\(r.devices == 1 ? "" : "s"))")
+        lines.append("feasible  \(r.feasible ? "yes" : "NO: \(r.reason ?? "")")")
+        lines.append("latency   \(Formatting.seconds(r.latencySeconds)) per iteration")
+        lines.append("throughput \(Formatting.si(r.throughputPerSecond)) \(r.throughputUnit)/s")
+        lines.append("MAC utilization \(Formatting.percent(r.macUtilization)); bound: \(r.bound.rawValue)")
+        let shares = Bound.allCases.compactMap { b -> String? in
+            guard let t = r.timeByBound[b], t > 0, r.latencySeconds > 0 else { return nil }
+            return "\(b.rawValue) \(Formatting.percent(t / r.latencySeconds))"
+        }
+        lines.append("time by bound: \(shares.joined(separator: ", "))")
+        lines.append("memory    \(Formatting.bytes(r.capacity.requiredBytes)) needed of \(Formatting.bytes(r.capacity.availableBytes)) (weights \(Formatting.bytes(r.capacity.weightBytes)), KV cache \(Formatting.bytes(r.capacity.kvCacheBytes)))")
+        lines.append("traffic   off-chip \(Formatting.bytes(r.activity.offchipReadBytes + r.activity.offchipWriteBytes)), NoC \(Formatting.bytes(r.activity.nocByteHops))·hop, chip links \(Formatting.bytes(r.activity.chipLinkBytes))")
+        lines.append("")
+        let ranked = r.ops.sorted { $0.latencySeconds * Double($0.repeatCount) > $1.latencySeconds * Double($1.repeatCount) }.prefix(top)
+        let rows = ranked.map { op -> [String] in
+            let total = op.latencySeconds * Double(op.repeatCount)
+            return [op.name, op.kind.rawValue, "\(op.repeatCount)", Formatting.seconds(op.latencySeconds), Formatting.seconds(total),
+                    r.latencySeconds > 0 ? Formatting.percent(total / r.latencySeconds) : "-", op.bound.rawValue]
+        }
+        lines.append("top ops by time:")
+        lines.append(Formatting.table(header: ["op", "kind", "repeat", "each", "total", "share", "bound"], rows: rows, rightAligned: [2, 3, 4, 5]))
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import SPUCore
+
+/// The `spusim` command line. Each subcommand parses its options, calls the library and prints;
+/// the modelling lives in the library modules.
+public struct SPUSimCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "spusim",
+        abstract: "Design-space exploration for spatial AI accelerators and GPUs.",
+        version: SPUSimVersion.current,
+        subcommands: [RunCommand.self, ValidateCommand.self, WorkloadCommand.self])
+
+    public init() {}
+}
+
+/// Prints a configuration error the way users read it and exits with status 2.
+func failInput(_ error: ConfigError) -> ExitCode {
+    printError("error: \(error.description)")
+    return ExitCode(2)
+}
+
+func printError(_ message: String) {
+    var stderr = StandardError()
+    print(message, to: &stderr)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandleWriter.writeStderr(string)
+    }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import SPUCore
+import SPUHardware
+import SPUWorkload
+
+/// `spusim validate`: checks hardware configs, workload traces and model configs.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check configs and workloads; exit 0 if all are valid, 2 otherwise.")
+
+    @Argument(help: "Hardware configs, workload traces or model configs (JSON).")
+    var files: [String]
+
+    func run() throws {
+        var failures = 0
+        for file in files {
+            do {
+                print("ok: \(file): \(try Self.check(file))")
+            } catch {
+                printError("error: \(error.description)")
+                failures += 1
+            }
+        }
+        if failures > 0 { throw ExitCode(2) }
+    }
+
+    /// Recognises the file's kind from its keys and decodes it strictly.
+    static func check(_ file: String) throws(ConfigError) -> String {
+        let root = try InputFile.readJSONObject(file)
+        if root.has("ops") || root.has("format_version") {
+            let w = try Workload.decode(root)
+            return "workload \(w.name) (\(w.ops.count) ops)"
+        }
+        if root.has("compute") || root.has("kind") {
+            let d = try DeviceSpec.decode(root)
+            return "\(d.kind.rawValue) \(d.name)"
+        }
+        if root.has("hidden_size") || root.has("n_embd") || root.has("num_hidden_layers") {
+            let m = try TransformerConfig.decode(root)
+            return "model (\(m.modelType), \(m.layers) layers, hidden \(m.hiddenSize))"
+        }
+        throw ConfigError(file: file, path: "$", message: "not a hardware config (needs \"compute\"), workload trace (needs \"ops\") or model config (needs \"hidden_size\")")
+    }
+}

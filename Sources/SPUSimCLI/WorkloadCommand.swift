@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import SPUCore
+import SPUWorkload
+
+/// `spusim workload`: generate and inspect workload traces.
+struct WorkloadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "workload",
+        abstract: "Generate and inspect workload traces.",
+        subcommands: [Generate.self, Show.self])
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a trace from a model config (transformer), a CNN, or a SCALE-Sim GEMM CSV.")
+
+        @Option(help: "Hugging Face style config.json of a decoder-only transformer.")
+        var model: String?
+
+        @Option(help: "Built-in CNN to lower to GEMMs (resnet50).")
+        var cnn: String?
+
+        @Option(name: .customLong("gemm-csv"), help: "SCALE-Sim GEMM topology CSV (Layer, M, N, K).")
+        var gemmCSV: String?
+
+        @Option(help: "prefill or decode (transformers).")
+        var phase: String = "decode"
+
+        @Option(help: "Batch size (sequences or images).")
+        var batch: Int = 1
+
+        @Option(help: "Decode: tokens already in the KV cache each new token attends.")
+        var context: Int = 2048
+
+        @Option(help: "Prefill: prompt length in tokens.")
+        var prompt: Int = 2048
+
+        @Option(name: .customLong("tensor-parallel"), help: "Chips the model is split over (Megatron-style).")
+        var tensorParallel: Int = 1
+
+        @Option(help: "Number format of weights and activations.")
+        var format: String = "bf16"
+
+        @Option(name: .customLong("kv-format"), help: "Number format of the KV cache (default: --format).")
+        var kvFormat: String?
+
+        @Option(help: "Output file.")
+        var out: String
+
+        func run() throws {
+            let sources = [model, cnn, gemmCSV].compactMap { $0 }
+            guard sources.count == 1 else { throw ValidationError("give exactly one of --model, --cnn or --gemm-csv") }
+            guard let numberFormat = NumberFormat(rawValue: format) else {
+                throw ValidationError("unknown --format \"\(format)\" (expected one of: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            var kv: NumberFormat?
+            if let kvFormat {
+                guard let parsed = NumberFormat(rawValue: kvFormat) else { throw ValidationError("unknown --kv-format \"\(kvFormat)\"") }
+                kv = parsed
+            }
+            guard batch >= 1 else { throw ValidationError("--batch must be positive") }
+            let workload: Workload
+            do {
+                if let model {
+                    guard let phaseValue = Phase(rawValue: phase), phaseValue == .prefill || phaseValue == .decode else {
+                        throw ValidationError("--phase must be prefill or decode, got \"\(phase)\"")
+                    }
+                    let config = try TransformerConfig.load(path: model)
+                    let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
+                    do {
+                        workload = try TransformerGenerator(model: config, modelName: name, format: numberFormat, kvFormat: kv)
+                            .generate(phase: phaseValue, batch: batch, sequenceLength: phaseValue == .prefill ? prompt : context,
+                                      tensorParallel: tensorParallel)
+                    } catch {
+                        throw ValidationError(error.description)
+                    }
+                } else if let cnn {
+                    guard cnn == "resnet50" else { throw ValidationError("unknown --cnn \"\(cnn)\" (available: resnet50)") }
+                    workload = CNNGenerator.resnet50(batch: batch, format: numberFormat)
+                } else {
+                    workload = try GEMMListImporter.load(path: gemmCSV!, format: numberFormat)
+                }
+            } catch let error as ConfigError {
+                throw failInput(error)
+            }
+            try FileHandleWriter.writeAtomically(JSONWriter.pretty(workload.jsonValue()) + "\n", to: out)
+            print("wrote \(out): \(workload.name), \(workload.ops.count) ops")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print a trace's op count, FLOPs, weight and KV-cache bytes.")
+
+        @Argument(help: "Workload trace (JSON).")
+        var file: String
+
+        @Flag(help: "List every op.")
+        var ops = false
+
+        func run() throws {
+            let workload: Workload
+            do { workload = try Workload.load(path: file) } catch { throw failInput(error) }
+            let s = workload.summary
+            print("workload     \(workload.name)")
+            if let description = workload.description { print("description  \(description)") }
+            print("phase        \(workload.phase.rawValue), \(workload.devices) chip\(workload.devices == 1 ? "" : "s"), \(JSONWriter.formatNumber(workload.itemsPerIteration)) \(workload.throughputUnit) per iteration")
+            print("ops          \(s.opEntries) entries, \(s.opsExecuted) executed")
+            print("FLOPs        \(Formatting.si(s.flops)) per chip, \(Formatting.si(s.flops * Double(workload.devices))) in all")
+            print("parameters   \(Formatting.si(s.parameters)) per chip")
+            print("weights      \(Formatting.bytes(s.weightBytes)) per chip")
+            print("KV cache     \(Formatting.bytes(s.kvCacheBytes)) per chip")
+            print("activations  \(Formatting.bytes(s.peakActivationBytes)) largest op footprint")
+            if s.collectiveBytes > 0 { print("collectives  \(Formatting.bytes(s.collectiveBytes)) per chip") }
+            if ops {
+                print("")
+                let rows = workload.ops.map { op in
+                    [op.name, op.kind.rawValue, op.einsum, "\(op.repeatCount)", Formatting.si(op.flops)]
+                }
+                print(Formatting.table(header: ["op", "kind", "einsum", "repeat", "FLOPs"], rows: rows, rightAligned: [3, 4]))
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import SPUCore
+
+/// Generates per-chip traces of a decoder-only transformer for prefill or decode, with tensor
+/// parallelism over N chips (Megatron-style: attention heads and MLP columns split, an
+/// all-reduce after the attention output and after the MLP, vocabulary-parallel embedding and
+/// LM head).
+///
+/// Modelling choices (see `docs/workload-format.md`):
+/// - Identical layers are one set of ops with `repeat = layers`.
+/// - Causal prefill attention: query i attends i+1 keys, so the key length of the score and
+///   context matmuls is the mean, ⌈(S+1)/2⌉, which gives the exact MAC count of causal attention.
+///   The KV operands carry `resident_multiplier` so the full S-token cache is counted in memory.
+/// - Decode: one new token per sequence attends `context` cached tokens.
+/// - MoE: the expected number of distinct experts a batch touches, E·(1−(1−k/E)^T), each with an
+///   even share of the T·k routed tokens; all E experts are resident.
+/// - Prefill computes LM-head logits only for the last token of each sequence.
+/// - Biases (GPT-style) are not modelled; they add < 0.1 % of parameters.
+public struct TransformerGenerator: Sendable {
+    public enum GeneratorError: Error, CustomStringConvertible {
+        case invalid(String)
+        public var description: String {
+            switch self { case let .invalid(message): return message }
+        }
+    }
+
+    public var model: TransformerConfig
+    public var modelName: String
+    public var format: NumberFormat
+    public var kvFormat: NumberFormat
+
+    public init(model: TransformerConfig, modelName: String, format: NumberFormat = .bf16, kvFormat: NumberFormat? = nil) {
+        self.model = model
+        self.modelName = modelName
+        self.format = format
+        self.kvFormat = kvFormat ?? format
+    }
+
+    /// - Parameters:
+    ///   - phase: `.prefill` (`sequenceLength` = prompt length) or `.decode` (`sequenceLength` = context length).
+    public func generate(phase: Phase, batch: Int, sequenceLength: Int, tensorParallel tp: Int) throws(GeneratorError) -> Workload {
+        let m = model
+        guard phase == .prefill || phase == .decode else { throw .invalid("the transformer generator supports phases prefill and decode, got \(phase.rawValue)") }
+        guard batch >= 1, sequenceLength >= 1, tp >= 1 else { throw .invalid("batch, sequence length and tensor parallelism must be positive") }
+        guard m.attentionHeads % tp == 0 else { throw .invalid("tensor parallelism \(tp) must divide the \(m.attentionHeads) attention heads") }
+        guard m.keyValueHeads % tp == 0 || tp % m.keyValueHeads == 0 else {
+            throw .invalid("tensor parallelism \(tp) and the \(m.keyValueHeads) key/value heads must divide one another")
+        }
+        guard m.intermediateSize % tp == 0 else { throw .invalid("tensor parallelism \(tp) must divide intermediate_size \(m.intermediateSize)") }
+        let vocabShard = (m.vocabSize + tp - 1) / tp
+        let qHeads = m.attentionHeads / tp
+        let kvHeads = max(1, m.keyValueHeads / tp)    // replicated when fewer KV heads than chips
+        let groups = qHeads / kvHeads
+        let hd = m.headDim, d = m.hiddenSize
+        let tokens = phase == .prefill ? batch * sequenceLength : batch
+        let queryLength = phase == .prefill ? sequenceLength : 1
+        let keyLength = phase == .prefill ? (sequenceLength + 2) / 2 : sequenceLength
+        let kvResident = phase == .prefill ? Double(sequenceLength) / Double(keyLength) : 1
+        let f = format
+        let L = m.layers
+
+        var ops: [Op] = []
+        func act(_ dims: String) -> TensorRef { TensorRef(dims: Array(dims), format: f) }
+        func weight(_ name: String, _ dims: String, multiplier: Double = 1) -> TensorRef {
+            TensorRef(name: name, dims: Array(dims), format: f, role: .weight, residentMultiplier: multiplier)
+        }
+        func add(_ name: String, _ kind: OpKind, repeat r: Int = 1, _ dims: [Character: Int], _ inputs: [TensorRef], _ output: String,
+                 opsPerElement: Double? = nil, group: Int = 1) {
+            let previous = ops.last.map { [$0.name] } ?? []
+            ops.append(Op(name: name, kind: kind, repeatCount: r, dims: dims, inputs: inputs, output: TensorRef(dims: Array(output), format: f),
+                          opsPerElement: opsPerElement, groupSize: group, after: previous))
+        }
+        let normMultiplier = m.norm == .layerNorm ? 2.0 : 1.0   // LayerNorm has a weight and a bias
+
+        // Embeddings.
+        add("embed_tokens", .embedding, ["v": vocabShard, "d": d, "t": tokens], [weight("embed_tokens", "vd")], "td")
+        if m.learnedPositions {
+            add("embed_positions", .embedding, ["p": m.maxPositions, "d": d, "t": tokens], [weight("embed_positions", "pd")], "td")
+        }
+        if tp > 1 { add("embed_all_reduce", .allReduce, ["t": tokens, "d": d], [act("td")], "td", group: tp) }
+
+        // One decoder layer, repeated.
+        add("layers.attn_norm", .norm, repeat: L, ["t": tokens, "d": d], [act("td"), weight("layers.attn_norm", "d", multiplier: normMultiplier)], "td")
+        add("layers.qkv_proj", .matmul, repeat: L, ["t": tokens, "d": d, "n": (qHeads + 2 * kvHeads) * hd], [act("td"), weight("layers.qkv_proj", "dn")], "tn")
+        if !m.learnedPositions {
+            add("layers.rotary", .elementwise, repeat: L, ["t": tokens, "n": (qHeads + kvHeads) * hd], [act("tn")], "tn", opsPerElement: 3)
+        }
+        let attnDims: [Character: Int] = ["b": batch, "g": kvHeads, "r": groups, "q": queryLength, "k": keyLength, "d": hd]
+        let kCache = TensorRef(name: "layers.k_cache", dims: Array("bgkd"), format: kvFormat, role: .kvCache, residentMultiplier: kvResident)
+        let vCache = TensorRef(name: "layers.v_cache", dims: Array("bgkd"), format: kvFormat, role: .kvCache, residentMultiplier: kvResident)
+        add("layers.attn_scores", .matmul, repeat: L, attnDims, [act("bgrqd"), kCache], "bgrqk")
+        add("layers.attn_softmax", .softmax, repeat: L, ["b": batch, "g": kvHeads, "r": groups, "q": queryLength, "k": keyLength], [act("bgrqk")], "bgrqk")
+        add("layers.attn_context", .matmul, repeat: L, attnDims, [act("bgrqk"), vCache], "bgrqd")
+        add("layers.o_proj", .matmul, repeat: L, ["t": tokens, "n": qHeads * hd, "d": d], [act("tn"), weight("layers.o_proj", "nd")], "td")
+        if tp > 1 { add("layers.attn_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [act("td")], "td", group: tp) }
+        add("layers.attn_residual", .elementwise, repeat: L, ["t": tokens, "d": d], [act("td"), act("td")], "td")
+        add("layers.mlp_norm", .norm, repeat: L, ["t": tokens, "d": d], [act("td"), weight("layers.mlp_norm", "d", multiplier: normMultiplier)], "td")
+
+        let ffShard = m.intermediateSize / tp
+        let upWidth = m.gatedMLP ? 2 * ffShard : ffShard
+        let activationOps: Double = m.gatedMLP ? 5 : 8   // silu(x)·y vs tanh-approximated GELU
+        if m.isMoE {
+            let e = m.experts, k = m.expertsPerToken
+            let expectedActive = Double(e) * (1 - pow(1 - Double(k) / Double(e), Double(tokens)))
+            let active = min(e, max(1, Int(expectedActive.rounded(.up))))
+            let perExpert = (tokens * k + active - 1) / active
+            let resident = Double(e) / Double(active)
+            add("layers.router", .matmul, repeat: L, ["t": tokens, "d": d, "e": e], [act("td"), weight("layers.router", "de")], "te")
+            add("layers.router_softmax", .softmax, repeat: L, ["t": tokens, "e": e], [act("te")], "te")
+            add("layers.experts_up", .matmul, repeat: L, ["e": active, "t": perExpert, "d": d, "f": upWidth],
+                [act("etd"), weight("layers.experts_up", "edf", multiplier: resident)], "etf")
+            add("layers.experts_act", .elementwise, repeat: L, ["e": active, "t": perExpert, "f": ffShard], [act("etf")], "etf", opsPerElement: activationOps)
+            add("layers.experts_down", .matmul, repeat: L, ["e": active, "t": perExpert, "f": ffShard, "d": d],
+                [act("etf"), weight("layers.experts_down", "efd", multiplier: resident)], "etd")
+            add("layers.experts_combine", .elementwise, repeat: L, ["e": active, "t": perExpert, "d": d], [act("etd")], "etd", opsPerElement: 2)
+        } else {
+            add("layers.mlp_up", .matmul, repeat: L, ["t": tokens, "d": d, "f": upWidth], [act("td"), weight("layers.mlp_up", "df")], "tf")
+            add("layers.mlp_act", .elementwise, repeat: L, ["t": tokens, "f": ffShard], [act("tf")], "tf", opsPerElement: activationOps)
+            add("layers.mlp_down", .matmul, repeat: L, ["t": tokens, "f": ffShard, "d": d], [act("tf"), weight("layers.mlp_down", "fd")], "td")
+        }
+        if tp > 1 { add("layers.mlp_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [act("td")], "td", group: tp) }
+        add("layers.mlp_residual", .elementwise, repeat: L, ["t": tokens, "d": d], [act("td"), act("td")], "td")
+
+        // Head: logits for the last token of each sequence.
+        add("final_norm", .norm, ["t": batch, "d": d], [act("td"), weight("final_norm", "d", multiplier: normMultiplier)], "td")
+        add("lm_head", .matmul, ["t": batch, "d": d, "v": vocabShard], [act("td"), weight(m.tiedEmbeddings ? "embed_tokens" : "lm_head", "dv")], "tv")
+        if tp > 1 { add("logits_all_gather", .allGather, ["t": batch, "v": vocabShard * tp], [act("tv")], "tv", group: tp) }
+
+        let name = "\(modelName)-\(phase.rawValue)-b\(batch)-\(phase == .prefill ? "prompt" : "ctx")\(sequenceLength)-tp\(tp)-\(f.rawValue)"
+        return Workload(
+            name: name,
+            description: "\(modelName) \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor parallel \(tp), \(f.rawValue)",
+            phase: phase, devices: tp, throughputUnit: "tokens",
+            itemsPerIteration: Double(phase == .prefill ? batch * sequenceLength : batch), ops: ops,
+            provenance: "spusim transformer generator: model \(modelName), phase \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor-parallel \(tp), format \(f.rawValue), kv-format \(kvFormat.rawValue)")
+    }
+}

@@ -1,0 +1,3 @@
+import SPUSimCLI
+
+SPUSimCommand.main()
