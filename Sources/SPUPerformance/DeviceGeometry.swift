@@ -9,7 +9,17 @@ import SPUWorkload
 /// travels on average `averageHopsFromEdge` links to a tile; a block shared by several tiles is
 /// multicast along a row or column chain (one extra link per extra receiver). On a crossbar every
 /// unit has its own port of `linkBytesPerCycle` and there is no multicast.
+///
+/// An op that uses fewer units than the chip has is placed on a compact sub-mesh (all rows,
+/// as few columns as needed, next to the memory edges), so a larger mesh is never slower.
 struct DeviceGeometry: Sendable {
+    /// Where an op's units sit on the NoC.
+    struct Placement {
+        var links: Double
+        var edgePorts: Double
+        var averageHopsFromEdge: Double
+    }
+
     let units: Int
     let clockHz: Double
     let arrayRows: Int
@@ -21,6 +31,9 @@ struct DeviceGeometry: Sendable {
     /// Links through which data enters the mesh from memory.
     let edgePorts: Double
     let averageHopsFromEdge: Double
+    /// Placement of ops using 1…cols columns (mesh/torus), index = columns − 1.
+    private let placements: [Placement]
+    private let meshRows: Int
     let linkBytesPerSecond: Double
     let hopLatencySeconds: Double
     let localCapacityBytes: Double
@@ -36,7 +49,8 @@ struct DeviceGeometry: Sendable {
     let launchOverheadSeconds: Double
     /// Activations up to this size stay on chip between producer and consumer.
     let activationBudgetBytes: Double
-    let vectorOpsPerSecond: Double
+    let vectorOpsPerSecondPerUnit: Double
+    let vectorLanesPerUnit: Double
 
     init(_ d: DeviceSpec) {
         units = d.compute.unitCount
@@ -47,22 +61,23 @@ struct DeviceGeometry: Sendable {
         linkBytesPerSecond = d.noc.linkBytesPerCycle * clockHz
         hopLatencySeconds = d.noc.hopLatencyCycles / clockHz
         switch (d.noc.topology, d.compute.arrangement) {
-        case let (.mesh, .mesh(rows, cols)):
+        case let (.mesh, .mesh(rows, cols)), let (.torus, .mesh(rows, cols)):
             isCrossbar = false
-            links = Double(2 * (rows * (cols - 1) + cols * (rows - 1)))
-            edgePorts = Double(2 * rows)
-            averageHopsFromEdge = Self.meanDistanceToNearestEdge(cols) + 1
-        case let (.torus, .mesh(rows, cols)):
-            isCrossbar = false
-            links = Double(4 * rows * cols)
-            edgePorts = Double(2 * rows)
-            averageHopsFromEdge = Self.meanDistanceToNearestEdge(cols) + 1
+            meshRows = rows
+            let torus = d.noc.topology == .torus
+            placements = (1...cols).map { c in
+                Placement(links: Double(torus ? 4 * rows * c : 2 * (rows * (c - 1) + c * (rows - 1))),
+                          edgePorts: Double(2 * rows),
+                          averageHopsFromEdge: Self.meanDistanceToNearestEdge(c) + 1)
+            }
         default:
             isCrossbar = true
-            links = Double(units)
-            edgePorts = Double(units)
-            averageHopsFromEdge = 1
+            meshRows = 1
+            placements = [Placement(links: Double(units), edgePorts: Double(units), averageHopsFromEdge: 1)]
         }
+        links = placements.last!.links
+        edgePorts = placements.last!.edgePorts
+        averageHopsFromEdge = placements.last!.averageHopsFromEdge
         localCapacityBytes = d.memory.localSRAM.capacityBytes
         localReadBytesPerSecond = d.memory.localSRAM.readBytesPerCycle * clockHz
         localWriteBytesPerSecond = d.memory.localSRAM.writeBytesPerCycle * clockHz
@@ -82,7 +97,16 @@ struct DeviceGeometry: Sendable {
         offchipLatencySeconds = d.memory.offchip.latencySeconds
         computeFraction = d.calibration.computeFraction
         launchOverheadSeconds = d.calibration.kernelLaunchOverheadSeconds
-        vectorOpsPerSecond = d.compute.vectorUnit.opsPerCycle * Double(units) * clockHz
+        vectorOpsPerSecondPerUnit = d.compute.vectorUnit.opsPerCycle * clockHz
+        vectorLanesPerUnit = Double(d.compute.vectorUnit.lanes)
+    }
+
+    /// The sub-mesh an op using `unitsUsed` units occupies (crossbar: the whole chip).
+    @inline(__always)
+    func placement(unitsUsed: Int) -> Placement {
+        if isCrossbar { return placements[0] }
+        let columns = min(placements.count, max(1, (unitsUsed + meshRows - 1) / meshRows))
+        return placements[columns - 1]
     }
 
     /// Mean over columns 0..<cols of the distance to the nearer of the west and east edges.

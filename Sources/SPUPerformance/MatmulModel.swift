@@ -63,6 +63,7 @@ struct MatmulModel {
             let nu = SystolicArrayTiming.ceilDiv(shape.n, pn)
             let ku = SystolicArrayTiming.ceilDiv(shape.k, pk)
             let used = Double(pb * pm * pn * pk)
+            let place = g.placement(unitsUsed: pb * pm * pn * pk)
             let cycles = Double(bu) * SystolicArrayTiming.computeCycles(m: mu, n: nu, k: ku, rows: rows, cols: cols, dataflow: macArray.dataflow)
             var times = BoundTimes()
             times.compute = cycles / (g.clockHz * g.computeFraction)
@@ -95,9 +96,9 @@ struct MatmulModel {
                 let uniqueIn = used * (inA / Double(pn) + inB / Double(pm))
                 injected = uniqueIn + outputsLeaving
                 let multicastHops = used * (inA * Double(pn - 1) / Double(pn) + inB * Double(pm - 1) / Double(pm))
-                byteHops = injected * g.averageHopsFromEdge + multicastHops + used * reduceBytes
+                byteHops = injected * place.averageHopsFromEdge + multicastHops + used * reduceBytes
                 sharedBytes = injected
-                times.noc = max(injected / (g.edgePorts * g.linkBytesPerSecond), byteHops / (g.links * g.linkBytesPerSecond))
+                times.noc = max(injected / (place.edgePorts * g.linkBytesPerSecond), byteHops / (place.links * g.linkBytesPerSecond))
                     + reduceBytes / g.linkBytesPerSecond
             }
             if g.sharedCapacityBytes != nil {
@@ -117,7 +118,7 @@ struct MatmulModel {
             times.offchip = (offRead + offWrite) / g.offchipBytesPerSecond
 
             // Not hidden by double buffering: launch overhead and the first tile's latency.
-            times.overhead = g.launchOverheadSeconds + g.localLatencySeconds + g.averageHopsFromEdge * g.hopLatencySeconds
+            times.overhead = g.launchOverheadSeconds + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
                 + (offRead > 0 ? g.offchipLatencySeconds : 0) + (g.sharedCapacityBytes != nil ? g.sharedLatencySeconds : 0)
 
             let moved = offRead + offWrite + byteHops
@@ -164,42 +165,42 @@ struct MatmulModel {
         }
     }
 
-    /// Spatial splits (batch, m, n, k) with product ≤ units, in a fixed order: splits that use at
-    /// least half the units first (or cannot grow), fewer K splits first.
+    /// Spatial splits (batch, m, n, k) with product ≤ units, in a fixed order (fewer K splits
+    /// first). The candidate set for a chip includes every candidate of a chip with half the
+    /// units, so adding units never removes a mapping.
     func spatialCandidates(_ shape: GEMMShape) -> [(Int, Int, Int, Int)] {
         let u = geometry.units
         let fb = factors(shape.batch, u), fm = factors(shape.m, u), fn = factors(shape.n, u), fk = factors(shape.k, u)
         var out: [(Int, Int, Int, Int)] = []
-        out.reserveCapacity(256)
+        out.reserveCapacity(512)
         for pk in fk {
             for pb in fb where pb * pk <= u {
                 for pm in fm where pb * pk * pm <= u {
                     for pn in fn {
-                        let p = pb * pk * pm * pn
-                        if p > u { break }
-                        // Skip splits that leave most units idle when some dimension could still grow.
-                        if 2 * p <= u {
-                            let canGrow = (pb < shape.batch && 2 * p <= u) || pm < shape.m || pn < shape.n || pk < shape.k
-                            if canGrow { continue }
-                        }
+                        if pb * pk * pm * pn > u { break }
                         out.append((pb, pm, pn, pk))
                     }
                 }
             }
         }
-        if out.isEmpty { out.append((1, 1, 1, 1)) }
         return out
     }
 
     /// Candidate split factors for a dimension of `size` over `units`: powers of two, the size
-    /// itself when it fits, and the mesh's own edge lengths; ascending.
+    /// itself when it fits, and the unit count and its halvings (for meshes that are not powers
+    /// of two); ascending.
     private func factors(_ size: Int, _ units: Int) -> [Int] {
         let limit = min(size, units)
         var values: [Int] = []
         var p = 1
         while p <= limit { values.append(p); p *= 2 }
         if size <= units, !values.contains(size) { values.append(size) }
-        if units <= size, !values.contains(units) { values.append(units) }
+        var part = units
+        while part > 1 {
+            if part <= size, !values.contains(part) { values.append(part) }
+            if part % 2 != 0 { break }
+            part /= 2
+        }
         values.sort()
         return values
     }

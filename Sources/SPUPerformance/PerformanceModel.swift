@@ -92,6 +92,7 @@ public struct PerformanceModel: Sendable {
 
     static func gigabytes(_ bytes: Double) -> String {
         let gb = bytes / Units.giga
-        return gb >= 100 ? String(Int(gb.rounded())) : String((gb * 10).rounded() / 10)
+        if gb >= 100 || (gb * 10).rounded() == gb.rounded() * 10 { return String(Int(gb.rounded())) }
+        return String((gb * 10).rounded() / 10)
     }
 }

@@ -10,10 +10,25 @@ import SPUWorkload
 struct VectorOpModel {
     let geometry: DeviceGeometry
 
+    /// Spreads the op over as many units as have work for all their lanes, or over a power-of-two
+    /// subset when fewer units on a compact sub-mesh are faster (short ops on a large mesh).
     func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts) {
+        let needed = max(1, min(geometry.units, Int((op.outputElements / geometry.vectorLanesPerUnit).rounded(.up))))
+        var best = evaluate(op, unitsUsed: needed)
+        var candidate = 1
+        while candidate < needed {
+            let trial = evaluate(op, unitsUsed: candidate)
+            if trial.times.latencySeconds < best.times.latencySeconds { best = trial }
+            candidate *= 2
+        }
+        return best
+    }
+
+    private func evaluate(_ op: Op, unitsUsed: Int) -> (times: BoundTimes, activity: ActivityCounts) {
         let g = geometry
-        let units = Double(g.units)
         let vectorOps = op.outputElements * op.opsPerElement
+        let units = Double(unitsUsed)
+        let place = g.placement(unitsUsed: unitsUsed)
         let outBytes = op.bytes(op.output)
         var readBytes = 0.0, offRead = 0.0
         for input in op.inputs {
@@ -24,7 +39,7 @@ struct VectorOpModel {
         }
         let offWrite = outBytes > g.activationBudgetBytes ? outBytes : 0
         var times = BoundTimes()
-        times.compute = vectorOps / g.vectorOpsPerSecond
+        times.compute = vectorOps / (g.vectorOpsPerSecondPerUnit * units)
         times.sram = max(readBytes * 2 / (units * g.localReadBytesPerSecond), outBytes * 2 / (units * g.localWriteBytesPerSecond))
         let moved = readBytes + outBytes
         let byteHops: Double
@@ -32,12 +47,12 @@ struct VectorOpModel {
             times.noc = moved / (units * g.linkBytesPerSecond)
             byteHops = moved
         } else {
-            byteHops = moved * g.averageHopsFromEdge
-            times.noc = max(moved / (g.edgePorts * g.linkBytesPerSecond), byteHops / (g.links * g.linkBytesPerSecond))
+            byteHops = moved * place.averageHopsFromEdge
+            times.noc = max(moved / (place.edgePorts * g.linkBytesPerSecond), byteHops / (place.links * g.linkBytesPerSecond))
         }
         if g.sharedCapacityBytes != nil { times.sram = max(times.sram, moved / g.sharedBytesPerSecond) }
         times.offchip = (offRead + offWrite) / g.offchipBytesPerSecond
-        times.overhead = g.launchOverheadSeconds + g.localLatencySeconds + g.averageHopsFromEdge * g.hopLatencySeconds
+        times.overhead = g.launchOverheadSeconds + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
             + (offRead > 0 ? g.offchipLatencySeconds : 0)
 
         var activity = ActivityCounts()

@@ -1,1 +1,65 @@
-print("x")
+// Release-build benchmark of the performance model: evaluations (design × workload, mapping
+// search included) per second on one core.
+//
+//   swift run -c release spusim-bench [--seconds S] [--arch FILE] [--model FILE]
+//
+// Each iteration evaluates a different design variant (off-chip bandwidth varied) so no result
+// can be reused; the model itself keeps no cache.
+import Foundation
+import SPUCore
+import SPUHardware
+import SPUPerformance
+import SPUWorkload
+
+struct Options {
+    var seconds = 3.0
+    var arch = "configs/chips/spu-datacenter.json"
+    var model = "workloads/models/llama-2-70b.json"
+
+    init(_ arguments: [String]) {
+        var i = 0
+        while i + 1 < arguments.count {
+            switch arguments[i] {
+            case "--seconds": seconds = Double(arguments[i + 1]) ?? seconds
+            case "--arch": arch = arguments[i + 1]
+            case "--model": model = arguments[i + 1]
+            default: break
+            }
+            i += 2
+        }
+    }
+}
+
+let options = Options(Array(CommandLine.arguments.dropFirst()))
+do {
+    let base = try DeviceSpec.load(path: options.arch)
+    let config = try TransformerConfig.load(path: options.model)
+    let workload = try TransformerGenerator(model: config, modelName: "bench").generate(phase: .decode, batch: 8, sequenceLength: 2048, tensorParallel: 8)
+    let variants: [DeviceSpec] = (0..<64).map { i in
+        var d = base
+        d.memory.offchip.bandwidthBytesPerSecondPerStack *= 1 + Double(i) / 64
+        return d
+    }
+    let matmuls = workload.ops.filter { $0.kind == .matmul }.count
+    print("benchmark: \(base.name) × \(workload.name) (\(workload.ops.count) ops, \(matmuls) matmuls with mapping search)")
+    let clock = ContinuousClock()
+    var evaluations = 0
+    var checksum = 0.0
+    var candidates = 0
+    let start = clock.now
+    let deadline = start + .milliseconds(Int(options.seconds * 1000))
+    while clock.now < deadline {
+        for _ in 0..<16 {
+            let result = PerformanceModel(device: variants[evaluations % variants.count]).evaluate(workload)
+            checksum += result.latencySeconds
+            candidates += result.ops.reduce(0) { $0 + $1.mappingCandidatesEvaluated }
+            evaluations += 1
+        }
+    }
+    let elapsed = (clock.now - start) / .seconds(1)
+    print(String(format: "evaluations: %d in %.2f s = %.0f evaluations/s on one core", evaluations, elapsed, Double(evaluations) / elapsed))
+    print(String(format: "mapping candidates per evaluation: %.0f; mean latency %.4g s", Double(candidates) / Double(evaluations), checksum / Double(evaluations)))
+} catch {
+    FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+    exit(2)
+}

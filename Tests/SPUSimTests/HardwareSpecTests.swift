@@ -1,0 +1,90 @@
+import Testing
+@testable import SPUCore
+@testable import SPUHardware
+
+@Suite struct HardwareSpecTests {
+    @Test func everyShippedConfigDecodesWithSources() throws {
+        let files = Repo.files(in: "configs/chips") + Repo.files(in: "configs/gpus")
+        #expect(files.count >= 8)
+        for file in files {
+            let device = try DeviceSpec.load(path: file)
+            // Every object with numbers carries a source: root, compute, local/shared/off-chip memory, noc, links, calibration.
+            let expected = 7 + (device.memory.sharedSRAM == nil ? 0 : 1)
+            #expect(device.sources.count == expected, "\(file): \(device.sources.keys.sorted())")
+            #expect(device.sources.values.allSatisfy { $0.count > 10 }, "\(file) has a vacuous source")
+        }
+    }
+
+    /// Peak dense TFLOPS and HBM figures agree with the datasheets
+    /// (shared/reference/hardware-and-tco-data.md, tables 1.1 and 1.2).
+    @Test(arguments: [
+        ("configs/gpus/a100-sxm-80gb.json", 312.0, 80.0, 2.039),
+        ("configs/gpus/h100-sxm.json", 989.4, 80.0, 3.35),
+        ("configs/gpus/h200.json", 989.4, 141.0, 4.8),
+        ("configs/gpus/b200.json", 2250.0, 180.0, 8.0),
+        ("configs/gpus/mi300x.json", 1307.4, 192.0, 5.3),
+    ])
+    func gpuPeaksMatchDatasheets(file: String, bf16TFLOPS: Double, hbmGB: Double, hbmTBps: Double) throws {
+        let device = try Repo.device(file)
+        let tflops = 2 * device.peakMacsPerSecond(.bf16) / 1e12
+        #expect(abs(tflops / bf16TFLOPS - 1) < 0.01, "\(file): \(tflops) TF")
+        #expect(abs(device.memory.offchip.capacityBytes / 1e9 - hbmGB) < 0.5)
+        #expect(abs(device.memory.offchip.peakBandwidthBytesPerSecond / 1e12 - hbmTBps) < 0.01)
+    }
+
+    private func decodeError(_ edits: [([String], JSONValue)], removing: [String]? = nil) -> String {
+        do {
+            var value = try JSONParser.parse(String(contentsOfFile: Repo.path("configs/chips/spu-datacenter.json"), encoding: .utf8))
+            for (path, newValue) in edits { value = JSONEdit.set(newValue, at: path, in: value) }
+            if let removing { value = JSONEdit.remove(removing, in: value) }
+            _ = try DeviceSpec.decode(text: JSONWriter.pretty(value), file: "configs/chips/x.json")
+            return "accepted"
+        } catch let error as ConfigError {
+            return error.description
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    @Test func rejectsBadInputWithFilePathAndRule() {
+        #expect(decodeError([(["compute", "mesh", "rows"], .number(0))])
+                == "configs/chips/x.json: $.compute.mesh.rows: must be a positive integer, got 0")
+        #expect(decodeError([(["compute", "mesh", "cols"], .number(2.5))])
+                == "configs/chips/x.json: $.compute.mesh.cols: must be a positive integer, got 2.5")
+        #expect(decodeError([(["clock_hz"], .number(1e9))]).hasPrefix("configs/chips/x.json: $.clock_hz: unknown key"))
+        #expect(decodeError([], removing: ["tdp_w"]) == "configs/chips/x.json: $.tdp_w: is required (a number)")
+        #expect(decodeError([(["compute", "mac_array", "dataflow"], .string("row-stationary"))])
+                .hasPrefix("configs/chips/x.json: $.compute.mac_array.dataflow: unknown value \"row-stationary\""))
+        #expect(decodeError([(["compute", "mac_array", "macs_per_cycle", "fp7"], .number(4096))])
+                .hasPrefix("configs/chips/x.json: $.compute.mac_array.macs_per_cycle.fp7: unknown number format \"fp7\""))
+        #expect(decodeError([(["compute", "mac_array", "macs_per_cycle", "bf16"], .number(1000))])
+                == "configs/chips/x.json: $.compute.mac_array.macs_per_cycle.bf16: must be a multiple of mac_array rows x cols = 4096, got 1000")
+        #expect(decodeError([(["memory", "offchip", "bandwidth_gb_per_s_per_stack"], .number(-1))])
+                == "configs/chips/x.json: $.memory.offchip.bandwidth_gb_per_s_per_stack: must be a positive number, got -1")
+        #expect(decodeError([(["calibration", "compute_fraction"], .number(1.2))])
+                == "configs/chips/x.json: $.calibration.compute_fraction: must be a fraction in (0, 1], got 1.2")
+        #expect(decodeError([(["noc", "topology"], .string("ring"))]).contains("$.noc.topology: unknown value \"ring\""))
+        #expect(decodeError([], removing: ["memory", "offchip", "source"])
+                .hasPrefix("configs/chips/x.json: $.memory.offchip.source: is required"))
+        #expect(decodeError([(["compute", "units"], .number(4))])
+                == "configs/chips/x.json: $.compute: must have exactly one of \"units\" (a pool of units) or \"mesh\" (rows x cols tiles)")
+    }
+
+    @Test func rejectsNaNAndSyntaxErrorsWithTheFileName() {
+        do {
+            _ = try DeviceSpec.decode(text: #"{"name": "x", "clock_ghz": NaN}"#, file: "bad.json")
+            Issue.record("accepted NaN")
+        } catch {
+            #expect(error.description.hasPrefix("bad.json: $: invalid JSON: line 1, column 28: NaN"))
+        }
+    }
+
+    @Test func contentHashIgnoresLayout() throws {
+        let a = try Repo.device("configs/gpus/h100-sxm.json")
+        let value = try JSONParser.parse(a.canonicalJSON)
+        let b = try DeviceSpec.decode(text: JSONWriter.pretty(value), file: "copy.json")
+        #expect(a.contentHash == b.contentHash)
+        let c = try JSONEdit.variant("configs/gpus/h100-sxm.json", [(["tdp_w"], .number(701))])
+        #expect(c.contentHash != a.contentHash)
+    }
+}

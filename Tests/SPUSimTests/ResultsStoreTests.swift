@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import Testing
+@testable import SPUHardware
+@testable import SPUPerformance
+@testable import SPUResults
+@testable import SPUWorkload
+
+@Suite struct ResultsStoreTests {
+    @Test func recordsARunWithPerOpRowsInWALMode() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("nested/results.sqlite").path
+        let store = try ResultsStore(path: path)
+        let device = try Repo.device("configs/chips/spu-datacenter.json")
+        let workload = try Repo.transformer("llama-2-7b", phase: .decode, batch: 4, length: 512)
+        let result = PerformanceModel(device: device).evaluate(workload)
+        let info = ResultsStore.RunInfo(command: "test", configHash: "abc", startedAt: Date(), finishedAt: Date())
+        let ids = try store.record(run: info, design: device, workload: workload, result: result)
+        try store.record(run: info, design: device, workload: workload, result: result)   // same design/workload, new run
+
+        let counts = try store.read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs")!,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM designs")!,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM workloads")!,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results")!,
+             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM op_results WHERE result_id = ?", arguments: [ids.resultID])!,
+             try String.fetchOne(db, sql: "PRAGMA journal_mode")!)
+        }
+        #expect(counts.0 == 2 && counts.1 == 1 && counts.2 == 1 && counts.3 == 2)
+        #expect(counts.4 == workload.ops.count)
+        #expect(counts.5 == "wal")
+        let row = try store.read { db -> (Double, Double, String, String) in
+            let row = try Row.fetchOne(db, sql: "SELECT latency_s, throughput_per_s, bound, design_hash FROM results WHERE id = ?", arguments: [ids.resultID])!
+            return (row["latency_s"], row["throughput_per_s"], row["bound"], row["design_hash"])
+        }
+        #expect(row.0 == result.latencySeconds)
+        #expect(row.1 == result.throughputPerSecond)
+        #expect(row.2 == result.bound.rawValue)
+        #expect(row.3 == device.contentHash)
+        // Per-op latencies times repeat add up to the stored latency.
+        let sum = try store.read { db in try Double.fetchOne(db, sql: "SELECT SUM(latency_s * repeat) FROM op_results WHERE result_id = ?", arguments: [ids.resultID])! }
+        #expect(abs(sum - result.latencySeconds) < 1e-12)
+        // Reopening runs the migrations idempotently.
+        _ = try ResultsStore(path: path)
+    }
+
+    @Test func infeasibleLatencyIsStoredAsNull() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try ResultsStore(path: dir.appendingPathComponent("r.sqlite").path)
+        let device = try Repo.device("configs/gpus/a100-sxm-80gb.json")
+        let workload = try Repo.transformer("llama-2-7b", phase: .decode, batch: 1, length: 128, format: .fp8E4M3)
+        let result = PerformanceModel(device: device).evaluate(workload)
+        try store.record(run: .init(command: "t", configHash: "h", startedAt: Date(), finishedAt: Date()), design: device, workload: workload, result: result)
+        let row = try store.read { db -> (Bool, String, Double?) in
+            let row = try Row.fetchOne(db, sql: "SELECT feasible, reason, latency_s FROM results")!
+            return (row["feasible"], row["reason"], row["latency_s"])
+        }
+        #expect(row.0 == false)
+        #expect(row.1.contains("fp8-e4m3"))
+        #expect(row.2 == nil)
+    }
+}
