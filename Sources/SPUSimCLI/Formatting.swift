@@ -20,7 +20,7 @@ enum Formatting {
         for (scale, prefix) in prefixes where abs(x) >= scale {
             return String(format: "%.3g %@%@", x / scale, prefix, unit)
         }
-        return String(format: "%.3g %@", x, unit)
+        return unit.isEmpty ? String(format: "%.3g", x) : String(format: "%.3g %@", x, unit)
     }
 
     static func bytes(_ x: Double) -> String { si(x, "B") }

@@ -24,6 +24,7 @@ struct RunSummary {
         lines.append("time by bound: \(shares.joined(separator: ", "))")
         lines.append("memory    \(Formatting.bytes(r.capacity.requiredBytes)) needed of \(Formatting.bytes(r.capacity.availableBytes)) (weights \(Formatting.bytes(r.capacity.weightBytes)), KV cache \(Formatting.bytes(r.capacity.kvCacheBytes)))")
         lines.append("traffic   off-chip \(Formatting.bytes(r.activity.offchipReadBytes + r.activity.offchipWriteBytes)), NoC \(Formatting.bytes(r.activity.nocByteHops))·hop, chip links \(Formatting.bytes(r.activity.chipLinkBytes))")
+        guard top > 0 else { return lines.joined(separator: "\n") }
         lines.append("")
         let ranked = r.ops.sorted { $0.latencySeconds * Double($0.repeatCount) > $1.latencySeconds * Double($1.repeatCount) }.prefix(top)
         let rows = ranked.map { op -> [String] in
