@@ -22,32 +22,23 @@ public struct ActivityCounts: Sendable, Equatable {
 
     public var totalMACs: Double { macsByFormat.values.reduce(0, +) }
 
+    /// Every scalar count, so scaling and adding cannot forget one. Immutable after
+    /// initialisation, hence safe to share across threads.
+    nonisolated(unsafe) private static let scalarFields: [WritableKeyPath<ActivityCounts, Double>] = [
+        \.vectorOps, \.localSRAMReadBytes, \.localSRAMWriteBytes, \.sharedSRAMReadBytes, \.sharedSRAMWriteBytes,
+        \.offchipReadBytes, \.offchipWriteBytes, \.nocByteHops, \.chipLinkBytes,
+    ]
+
     public func scaled(by factor: Double) -> ActivityCounts {
         var out = self
         out.macsByFormat = macsByFormat.mapValues { $0 * factor }
-        out.vectorOps *= factor
-        out.localSRAMReadBytes *= factor
-        out.localSRAMWriteBytes *= factor
-        out.sharedSRAMReadBytes *= factor
-        out.sharedSRAMWriteBytes *= factor
-        out.offchipReadBytes *= factor
-        out.offchipWriteBytes *= factor
-        out.nocByteHops *= factor
-        out.chipLinkBytes *= factor
+        for field in Self.scalarFields { out[keyPath: field] *= factor }
         return out
     }
 
     public mutating func add(_ other: ActivityCounts) {
         for (format, macs) in other.macsByFormat { macsByFormat[format, default: 0] += macs }
-        vectorOps += other.vectorOps
-        localSRAMReadBytes += other.localSRAMReadBytes
-        localSRAMWriteBytes += other.localSRAMWriteBytes
-        sharedSRAMReadBytes += other.sharedSRAMReadBytes
-        sharedSRAMWriteBytes += other.sharedSRAMWriteBytes
-        offchipReadBytes += other.offchipReadBytes
-        offchipWriteBytes += other.offchipWriteBytes
-        nocByteHops += other.nocByteHops
-        chipLinkBytes += other.chipLinkBytes
+        for field in Self.scalarFields { self[keyPath: field] += other[keyPath: field] }
     }
 }
 
