@@ -21,6 +21,9 @@ let package = Package(
     targets: [
         // Units, strict JSON reading with path-aware errors, number-format names, hashing.
         .target(name: "SPUCore"),
+        // Bit-exact number formats (floats, posits, LNS, MDLNS, MX, integers), accumulation and
+        // numerics metrics, and the per-format MAC cost model. Standard library + libm only.
+        .target(name: "SPUFormats"),
         // Device descriptions (SPU meshes and GPUs in one abstraction), decoded strictly from JSON.
         .target(name: "SPUHardware", dependencies: ["SPUCore"]),
         // Op IR (einsum-style), JSON traces, and generators (transformers, CNNs, GEMM lists).
@@ -35,14 +38,14 @@ let package = Package(
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
-        .executableTarget(name: "spusim-bench", dependencies: ["SPUHardware", "SPUWorkload", "SPUPerformance"]),
+        .executableTarget(name: "spusim-bench", dependencies: ["SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults", "SPUSimCLI"],
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults", "SPUSimCLI"],
             resources: [.copy("Data")]),
     ],
     swiftLanguageModes: [.v6]

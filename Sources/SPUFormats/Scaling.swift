@@ -1,0 +1,92 @@
+/// How a tensor is scaled into a format's range before quantisation.
+public enum ScalingPolicy: Sendable, Equatable, CustomStringConvertible {
+    /// One scale per tensor mapping max|x| to the format's largest finite value.
+    case perTensorAbsmax
+    /// One scale per tensor minimising the mean squared error (clipping allowed): a search over
+    /// power-of-two fractions of the absmax scale (2^(−j/8), j = −16 … 63).
+    case perTensorMSE
+    /// One absmax scale per row of `rowLength` elements (per output channel).
+    case perChannel(rowLength: Int)
+    /// One absmax scale per block of `size` consecutive elements.
+    case perBlock(size: Int)
+
+    public var description: String {
+        switch self {
+        case .perTensorAbsmax: return "per-tensor absmax"
+        case .perTensorMSE: return "per-tensor MSE-optimal"
+        case let .perChannel(n): return "per-channel (\(n))"
+        case let .perBlock(n): return "per-block (\(n))"
+        }
+    }
+}
+
+/// Quantises tensors with a scalar format and a scaling policy (fake quantisation: returns the
+/// dequantised values).
+public struct Quantizer: Sendable {
+    public let format: any ScalarFormat
+    public let policy: ScalingPolicy
+    /// Largest finite magnitude of the format: the target of absmax scaling.
+    public let formatMax: Double
+
+    public init(format: any ScalarFormat, policy: ScalingPolicy) {
+        self.format = format
+        self.policy = policy
+        self.formatMax = format is IntegerFormat ? Double((format as! IntegerFormat).maxMagnitude) : format.metadata.maxFinite
+    }
+
+    public func quantize(_ x: [Double]) -> [Double] { quantizeCounting(x).values }
+
+    /// Dequantised values and how many inputs exceeded the scaled range (were clipped).
+    public func quantizeCounting(_ x: [Double]) -> (values: [Double], saturated: Int) {
+        switch policy {
+        case .perTensorAbsmax:
+            return apply(x[...], scale: absmaxScale(x[...]))
+        case .perTensorMSE:
+            let base = absmaxScale(x[...])
+            var best = apply(x[...], scale: base)
+            var bestError = squaredError(x, best.values)
+            for j in -16..<64 where j != 0 {
+                let candidate = apply(x[...], scale: base * pow(2.0, -Double(j) / 8))
+                let error = squaredError(x, candidate.values)
+                if error < bestError { best = candidate; bestError = error }
+            }
+            return best
+        case let .perChannel(n), let .perBlock(n):
+            var out: [Double] = []
+            out.reserveCapacity(x.count)
+            var saturated = 0
+            var start = 0
+            while start < x.count {
+                let end = min(start + max(1, n), x.count)
+                let part = apply(x[start..<end], scale: absmaxScale(x[start..<end]))
+                out += part.values
+                saturated += part.saturated
+                start = end
+            }
+            return (out, saturated)
+        }
+    }
+
+    /// The scale s with max|x|/s = format max (1 for an all-zero slice).
+    func absmaxScale(_ x: ArraySlice<Double>) -> Double {
+        var amax = 0.0
+        for v in x where v.isFinite { amax = max(amax, v.magnitude) }
+        return amax > 0 ? amax / formatMax : 1
+    }
+
+    func apply(_ x: ArraySlice<Double>, scale: Double) -> (values: [Double], saturated: Int) {
+        var saturated = 0
+        let values = x.map { v -> Double in
+            let scaled = v / scale
+            if scaled.magnitude > formatMax { saturated += 1 }
+            return format.decode(format.encode(scaled, saturate: true)) * scale
+        }
+        return (values, saturated)
+    }
+
+    private func squaredError(_ a: [Double], _ b: [Double]) -> Double {
+        var sum = 0.0
+        for i in a.indices { let d = a[i] - b[i]; sum += d.isFinite ? d * d : .infinity }
+        return sum
+    }
+}

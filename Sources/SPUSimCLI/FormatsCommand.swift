@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import SPUFormats
+
+/// `spusim formats`: list, quantise and study number formats.
+struct FormatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "formats",
+        abstract: "Bit-exact number formats: list them, quantise values, study their numerics.",
+        subcommands: [List.self, Quantize.self, Study.self])
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every format with bits, range and decades.")
+
+        func run() {
+            var rows: [[String]] = FormatRegistry.scalarPresets.map { format in
+                let m = format.metadata
+                return [format.name, "\(format.bits)", String(format: "%.6g", m.maxFinite), String(format: "%.6g", m.minPositive),
+                        String(format: "%.2f", m.decades), format.summary]
+            }
+            for (alias, target) in FormatRegistry.aliases.sorted(by: { $0.key < $1.key }) {
+                let m = FormatRegistry.scalar(named: alias)!.metadata
+                rows.append([alias, "\(m.bits)", String(format: "%.6g", m.maxFinite), String(format: "%.6g", m.minPositive),
+                             String(format: "%.2f", m.decades), "alias of \(target)"])
+            }
+            for block in FormatRegistry.blockPresets {
+                rows.append([block.name, String(format: "%.3g", block.bitsPerElement), "-", "-", "-", block.summary])
+            }
+            print(Formatting.table(header: ["format", "bits", "max", "min positive", "decades", "description"], rows: rows, rightAligned: [1, 2, 3, 4]))
+            print("\nParametric families also accept posit<n>-es<e>, lns<n>f<f> and mdlns<n>-a<A>b<B>-d<D>.")
+        }
+    }
+
+    struct Quantize: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read decimal numbers from stdin; print input<TAB>0xCODE<TAB>decoded per value.")
+
+        @Option(help: "Format name (see 'spusim formats list').")
+        var format: String
+
+        @Flag(help: "Clamp overflow to ±max instead of the format's infinity/NaN.")
+        var saturate = false
+
+        func run() throws {
+            let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
+            var values: [Double] = []
+            for token in tokens {
+                guard let value = Self.parse(token) else {
+                    printError("error: stdin: \"\(token)\" is not a decimal number")
+                    throw ExitCode(2)
+                }
+                values.append(value)
+            }
+            if let scalar = FormatRegistry.scalar(named: format) {
+                let width = (scalar.bits + 3) / 4
+                var out = ""
+                for (token, value) in zip(tokens, values) {
+                    let code = scalar.encode(value, saturate: saturate || scalar.saturatesByDefault)
+                    out += "\(token)\t\(Self.hex(code, width: width))\t\(Self.spell(scalar.decode(code)))\n"
+                }
+                print(out, terminator: "")
+            } else if let block = FormatRegistry.block(named: format) {
+                var out = ""
+                var start = 0
+                while start < values.count {
+                    let end = min(start + block.blockSize, values.count)
+                    let q = block.quantizeBlock(values[start..<end])
+                    for i in 0..<(end - start) {
+                        out += "\(tokens[start + i])\t\(Self.hex(q.codes[i], width: 2))\t\(Self.spell(q.values[i]))\n"
+                    }
+                    start = end
+                }
+                print(out, terminator: "")
+            } else {
+                printError("error: unknown format \"\(format)\" (see 'spusim formats list')")
+                throw ExitCode(2)
+            }
+        }
+
+        static func parse(_ token: String) -> Double? {
+            switch token.lowercased() {
+            case "nan", "+nan": return .nan
+            case "-nan": return -Double.nan
+            case "inf", "+inf", "infinity", "+infinity": return .infinity
+            case "-inf", "-infinity": return -.infinity
+            default: return Double(token)
+            }
+        }
+
+        static func hex(_ code: UInt32, width: Int) -> String {
+            let digits = String(code, radix: 16)
+            return "0x" + String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+
+        /// Shortest round-trip decimal; `nan`, `inf`, `-inf` spelled out.
+        static func spell(_ x: Double) -> String {
+            if x.isNaN { return "nan" }
+            if x.isInfinite { return x < 0 ? "-inf" : "inf" }
+            return "\(x)"
+        }
+    }
+}
