@@ -23,6 +23,10 @@ public struct LogNumberSystem: ScalarFormat, Hashable {
     public var summary: String { "lns<\(n),\(fractionBits)>: sign + two's-complement log2 with \(fractionBits) fraction bits (universal semantics)" }
     public var saturatesByDefault: Bool { true }
 
+    public var metadata: FormatMetadata {
+        FormatMetadata(name: name, bits: n, maxFinite: pow(2.0, maxLog2), minPositive: pow(2.0, minLog2), hasInfinity: false, hasNaN: true)
+    }
+
     var exponentMask: UInt32 { (1 << UInt32(n - 1)) - 1 }
     var signBit: UInt32 { 1 << UInt32(n - 1) }
     /// The most negative log code (0b1 followed by zeros in the exponent field).

@@ -153,6 +153,11 @@ public struct MiniFloat: ScalarFormat, Hashable {
 }
 
 extension MiniFloat {
+    public var metadata: FormatMetadata {
+        FormatMetadata(name: name, bits: bits, maxFinite: decode(maxFiniteCode), minPositive: decode(1),
+                       hasInfinity: encoding == .ieee, hasNaN: encoding != .finite)
+    }
+
     public static let fp32 = MiniFloat(name: "fp32", exponentBits: 8, mantissaBits: 23, bias: 127, encoding: .ieee)
     public static let fp16 = MiniFloat(name: "fp16", exponentBits: 5, mantissaBits: 10, bias: 15, encoding: .ieee)
     public static let bf16 = MiniFloat(name: "bf16", exponentBits: 8, mantissaBits: 7, bias: 127, encoding: .ieee)

@@ -19,6 +19,10 @@ public struct Posit: ScalarFormat, Hashable {
     public var summary: String { "posit<\(n),\(es)>, SoftPosit rounding (never to zero or NaR)" }
     public var saturatesByDefault: Bool { true }
 
+    public var metadata: FormatMetadata {
+        FormatMetadata(name: name, bits: n, maxFinite: decode(UInt32(maxposCode)), minPositive: decode(1), hasInfinity: false, hasNaN: true)
+    }
+
     var mask: UInt64 { (1 << UInt64(n)) - 1 }
     var narCode: UInt32 { UInt32(1) << UInt32(n - 1) }
     var maxposCode: UInt64 { (1 << UInt64(n - 1)) - 1 }

@@ -14,6 +14,8 @@ public protocol ScalarFormat: Sendable {
     var saturatesByDefault: Bool { get }
     func encode(_ value: Double, saturate: Bool) -> UInt32
     func decode(_ code: UInt32) -> Double
+    /// Range facts; the default enumerates every code (formats wider than 20 bits override it).
+    var metadata: FormatMetadata { get }
 }
 
 extension ScalarFormat {
@@ -30,7 +32,10 @@ extension ScalarFormat {
     public var allCodes: Range<UInt32> { 0..<UInt32(codeCount) }
 
     /// Largest finite value, smallest positive value and dynamic range, found by enumerating codes.
-    public var metadata: FormatMetadata {
+    public var metadata: FormatMetadata { enumeratedMetadata }
+
+    public var enumeratedMetadata: FormatMetadata {
+        precondition(bits <= 20, "\(name): enumerating 2^\(bits) codes; override metadata")
         var maxFinite = 0.0, minPositive = Double.infinity
         var hasInfinity = false, hasNaN = false
         for code in allCodes {

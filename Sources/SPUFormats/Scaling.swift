@@ -2,8 +2,10 @@
 public enum ScalingPolicy: Sendable, Equatable, CustomStringConvertible {
     /// One scale per tensor mapping max|x| to the format's largest finite value.
     case perTensorAbsmax
-    /// One scale per tensor minimising the mean squared error (clipping allowed): a search over
-    /// power-of-two fractions of the absmax scale (2^(−j/8), j = −16 … 63).
+    /// One scale per tensor minimising the mean squared error (clipping allowed): a coarse search
+    /// over powers of two of the absmax scale across the format's whole dynamic range, then
+    /// eighth-octave refinement around the best (tapered formats like posits want their maximum
+    /// far above the data's absmax).
     case perTensorMSE
     /// One absmax scale per row of `rowLength` elements (per output channel).
     case perChannel(rowLength: Int)
@@ -45,11 +47,16 @@ public struct Quantizer: Sendable {
             let base = absmaxScale(x[...])
             var best = apply(x[...], scale: base)
             var bestError = squaredError(x, best.values)
-            for j in -16..<64 where j != 0 {
-                let candidate = apply(x[...], scale: base * pow(2.0, -Double(j) / 8))
+            var bestStep = 0.0
+            let octaves = Int(log2(formatMax / format.metadata.minPositive).rounded(.up))
+            func consider(_ step: Double) {
+                let candidate = apply(x[...], scale: base * pow(2.0, step))
                 let error = squaredError(x, candidate.values)
-                if error < bestError { best = candidate; bestError = error }
+                if error < bestError { best = candidate; bestError = error; bestStep = step }
             }
+            for k in -4...max(2, octaves) where k != 0 { consider(Double(k)) }
+            let center = bestStep
+            for j in -7...7 where j != 0 { consider(center + Double(j) / 8) }
             return best
         case let .perChannel(n), let .perBlock(n):
             var out: [Double] = []

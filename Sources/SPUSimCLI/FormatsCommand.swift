@@ -7,7 +7,7 @@ struct FormatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "formats",
         abstract: "Bit-exact number formats: list them, quantise values, study their numerics.",
-        subcommands: [List.self, Quantize.self, Study.self])
+        subcommands: [List.self, Quantize.self, Study.self, Costs.self])
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every format with bits, range and decades.")
@@ -28,6 +28,45 @@ struct FormatsCommand: ParsableCommand {
             }
             print(Formatting.table(header: ["format", "bits", "max", "min positive", "decades", "description"], rows: rows, rightAligned: [1, 2, 3, 4]))
             print("\nParametric families also accept posit<n>-es<e>, lns<n>f<f> and mdlns<n>-a<A>b<B>-d<D>.")
+        }
+    }
+
+    struct Costs: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Area and energy of one MAC per format at a process node.")
+
+        @Option(help: "Process node: \(MACCostModel.Node.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var node: String = "n5"
+
+        @Option(help: "Comma-separated formats (default: a comparison set).")
+        var formats: String = "int8,fp8-e4m3,fp8-e5m2,bf16,fp16,fp32,posit8-es0,pal8,pal16,pal8-mdlns,mxfp8-e4m3,mxfp4-e2m1,mxint8,pal8-block32"
+
+        @Option(help: "Accumulation for log formats: exact, mitchell, gaussian-log-fN, remainder-binning.")
+        var accumulation: String = "exact"
+
+        @Flag(help: "Show each part of every MAC.")
+        var parts = false
+
+        func run() throws {
+            guard let nodeValue = MACCostModel.Node(rawValue: node) else { throw ValidationError("unknown --node \"\(node)\"") }
+            guard let mode = AccumulationMode(accumulation) else { throw ValidationError("unknown --accumulation \"\(accumulation)\"") }
+            let model = MACCostModel(node: nodeValue)
+            let reference = model.cost(of: "int8")!
+            var rows: [[String]] = []
+            for name in formats.split(separator: ",").map(String.init) {
+                guard let cost = model.cost(of: name, accumulation: mode) else {
+                    printError("error: unknown format \"\(name)\" (see 'spusim formats list')")
+                    throw ExitCode(2)
+                }
+                rows.append([name, String(format: "%.1f", cost.areaUm2), String(format: "%.4f", cost.energyPJ),
+                             String(format: "%.2f", cost.areaUm2 / reference.areaUm2), String(format: "%.2f", cost.energyPJ / reference.energyPJ)])
+                if parts {
+                    for part in cost.parts {
+                        rows.append(["  " + part.name, String(format: "%.1f", part.areaUm2), String(format: "%.4f", part.energyPJ), "", ""])
+                    }
+                }
+            }
+            print("MAC cost at \(nodeValue.rawValue) (Horowitz 45 nm anchors scaled by area ×\(String(format: "%.3g", nodeValue.areaFactor)), energy ×\(String(format: "%.3g", nodeValue.energyFactor))); log formats accumulate \(mode):")
+            print(Formatting.table(header: ["format", "area µm²", "energy pJ", "area vs int8", "energy vs int8"], rows: rows, rightAligned: [1, 2, 3, 4]))
         }
     }
 
