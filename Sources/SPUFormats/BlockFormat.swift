@@ -88,13 +88,14 @@ public struct MXFormat: BlockFormat, Hashable {
             let scaled = v / scale
             switch element {
             case let .float(format):
-                let code = format.encode(scaled, saturate: true, roundHalfAway: true)
+                // microxcaling takes torch.sign(±0) = +0: a zero element is +0 whatever its sign.
+                let code = scaled == 0 ? 0 : format.encode(scaled, saturate: true, roundHalfAway: true)
                 codes.append(code)
                 out.append(format.decode(code) * scale)
             case .int8:
                 let q = scaled.isNaN ? 0 : min(max((scaled * 64).rounded(.toNearestOrAwayFromZero), -127), 127)
                 codes.append(UInt32(bitPattern: Int32(q)) & 0xFF)
-                out.append(q / 64 * scale)
+                out.append(q == 0 ? 0 : q / 64 * scale)   // a negative value rounding to 0 gives +0
             }
         }
         return QuantizedBlock(scaleLog2: Double(shared), codes: codes, values: out)

@@ -85,7 +85,9 @@ public struct MiniFloat: ScalarFormat, Hashable {
                 switch encoding {
                 case .ieee, .finiteWithNaN: return sign | nanCode!
                 case .fnuz: return nanCode!
-                case .finite: return sign | maxFiniteCode   // ml_dtypes saturates NaN for FP6/FP4
+                // ml_dtypes 0.6.0 quirk, kept for bit-exactness: NaN becomes a zero of the
+                // opposite sign (+NaN → −0, −NaN → +0).
+                case .finite: return sign ^ signBit
                 }
             }
             return overflow(sign: sign, saturate: saturate)

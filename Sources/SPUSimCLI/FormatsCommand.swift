@@ -82,39 +82,46 @@ struct FormatsCommand: ParsableCommand {
 
         func run() throws {
             let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+            do {
+                print(try Self.quantize(text: text, format: format, saturate: saturate), terminator: "")
+            } catch let error as QuantizeError {
+                printError("error: \(error.message)")
+                throw ExitCode(2)
+            }
+        }
+
+        struct QuantizeError: Error { let message: String }
+
+        /// The whole `quantize` transformation: whitespace-separated decimals in, one
+        /// `input<TAB>0xCODE<TAB>decoded` line per value out.
+        static func quantize(text: String, format: String, saturate: Bool) throws -> String {
             let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
             var values: [Double] = []
             for token in tokens {
-                guard let value = Self.parse(token) else {
-                    printError("error: stdin: \"\(token)\" is not a decimal number")
-                    throw ExitCode(2)
-                }
+                guard let value = parse(token) else { throw QuantizeError(message: "stdin: \"\(token)\" is not a decimal number") }
                 values.append(value)
             }
+            var out = ""
             if let scalar = FormatRegistry.scalar(named: format) {
                 let width = (scalar.bits + 3) / 4
-                var out = ""
                 for (token, value) in zip(tokens, values) {
                     let code = scalar.encode(value, saturate: saturate || scalar.saturatesByDefault)
-                    out += "\(token)\t\(Self.hex(code, width: width))\t\(Self.spell(scalar.decode(code)))\n"
+                    out += "\(token)\t\(hex(code, width: width))\t\(spell(scalar.decode(code)))\n"
                 }
-                print(out, terminator: "")
             } else if let block = FormatRegistry.block(named: format) {
-                var out = ""
                 var start = 0
                 while start < values.count {
                     let end = min(start + block.blockSize, values.count)
                     let q = block.quantizeBlock(values[start..<end])
                     for i in 0..<(end - start) {
-                        out += "\(tokens[start + i])\t\(Self.hex(q.codes[i], width: 2))\t\(Self.spell(q.values[i]))\n"
+                        out += "\(tokens[start + i])\t\(hex(q.codes[i], width: 2))\t\(spell(q.values[i]))\n"
                     }
                     start = end
                 }
-                print(out, terminator: "")
             } else {
-                printError("error: unknown format \"\(format)\" (see 'spusim formats list')")
-                throw ExitCode(2)
+                throw QuantizeError(message: "unknown format \"\(format)\" (see 'spusim formats list')")
             }
+            return out
         }
 
         static func parse(_ token: String) -> Double? {

@@ -1,5 +1,6 @@
-// Release-build benchmark of the performance model: evaluations (design × workload, mapping
-// search included) per second on one core.
+// Release-build benchmarks on one core:
+// 1. the performance model: evaluations (design × workload, mapping search included) per second;
+// 2. number-format encoding: values per second for fp8-e4m3, lns8f3 (pal8), bf16 and posit8.
 //
 //   swift run -c release spusim-bench [--seconds S] [--arch FILE] [--model FILE]
 //
@@ -7,6 +8,7 @@
 // can be reused; the model itself keeps no cache.
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUHardware
 import SPUPerformance
 import SPUWorkload
@@ -59,7 +61,35 @@ do {
     let elapsed = (clock.now - start) / .seconds(1)
     print(String(format: "evaluations: %d in %.2f s = %.0f evaluations/s on one core", evaluations, elapsed, Double(evaluations) / elapsed))
     print(String(format: "mapping candidates per evaluation: %.0f; mean latency %.4g s", Double(candidates) / Double(evaluations), checksum / Double(evaluations)))
+    benchmarkEncoding(seconds: options.seconds / 2)
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)
+}
+
+/// Encodes a fixed array of Gaussian-distributed values (scaled into range) repeatedly.
+func benchmarkEncoding(seconds: Double) {
+    let values = Distribution.gaussian.samples(count: 1 << 16, seed: 3).map { $0 * 4 }
+    let share = seconds / 4
+    measure(MiniFloat.fp8E4M3, values, share)
+    measure(FormatRegistry.pal8, values, share)
+    measure(MiniFloat.bf16, values, share)
+    measure(Posit(n: 8, es: 0), values, share)
+}
+
+/// Generic over the concrete format so the encoder is specialised, as in a quantisation kernel.
+func measure<F: ScalarFormat>(_ format: F, _ values: [Double], _ seconds: Double) {
+    do {
+        let clock = ContinuousClock()
+        var encoded = 0
+        var checksum: UInt32 = 0
+        let start = clock.now
+        let deadline = start + .milliseconds(Int(seconds * 1000))
+        while clock.now < deadline {
+            for v in values { checksum &+= format.encode(v, saturate: true) }
+            encoded += values.count
+        }
+        let elapsed = (clock.now - start) / .seconds(1)
+        print(String(format: "encode %@: %.1f M values/s (checksum %u)", format.name, Double(encoded) / elapsed / 1e6, checksum))
+    }
 }

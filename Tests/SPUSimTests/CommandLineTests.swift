@@ -54,3 +54,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }
+
+/// The `spusim formats quantize` interface is what reference tools compare against: keep it stable.
+@Suite struct FormatsCommandTests {
+    @Test func quantizeLineFormatIsStable() throws {
+        let out = try FormatsCommand.Quantize.quantize(text: "1 -0.1\n3e30 nan\t-inf 464", format: "fp8-e4m3", saturate: false)
+        #expect(out == "1\t0x38\t1.0\n-0.1\t0x9d\t-0.1015625\n3e30\t0x7f\tnan\nnan\t0x7f\tnan\n-inf\t0xff\tnan\n464\t0x7e\t448.0\n")
+        let lns = try FormatsCommand.Quantize.quantize(text: "0.1 1e30", format: "lns16f8", saturate: false)
+        #expect(lns == "0.1\t0x7cae\t0.10011204723016834\n1e30\t0x3fff\t1.8396865112328554e+19\n")
+        let saturated = try FormatsCommand.Quantize.quantize(text: "1000", format: "fp8-e4m3", saturate: true)
+        #expect(saturated == "1000\t0x7e\t448.0\n")
+        #expect(throws: (any Error).self) { try FormatsCommand.Quantize.quantize(text: "1 x", format: "fp8-e4m3", saturate: false) }
+        #expect(throws: (any Error).self) { try FormatsCommand.Quantize.quantize(text: "1", format: "fp7", saturate: false) }
+    }
+
+    @Test func listStudyAndCostsRun() throws {
+        var list = try SPUSimCommand.parseAsRoot(["formats", "list"])
+        try list.run()
+        var study = try SPUSimCommand.parseAsRoot(["formats", "study", "--formats", "pal8,fp8-e4m3,mxint8", "--distribution", "laplace",
+                                                  "--samples", "4096", "--dot", "64", "--json"])
+        try study.run()
+        var costs = try SPUSimCommand.parseAsRoot(["formats", "costs", "--node", "n3", "--parts"])
+        try costs.run()
+    }
+}
