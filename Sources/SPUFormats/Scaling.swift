@@ -85,7 +85,7 @@ public struct Quantizer: Sendable {
         var saturated = 0
         let values = x.map { v -> Double in
             let scaled = v / scale
-            if scaled.magnitude > formatMax { saturated += 1 }
+            if scaled.magnitude > formatMax * (1 + 1e-12) { saturated += 1 }   // not the absmax element itself
             return format.decode(format.encode(scaled, saturate: true)) * scale
         }
         return (values, saturated)
