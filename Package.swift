@@ -5,7 +5,8 @@ import PackageDescription
 ///
 /// Module graph (dependencies point one way, left to right):
 ///   SPUCore → SPUHardware ─┐
-///   SPUCore → SPUWorkload ─┼→ SPUPerformance → SPUResults → SPUSimCLI → spusim
+///   SPUCore → SPUWorkload ─┼→ SPUPerformance ─┐
+///   SPUFormats (stdlib only) ─────────────────┴→ SPUResults → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -33,7 +34,7 @@ let package = Package(
         // SQLite results store (GRDB, WAL, migrations).
         .target(
             name: "SPUResults",
-            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance",
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(

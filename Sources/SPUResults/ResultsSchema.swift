@@ -88,6 +88,33 @@ enum ResultsSchema {
                 t.column("mapping", .text)
             }
         }
+        migrator.registerMigration("v2-format-studies") { db in
+            try db.create(table: "format_studies") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("run_id", .integer).notNull().references("runs", onDelete: .cascade).indexed()
+                t.column("data_source", .text).notNull()
+                t.column("value_count", .integer).notNull()
+                t.column("format", .text).notNull().indexed()
+                t.column("scaling", .text).notNull()
+                t.column("bits_per_element", .double).notNull()
+                t.column("sqnr_db", .double)
+                t.column("mean_relative_error", .double).notNull()
+                t.column("max_relative_error", .double).notNull()
+                t.column("decimal_accuracy", .double).notNull()
+                t.column("fraction_flushed", .double).notNull()
+                t.column("fraction_saturated", .double).notNull()
+                t.column("dynamic_range_decades", .double)
+            }
+            try db.create(table: "format_dot_products") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("run_id", .integer).notNull().references("runs", onDelete: .cascade).indexed()
+                t.column("format", .text).notNull()
+                t.column("accumulation", .text).notNull()
+                t.column("length", .integer).notNull()
+                t.column("trials", .integer).notNull()
+                t.column("output_snr_db", .double)
+            }
+        }
         return migrator
     }
 }

@@ -14,7 +14,7 @@ public final class ResultsStore: Sendable {
     public static let defaultPath = "results/spusim.sqlite"
 
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SPUCore
 import SPUFormats
+import SPUResults
 
 extension FormatsCommand {
     /// `spusim formats study`: quantisation metrics and dot-product SNR for several formats.
@@ -39,8 +40,12 @@ extension FormatsCommand {
         @Flag(help: "Print JSON instead of tables.")
         var json = false
 
+        @Option(help: "Also record the study in this results database (tables format_studies, format_dot_products).")
+        var db: String?
+
         func run() throws {
             guard (distribution == nil) != (tensor == nil) else { throw ValidationError("give exactly one of --distribution or --tensor") }
+            let started = Date()
             let data = try loadData()
             let policy = try scalingPolicy()
             let names = formats.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
@@ -53,8 +58,15 @@ extension FormatsCommand {
                 printError("error: \(error.description)")
                 throw ExitCode(2)
             }
+            let source = distribution.map { "distribution:\($0) samples=\(data.count) seed=\(seed) outliers=\(outliers)" } ?? "tensor:\(tensor!)"
+            if let db {
+                let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+                try ResultsStore(path: db).recordFormatStudy(
+                    run: .init(command: command, configHash: SHA256.hex(command), startedAt: started, finishedAt: Date()),
+                    dataSource: source, valueCount: data.count, rows: rows, dots: dots)
+            }
             if json {
-                print(JSONWriter.pretty(Self.json(rows: rows, dots: dots, source: distribution ?? tensor!, count: data.count)))
+                print(JSONWriter.pretty(Self.json(rows: rows, dots: dots, source: source, count: data.count)))
                 return
             }
             print("data: \(distribution.map { "\($0), \(data.count) samples" + (outliers > 0 ? ", outliers \(outliers)" : "") } ?? "\(tensor!), \(data.count) values")\n")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SPUFormats
 import GRDB
 import Testing
 @testable import SPUResults
@@ -76,5 +77,15 @@ import Testing
         try study.run()
         var costs = try SPUSimCommand.parseAsRoot(["formats", "costs", "--node", "n3", "--parts"])
         try costs.run()
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("s.sqlite").path
+        var recorded = try SPUSimCommand.parseAsRoot(["formats", "study", "--formats", "pal8,int8", "--tensor",
+                                                     Repo.dataFile("tensors/minilm-l0-ffn-down.npy"), "--dot", "32", "--db", db])
+        try recorded.run()
+        let counts = try ResultsStore(path: db).read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM format_studies")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM format_dot_products")!)
+        }
+        #expect(counts.0 == 2 && counts.1 == NumericsStudy.accumulationModes(for: "pal8").count + 2)
     }
 }
