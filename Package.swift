@@ -6,7 +6,7 @@ import PackageDescription
 /// Module graph (dependencies point one way, left to right):
 ///   SPUCore → SPUHardware ─┐
 ///   SPUCore → SPUWorkload ─┼→ SPUPerformance ─┐
-///   SPUFormats (stdlib only) ─────────────────┴→ SPUResults → SPUSimCLI → spusim
+///   SPUFormats (stdlib only) ─────────────────┴→ SPUCost → SPUResults → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -31,22 +31,25 @@ let package = Package(
         .target(name: "SPUWorkload", dependencies: ["SPUCore"]),
         // Mapping search and the analytical performance model; returns activity counts.
         .target(name: "SPUPerformance", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload"]),
+        // Energy, power (TDP policy), area, silicon cost, TCO and fleet sizing: prices the
+        // activity counts of the performance model.
+        .target(name: "SPUCost", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance"]),
         // SQLite results store (GRDB, WAL, migrations).
         .target(
             name: "SPUResults",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost",
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
-        .executableTarget(name: "spusim-bench", dependencies: ["SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance"]),
+        .executableTarget(name: "spusim-bench", dependencies: ["SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults", "SPUSimCLI"],
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSimCLI"],
             resources: [.copy("Data")]),
     ],
     swiftLanguageModes: [.v6]

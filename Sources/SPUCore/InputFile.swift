@@ -19,3 +19,11 @@ public enum InputFile {
         try JSONObjectReader.document(file: path, text: try readText(path))
     }
 }
+
+extension InputFile {
+    /// `.json` files directly in a directory, sorted by name (empty if it does not exist).
+    public static func jsonFiles(in directory: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".json") }.sorted().map { directory + "/" + $0 }
+    }
+}

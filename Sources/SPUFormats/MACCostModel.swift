@@ -75,9 +75,20 @@ public struct MACCostModel: Sendable {
         public static let lutBitEnergyPJ = 0.0005
     }
 
-    public let node: Node
+    /// Factors applied to the 45 nm anchors.
+    public let areaFactor: Double
+    public let energyFactor: Double
 
-    public init(node: Node = .n45) { self.node = node }
+    public init(node: Node = .n45) {
+        areaFactor = node.areaFactor
+        energyFactor = node.energyFactor
+    }
+
+    /// A node given by its scaling factors (from a technology file).
+    public init(areaFactor: Double, energyFactor: Double) {
+        self.areaFactor = areaFactor
+        self.energyFactor = energyFactor
+    }
 
     // MARK: 45 nm part costs
 
@@ -102,6 +113,18 @@ public struct MACCostModel: Sendable {
         let area = sig.0 + exp.0 + norm(1640, 7700, s16.0 + e16.0, s32.0 + e32.0)
         let energy = sig.1 + exp.1 + norm(1.1, 3.7, s16.1 + e16.1, s32.1 + e32.1)
         return (area, energy)
+    }
+
+    /// An FP32 fused multiply-add lane (vector units), 45 nm.
+    public static var fp32FMA: (areaUm2: Double, energyPJ: Double) {
+        let m = floatMultiply(exponent: 8, mantissa: 23), a = floatAdd(width: 32)
+        return (m.0 + a.0, m.1 + a.1)
+    }
+
+    /// SRAM read or write energy per bit at 45 nm for a bank of `bankBytes`: Horowitz's 64-bit
+    /// reads (10 pJ at 8 KB, 20 pJ at 32 KB, 100 pJ at 1 MB) fit 10·√(C/8 KB) pJ per 64 bits.
+    public static func sramPJPerBit45nm(bankBytes: Double) -> Double {
+        10 * (bankBytes / 8192).squareRoot() / 64
     }
 
     static func floatAdd(width w: Double) -> (Double, Double) {
@@ -158,10 +181,10 @@ public struct MACCostModel: Sendable {
         } else {
             return nil
         }
-        let area = parts.reduce(0) { $0 + $1.1.0 } * node.areaFactor
-        let energy = parts.reduce(0) { $0 + $1.1.1 } * node.energyFactor
+        let area = parts.reduce(0) { $0 + $1.1.0 } * areaFactor
+        let energy = parts.reduce(0) { $0 + $1.1.1 } * energyFactor
         return Cost(areaUm2: area, energyPJ: energy,
-                    parts: parts.map { ($0.0, $0.1.0 * node.areaFactor, $0.1.1 * node.energyFactor) })
+                    parts: parts.map { ($0.0, $0.1.0 * areaFactor, $0.1.1 * energyFactor) })
     }
 
     /// A float (or posit) MAC as one lane of a dot-product unit.

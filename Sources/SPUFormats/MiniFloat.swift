@@ -161,6 +161,8 @@ extension MiniFloat {
     }
 
     public static let fp32 = MiniFloat(name: "fp32", exponentBits: 8, mantissaBits: 23, bias: 127, encoding: .ieee)
+    /// TF32: FP32's range with a 10-bit mantissa (tensor-core input format).
+    public static let tf32 = MiniFloat(name: "tf32", exponentBits: 8, mantissaBits: 10, bias: 127, encoding: .ieee)
     public static let fp16 = MiniFloat(name: "fp16", exponentBits: 5, mantissaBits: 10, bias: 15, encoding: .ieee)
     public static let bf16 = MiniFloat(name: "bf16", exponentBits: 8, mantissaBits: 7, bias: 127, encoding: .ieee)
     /// OCP E4M3 (E4M3FN): max 448; overflow becomes NaN unless saturating (ml_dtypes float8_e4m3fn).
@@ -172,5 +174,5 @@ extension MiniFloat {
     public static let fp6E2M3 = MiniFloat(name: "fp6-e2m3", exponentBits: 2, mantissaBits: 3, bias: 1, encoding: .finite, saturatesByDefault: true)
     public static let fp4E2M1 = MiniFloat(name: "fp4-e2m1", exponentBits: 2, mantissaBits: 1, bias: 1, encoding: .finite, saturatesByDefault: true)
 
-    public static let all: [MiniFloat] = [.fp32, .fp16, .bf16, .fp8E4M3, .fp8E5M2, .fp8E4M3FNUZ, .fp8E5M2FNUZ, .fp6E3M2, .fp6E2M3, .fp4E2M1]
+    public static let all: [MiniFloat] = [.fp32, .tf32, .fp16, .bf16, .fp8E4M3, .fp8E5M2, .fp8E4M3FNUZ, .fp8E5M2FNUZ, .fp6E3M2, .fp6E2M3, .fp4E2M1]
 }

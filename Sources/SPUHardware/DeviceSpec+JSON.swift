@@ -14,7 +14,7 @@ extension DeviceSpec {
     /// Decodes strictly: unknown keys, missing fields, non-positive sizes and unknown names fail.
     public static func decode(_ root: JSONObjectReader) throws(ConfigError) -> DeviceSpec {
         root.expecting(["name", "kind", "description", "process_node", "clock_ghz", "tdp_w", "source",
-                        "compute", "memory", "noc", "chip_links", "calibration"])
+                        "compute", "memory", "noc", "chip_links", "calibration", "silicon", "price"])
         var sources: [String: String] = [:]
         func cite(_ reader: JSONObjectReader) throws(ConfigError) { sources[reader.path] = try reader.source() }
 
@@ -38,10 +38,12 @@ extension DeviceSpec {
         }
         let links = try decodeChipLinks(try root.object("chip_links"), cite: cite)
         let calibration = try decodeCalibration(try root.object("calibration"), cite: cite)
+        let silicon = try root.optionalObject("silicon").map { (r) throws(ConfigError) in try decodeSilicon(r, cite: cite) } ?? .default
+        let price = try root.optionalObject("price").map { (r) throws(ConfigError) in try decodePrice(r, cite: cite) }
         try root.finish()
         return DeviceSpec(name: name, kind: kind, description: description, processNode: processNode,
                           clockGHz: clockGHz, tdpWatts: tdp, compute: compute, memory: memory, noc: noc,
-                          chipLinks: links, calibration: calibration, sources: sources,
+                          chipLinks: links, calibration: calibration, silicon: silicon, price: price, sources: sources,
                           canonicalJSON: JSONWriter.canonical(root.value))
     }
 
@@ -139,6 +141,33 @@ extension DeviceSpec {
                                 bandwidthBytesPerSecondPerDirection: (count == 0 ? try r.nonNegativeNumber("bandwidth_gb_per_s_per_direction")
                                                                                   : try r.positiveNumber("bandwidth_gb_per_s_per_direction")) * Units.giga,
                                 latencySeconds: try r.nonNegativeNumber("latency_us") * Units.microsecond)
+        try cite(r)
+        try r.finish()
+        return spec
+    }
+
+    private static func decodeSilicon(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> SiliconSpec {
+        r.expecting(["dies", "die_to_die_links", "physical_units", "physical_memory_stacks", "package", "published_die_area_mm2", "source"])
+        let dies = try r.positiveInt("dies")
+        let links = r.has("die_to_die_links") ? try r.nonNegativeInt("die_to_die_links") : 0
+        if dies > 1, links == 0 { throw r.fail("die_to_die_links", "a design with \(dies) dies needs at least one die-to-die link per die") }
+        let spec = SiliconSpec(dies: dies, dieToDieLinks: links,
+                               physicalUnits: r.has("physical_units") ? try r.positiveInt("physical_units") : nil,
+                               physicalMemoryStacks: r.has("physical_memory_stacks") ? try r.positiveInt("physical_memory_stacks") : nil,
+                               package: try r.choice("package", as: SiliconSpec.Package.self),
+                               publishedDieAreaMM2: r.has("published_die_area_mm2") ? try r.positiveNumber("published_die_area_mm2") : nil)
+        try cite(r)
+        try r.finish()
+        return spec
+    }
+
+    private static func decodePrice(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> PriceSpec {
+        r.expecting(["low_usd", "default_usd", "high_usd", "source"])
+        let spec = PriceSpec(lowUSD: try r.positiveNumber("low_usd"), defaultUSD: try r.positiveNumber("default_usd"),
+                             highUSD: try r.positiveNumber("high_usd"))
+        guard spec.lowUSD <= spec.defaultUSD, spec.defaultUSD <= spec.highUSD else {
+            throw r.fail("default_usd", "must lie between low_usd and high_usd")
+        }
         try cite(r)
         try r.finish()
         return spec

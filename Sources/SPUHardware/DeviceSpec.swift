@@ -21,6 +21,10 @@ public struct DeviceSpec: Sendable, Equatable {
     public var noc: NetworkOnChipSpec
     public var chipLinks: ChipLinkSpec
     public var calibration: CalibrationSpec
+    /// Packaging and physical facts for the area and cost models (defaults when absent).
+    public var silicon: SiliconSpec
+    /// Published unit-price estimates (GPUs); nil means "price from manufacturing cost".
+    public var price: PriceSpec?
     /// `source` strings by JSON path of the object they cover (`$`, `$.compute`, …).
     public var sources: [String: String]
     /// Canonical JSON of the description (sorted keys); its SHA-256 identifies the design.
@@ -160,4 +164,36 @@ public struct CalibrationSpec: Sendable, Equatable {
     public var kernelLaunchOverheadSeconds: Double
 
     public static let ideal = CalibrationSpec(computeFraction: 1, offchipBandwidthFraction: 1, kernelLaunchOverheadSeconds: 0)
+}
+
+/// Physical facts the area and cost models need beyond the performance description.
+public struct SiliconSpec: Sendable, Equatable {
+    public enum Package: String, CaseIterable, Sendable {
+        case organic
+        case cowosS = "cowos-s"
+        case cowosL = "cowos-l"
+        case soicCowos = "soic-cowos"
+    }
+
+    /// Compute dies in the package.
+    public var dies: Int
+    /// Die-to-die links per die (multi-die designs).
+    public var dieToDieLinks: Int
+    /// Units on the silicon, including ones disabled for yield (nil: all enabled).
+    public var physicalUnits: Int?
+    /// Memory PHYs on the silicon, including unused ones (nil: as many as stacks).
+    public var physicalMemoryStacks: Int?
+    public var package: Package
+    /// Published die area, for cross-checks.
+    public var publishedDieAreaMM2: Double?
+
+    public static let `default` = SiliconSpec(dies: 1, dieToDieLinks: 0, physicalUnits: nil, physicalMemoryStacks: nil,
+                                              package: .cowosS, publishedDieAreaMM2: nil)
+}
+
+/// A published unit-price range with a chosen default, in US dollars.
+public struct PriceSpec: Sendable, Equatable {
+    public var lowUSD: Double
+    public var defaultUSD: Double
+    public var highUSD: Double
 }

@@ -115,6 +115,15 @@ enum ResultsSchema {
                 t.column("output_snr_db", .double)
             }
         }
+        migrator.registerMigration("v3-energy-area-cost") { db in
+            try db.alter(table: "results") { t in
+                for column in ["energy_j", "avg_power_w", "throttle_factor", "area_mm2", "die_cost_usd", "manufacturing_cost_usd",
+                               "price_usd", "tco_usd_per_hour", "usd_per_million_items", "items_per_joule"] {
+                    t.add(column: column, .double)
+                }
+            }
+            try db.alter(table: "op_results") { t in t.add(column: "energy_j", .double) }
+        }
         return migrator
     }
 }

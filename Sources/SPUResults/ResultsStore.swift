@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SPUCore
+import SPUCost
 import SPUHardware
 import SPUPerformance
 import SPUWorkload
@@ -47,10 +48,11 @@ public final class ResultsStore: Sendable {
 
     /// Stores one evaluation and its run in a single transaction; returns (run id, result id).
     @discardableResult
-    public func record(run: RunInfo, design: DeviceSpec, workload: Workload, result: EvaluationResult) throws -> (runID: Int64, resultID: Int64) {
+    public func record(run: RunInfo, design: DeviceSpec, workload: Workload, result: EvaluationResult,
+                       cost: CostResult? = nil) throws -> (runID: Int64, resultID: Int64) {
         try pool.write { db in
             let runID = try insertRun(db, run)
-            let resultID = try insertResult(db, runID: runID, design: design, workload: workload, result: result)
+            let resultID = try insertResult(db, runID: runID, design: design, workload: workload, result: result, cost: cost)
             return (runID, resultID)
         }
     }
@@ -64,7 +66,8 @@ public final class ResultsStore: Sendable {
         return db.lastInsertedRowID
     }
 
-    func insertResult(_ db: Database, runID: Int64, design: DeviceSpec, workload: Workload, result: EvaluationResult) throws -> Int64 {
+    func insertResult(_ db: Database, runID: Int64, design: DeviceSpec, workload: Workload, result: EvaluationResult,
+                      cost: CostResult?) throws -> Int64 {
         try db.execute(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json) VALUES (?, ?, ?, ?)",
                        arguments: [design.contentHash, design.name, design.kind.rawValue, design.canonicalJSON])
         let summary = workload.summary
@@ -82,27 +85,33 @@ public final class ResultsStore: Sendable {
         values += [result.macUtilization, result.devices, result.capacity.requiredBytes, result.capacity.availableBytes,
                    a.totalMACs, a.vectorOps, a.localSRAMReadBytes, a.localSRAMWriteBytes, a.sharedSRAMReadBytes, a.sharedSRAMWriteBytes,
                    a.offchipReadBytes, a.offchipWriteBytes, a.nocByteHops, a.chipLinkBytes]
+        values += [cost.flatMap { finite($0.energyJ) }, cost.flatMap { finite($0.averagePowerW) }, cost?.throttleFactor,
+                   cost?.area.effectiveTotalMM2, cost?.silicon.dieCostUSD, cost?.silicon.manufacturingCostUSD, cost?.silicon.priceUSD,
+                   cost?.tco.totalUSDPerHour, cost.flatMap { finite($0.usdPerMillionItems) }, cost.flatMap { finite($0.itemsPerJoule) }]
         try db.execute(sql: """
             INSERT INTO results (run_id, design_hash, workload_hash, design_name, workload_name, feasible, reason, latency_s,
               throughput_per_s, throughput_unit, bound, time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s,
               time_overhead_s, mac_utilization, devices, memory_required_bytes, memory_available_bytes, macs, vector_ops,
               local_sram_read_bytes, local_sram_write_bytes, shared_sram_read_bytes, shared_sram_write_bytes,
-              offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes)
+              offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes,
+              energy_j, avg_power_w, throttle_factor, area_mm2, die_cost_usd, manufacturing_cost_usd, price_usd,
+              tco_usd_per_hour, usd_per_million_items, items_per_joule)
             VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
             """, arguments: StatementArguments(values))
         let resultID = db.lastInsertedRowID
         let statement = try db.makeStatement(sql: """
             INSERT INTO op_results (result_id, op_index, name, kind, repeat, einsum, bound, latency_s, compute_cycles,
               time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s, time_overhead_s,
-              flops, macs, offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes, mapping)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              flops, macs, offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes, mapping, energy_j)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (index, op) in result.ops.enumerated() {
             var row: [DatabaseValueConvertible?] = [resultID, index, op.name, op.kind.rawValue, op.repeatCount, op.einsum, op.bound.rawValue,
                                                     op.latencySeconds, op.computeCycles]
             row += Bound.allCases.map { op.times[$0] }
             row += [op.flops, op.activity.totalMACs, op.activity.offchipReadBytes, op.activity.offchipWriteBytes,
-                    op.activity.nocByteHops, op.activity.chipLinkBytes, op.mapping?.description]
+                    op.activity.nocByteHops, op.activity.chipLinkBytes, op.mapping?.description,
+                    cost.map { $0.opEnergyJ[index] }]
             try statement.execute(arguments: StatementArguments(row))
         }
         return resultID

@@ -65,7 +65,7 @@ struct FormatsCommand: ParsableCommand {
                     }
                 }
             }
-            print("MAC cost at \(nodeValue.rawValue) (Horowitz 45 nm anchors scaled by area ×\(String(format: "%.3g", nodeValue.areaFactor)), energy ×\(String(format: "%.3g", nodeValue.energyFactor))); log formats accumulate \(mode):")
+            print("MAC cost at \(nodeValue.rawValue) (Horowitz 45 nm anchors scaled by area ×\(String(format: "%.3g", model.areaFactor)), energy ×\(String(format: "%.3g", model.energyFactor))); log formats accumulate \(mode):")
             print(Formatting.table(header: ["format", "area µm²", "energy pJ", "area vs int8", "energy vs int8"], rows: rows, rightAligned: [1, 2, 3, 4]))
         }
     }

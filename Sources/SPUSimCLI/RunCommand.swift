@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPUCore
+import SPUCost
 import SPUHardware
 import SPUPerformance
 import SPUResults
@@ -33,28 +34,42 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Ops listed in the summary.")
     var top: Int = 8
 
+    @Option(name: .long, help: "Technology directory (node files, memory.json, area-model.json).")
+    var tech: String = CostInputs.defaultTechDirectory
+
+    @Option(name: .long, help: "TCO parameters file.")
+    var tco: String = CostInputs.defaultTCOFile
+
     func run() throws {
         let started = Date()
-        let design: DeviceSpec, trace: Workload
+        let design: DeviceSpec, trace: Workload, inputs: CostInputs
         do {
             design = try DeviceSpec.load(path: arch)
             trace = try Workload.load(path: workload)
+            inputs = try CostInputs.load(techDirectory: tech, tcoFile: tco)
         } catch {
             throw failInput(error)
         }
         guard mappingBudget >= 1 else { throw ValidationError("--mapping-budget must be at least 1") }
-        let result = PerformanceModel(device: design, options: MappingSearchOptions(budget: mappingBudget)).evaluate(trace)
+        let evaluator: DesignEvaluator
+        do {
+            evaluator = try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: mappingBudget))
+        } catch {
+            printError("error: \(arch): $.process_node: \(error.description)")
+            throw ExitCode(2)
+        }
+        let evaluation = evaluator.evaluate(trace)
         if !noStore {
             let store = try ResultsStore(path: db)
             let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             try store.record(run: .init(command: command, configHash: SHA256.hex(design.contentHash + trace.contentHash),
                                         startedAt: started, finishedAt: Date()),
-                             design: design, workload: trace, result: result)
+                             design: design, workload: trace, result: evaluation.performance, cost: evaluation.cost)
         }
         if json {
-            print(JSONWriter.pretty(result.jsonValue(designHash: design.contentHash, workloadHash: trace.contentHash)))
+            print(JSONWriter.pretty(evaluation.jsonValue(designHash: design.contentHash, workloadHash: trace.contentHash)))
         } else {
-            print(RunSummary(result: result, device: design, top: top).text)
+            print(RunSummary(result: evaluation.performance, cost: evaluation.cost, device: design, top: top).text)
             if !noStore { print("\nstored in \(db)") }
         }
     }

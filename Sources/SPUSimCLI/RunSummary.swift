@@ -1,10 +1,12 @@
 import SPUCore
+import SPUCost
 import SPUHardware
 import SPUPerformance
 
 /// The readable summary `spusim run` prints.
 struct RunSummary {
     let result: EvaluationResult
+    let cost: CostResult?
     let device: DeviceSpec
     let top: Int
 
@@ -24,6 +26,12 @@ struct RunSummary {
         lines.append("time by bound: \(shares.joined(separator: ", "))")
         lines.append("memory    \(Formatting.bytes(r.capacity.requiredBytes)) needed of \(Formatting.bytes(r.capacity.availableBytes)) (weights \(Formatting.bytes(r.capacity.weightBytes)), KV cache \(Formatting.bytes(r.capacity.kvCacheBytes)))")
         lines.append("traffic   off-chip \(Formatting.bytes(r.activity.offchipReadBytes + r.activity.offchipWriteBytes)), NoC \(Formatting.bytes(r.activity.nocByteHops))·hop, chip links \(Formatting.bytes(r.activity.chipLinkBytes))")
+        if let c = cost {
+            let unit = r.throughputUnit
+            lines.append("energy    \(Formatting.si(c.energyJ, "J")) per iteration (all chips); \(Formatting.si(c.averagePowerW, "W")) average per chip of \(Int(device.tdpWatts)) W TDP" + (c.throttleFactor < 1 ? String(format: "; clock throttled to %.0f%% to fit TDP", c.throttleFactor * 100) : ""))
+            lines.append("area      \(String(format: "%.0f", c.area.effectiveTotalMM2)) mm²" + (c.area.publishedTotalMM2 != nil ? String(format: " published (model %.0f mm²)", c.area.totalMM2) : "") + " (\(c.area.dies) die\(c.area.dies == 1 ? "" : "s")); die cost $\(String(format: "%.0f", c.silicon.dieCostUSD)), manufacturing $\(String(format: "%.0f", c.silicon.manufacturingCostUSD)), price $\(String(format: "%.0f", c.silicon.priceUSD))")
+            lines.append("TCO       $\(String(format: "%.2f", c.tco.totalUSDPerHour))/hour per chip; $\(String(format: "%.3g", c.usdPerMillionItems)) per million \(unit); \(Formatting.si(c.itemsPerJoule)) \(unit)/J")
+        }
         guard top > 0 else { return lines.joined(separator: "\n") }
         lines.append("")
         let ranked = r.ops.sorted { $0.latencySeconds * Double($0.repeatCount) > $1.latencySeconds * Double($1.repeatCount) }.prefix(top)

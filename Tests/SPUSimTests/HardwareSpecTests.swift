@@ -8,9 +8,11 @@ import Testing
         #expect(files.count >= 8)
         for file in files {
             let device = try DeviceSpec.load(path: file)
-            // Every object with numbers carries a source: root, compute, local/shared/off-chip memory, noc, links, calibration.
-            let expected = 7 + (device.memory.sharedSRAM == nil ? 0 : 1)
+            // Every object with numbers carries a source: root, compute, local/shared/off-chip memory, noc, links,
+            // calibration, silicon and (GPUs) price.
+            let expected = 8 + (device.memory.sharedSRAM == nil ? 0 : 1) + (device.price == nil ? 0 : 1)
             #expect(device.sources.count == expected, "\(file): \(device.sources.keys.sorted())")
+            #expect(device.kind == .spu || device.price != nil, "\(file): GPUs carry a published price")
             #expect(device.sources.values.allSatisfy { $0.count > 10 }, "\(file) has a vacuous source")
         }
     }

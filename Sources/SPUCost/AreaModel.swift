@@ -1,0 +1,95 @@
+import SPUCore
+import SPUFormats
+import SPUHardware
+
+/// Die area from parts: MAC arrays by format, vector units, SRAM, NoC routers, memory PHYs,
+/// chip-link and die-to-die PHYs, and control/IO. Areas in mm² for the whole package's silicon
+/// (all dies); `perDieMM2` is what the reticle limit applies to.
+public struct AreaBreakdown: Sendable, Equatable {
+    public var macArraysMM2: Double
+    public var vectorUnitsMM2: Double
+    public var computeOverheadMM2: Double
+    public var localSRAMMM2: Double
+    public var sharedSRAMMM2: Double
+    public var nocMM2: Double
+    public var memoryPhyMM2: Double
+    public var chipLinkPhyMM2: Double
+    public var dieToDiePhyMM2: Double
+    public var controlIOMM2: Double
+    public var dies: Int
+
+    public var totalMM2: Double {
+        macArraysMM2 + vectorUnitsMM2 + computeOverheadMM2 + localSRAMMM2 + sharedSRAMMM2 + nocMM2 + memoryPhyMM2
+            + chipLinkPhyMM2 + dieToDiePhyMM2 + controlIOMM2
+    }
+
+    public var perDieMM2: Double { totalMM2 / Double(dies) }
+
+    /// Published total silicon area when the design states one (real chips), else nil. Cost and
+    /// the reticle check use it in preference to the modelled area.
+    public var publishedTotalMM2: Double?
+
+    /// The area cost and the reticle check use: published when known, modelled otherwise.
+    public var effectiveTotalMM2: Double { publishedTotalMM2 ?? totalMM2 }
+    public var effectivePerDieMM2: Double { effectiveTotalMM2 / Double(dies) }
+
+    /// (name, mm²) pairs for reports.
+    public var parts: [(String, Double)] {
+        [("mac_arrays", macArraysMM2), ("vector_units", vectorUnitsMM2), ("compute_overhead", computeOverheadMM2),
+         ("local_sram", localSRAMMM2), ("shared_sram", sharedSRAMMM2), ("noc", nocMM2), ("memory_phy", memoryPhyMM2),
+         ("chip_link_phy", chipLinkPhyMM2), ("die_to_die_phy", dieToDiePhyMM2), ("control_io", controlIOMM2)]
+    }
+}
+
+public struct AreaModel: Sendable {
+    public let technology: TechnologySpec
+    public let parameters: ModelParameters
+    let macModel: MACCostModel
+
+    public init(technology: TechnologySpec, parameters: ModelParameters) {
+        self.technology = technology
+        self.parameters = parameters
+        self.macModel = MACCostModel(areaFactor: technology.areaFactorVs45nm, energyFactor: technology.energyFactorVs45nm)
+    }
+
+    /// Area of one processing element: the costliest of its formats at its packing, plus the
+    /// multi-format overhead.
+    func peAreaUM2(_ array: MACArraySpec) -> Double {
+        let formats = array.supportedFormats
+        let worst = formats.map { Double(array.packing($0)) * FormatCosts.mac($0, model: macModel).areaUm2 }.max() ?? 0
+        return worst * (1 + parameters.multiFormatPEOverhead * Double(max(0, formats.count - 1)))
+    }
+
+    /// SRAM macro area for `bytes`.
+    func sramMM2(bytes: Double) -> Double {
+        bytes * 8 / (technology.sramMacroDensityMbitPerMM2 * Units.mebi)
+    }
+
+    public func area(of device: DeviceSpec) -> AreaBreakdown {
+        let silicon = device.silicon
+        let units = Double(silicon.physicalUnits ?? device.compute.unitCount)
+        let array = device.compute.macArray
+        let macArrays = units * Double(array.rows * array.cols) * peAreaUM2(array) / 1e6
+        let fma = MACCostModel.fp32FMA.areaUm2 * technology.areaFactorVs45nm
+        let vector = units * Double(device.compute.vectorUnit.lanes) * fma / 1e6
+        let overheadFactor = device.kind == .gpu ? parameters.gpuComputeOverheadFactor : parameters.spuComputeOverheadFactor
+        let computeOverhead = (macArrays + vector) * (overheadFactor - 1)
+        let local = units * sramMM2(bytes: device.memory.localSRAM.capacityBytes)
+        let shared = device.memory.sharedSRAM.map { sramMM2(bytes: $0.capacityBytes) } ?? 0
+        // Routers: a mesh/torus router has 5 ports (4 neighbours + the tile); a crossbar port pair
+        // (to and from L2) per unit.
+        let ports: Double = device.noc.topology == .crossbar ? 2 : 5
+        let noc = units * ports * device.noc.linkBytesPerCycle * technology.routerMM2PerPortByte
+        let stacks = Double(silicon.physicalMemoryStacks ?? device.memory.offchip.stacks)
+        let isHBM = device.memory.offchip.type.rawValue.hasPrefix("hbm")
+        let memoryPhy = stacks * (isHBM ? technology.hbmPhyMM2PerStack : technology.dramPhyMM2PerChannel)
+        let chipLinks = Double(device.chipLinks.count) * technology.chipLinkPhyMM2PerLink
+        let d2d = silicon.dies > 1 ? Double(silicon.dies * silicon.dieToDieLinks) * technology.dieToDiePhyMM2PerLink : 0
+        let itemised = macArrays + vector + computeOverhead + local + shared + noc + memoryPhy + chipLinks + d2d
+        let controlIO = itemised * parameters.controlIOFraction + parameters.fixedIOMM2 * Double(silicon.dies)
+        return AreaBreakdown(macArraysMM2: macArrays, vectorUnitsMM2: vector, computeOverheadMM2: computeOverhead,
+                             localSRAMMM2: local, sharedSRAMMM2: shared, nocMM2: noc, memoryPhyMM2: memoryPhy,
+                             chipLinkPhyMM2: chipLinks, dieToDiePhyMM2: d2d, controlIOMM2: controlIO, dies: silicon.dies,
+                             publishedTotalMM2: silicon.publishedDieAreaMM2)
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import SPUCore
+import SPUHardware
+import SPUPerformance
+import SPUWorkload
+
+/// Energy, power, area, cost and TCO of one evaluation.
+public struct CostResult: Sendable {
+    public var area: AreaBreakdown
+    /// Dynamic energy per iteration per chip, by component.
+    public var dynamicEnergy: EnergyBreakdown
+    /// Leakage energy per iteration per chip.
+    public var staticEnergyJ: Double
+    /// Dynamic energy of one execution of each op (same order as the performance result's ops).
+    public var opEnergyJ: [Double]
+    /// Energy of one iteration for the whole group of chips.
+    public var energyJ: Double
+    /// Average power of one chip over the iteration, after the TDP policy.
+    public var averagePowerW: Double
+    /// Clock scale applied to stay within TDP (1 when none was needed).
+    public var throttleFactor: Double
+    public var silicon: SiliconCost.Result
+    public var tco: TCOBreakdown
+    /// Cost per million throughput items (tokens, samples) for the whole group.
+    public var usdPerMillionItems: Double
+    /// Throughput items per joule of chip energy.
+    public var itemsPerJoule: Double
+}
+
+public struct CostedEvaluation: Sendable {
+    public var performance: EvaluationResult
+    public var cost: CostResult
+}
+
+public enum CostError: Error, Equatable, CustomStringConvertible {
+    case unknownProcessNode(design: String, node: String, known: [String])
+
+    public var description: String {
+        switch self {
+        case let .unknownProcessNode(design, node, known):
+            return "\(design): process_node \"\(node)\" matches no technology file (known: \(known.joined(separator: ", ")))"
+        }
+    }
+}
+
+/// Evaluates a design on a workload end to end: performance, then energy and power with the TDP
+/// policy, area with the reticle check, silicon cost and TCO.
+///
+/// TDP policy: if average power exceeds TDP, the clock is scaled down by the factor s at which
+/// average power equals TDP (found by bisection, re-running the performance model; dynamic energy
+/// per iteration is kept, as voltage is not modelled); the throttled result is reported with s.
+/// If even s = 0.02 exceeds TDP (power set by clock-independent traffic), the point is infeasible.
+public struct DesignEvaluator: Sendable {
+    public let device: DeviceSpec
+    public let technology: TechnologySpec
+    public let inputs: CostInputs
+    public let options: MappingSearchOptions
+    public let area: AreaBreakdown
+    public let silicon: SiliconCost.Result
+    public let tco: TCOBreakdown
+    let energyModel: EnergyModel
+
+    public init(device: DeviceSpec, inputs: CostInputs, options: MappingSearchOptions = MappingSearchOptions()) throws(CostError) {
+        guard let technology = inputs.technology(for: device.processNode) else {
+            throw .unknownProcessNode(design: device.name, node: device.processNode, known: inputs.technologies.map(\.name))
+        }
+        self.device = device
+        self.technology = technology
+        self.inputs = inputs
+        self.options = options
+        let area = AreaModel(technology: technology, parameters: inputs.model).area(of: device)
+        self.area = area
+        self.silicon = SiliconCost.cost(device: device, area: area, technology: technology, memory: inputs.memory, parameters: inputs.tco)
+        self.tco = TCOModel.perAcceleratorHour(priceUSD: silicon.priceUSD, tdpW: device.tdpWatts, parameters: inputs.tco)
+        self.energyModel = EnergyModel(device: device, technology: technology, memory: inputs.memory, parameters: inputs.model, area: area)
+    }
+
+    public var staticPowerW: Double { technology.leakageWattsPerMM2 * area.effectiveTotalMM2 }
+
+    public func evaluate(_ workload: Workload) -> CostedEvaluation {
+        var performance = PerformanceModel(device: device, options: options).evaluate(workload)
+        var energy = dynamicEnergy(performance)
+        var throttle = 1.0
+        var reasons: [String] = performance.reason.map { [$0] } ?? []
+        if area.effectivePerDieMM2 > technology.wafer.reticleLimitMM2 {
+            reasons.append("die area \(Int(area.effectivePerDieMM2.rounded())) mm² exceeds the \(Int(technology.wafer.reticleLimitMM2)) mm² reticle limit; declare more dies in silicon.dies")
+        }
+        if performance.latencySeconds.isFinite, power(energy.total, performance.latencySeconds) > device.tdpWatts {
+            var lo = 0.02, hi = 1.0
+            var slowest = evaluate(workload, clockScale: lo)
+            if power(dynamicEnergy(slowest).total, slowest.latencySeconds) > device.tdpWatts {
+                reasons.append("average power exceeds the \(Int(device.tdpWatts)) W TDP even with the clock throttled to 2%")
+            } else {
+                for _ in 0..<16 {
+                    let mid = (lo + hi) / 2
+                    let trial = evaluate(workload, clockScale: mid)
+                    if power(dynamicEnergy(trial).total, trial.latencySeconds) > device.tdpWatts { hi = mid } else { lo = mid; slowest = trial }
+                }
+                throttle = lo
+                performance = slowest
+                energy = dynamicEnergy(performance)
+            }
+        }
+        performance.feasible = reasons.isEmpty
+        performance.reason = reasons.isEmpty ? nil : reasons.joined(separator: "; ")
+        let latency = performance.latencySeconds
+        let staticJ = staticPowerW * (latency.isFinite ? latency : 0)
+        let perChip = energy.total.totalJ + staticJ
+        let devices = Double(workload.devices)
+        let averagePower = latency > 0 && latency.isFinite ? perChip / latency : .nan
+        let throughput = performance.throughputPerSecond
+        let cost = CostResult(
+            area: area, dynamicEnergy: energy.total, staticEnergyJ: staticJ, opEnergyJ: energy.perOp,
+            energyJ: perChip * devices, averagePowerW: averagePower, throttleFactor: throttle, silicon: silicon, tco: tco,
+            usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
+            itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan)
+        return CostedEvaluation(performance: performance, cost: cost)
+    }
+
+    private func power(_ energy: EnergyBreakdown, _ latency: Double) -> Double {
+        (energy.totalJ + staticPowerW * latency) / latency
+    }
+
+    private func evaluate(_ workload: Workload, clockScale: Double) -> EvaluationResult {
+        var slowed = device
+        slowed.clockGHz *= clockScale
+        return PerformanceModel(device: slowed, options: options).evaluate(workload)
+    }
+
+    /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat).
+    func dynamicEnergy(_ result: EvaluationResult) -> (total: EnergyBreakdown, perOp: [Double]) {
+        var total = EnergyBreakdown()
+        var perOp: [Double] = []
+        perOp.reserveCapacity(result.ops.count)
+        for op in result.ops {
+            let e = energyModel.energy(op.activity)
+            perOp.append(e.totalJ)
+            total.add(e, times: Double(op.repeatCount))
+        }
+        return (total, perOp)
+    }
+
+    /// Energy of aggregated activity counts (used to check energy conservation).
+    public func energy(of activity: ActivityCounts) -> EnergyBreakdown { energyModel.energy(activity) }
+}

@@ -1,0 +1,45 @@
+import SPUCore
+
+/// Parameters of the area and energy models that are not technology constants
+/// (`configs/tech/model-parameters.json`). The compute overhead factors are calibrations: fitted on one
+/// published die area and checked on another (see `docs/cost-model.md`).
+public struct ModelParameters: Sendable, Equatable {
+    /// Multiplier on a unit's modelled MAC-array and vector-unit area for what the part list does
+    /// not itemise (instruction issue, register files, load/store, special functions), by kind.
+    public var gpuComputeOverheadFactor: Double
+    public var spuComputeOverheadFactor: Double
+    /// Extra PE area per additional supported MAC format (multi-format datapath).
+    public var multiFormatPEOverhead: Double
+    /// Control, clocking, test and I/O as a fraction of the itemised die area, plus a fixed part.
+    public var controlIOFraction: Double
+    public var fixedIOMM2: Double
+    /// SRAM bank sizes that set access energy (energy grows with √bank size).
+    public var localSRAMBankBytes: Double
+    public var sharedSRAMBankBytes: Double
+    /// Multiplier on every dynamic energy, fitted on a measured GPU power point.
+    public var dynamicEnergyCalibration: Double
+
+    public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> ModelParameters {
+        r.expecting(["compute_overhead_factor", "multi_format_pe_overhead", "control_io_fraction", "fixed_io_mm2",
+                     "sram_bank_bytes", "dynamic_energy_calibration", "source"])
+        let overhead = try r.object("compute_overhead_factor")
+        overhead.expecting(["gpu", "spu", "source"])
+        let banks = try r.object("sram_bank_bytes")
+        banks.expecting(["local", "shared", "source"])
+        let energy = try r.object("dynamic_energy_calibration")
+        energy.expecting(["factor", "source"])
+        let p = ModelParameters(
+            gpuComputeOverheadFactor: try overhead.positiveNumber("gpu"), spuComputeOverheadFactor: try overhead.positiveNumber("spu"),
+            multiFormatPEOverhead: try r.nonNegativeNumber("multi_format_pe_overhead"),
+            controlIOFraction: try r.nonNegativeNumber("control_io_fraction"), fixedIOMM2: try r.nonNegativeNumber("fixed_io_mm2"),
+            localSRAMBankBytes: try banks.positiveNumber("local"), sharedSRAMBankBytes: try banks.positiveNumber("shared"),
+            dynamicEnergyCalibration: try energy.positiveNumber("factor"))
+        for part in [overhead, banks, energy] {
+            _ = try part.source()
+            try part.finish()
+        }
+        _ = try r.source()
+        try r.finish()
+        return p
+    }
+}

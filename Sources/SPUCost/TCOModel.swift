@@ -1,0 +1,40 @@
+import Foundation
+
+/// Total cost of ownership per accelerator-hour (hardware-and-tco-data.md §3.12):
+///
+///     TCO/h = (price + server share)·(1 + network)·CRF(r, N_IT)/8760
+///           + P_wall·load·PUE·$/kWh
+///           + facility $/W·P_wall·CRF(r, N_facility)/8760
+///           + opex·(IT capex)/8760
+///
+/// with P_wall = TDP × wall-power ratio and CRF(r, N) = r / (1 − (1 + r)^−N) (1/N when r = 0).
+public struct TCOBreakdown: Sendable, Equatable {
+    public var itCapexUSD: Double
+    public var itCapitalUSDPerHour: Double
+    public var electricityUSDPerHour: Double
+    public var facilityUSDPerHour: Double
+    public var opexUSDPerHour: Double
+    public var wallPowerW: Double
+
+    public var totalUSDPerHour: Double { itCapitalUSDPerHour + electricityUSDPerHour + facilityUSDPerHour + opexUSDPerHour }
+}
+
+public enum TCOModel {
+    public static let hoursPerYear = 8760.0
+
+    public static func capitalRecoveryFactor(rate r: Double, years n: Double) -> Double {
+        r == 0 ? 1 / n : r / (1 - pow(1 + r, -n))
+    }
+
+    public static func perAcceleratorHour(priceUSD: Double, tdpW: Double, parameters p: TCOParameters) -> TCOBreakdown {
+        let capex = (priceUSD + p.serverUSDPerAccelerator) * (1 + p.networkFractionOfServerCapex)
+        let wall = tdpW * p.wallPowerRatio
+        return TCOBreakdown(
+            itCapexUSD: capex,
+            itCapitalUSDPerHour: capex * capitalRecoveryFactor(rate: p.costOfCapital, years: p.depreciationYears) / hoursPerYear,
+            electricityUSDPerHour: wall / 1000 * p.averageLoadFraction * p.pue * p.usdPerKWh,
+            facilityUSDPerHour: p.facilityCapexUSDPerMWIT * wall / 1e6 * capitalRecoveryFactor(rate: p.costOfCapital, years: p.facilityDepreciationYears) / hoursPerYear,
+            opexUSDPerHour: p.opexFractionOfCapexPerYear * capex / hoursPerYear,
+            wallPowerW: wall)
+    }
+}

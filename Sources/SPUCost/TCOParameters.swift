@@ -1,0 +1,130 @@
+import SPUCore
+import SPUHardware
+
+/// Parameters of silicon cost, system cost, facility and operations (`configs/tco/default.json`;
+/// every value has a source there and can be overridden by editing or copying the file).
+public struct TCOParameters: Sendable, Equatable {
+    public enum YieldModel: String, CaseIterable, Sendable {
+        case poisson, murphy, seeds
+        case negativeBinomial = "negative-binomial"
+    }
+
+    // Silicon
+    public var yieldModel: YieldModel
+    public var packageUSD: [String: Double]
+    public var testUSDPerPackage: Double
+    public var packageYield: Double
+    public var nreUSD: Double
+    public var volumeUnits: Double
+    public var spuPriceMargin: Double
+    // System
+    public var serverUSDPerAccelerator: Double
+    public var networkFractionOfServerCapex: Double
+    public var wallPowerRatio: Double
+    public var acceleratorsPerServer: Int
+    // Facility
+    public var facilityCapexUSDPerMWIT: Double
+    public var facilityDepreciationYears: Double
+    public var pue: Double
+    // Operations
+    public var usdPerKWh: Double
+    public var averageLoadFraction: Double
+    public var opexFractionOfCapexPerYear: Double
+    // Finance
+    public var depreciationYears: Double
+    public var costOfCapital: Double
+    // Fleet
+    public var fleetUtilization: Double
+    public var peakToAverage: Double
+
+    public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> TCOParameters {
+        r.expecting(["silicon", "system", "facility", "operations", "finance", "fleet"])
+        let silicon = try r.object("silicon")
+        silicon.expecting(["yield_model", "package_usd", "test_usd_per_package", "package_yield", "nre_usd", "volume_units", "spu_price_margin", "source"])
+        var packages: [String: Double] = [:]
+        for entry in try silicon.entries("package_usd") {
+            guard case let .number(n) = entry.value, n >= 0, n.isFinite else {
+                throw ConfigError(file: r.file, path: entry.path, message: "must be a non-negative number")
+            }
+            packages[entry.key] = n
+        }
+        let system = try r.object("system")
+        system.expecting(["server_usd_per_accelerator", "network_fraction_of_server_capex", "wall_power_ratio", "accelerators_per_server", "source"])
+        let facility = try r.object("facility")
+        facility.expecting(["capex_usd_per_mw_it", "depreciation_years", "pue", "source"])
+        let operations = try r.object("operations")
+        operations.expecting(["usd_per_kwh", "average_load_fraction", "opex_fraction_of_capex_per_year", "source"])
+        let finance = try r.object("finance")
+        finance.expecting(["depreciation_years", "cost_of_capital", "source"])
+        let fleet = try r.object("fleet")
+        fleet.expecting(["utilization", "peak_to_average", "source"])
+        let pue = try facility.positiveNumber("pue")
+        guard pue >= 1 else { throw facility.fail("pue", "must be at least 1, got \(JSONWriter.formatNumber(pue))") }
+        let wallRatio = try system.positiveNumber("wall_power_ratio")
+        guard wallRatio >= 1 else { throw system.fail("wall_power_ratio", "must be at least 1 (wall power includes the accelerator)") }
+        let params = TCOParameters(
+            yieldModel: try silicon.choice("yield_model", as: YieldModel.self), packageUSD: packages,
+            testUSDPerPackage: try silicon.nonNegativeNumber("test_usd_per_package"), packageYield: try silicon.fraction("package_yield"),
+            nreUSD: try silicon.nonNegativeNumber("nre_usd"), volumeUnits: try silicon.positiveNumber("volume_units"),
+            spuPriceMargin: try silicon.positiveNumber("spu_price_margin"),
+            serverUSDPerAccelerator: try system.nonNegativeNumber("server_usd_per_accelerator"),
+            networkFractionOfServerCapex: try system.nonNegativeNumber("network_fraction_of_server_capex"),
+            wallPowerRatio: wallRatio, acceleratorsPerServer: try system.positiveInt("accelerators_per_server"),
+            facilityCapexUSDPerMWIT: try facility.nonNegativeNumber("capex_usd_per_mw_it"),
+            facilityDepreciationYears: try facility.positiveNumber("depreciation_years"), pue: pue,
+            usdPerKWh: try operations.nonNegativeNumber("usd_per_kwh"), averageLoadFraction: try operations.fraction("average_load_fraction"),
+            opexFractionOfCapexPerYear: try operations.nonNegativeNumber("opex_fraction_of_capex_per_year"),
+            depreciationYears: try finance.positiveNumber("depreciation_years"), costOfCapital: try finance.nonNegativeNumber("cost_of_capital"),
+            fleetUtilization: try fleet.fraction("utilization"), peakToAverage: try fleet.positiveNumber("peak_to_average"))
+        for part in [silicon, system, facility, operations, finance, fleet] {
+            _ = try part.source()
+            try part.finish()
+        }
+        try r.finish()
+        return params
+    }
+}
+
+/// The technology library, memory table and TCO defaults, loaded together.
+public struct CostInputs: Sendable {
+    public var technologies: [TechnologySpec]
+    public var memory: MemoryTechnology
+    public var model: ModelParameters
+    public var tco: TCOParameters
+
+    public init(technologies: [TechnologySpec], memory: MemoryTechnology, model: ModelParameters, tco: TCOParameters) {
+        self.technologies = technologies
+        self.memory = memory
+        self.model = model
+        self.tco = tco
+    }
+
+    public static let defaultTechDirectory = "configs/tech"
+    public static let defaultTCOFile = "configs/tco/default.json"
+
+    /// Loads `configs/tech/*.json` (node files, `memory.json`, `model-parameters.json`) and a TCO file.
+    public static func load(techDirectory: String = defaultTechDirectory, tcoFile: String = defaultTCOFile) throws(ConfigError) -> CostInputs {
+        var technologies: [TechnologySpec] = []
+        var memory: MemoryTechnology?
+        var model: ModelParameters?
+        for file in InputFile.jsonFiles(in: techDirectory) {
+            let reader = try InputFile.readJSONObject(file)
+            if file.hasSuffix("/memory.json") {
+                memory = try MemoryTechnology.decode(reader, requiredTypes: MemoryType.allCases.map(\.rawValue))
+            } else if file.hasSuffix("/model-parameters.json") {
+                model = try ModelParameters.decode(reader)
+            } else {
+                technologies.append(try TechnologySpec.decode(reader))
+            }
+        }
+        guard let memory else { throw ConfigError(file: techDirectory + "/memory.json", path: "$", message: "no such file") }
+        guard let model else { throw ConfigError(file: techDirectory + "/model-parameters.json", path: "$", message: "no such file") }
+        guard !technologies.isEmpty else { throw ConfigError(file: techDirectory, path: "$", message: "contains no technology files") }
+        let tco = try TCOParameters.decode(try InputFile.readJSONObject(tcoFile))
+        return CostInputs(technologies: technologies, memory: memory, model: model, tco: tco)
+    }
+
+    public func technology(for processNode: String) -> TechnologySpec? {
+        technologies.first { $0.matches(processNode) }
+    }
+}

@@ -1,0 +1,132 @@
+import SPUCore
+
+/// A process node: how logic, SRAM, wires and PHYs scale, and what wafers cost. Decoded from
+/// `configs/tech/<name>.json` (format: `docs/cost-inputs-format.md`); every number has a source
+/// in the file.
+public struct TechnologySpec: Sendable, Equatable {
+    public var name: String
+    public var aliases: [String]
+    /// Factors applied to the 45 nm Horowitz anchors of the MAC cost model and SRAM energy.
+    public var areaFactorVs45nm: Double
+    public var energyFactorVs45nm: Double
+    public var leakageWattsPerMM2: Double
+    public var sramMacroDensityMbitPerMM2: Double
+    public var sramBitcellUM2: Double
+    public var wirePJPerBitPerMM: Double
+    public var routerPJPerBitPerHop: Double
+    public var routerMM2PerPortByte: Double
+    public var hbmPhyMM2PerStack: Double
+    public var dramPhyMM2PerChannel: Double
+    public var chipLinkPhyMM2PerLink: Double
+    public var dieToDiePhyMM2PerLink: Double
+    public var wafer: WaferSpec
+    public var sources: [String: String]
+
+    public struct WaferSpec: Sendable, Equatable {
+        public var priceUSD: Double
+        public var diameterMM: Double
+        public var edgeExclusionMM: Double
+        public var defectDensityPerCM2: Double
+        public var clusteringAlpha: Double
+        public var reticleLimitMM2: Double
+        public var maskSetUSD: Double
+    }
+
+    public func matches(_ processNode: String) -> Bool {
+        let key = processNode.lowercased()
+        return name.lowercased() == key || aliases.contains { $0.lowercased() == key }
+    }
+
+    public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> TechnologySpec {
+        r.expecting(["name", "aliases", "description", "logic", "sram", "interconnect", "phy", "wafer"])
+        var sources: [String: String] = [:]
+        let name = try r.string("name")
+        var aliases: [String] = []
+        for item in try r.array("aliases") {
+            guard case let .string(alias) = item.value, !alias.isEmpty else {
+                throw ConfigError(file: r.file, path: item.path, message: "must be a non-empty string")
+            }
+            aliases.append(alias)
+        }
+        _ = try r.optionalString("description")
+        let logic = try r.object("logic")
+        logic.expecting(["area_factor_vs_45nm", "energy_factor_vs_45nm", "leakage_w_per_mm2", "source"])
+        let sram = try r.object("sram")
+        sram.expecting(["macro_density_mbit_per_mm2", "bitcell_um2", "source"])
+        let wires = try r.object("interconnect")
+        wires.expecting(["wire_pj_per_bit_per_mm", "router_pj_per_bit_per_hop", "router_mm2_per_port_byte", "source"])
+        let phy = try r.object("phy")
+        phy.expecting(["hbm_mm2_per_stack", "dram_mm2_per_channel", "chip_link_mm2_per_link", "die_to_die_mm2_per_link", "source"])
+        let wafer = try r.object("wafer")
+        wafer.expecting(["price_usd", "diameter_mm", "edge_exclusion_mm", "defect_density_per_cm2", "clustering_alpha",
+                         "reticle_limit_mm2", "mask_set_usd", "source"])
+        let spec = TechnologySpec(
+            name: name, aliases: aliases,
+            areaFactorVs45nm: try logic.positiveNumber("area_factor_vs_45nm"),
+            energyFactorVs45nm: try logic.positiveNumber("energy_factor_vs_45nm"),
+            leakageWattsPerMM2: try logic.nonNegativeNumber("leakage_w_per_mm2"),
+            sramMacroDensityMbitPerMM2: try sram.positiveNumber("macro_density_mbit_per_mm2"),
+            sramBitcellUM2: try sram.positiveNumber("bitcell_um2"),
+            wirePJPerBitPerMM: try wires.nonNegativeNumber("wire_pj_per_bit_per_mm"),
+            routerPJPerBitPerHop: try wires.nonNegativeNumber("router_pj_per_bit_per_hop"),
+            routerMM2PerPortByte: try wires.nonNegativeNumber("router_mm2_per_port_byte"),
+            hbmPhyMM2PerStack: try phy.nonNegativeNumber("hbm_mm2_per_stack"),
+            dramPhyMM2PerChannel: try phy.nonNegativeNumber("dram_mm2_per_channel"),
+            chipLinkPhyMM2PerLink: try phy.nonNegativeNumber("chip_link_mm2_per_link"),
+            dieToDiePhyMM2PerLink: try phy.nonNegativeNumber("die_to_die_mm2_per_link"),
+            wafer: WaferSpec(priceUSD: try wafer.positiveNumber("price_usd"), diameterMM: try wafer.positiveNumber("diameter_mm"),
+                             edgeExclusionMM: try wafer.nonNegativeNumber("edge_exclusion_mm"),
+                             defectDensityPerCM2: try wafer.nonNegativeNumber("defect_density_per_cm2"),
+                             clusteringAlpha: try wafer.positiveNumber("clustering_alpha"),
+                             reticleLimitMM2: try wafer.positiveNumber("reticle_limit_mm2"),
+                             maskSetUSD: try wafer.nonNegativeNumber("mask_set_usd")),
+            sources: [:])
+        for part in [logic, sram, wires, phy, wafer] {
+            sources[part.path] = try part.source()
+            try part.finish()
+        }
+        try r.finish()
+        var out = spec
+        out.sources = sources
+        return out
+    }
+}
+
+/// Energy and price of memories and links by type (`configs/tech/memory.json`).
+public struct MemoryTechnology: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var pjPerBit: Double
+        public var usdPerGB: Double
+    }
+
+    public var memoryTypes: [String: Entry]
+    public var chipLinkPJPerBit: Double
+    public var dieToDiePJPerBit: Double
+
+    public static func decode(_ r: JSONObjectReader, requiredTypes: [String]) throws(ConfigError) -> MemoryTechnology {
+        r.expecting(["memory_types", "links"])
+        var types: [String: Entry] = [:]
+        let entries = try r.entries("memory_types")
+        for entry in entries {
+            guard requiredTypes.contains(entry.key) else {
+                throw ConfigError(file: r.file, path: entry.path, message: "unknown memory type (expected one of: \(requiredTypes.joined(separator: ", ")))")
+            }
+            let e = try JSONObjectReader(file: r.file, path: entry.path, value: entry.value)
+            e.expecting(["pj_per_bit", "usd_per_gb", "source"])
+            types[entry.key] = Entry(pjPerBit: try e.positiveNumber("pj_per_bit"), usdPerGB: try e.positiveNumber("usd_per_gb"))
+            _ = try e.source()
+            try e.finish()
+        }
+        for type in requiredTypes where types[type] == nil {
+            throw r.fail("memory_types", "missing memory type \"\(type)\"")
+        }
+        let links = try r.object("links")
+        links.expecting(["chip_link_pj_per_bit", "die_to_die_pj_per_bit", "source"])
+        let spec = MemoryTechnology(memoryTypes: types, chipLinkPJPerBit: try links.positiveNumber("chip_link_pj_per_bit"),
+                                    dieToDiePJPerBit: try links.positiveNumber("die_to_die_pj_per_bit"))
+        _ = try links.source()
+        try links.finish()
+        try r.finish()
+        return spec
+    }
+}

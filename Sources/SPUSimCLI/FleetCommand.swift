@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import SPUCore
+import SPUCost
+import SPUHardware
+import SPUPerformance
+import SPUWorkload
+
+/// `spusim fleet`: accelerators, power and cost to serve a query volume, per design.
+struct FleetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fleet",
+        abstract: "Size an LLM serving fleet (e.g. 10 billion queries a day) for each design, side by side.")
+
+    @Option(help: "Hugging Face style config.json of the served model.")
+    var model: String
+
+    @Option(name: .customLong("queries-per-day"), help: "Queries per day, e.g. 1e10.")
+    var queriesPerDay: Double
+
+    @Option(name: .customLong("input-tokens"), help: "Prompt tokens per query.")
+    var inputTokens: Int = 1000
+
+    @Option(name: .customLong("output-tokens"), help: "Generated tokens per query.")
+    var outputTokens: Int = 400
+
+    @Option(name: .customLong("slo-ttft-ms"), help: "Time-to-first-token limit (prefill latency of the batch), ms.")
+    var sloTTFTMs: Double?
+
+    @Option(name: .customLong("slo-tpot-ms"), help: "Time-per-output-token limit (decode step latency), ms.")
+    var sloTPOTMs: Double?
+
+    @Option(help: "Design to size (hardware config).")
+    var arch: String
+
+    @Option(help: "Baseline designs to size beside it (repeatable).")
+    var baseline: [String] = []
+
+    @Option(help: "Number format of weights and activations.")
+    var format: String = "bf16"
+
+    @Option(help: "Technology directory.")
+    var tech: String = CostInputs.defaultTechDirectory
+
+    @Option(help: "TCO parameters file.")
+    var tco: String = CostInputs.defaultTCOFile
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        guard queriesPerDay > 0, inputTokens >= 1, outputTokens >= 1 else {
+            throw ValidationError("--queries-per-day, --input-tokens and --output-tokens must be positive")
+        }
+        guard let numberFormat = NumberFormat(rawValue: format) else { throw ValidationError("unknown --format \"\(format)\"") }
+        let config: TransformerConfig, inputs: CostInputs, designs: [DeviceSpec]
+        do {
+            config = try TransformerConfig.load(path: model)
+            inputs = try CostInputs.load(techDirectory: tech, tcoFile: tco)
+            designs = try ([arch] + baseline).map { (path) throws(ConfigError) in try DeviceSpec.load(path: path) }
+        } catch {
+            throw failInput(error)
+        }
+        let request = FleetRequest(queriesPerDay: queriesPerDay, inputTokens: inputTokens, outputTokens: outputTokens,
+                                   sloTTFTSeconds: sloTTFTMs.map { $0 / 1000 }, sloTPOTSeconds: sloTPOTMs.map { $0 / 1000 },
+                                   format: numberFormat)
+        let modelName = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
+        var plans: [FleetPlan] = []
+        for design in designs {
+            do {
+                let evaluator = try DesignEvaluator(device: design, inputs: inputs)
+                plans.append(FleetSizing.plan(model: config, modelName: modelName, request: request, evaluator: evaluator))
+            } catch {
+                printError("error: \(error.description)")
+                throw ExitCode(2)
+            }
+        }
+        if json {
+            print(JSONWriter.pretty(.array(plans.map(Self.json))))
+            return
+        }
+        print("serving \(modelName): \(Formatting.si(queriesPerDay)) queries/day, \(inputTokens) input + \(outputTokens) output tokens"
+              + (sloTTFTMs.map { ", TTFT ≤ \($0) ms" } ?? "") + (sloTPOTMs.map { ", TPOT ≤ \($0) ms" } ?? "")
+              + String(format: "; utilisation %.0f%%, peak/average %.2f", inputs.tco.fleetUtilization * 100, inputs.tco.peakToAverage))
+        func point(_ p: OperatingPoint?) -> String {
+            guard let p else { return "-" }
+            return "tp\(p.tensorParallel) b\(p.batch) \(Formatting.seconds(p.latencySeconds)) \(Formatting.si(p.tokensPerSecondPerChip)) tok/s/chip"
+        }
+        let rows: [[String]] = [
+            ["feasible"] + plans.map { $0.feasible ? "yes" : "NO: \($0.reason ?? "")" },
+            ["decode point"] + plans.map { point($0.decode) },
+            ["prefill point"] + plans.map { point($0.prefill) },
+            ["accelerators"] + plans.map { Formatting.si($0.accelerators) },
+            ["servers"] + plans.map { Formatting.si($0.servers) },
+            ["IT power MW"] + plans.map { String(format: "%.1f", $0.itMW) },
+            ["facility power MW"] + plans.map { String(format: "%.1f", $0.facilityMW) },
+            ["energy GWh/year"] + plans.map { String(format: "%.0f", $0.gwhPerYear) },
+            ["capex $"] + plans.map { Formatting.si($0.capexUSD) },
+            ["annual TCO $"] + plans.map { Formatting.si($0.annualTCOUSD) },
+            ["TCO $/hour/chip"] + plans.map { String(format: "%.2f", $0.tcoUSDPerHourPerChip) },
+            ["$ per 1,000 queries"] + plans.map { String(format: "%.3f", $0.usdPer1000Queries) },
+            ["Wh per query"] + plans.map { String(format: "%.3f", $0.whPerQuery) },
+        ]
+        print(Formatting.table(header: [""] + plans.map(\.design), rows: rows, rightAligned: Set(1...plans.count)))
+    }
+
+    static func json(_ p: FleetPlan) -> JSONValue {
+        func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
+        func point(_ o: OperatingPoint?) -> JSONValue {
+            guard let o else { return .null }
+            return .object([("tensor_parallel", .number(Double(o.tensorParallel))), ("batch", .number(Double(o.batch))),
+                            ("latency_s", n(o.latencySeconds)), ("tokens_per_s_per_chip", n(o.tokensPerSecondPerChip)),
+                            ("throttle_factor", n(o.throttleFactor))])
+        }
+        return .object([
+            ("design", .string(p.design)), ("feasible", .bool(p.feasible)), ("reason", p.reason.map(JSONValue.string) ?? .null),
+            ("decode", point(p.decode)), ("prefill", point(p.prefill)), ("accelerators", n(p.accelerators)), ("servers", n(p.servers)),
+            ("it_mw", n(p.itMW)), ("facility_mw", n(p.facilityMW)), ("gwh_per_year", n(p.gwhPerYear)), ("capex_usd", n(p.capexUSD)),
+            ("annual_tco_usd", n(p.annualTCOUSD)), ("tco_usd_per_hour_per_chip", n(p.tcoUSDPerHourPerChip)),
+            ("usd_per_1000_queries", n(p.usdPer1000Queries)), ("wh_per_query", n(p.whPerQuery)),
+        ])
+    }
+}
