@@ -1,5 +1,6 @@
 import ArgumentParser
 import SPUCore
+import SPUCost
 import SPUHardware
 import SPUWorkload
 
@@ -36,10 +37,26 @@ struct ValidateCommand: ParsableCommand {
             let d = try DeviceSpec.decode(root)
             return "\(d.kind.rawValue) \(d.name)"
         }
+        if root.has("wafer") {
+            let t = try TechnologySpec.decode(root)
+            return "technology \(t.name)"
+        }
+        if root.has("memory_types") {
+            _ = try MemoryTechnology.decode(root, requiredTypes: MemoryType.allCases.map(\.rawValue))
+            return "memory and link technology"
+        }
+        if root.has("compute_overhead_factor") {
+            _ = try ModelParameters.decode(root)
+            return "area/energy model parameters"
+        }
+        if root.has("finance") {
+            _ = try TCOParameters.decode(root)
+            return "TCO parameters"
+        }
         if root.has("hidden_size") || root.has("n_embd") || root.has("num_hidden_layers") {
             let m = try TransformerConfig.decode(root)
             return "model (\(m.modelType), \(m.layers) layers, hidden \(m.hiddenSize))"
         }
-        throw ConfigError(file: file, path: "$", message: "not a hardware config (needs \"compute\"), workload trace (needs \"ops\") or model config (needs \"hidden_size\")")
+        throw ConfigError(file: file, path: "$", message: "not a hardware config (\"compute\"), workload trace (\"ops\"), model config (\"hidden_size\"), technology (\"wafer\"), memory table (\"memory_types\"), model parameters (\"compute_overhead_factor\") or TCO file (\"finance\")")
     }
 }
