@@ -6,7 +6,7 @@ import PackageDescription
 /// Module graph (dependencies point one way, left to right):
 ///   SPUCore → SPUHardware ─┐
 ///   SPUCore → SPUWorkload ─┼→ SPUPerformance ─┐
-///   SPUFormats (stdlib only) ─────────────────┴→ SPUCost → SPUResults → SPUSimCLI → spusim
+///   SPUFormats (stdlib only) ─────────────────┴→ SPUCost → SPUResults → SPUSweep → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -39,17 +39,20 @@ let package = Package(
             name: "SPUResults",
             dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost",
                            .product(name: "GRDB", package: "GRDB.swift")]),
+        // Sweep driver: JSON sweep specs, point generation (grid, random, LHS, NSGA-II), parallel
+        // resumable execution into the results store.
+        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
-        .executableTarget(name: "spusim-bench", dependencies: ["SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
+        .executableTarget(name: "spusim-bench", dependencies: ["SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSimCLI"],
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUSimCLI"],
             resources: [.copy("Data")]),
     ],
     swiftLanguageModes: [.v6]

@@ -59,8 +59,10 @@ public struct DesignEvaluator: Sendable {
     public let silicon: SiliconCost.Result
     public let tco: TCOBreakdown
     let energyModel: EnergyModel
+    let cache: OpEvaluationCache?
 
-    public init(device: DeviceSpec, inputs: CostInputs, options: MappingSearchOptions = MappingSearchOptions()) throws(CostError) {
+    public init(device: DeviceSpec, inputs: CostInputs, options: MappingSearchOptions = MappingSearchOptions(),
+                cache: OpEvaluationCache? = nil) throws(CostError) {
         guard let technology = inputs.technology(for: device.processNode) else {
             throw .unknownProcessNode(design: device.name, node: device.processNode, known: inputs.technologies.map(\.name))
         }
@@ -68,6 +70,7 @@ public struct DesignEvaluator: Sendable {
         self.technology = technology
         self.inputs = inputs
         self.options = options
+        self.cache = cache
         let area = AreaModel(technology: technology, parameters: inputs.model).area(of: device)
         self.area = area
         self.silicon = SiliconCost.cost(device: device, area: area, technology: technology, memory: inputs.memory, parameters: inputs.tco)
@@ -78,7 +81,7 @@ public struct DesignEvaluator: Sendable {
     public var staticPowerW: Double { technology.leakageWattsPerMM2 * area.effectiveTotalMM2 }
 
     public func evaluate(_ workload: Workload) -> CostedEvaluation {
-        var performance = PerformanceModel(device: device, options: options).evaluate(workload)
+        var performance = PerformanceModel(device: device, options: options, cache: cache).evaluate(workload)
         var energy = dynamicEnergy(performance)
         var throttle = 1.0
         var reasons: [String] = performance.reason.map { [$0] } ?? []
@@ -124,7 +127,7 @@ public struct DesignEvaluator: Sendable {
     private func evaluate(_ workload: Workload, clockScale: Double) -> EvaluationResult {
         var slowed = device
         slowed.clockGHz *= clockScale
-        return PerformanceModel(device: slowed, options: options).evaluate(workload)
+        return PerformanceModel(device: slowed, options: options, cache: cache).evaluate(workload)
     }
 
     /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat).

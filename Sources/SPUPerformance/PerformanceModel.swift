@@ -13,11 +13,29 @@ public struct PerformanceModel: Sendable {
     public let device: DeviceSpec
     public let options: MappingSearchOptions
     let geometry: DeviceGeometry
+    let cache: OpEvaluationCache?
+    let cacheKey: String
 
-    public init(device: DeviceSpec, options: MappingSearchOptions = MappingSearchOptions()) {
+    /// - Parameter cache: shared memo of op evaluations (sweeps); nil evaluates every op.
+    public init(device: DeviceSpec, options: MappingSearchOptions = MappingSearchOptions(), cache: OpEvaluationCache? = nil) {
         self.device = device
         self.options = options
         self.geometry = DeviceGeometry(device)
+        self.cache = cache
+        self.cacheKey = cache == nil ? "" : Self.performanceKey(device, options)
+    }
+
+    /// Identifies what in a device affects op evaluation: its canonical JSON without the name,
+    /// description, TDP, process, silicon, price and sources, plus the clock actually used.
+    static func performanceKey(_ device: DeviceSpec, _ options: MappingSearchOptions) -> String {
+        guard case let .object(pairs) = (try? JSONParser.parse(device.canonicalJSON)) ?? .null else { return device.contentHash }
+        let ignored: Set<String> = ["name", "description", "tdp_w", "process_node", "silicon", "price", "source"]
+        func strip(_ value: JSONValue) -> JSONValue {
+            guard case let .object(inner) = value else { return value }
+            return .object(inner.filter { $0.key != "source" }.map { ($0.key, strip($0.value)) })
+        }
+        let kept = JSONValue.object(pairs.filter { !ignored.contains($0.key) }.map { ($0.key, strip($0.value)) })
+        return SHA256.hex(JSONWriter.canonical(kept)) + "|clock=\(device.clockGHz)|budget=\(options.budget)"
     }
 
     public func evaluate(_ workload: Workload) -> EvaluationResult {
@@ -42,6 +60,18 @@ public struct PerformanceModel: Sendable {
         var latency = 0.0
         var computable = true
         for op in workload.ops {
+            let key = cache == nil ? "" : cacheKey + "|" + OpEvaluationCache.opKey(op)
+            if let cache, let hit = cache.value(key) {
+                var result = hit
+                result.name = op.name
+                result.repeatCount = op.repeatCount
+                let r = Double(op.repeatCount)
+                latency += result.latencySeconds * r
+                timeByBound[result.bound, default: 0] += result.latencySeconds * r
+                total.add(result.activity.scaled(by: r))
+                ops.append(result)
+                continue
+            }
             var times = BoundTimes(), activity = ActivityCounts()
             var cycles = 0.0, mapping: Mapping?, evaluated = 0
             switch op.kind {
@@ -72,9 +102,11 @@ public struct PerformanceModel: Sendable {
             latency += opLatency * r
             timeByBound[times.bound, default: 0] += opLatency * r
             total.add(activity.scaled(by: r))
-            ops.append(OpResult(name: op.name, kind: op.kind, repeatCount: op.repeatCount, einsum: op.einsum, bound: times.bound,
-                                latencySeconds: opLatency, computeCycles: cycles, times: times, activity: activity,
-                                flops: op.flops, mapping: mapping, mappingCandidatesEvaluated: evaluated))
+            let result = OpResult(name: op.name, kind: op.kind, repeatCount: op.repeatCount, einsum: op.einsum, bound: times.bound,
+                                  latencySeconds: opLatency, computeCycles: cycles, times: times, activity: activity,
+                                  flops: op.flops, mapping: mapping, mappingCandidatesEvaluated: evaluated)
+            cache?.store(key, result)
+            ops.append(result)
         }
         if !computable { latency = .nan }
         let bound = timeByBound.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key ?? .overhead

@@ -124,6 +124,38 @@ enum ResultsSchema {
             }
             try db.alter(table: "op_results") { t in t.add(column: "energy_j", .double) }
         }
+        migrator.registerMigration("v4-sweeps") { db in
+            try db.alter(table: "runs") { t in
+                t.add(column: "kind", .text).notNull().defaults(to: "run")
+                t.add(column: "name", .text)
+                t.add(column: "config_json", .text)
+                t.add(column: "status", .text).notNull().defaults(to: "finished")
+                t.add(column: "shard", .text)
+            }
+            try db.alter(table: "results") { t in
+                t.add(column: "point_index", .integer)
+                t.add(column: "workload_weight", .double).notNull().defaults(to: 1)
+                t.add(column: "is_baseline", .boolean).notNull().defaults(to: false)
+                t.add(column: "meets_constraints", .boolean).notNull().defaults(to: true)
+            }
+            try db.create(index: "results_on_run_point", on: "results", columns: ["run_id", "point_index"])
+            try db.create(index: "runs_on_config_hash", on: "runs", columns: ["config_hash"])
+            // One row per design of a run: metrics averaged over its workloads with their weights.
+            try db.execute(sql: """
+                CREATE VIEW design_scores AS
+                SELECT run_id, design_hash, MIN(design_name) AS design_name, MIN(point_index) AS point_index,
+                       MAX(is_baseline) AS is_baseline, MIN(feasible) AS feasible, MIN(meets_constraints) AS meets_constraints,
+                       COUNT(*) AS workloads,
+                       SUM(workload_weight * throughput_per_s) / SUM(workload_weight) AS weighted_throughput_per_s,
+                       SUM(workload_weight * latency_s) / SUM(workload_weight) AS weighted_latency_s,
+                       SUM(workload_weight * items_per_joule) / SUM(workload_weight) AS weighted_items_per_joule,
+                       SUM(workload_weight * usd_per_million_items) / SUM(workload_weight) AS weighted_usd_per_million_items,
+                       SUM(workload_weight * throughput_per_s / avg_power_w) / SUM(workload_weight) AS weighted_throughput_per_s_per_w,
+                       MAX(avg_power_w) AS max_avg_power_w, MIN(area_mm2) AS area_mm2, MIN(die_cost_usd) AS die_cost_usd,
+                       MIN(price_usd) AS price_usd, MIN(tco_usd_per_hour) AS tco_usd_per_hour
+                FROM results GROUP BY run_id, design_hash
+                """)
+        }
         return migrator
     }
 }

@@ -66,8 +66,23 @@ public final class ResultsStore: Sendable {
         return db.lastInsertedRowID
     }
 
+    /// Sweep bookkeeping stored with a result.
+    public struct PointInfo: Sendable {
+        public var pointIndex: Int?
+        public var workloadWeight: Double
+        public var isBaseline: Bool
+        public var meetsConstraints: Bool
+
+        public init(pointIndex: Int? = nil, workloadWeight: Double = 1, isBaseline: Bool = false, meetsConstraints: Bool = true) {
+            self.pointIndex = pointIndex
+            self.workloadWeight = workloadWeight
+            self.isBaseline = isBaseline
+            self.meetsConstraints = meetsConstraints
+        }
+    }
+
     func insertResult(_ db: Database, runID: Int64, design: DeviceSpec, workload: Workload, result: EvaluationResult,
-                      cost: CostResult?) throws -> Int64 {
+                      cost: CostResult?, point: PointInfo = PointInfo()) throws -> Int64 {
         try db.execute(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json) VALUES (?, ?, ?, ?)",
                        arguments: [design.contentHash, design.name, design.kind.rawValue, design.canonicalJSON])
         let summary = workload.summary
@@ -87,7 +102,8 @@ public final class ResultsStore: Sendable {
                    a.offchipReadBytes, a.offchipWriteBytes, a.nocByteHops, a.chipLinkBytes]
         values += [cost.flatMap { finite($0.energyJ) }, cost.flatMap { finite($0.averagePowerW) }, cost?.throttleFactor,
                    cost?.area.effectiveTotalMM2, cost?.silicon.dieCostUSD, cost?.silicon.manufacturingCostUSD, cost?.silicon.priceUSD,
-                   cost?.tco.totalUSDPerHour, cost.flatMap { finite($0.usdPerMillionItems) }, cost.flatMap { finite($0.itemsPerJoule) }]
+                   cost?.tco.totalUSDPerHour, cost.flatMap { finite($0.usdPerMillionItems) }, cost.flatMap { finite($0.itemsPerJoule) },
+                   point.pointIndex, point.workloadWeight, point.isBaseline, point.meetsConstraints]
         try db.execute(sql: """
             INSERT INTO results (run_id, design_hash, workload_hash, design_name, workload_name, feasible, reason, latency_s,
               throughput_per_s, throughput_unit, bound, time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s,
@@ -95,7 +111,7 @@ public final class ResultsStore: Sendable {
               local_sram_read_bytes, local_sram_write_bytes, shared_sram_read_bytes, shared_sram_write_bytes,
               offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes,
               energy_j, avg_power_w, throttle_factor, area_mm2, die_cost_usd, manufacturing_cost_usd, price_usd,
-              tco_usd_per_hour, usd_per_million_items, items_per_joule)
+              tco_usd_per_hour, usd_per_million_items, items_per_joule, point_index, workload_weight, is_baseline, meets_constraints)
             VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
             """, arguments: StatementArguments(values))
         let resultID = db.lastInsertedRowID

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import SPUCore
+import SPUCost
+import SPUHardware
+import SPUPerformance
+import SPUWorkload
+
+extension ResultsStore {
+    /// One evaluated (design, workload) pair of a sweep, ready to store.
+    public struct SweepRow: Sendable {
+        public var design: DeviceSpec
+        public var workload: Workload
+        public var evaluation: CostedEvaluation
+        public var point: PointInfo
+
+        public init(design: DeviceSpec, workload: Workload, evaluation: CostedEvaluation, point: PointInfo) {
+            self.design = design
+            self.workload = workload
+            self.evaluation = evaluation
+            self.point = point
+        }
+    }
+
+    /// Starts a run row with status `running`.
+    public func beginRun(kind: String, name: String, command: String, configJSON: String, configHash: String, shard: String?) throws -> Int64 {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO runs (started_at, tool_version, command, config_hash, kind, name, config_json, status, shard)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)
+                """, arguments: [ISO8601DateFormatter().string(from: Date()), SPUSimVersion.current, command, configHash, kind, name,
+                                 configJSON, shard])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The latest run of the same configuration and shard, to resume into.
+    public func resumableRun(configHash: String, shard: String?) throws -> Int64? {
+        try pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM runs WHERE config_hash = ? AND shard IS ? ORDER BY id DESC LIMIT 1",
+                               arguments: [configHash, shard])
+        }
+    }
+
+    /// "design_hash|workload_hash" of every result already stored for a run.
+    public func storedPairs(runID: Int64) throws -> Set<String> {
+        try pool.read { db in
+            Set(try String.fetchAll(db, sql: "SELECT design_hash || '|' || workload_hash FROM results WHERE run_id = ?", arguments: [runID]))
+        }
+    }
+
+    /// Stored metrics of a run's results by "design_hash|workload_hash" (for resuming adaptive searches).
+    public func storedMetrics(runID: Int64) throws -> [String: [String: Double]] {
+        try pool.read { db in
+            var out: [String: [String: Double]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT design_hash || '|' || workload_hash AS pair, throughput_per_s, latency_s, items_per_joule, usd_per_million_items,
+                       area_mm2, die_cost_usd, tco_usd_per_hour, avg_power_w, feasible, meets_constraints
+                FROM results WHERE run_id = ?
+                """, arguments: [runID])
+            while let row = try rows.next() {
+                var metrics: [String: Double] = [:]
+                for column in ["throughput_per_s", "latency_s", "items_per_joule", "usd_per_million_items", "area_mm2", "die_cost_usd",
+                               "tco_usd_per_hour", "avg_power_w", "feasible", "meets_constraints"] {
+                    if let value = row[column] as Double? { metrics[column] = value }
+                }
+                out[row["pair"]] = metrics
+            }
+            return out
+        }
+    }
+
+    /// Writes a batch of results (with their per-op rows) in one transaction.
+    public func writeBatch(runID: Int64, rows: [SweepRow]) throws {
+        guard !rows.isEmpty else { return }
+        try pool.write { db in
+            for row in rows {
+                _ = try insertResult(db, runID: runID, design: row.design, workload: row.workload, result: row.evaluation.performance,
+                                     cost: row.evaluation.cost, point: row.point)
+            }
+        }
+    }
+
+    /// Marks a run finished (or interrupted) with its end time and duration.
+    public func finishRun(runID: Int64, status: String) throws {
+        try pool.write { db in
+            let now = Date()
+            let started = try String.fetchOne(db, sql: "SELECT started_at FROM runs WHERE id = ?", arguments: [runID])
+                .flatMap { ISO8601DateFormatter().date(from: $0) } ?? now
+            try db.execute(sql: "UPDATE runs SET finished_at = ?, duration_s = ?, status = ? WHERE id = ?",
+                           arguments: [ISO8601DateFormatter().string(from: now), now.timeIntervalSince(started), status, runID])
+        }
+    }
+}
+
+extension ResultsStore {
+    /// One design of a run with its workload-weighted scores (the `design_scores` view).
+    public struct DesignScore: Sendable {
+        public var designName: String
+        public var isBaseline: Bool
+        public var feasible: Bool
+        public var meetsConstraints: Bool
+        public var throughputPerS: Double?
+        public var latencyS: Double?
+        public var itemsPerJoule: Double?
+        public var usdPerMillionItems: Double?
+        public var areaMM2: Double?
+        public var maxAveragePowerW: Double?
+    }
+
+    /// The run's designs, best first by `usd_per_million_items` then throughput (feasible ones first).
+    public func designScores(runID: Int64) throws -> [DesignScore] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT design_name, is_baseline, feasible, meets_constraints, weighted_throughput_per_s, weighted_latency_s,
+                       weighted_items_per_joule, weighted_usd_per_million_items, area_mm2, max_avg_power_w
+                FROM design_scores WHERE run_id = ?
+                ORDER BY (feasible AND meets_constraints) DESC, weighted_usd_per_million_items IS NULL,
+                         weighted_usd_per_million_items, weighted_throughput_per_s DESC, design_name
+                """, arguments: [runID]).map { row in
+                DesignScore(designName: row["design_name"], isBaseline: row["is_baseline"], feasible: row["feasible"],
+                            meetsConstraints: row["meets_constraints"], throughputPerS: row["weighted_throughput_per_s"],
+                            latencyS: row["weighted_latency_s"], itemsPerJoule: row["weighted_items_per_joule"],
+                            usdPerMillionItems: row["weighted_usd_per_million_items"], areaMM2: row["area_mm2"],
+                            maxAveragePowerW: row["max_avg_power_w"])
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import SPUCore
+import SPUResults
+
+/// `spusim compare`: the best designs of a run relative to a baseline design.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Compare the top designs of a run with a baseline design, per workload.",
+        discussion: """
+            Ratios are design relative to baseline: throughput, speedup (baseline latency / design latency), \
+            items per joule (throughput per watt), throughput per TCO dollar (baseline $/M items / design $/M items); \
+            area and energy per iteration (< 1 = smaller). Candidates are feasible rows that meet the constraints, \
+            ranked by throughput.
+            """)
+
+    @Option(help: "Design name of the baseline, e.g. h100-sxm.")
+    var baseline: String
+
+    @Option(help: "Results database.")
+    var db: String = ResultsStore.defaultPath
+
+    @Option(name: .customLong("run"), help: "Run id (default: the latest run with the baseline flagged, else the latest run holding it).")
+    var runID: Int64?
+
+    @Option(help: "Designs shown per workload.")
+    var top: Int = 5
+
+    @Option(help: "Output: table or json.")
+    var format: ResultsOutputFormat = .table
+
+    func run() throws {
+        let comparison = try withToolErrors { () throws -> BaselineComparison in
+            guard format != .csv else { throw ResultsToolError("--format: compare prints table or json") }
+            return try BaselineComparison.compute(reader: try ResultsReader(path: db), baseline: baseline, runID: runID, top: top)
+        }
+        if format == .json {
+            print(JSONWriter.pretty(comparison.jsonValue))
+            return
+        }
+        print("run \(comparison.runID), baseline \(comparison.baselineName)")
+        for w in comparison.workloads {
+            print("\nworkload \(w.workloadName) (\(w.throughputUnit)/s)")
+            let b = w.baseline
+            var rows = [[b.designName + " (baseline)", number(b.throughputPerS), "1", "1", "1", "1", "1", "1"]]
+            rows += w.designs.map { e in
+                let r = e.ratios
+                return [e.design.designName, number(e.design.throughputPerS), ratio(r.throughput), ratio(r.speedup), ratio(r.itemsPerJoule),
+                        ratio(r.throughputPerTCODollar), ratio(r.area), ratio(r.energy)]
+            }
+            print(Formatting.table(header: ["design", "throughput/s", "× throughput", "× speed", "× items/J", "× per TCO $", "× area", "× energy"],
+                                   rows: rows, rightAligned: Set(1...7)))
+            if !b.feasible { print("(the baseline is infeasible on this workload)") }
+            if w.designs.isEmpty { print("(no feasible design meeting the constraints besides the baseline)") }
+        }
+    }
+
+    private func number(_ x: Double?) -> String { x.map { Formatting.si($0) } ?? "-" }
+    private func ratio(_ x: Double?) -> String { x.map { String(format: "%.3g", $0) } ?? "-" }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import SPUCore
+import SPUResults
+import SPUSweep
+
+/// Text printed by `spusim sweep`.
+enum SweepReport {
+    static func dryRun(spec: SweepSpec, summary s: SweepSummary) -> String {
+        var lines = ["sweep \(spec.name) (dry run): strategy \(spec.strategy.name), \(spec.axes.count) axes (\(spec.axes.map { "\($0.label) × \($0.count)" }.joined(separator: ", ")))"]
+        lines.append("design points: \(s.designPoints); in this shard: \(s.pointsInShard); pruned by constraints before evaluation: \(s.prunedBeforeEvaluation)")
+        lines.append("baselines: \(s.baselinePoints) (shard-local count may be lower); workloads: \(s.workloads) (\(spec.workloads.map { "\($0.workload.name) ×\(JSONWriter.formatNumber($0.weight))" }.joined(separator: ", ")))")
+        lines.append("pairs to evaluate: about \((s.pointsInShard - s.prunedBeforeEvaluation + s.baselinePoints) * s.workloads)")
+        if !s.invalidDesigns.isEmpty {
+            lines.append("invalid design points (skipped): \(s.invalidDesigns.count); first: \(s.invalidDesigns[0])")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func summary(spec: SweepSpec, summary s: SweepSummary, store: ResultsStore, db: String, top: Int) throws -> String {
+        var lines: [String] = []
+        let rate = s.seconds > 0 ? Double(s.evaluatedPairs) / s.seconds : 0
+        lines.append("sweep \(spec.name): run \(s.runID ?? 0) in \(db)")
+        lines.append(String(format: "evaluated %d design × workload pairs in %.1f s (%.0f pairs/s)", s.evaluatedPairs, s.seconds, rate)
+                     + (s.alreadyStored > 0 ? "; \(s.alreadyStored) already stored (resumed)" : ""))
+        lines.append("design points: \(s.designPoints) (\(s.prunedBeforeEvaluation) pruned by constraints, \(s.invalidDesigns.count) invalid); baselines: \(s.baselinePoints); workloads: \(s.workloads)"
+                     + (s.failingConstraints > 0 ? "; \(s.failingConstraints) pairs fail constraints after evaluation" : ""))
+        guard let runID = s.runID else { return lines.joined(separator: "\n") }
+        let scores = try store.designScores(runID: runID)
+        let unit = spec.workloads.first?.workload.throughputUnit ?? "items"
+        func f(_ x: Double?, _ format: String) -> String { x.map { String(format: format, $0) } ?? "-" }
+        let best = scores.filter { !$0.isBaseline }.prefix(top)
+        let baselines = scores.filter(\.isBaseline)
+        let rows = (best + baselines).map { d -> [String] in
+            [d.designName + (d.isBaseline ? " (baseline)" : ""), d.feasible && d.meetsConstraints ? "yes" : "no",
+             f(d.throughputPerS, "%.4g"), f(d.latencyS.map { $0 * 1000 }, "%.3g"), f(d.itemsPerJoule, "%.3g"),
+             f(d.usdPerMillionItems, "%.4g"), f(d.areaMM2, "%.0f"), f(d.maxAveragePowerW, "%.0f")]
+        }
+        lines.append("")
+        lines.append("best designs by weighted $ per million \(unit) (weights over \(spec.workloads.count) workload\(spec.workloads.count == 1 ? "" : "s")):")
+        lines.append(Formatting.table(header: ["design", "ok", "\(unit)/s", "latency ms", "\(unit)/J", "$/M \(unit)", "area mm²", "max W"],
+                                      rows: rows, rightAligned: [2, 3, 4, 5, 6, 7]))
+        lines.append("")
+        lines.append("next: spusim query --db \(db) --run \(runID)   |   spusim pareto --db \(db) --run \(runID) --objectives \"max:weighted_items_per_joule,min:weighted_usd_per_million_items\"")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import SPUCore
+import SPUHardware
+import SPUWorkload
+
+extension SweepSpec {
+    /// Loads and validates a sweep file. Paths inside it are relative to the current directory.
+    public static func load(path: String) throws(SweepError) -> SweepSpec {
+        do {
+            return try decode(try InputFile.readJSONObject(path))
+        } catch let error as SweepError {
+            throw error
+        } catch let error as ConfigError {
+            throw .config(error)
+        } catch {
+            throw .message("\(path): \(error)")
+        }
+    }
+
+    static func decode(_ r: JSONObjectReader) throws -> SweepSpec {
+        r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco"])
+        let file = r.file
+        func fail(_ path: String, _ message: String) -> SweepError { .config(ConfigError(file: file, path: path, message: message)) }
+        let name = try r.string("name")
+        let description = try r.optionalString("description")
+        var inlined: [(key: String, value: JSONValue)] = [("name", .string(name))]
+
+        // Base design: a path or an inline object.
+        let baseValue = try r.value("base_design")
+        let base: JSONValue
+        switch baseValue {
+        case let .string(designPath):
+            base = try JSONObjectReader.document(file: designPath, text: try InputFile.readText(designPath)).value
+            _ = try DeviceSpec.load(path: designPath)
+        case .object:
+            base = baseValue
+            _ = try DeviceSpec.decode(JSONObjectReader(file: file, path: r.childPath("base_design"), value: baseValue))
+        default:
+            throw fail(r.childPath("base_design"), "must be a hardware file path or an inline hardware object")
+        }
+        inlined.append(("base_design", base))
+        guard case let .string(baseName)? = base["name"] else { throw fail(r.childPath("base_design"), "has no name") }
+
+        // Axes.
+        var axes: [Axis] = []
+        for (axisPath, axisValue) in try r.array("axes") {
+            let a = try JSONObjectReader(file: file, path: axisPath, value: axisValue)
+            if a.has("zip") {
+                a.expecting(["zip"])
+                var parameters: [Parameter] = []
+                for (p, v) in try a.array("zip") {
+                    parameters.append(try decodeParameter(try JSONObjectReader(file: file, path: p, value: v), base: base))
+                }
+                try a.finish()
+                guard !parameters.isEmpty else { throw fail(a.childPath("zip"), "must list at least one parameter") }
+                if let mismatch = parameters.first(where: { $0.values.count != parameters[0].values.count }) {
+                    throw fail(a.childPath("zip"), "zipped parameters must have equal lengths: \(parameters[0].path) has \(parameters[0].values.count) values, \(mismatch.path) has \(mismatch.values.count)")
+                }
+                axes.append(Axis(parameters: parameters))
+            } else {
+                axes.append(Axis(parameters: [try decodeParameter(a, base: base)]))
+            }
+        }
+        guard !axes.isEmpty else { throw fail(r.childPath("axes"), "must contain at least one axis") }
+        let allPaths = axes.flatMap { $0.parameters.map(\.path) }
+        if let duplicate = allPaths.first(where: { path in allPaths.filter { $0 == path }.count > 1 }) {
+            throw fail(r.childPath("axes"), "path \(duplicate) appears in more than one axis")
+        }
+        // Each value must give a valid design on its own (catches type and range mistakes early).
+        for axis in axes {
+            for index in 0..<axis.count {
+                var design = base
+                for parameter in axis.parameters { design = parameter.path.setting(parameter.values[index], in: design) }
+                do throws(ConfigError) {
+                    _ = try DeviceSpec.decode(JSONObjectReader(file: "\(file) (axis \(axis.label) value \(index))", value: design))
+                } catch {
+                    throw fail(r.childPath("axes"), "axis \(axis.label) value \(axis.parameters.map { $0.values[index].briefDescription }.joined(separator: ", ")) makes an invalid design: \(error.path): \(error.message)")
+                }
+            }
+        }
+        inlined.append(("axes", try r.value("axes")))
+
+        // Workloads.
+        var workloads: [WorkloadEntry] = []
+        var workloadJSON: [JSONValue] = []
+        for (p, v) in try r.array("workloads") {
+            let w = try JSONObjectReader(file: file, path: p, value: v)
+            w.expecting(["trace", "generate", "weight"])
+            let weight = w.has("weight") ? try w.positiveNumber("weight") : 1
+            let workload: Workload
+            switch (w.has("trace"), w.has("generate")) {
+            case (true, false):
+                workload = try Workload.load(path: try w.string("trace"))
+            case (false, true):
+                workload = try decodeGenerator(try w.object("generate"))
+            default:
+                throw fail(p, "needs exactly one of \"trace\" (a trace file) or \"generate\" (a generator spec)")
+            }
+            try w.finish()
+            workloads.append(WorkloadEntry(workload: workload, weight: weight))
+            workloadJSON.append(.object([("workload", .string(workload.contentHash)), ("weight", .number(weight))]))
+        }
+        guard !workloads.isEmpty else { throw fail(r.childPath("workloads"), "must contain at least one workload") }
+        inlined.append(("workloads", .array(workloadJSON)))
+
+        // Constraints.
+        var constraints: [Constraint] = []
+        if r.has("constraints") {
+            for (p, v) in try r.array("constraints") {
+                let c = try JSONObjectReader(file: file, path: p, value: v)
+                c.expecting(["metric", "min", "max"])
+                let metric = try c.choice("metric", as: Constraint.Metric.self)
+                let constraint = Constraint(metric: metric, min: try c.optionalNumber("min"), max: try c.optionalNumber("max"))
+                if metric == .memoryFits {
+                    guard constraint.min == nil, constraint.max == nil else { throw fail(p, "memory_fits takes no min or max") }
+                } else {
+                    guard constraint.min != nil || constraint.max != nil else { throw fail(p, "needs \"min\" and/or \"max\"") }
+                    if let lo = constraint.min, let hi = constraint.max, lo > hi {
+                        throw fail(p, "is impossible: min \(JSONWriter.formatNumber(lo)) exceeds max \(JSONWriter.formatNumber(hi))")
+                    }
+                }
+                try c.finish()
+                constraints.append(constraint)
+            }
+            inlined.append(("constraints", try r.value("constraints")))
+        }
+
+        // Strategy.
+        let strategy: Strategy
+        if let s = try r.optionalObject("strategy") {
+            s.expecting(["type", "n", "seed", "objectives", "population", "generations"])
+            let type = try s.string("type")
+            switch type {
+            case "grid":
+                strategy = .grid
+            case "random", "latin-hypercube":
+                let n = try s.positiveInt("n")
+                let seed = UInt64(try s.nonNegativeInt("seed"))
+                strategy = type == "random" ? .random(count: n, seed: seed) : .latinHypercube(count: n, seed: seed)
+            case "nsga2":
+                var objectives: [Objective] = []
+                for (p, v) in try s.array("objectives") {
+                    guard case let .string(text) = v else { throw fail(p, "must be a string like \"max:throughput_per_s\"") }
+                    do { objectives.append(try Objective(parsing: text)) } catch { throw fail(p, error.description) }
+                }
+                guard objectives.count >= 1 else { throw fail(s.childPath("objectives"), "must list at least one objective") }
+                strategy = .nsga2(objectives: objectives, population: try s.positiveInt("population"),
+                                  generations: try s.positiveInt("generations"), seed: UInt64(try s.nonNegativeInt("seed")))
+            default:
+                throw fail(s.childPath("type"), "unknown strategy \"\(type)\" (expected one of: grid, random, latin-hypercube, nsga2)")
+            }
+            try s.finish()
+            inlined.append(("strategy", try r.value("strategy")))
+        } else {
+            strategy = .grid
+        }
+        if strategy == .grid, axes.reduce(1.0, { $0 * Double($1.count) }) > 5e6 {
+            throw fail(r.childPath("axes"), "the grid has \(Int(axes.reduce(1.0, { $0 * Double($1.count) }))) points; use a random, latin-hypercube or nsga2 strategy")
+        }
+
+        // Baselines.
+        var baselines: [DeviceSpec] = []
+        if r.has("baselines") {
+            for (p, v) in try r.array("baselines") {
+                guard case let .string(path) = v else { throw fail(p, "must be a hardware file path") }
+                baselines.append(try DeviceSpec.load(path: path))
+            }
+            inlined.append(("baselines", .array(baselines.map { .string($0.contentHash) })))
+        }
+        let tech = try r.optionalString("tech") ?? "configs/tech"
+        let tco = try r.optionalString("tco") ?? "configs/tco/default.json"
+        try r.finish()
+        let canonical = JSONWriter.canonical(.object(inlined))
+        return SweepSpec(name: name, description: description, file: file, baseDesign: base, baseDesignName: baseName, axes: axes,
+                         workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
+                         techDirectory: tech, tcoFile: tco, canonicalJSON: canonical)
+    }
+
+    private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {
+        a.expecting(["path", "values", "range", "log_range", "integer"])
+        let path = try JSONPath(parsing: try a.string("path"))
+        guard let current = path.value(in: base) else {
+            throw SweepError.config(a.fail("path", "\(path) does not exist in the base design"))
+        }
+        // Integer fields (mesh rows, stacks, …) are found by probing: the design decoder rejects a
+        // fractional value there. Generated values for them are rounded and de-duplicated.
+        let integer = try a.bool("integer", default: {
+            guard case let .number(n) = current else { return false }
+            let probe = path.setting(.number(n + 0.5), in: base)
+            do throws(ConfigError) {
+                _ = try DeviceSpec.decode(JSONObjectReader(file: "", value: probe))
+                return false
+            } catch {
+                return error.message.contains("integer")
+            }
+        }())
+        var values: [JSONValue]
+        let kinds = ["values", "range", "log_range"].filter(a.has)
+        guard kinds.count == 1 else { throw SweepError.config(a.fail(nil, "needs exactly one of \"values\", \"range\" or \"log_range\"")) }
+        switch kinds[0] {
+        case "values":
+            values = try a.array("values").map(\.value)
+        case "range":
+            let r = try a.object("range")
+            r.expecting(["start", "stop", "step"])
+            let start = try r.number("start"), stop = try r.number("stop"), step = try r.positiveNumber("step")
+            try r.finish()
+            guard stop >= start else { throw SweepError.config(a.fail("range", "stop must not be below start")) }
+            values = []
+            var k = 0.0
+            while start + k * step <= stop * (1 + 1e-12) + 1e-12 { values.append(.number(start + k * step)); k += 1 }
+        default:
+            let r = try a.object("log_range")
+            r.expecting(["start", "stop", "count"])
+            let start = try r.positiveNumber("start"), stop = try r.positiveNumber("stop"), count = try r.positiveInt("count")
+            try r.finish()
+            values = (0..<count).map { i in
+                .number(count == 1 ? start : start * pow(stop / start, Double(i) / Double(count - 1)))
+            }
+        }
+        if integer, kinds[0] != "values" {
+            values = values.map { if case let .number(n) = $0 { return .number(n.rounded()) }; return $0 }
+            var unique: [JSONValue] = []
+            for v in values where !unique.contains(v) { unique.append(v) }
+            values = unique
+        }
+        guard !values.isEmpty else { throw SweepError.config(a.fail(kinds[0], "is empty: an axis needs at least one value")) }
+        for (i, v) in values.enumerated() where values[..<i].contains(v) {
+            throw SweepError.config(a.fail(kinds[0], "lists \(v.briefDescription) twice: values must be distinct"))
+        }
+        for v in values {
+            switch (current, v) {
+            case (.number, .number), (.string, .string), (.bool, .bool): continue
+            default:
+                throw SweepError.config(a.fail(kinds[0], "value \(v.briefDescription) does not match the type of \(path) (\(current.typeName))"))
+            }
+        }
+        try a.finish()
+        return Parameter(path: path, values: values)
+    }
+
+    private static func decodeGenerator(_ g: JSONObjectReader) throws -> Workload {
+        g.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "kv_format", "cnn", "gemm_csv"])
+        let format = g.has("format") ? try g.choice("format", as: NumberFormat.self) : .bf16
+        let batch = g.has("batch") ? try g.positiveInt("batch") : 1
+        let workload: Workload
+        if g.has("model") {
+            let modelPath = try g.string("model")
+            let config = try TransformerConfig.load(path: modelPath)
+            let phase = try g.choice("phase", as: Phase.self)
+            let length = phase == .prefill ? try g.positiveInt("prompt") : try g.positiveInt("context")
+            let tp = g.has("tensor_parallel") ? try g.positiveInt("tensor_parallel") : 1
+            let kv = g.has("kv_format") ? try g.choice("kv_format", as: NumberFormat.self) : nil
+            let name = URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent
+            do {
+                workload = try TransformerGenerator(model: config, modelName: name, format: format, kvFormat: kv)
+                    .generate(phase: phase, batch: batch, sequenceLength: length, tensorParallel: tp)
+            } catch {
+                throw SweepError.config(g.fail(nil, error.description))
+            }
+        } else if g.has("cnn") {
+            guard try g.string("cnn") == "resnet50" else { throw SweepError.config(g.fail("cnn", "unknown CNN (available: resnet50)")) }
+            workload = CNNGenerator.resnet50(batch: batch, format: format)
+        } else if g.has("gemm_csv") {
+            workload = try GEMMListImporter.load(path: try g.string("gemm_csv"), format: format)
+        } else {
+            throw SweepError.config(g.fail(nil, "needs one of \"model\", \"cnn\" or \"gemm_csv\""))
+        }
+        g.ignoreRemaining()
+        return workload
+    }
+}
