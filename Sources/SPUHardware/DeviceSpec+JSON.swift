@@ -41,10 +41,11 @@ extension DeviceSpec {
         let silicon = try root.optionalObject("silicon").map { (r) throws(ConfigError) in try decodeSilicon(r, cite: cite) } ?? .default
         let price = try root.optionalObject("price").map { (r) throws(ConfigError) in try decodePrice(r, cite: cite) }
         try root.finish()
+        let canonical = JSONWriter.canonical(root.value)
         return DeviceSpec(name: name, kind: kind, description: description, processNode: processNode,
                           clockGHz: clockGHz, tdpWatts: tdp, compute: compute, memory: memory, noc: noc,
                           chipLinks: links, calibration: calibration, silicon: silicon, price: price, sources: sources,
-                          canonicalJSON: JSONWriter.canonical(root.value))
+                          canonicalJSON: canonical, contentHash: SHA256.hex(canonical))
     }
 
     private static func decodeCompute(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> ComputeSpec {

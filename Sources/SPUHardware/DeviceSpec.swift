@@ -28,10 +28,11 @@ public struct DeviceSpec: Sendable, Equatable {
     /// `source` strings by JSON path of the object they cover (`$`, `$.compute`, …).
     public var sources: [String: String]
     /// Canonical JSON of the description (sorted keys); its SHA-256 identifies the design.
-    public var canonicalJSON: String
+    public var canonicalJSON: String { didSet { contentHash = SHA256.hex(canonicalJSON) } }
 
     /// Content hash of the canonical JSON: equal designs have equal hashes whatever their layout.
-    public var contentHash: String { SHA256.hex(canonicalJSON) }
+    /// Computed once (a sweep stores it with every result).
+    public private(set) var contentHash: String
 
     public var clockHz: Double { clockGHz * Units.giga }
 

@@ -156,6 +156,13 @@ enum ResultsSchema {
                 FROM results GROUP BY run_id, design_hash
                 """)
         }
+        migrator.registerMigration("v5-lean-result-indexes") { db in
+            // Bulk sweeps insert tens of thousands of rows per second; these single-column hash
+            // indexes cost a random B-tree insert each and duplicate the unique (run, design,
+            // workload) index for the lookups SPUSim makes.
+            try db.drop(index: "results_on_design_hash")
+            try db.drop(index: "results_on_workload_hash")
+        }
         return migrator
     }
 }

@@ -11,12 +11,15 @@ extension ResultsStore {
     public struct SweepRow: Sendable {
         public var design: DeviceSpec
         public var workload: Workload
+        /// The workload's content hash, computed once per sweep.
+        public var workloadHash: String
         public var evaluation: CostedEvaluation
         public var point: PointInfo
 
-        public init(design: DeviceSpec, workload: Workload, evaluation: CostedEvaluation, point: PointInfo) {
+        public init(design: DeviceSpec, workload: Workload, workloadHash: String? = nil, evaluation: CostedEvaluation, point: PointInfo) {
             self.design = design
             self.workload = workload
+            self.workloadHash = workloadHash ?? workload.contentHash
             self.evaluation = evaluation
             self.point = point
         }
@@ -70,13 +73,13 @@ extension ResultsStore {
         }
     }
 
-    /// Writes a batch of results (with their per-op rows) in one transaction.
-    public func writeBatch(runID: Int64, rows: [SweepRow]) throws {
+    /// Writes a batch of results in one transaction, with their per-op rows when `storeOps`.
+    public func writeBatch(runID: Int64, rows: [SweepRow], storeOps: Bool = true) throws {
         guard !rows.isEmpty else { return }
-        try pool.write { db in
+        try guardedWrite { db in
             for row in rows {
-                _ = try insertResult(db, runID: runID, design: row.design, workload: row.workload, result: row.evaluation.performance,
-                                     cost: row.evaluation.cost, point: row.point)
+                _ = try insertResult(db, runID: runID, design: row.design, workload: row.workload, workloadHash: row.workloadHash,
+                                     result: row.evaluation.performance, cost: row.evaluation.cost, point: row.point, storeOps: storeOps)
             }
         }
     }

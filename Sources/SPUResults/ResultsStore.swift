@@ -16,6 +16,8 @@ public final class ResultsStore: Sendable {
 
     public let path: String
     let pool: DatabasePool
+    /// Design and workload hashes this store has already written (skips re-inserting their JSON).
+    private let written = WrittenHashes()
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     public init(path: String) throws {
@@ -50,7 +52,7 @@ public final class ResultsStore: Sendable {
     @discardableResult
     public func record(run: RunInfo, design: DeviceSpec, workload: Workload, result: EvaluationResult,
                        cost: CostResult? = nil) throws -> (runID: Int64, resultID: Int64) {
-        try pool.write { db in
+        try guardedWrite { db in
             let runID = try insertRun(db, run)
             let resultID = try insertResult(db, runID: runID, design: design, workload: workload, result: result, cost: cost)
             return (runID, resultID)
@@ -81,19 +83,24 @@ public final class ResultsStore: Sendable {
         }
     }
 
-    func insertResult(_ db: Database, runID: Int64, design: DeviceSpec, workload: Workload, result: EvaluationResult,
-                      cost: CostResult?, point: PointInfo = PointInfo()) throws -> Int64 {
-        try db.execute(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json) VALUES (?, ?, ?, ?)",
-                       arguments: [design.contentHash, design.name, design.kind.rawValue, design.canonicalJSON])
-        let summary = workload.summary
-        try db.execute(sql: """
-            INSERT OR IGNORE INTO workloads (hash, name, phase, devices, throughput_unit, op_count, flops, weight_bytes, kv_cache_bytes, json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [workload.contentHash, workload.name, workload.phase.rawValue, workload.devices, workload.throughputUnit,
-                             summary.opEntries, summary.flops, summary.weightBytes, summary.kvCacheBytes, workload.canonicalJSON])
+    func insertResult(_ db: Database, runID: Int64, design: DeviceSpec, workload: Workload, workloadHash: String? = nil,
+                      result: EvaluationResult, cost: CostResult?, point: PointInfo = PointInfo(), storeOps: Bool = true) throws -> Int64 {
+        let workloadHash = workloadHash ?? workload.contentHash
+        if written.firstTime(design.contentHash) {
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json) VALUES (?, ?, ?, ?)")
+                .execute(arguments: [design.contentHash, design.name, design.kind.rawValue, design.canonicalJSON])
+        }
+        if written.firstTime(workloadHash) {
+            let summary = workload.summary
+            try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO workloads (hash, name, phase, devices, throughput_unit, op_count, flops, weight_bytes, kv_cache_bytes, json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [workloadHash, workload.name, workload.phase.rawValue, workload.devices, workload.throughputUnit,
+                                         summary.opEntries, summary.flops, summary.weightBytes, summary.kvCacheBytes, workload.canonicalJSON])
+        }
         let a = result.activity
         var values: [DatabaseValueConvertible?] = [
-            runID, design.contentHash, workload.contentHash, result.designName, result.workloadName, result.feasible, result.reason,
+            runID, design.contentHash, workloadHash, result.designName, result.workloadName, result.feasible, result.reason,
             finite(result.latencySeconds), finite(result.throughputPerSecond), result.throughputUnit, result.bound.rawValue,
         ]
         values += Bound.allCases.map { result.timeByBound[$0] ?? 0 }
@@ -104,7 +111,7 @@ public final class ResultsStore: Sendable {
                    cost?.area.effectiveTotalMM2, cost?.silicon.dieCostUSD, cost?.silicon.manufacturingCostUSD, cost?.silicon.priceUSD,
                    cost?.tco.totalUSDPerHour, cost.flatMap { finite($0.usdPerMillionItems) }, cost.flatMap { finite($0.itemsPerJoule) },
                    point.pointIndex, point.workloadWeight, point.isBaseline, point.meetsConstraints]
-        try db.execute(sql: """
+        let insert = try db.cachedStatement(sql: """
             INSERT INTO results (run_id, design_hash, workload_hash, design_name, workload_name, feasible, reason, latency_s,
               throughput_per_s, throughput_unit, bound, time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s,
               time_overhead_s, mac_utilization, devices, memory_required_bytes, memory_available_bytes, macs, vector_ops,
@@ -113,9 +120,12 @@ public final class ResultsStore: Sendable {
               energy_j, avg_power_w, throttle_factor, area_mm2, die_cost_usd, manufacturing_cost_usd, price_usd,
               tco_usd_per_hour, usd_per_million_items, items_per_joule, point_index, workload_weight, is_baseline, meets_constraints)
             VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
-            """, arguments: StatementArguments(values))
+            """)
+        insert.setUncheckedArguments(StatementArguments(values))
+        try insert.execute()
         let resultID = db.lastInsertedRowID
-        let statement = try db.makeStatement(sql: """
+        guard storeOps else { return resultID }
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO op_results (result_id, op_index, name, kind, repeat, einsum, bound, latency_s, compute_cycles,
               time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s, time_overhead_s,
               flops, macs, offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes, mapping, energy_j)
@@ -139,4 +149,26 @@ public final class ResultsStore: Sendable {
     }
 
     private func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
+
+    /// A write transaction; if it fails, the written-hash memo is cleared (its rows rolled back).
+    func guardedWrite<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.write(body)
+        } catch {
+            written.reset()
+            throw error
+        }
+    }
+}
+
+/// Hashes already written by one store instance (thread-safe).
+final class WrittenHashes: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hashes = Set<String>()
+
+    /// True the first time a hash is seen.
+    func firstTime(_ hash: String) -> Bool { lock.withLock { hashes.insert(hash).inserted } }
+
+    /// Forgets everything (after a failed transaction the rows may not exist).
+    func reset() { lock.withLock { hashes.removeAll() } }
 }

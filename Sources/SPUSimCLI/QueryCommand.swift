@@ -55,7 +55,6 @@ struct QueryOptions: ParsableArguments {
 
     /// Runs the query on a read-only connection; errors are `ResultsToolError`s.
     func fetch() throws -> QueryResult {
-        let reader = try ResultsReader(path: db)
         if let sql {
             let conflicting = [("--table", table != nil), ("--run", runID != nil), ("--where", whereExpression != nil),
                                ("--order-by", orderBy != nil), ("--limit", limit != nil), ("--columns", columns != nil)]
@@ -63,13 +62,14 @@ struct QueryOptions: ParsableArguments {
             guard conflicting.isEmpty else {
                 throw ResultsToolError("--sql cannot be combined with \(conflicting.joined(separator: ", ")); put the filters in the SQL")
             }
-            return try reader.execute(sql: sql)
+            return try ResultsReader(path: db).execute(sql: sql)
         }
-        return try reader.query(try structured())
+        let query = try structured()
+        return try ResultsReader(path: db).query(query)
     }
 
-    func structured(defaultTable: ResultsTable = .results) throws -> ResultsQuery {
-        ResultsQuery(table: try table.map(ResultsTable.parse) ?? defaultTable, runID: runID, whereExpression: whereExpression,
+    func structured() throws -> ResultsQuery {
+        ResultsQuery(table: try table.map(ResultsTable.parse) ?? .results, runID: runID, whereExpression: whereExpression,
                      orderBy: orderBy, limit: limit, columns: columns.map(ResultsQuery.parseColumns))
     }
 }

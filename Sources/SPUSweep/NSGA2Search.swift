@@ -56,11 +56,11 @@ struct NSGA2Search {
                     var reused = 0
                     let pre = self.runner.passesPreConstraints(candidate.evaluator)
                     for entry in spec.workloads {
-                        let pair = candidate.design.contentHash + "|" + entry.workload.contentHash
+                        let pair = candidate.design.contentHash + "|" + entry.hash
                         if let old = stored[pair] { metrics.append(old); reused += 1; continue }
                         let e = candidate.evaluator.evaluate(entry.workload)
                         let meets = pre && self.runner.meetsPostConstraints(e)
-                        rows.append(.init(design: candidate.design, workload: entry.workload, evaluation: e,
+                        rows.append(.init(design: candidate.design, workload: entry.workload, workloadHash: entry.hash, evaluation: e,
                                           point: .init(pointIndex: item.index, workloadWeight: entry.weight, meetsConstraints: meets)))
                         metrics.append(Self.metrics(e, meets: meets))
                     }
@@ -83,7 +83,7 @@ struct NSGA2Search {
                 evaluatedPairs += newRows.count
                 failing += newRows.filter { !$0.point.meetsConstraints }.count
             }
-            try store.writeBatch(runID: runID, rows: rows)
+            try store.writeBatch(runID: runID, rows: rows, storeOps: spec.storeOpResults)
             for individual in individuals { seenDesigns[individual.choice.description] = individual }
             done += allChoices.count
             progress(SweepProgress(pointsDone: done, pointsTotal: total, elapsedSeconds: Date().timeIntervalSince(start)))
@@ -115,14 +115,14 @@ struct NSGA2Search {
             var rows: [ResultsStore.SweepRow] = []
             for (offset, design) in spec.baselines.enumerated() {
                 let evaluator = try runner.evaluator(design)
-                for entry in spec.workloads where stored[design.contentHash + "|" + entry.workload.contentHash] == nil {
+                for entry in spec.workloads where stored[design.contentHash + "|" + entry.hash] == nil {
                     let e = evaluator.evaluate(entry.workload)
-                    rows.append(.init(design: design, workload: entry.workload, evaluation: e,
+                    rows.append(.init(design: design, workload: entry.workload, workloadHash: entry.hash, evaluation: e,
                                       point: .init(pointIndex: nextIndex + offset, workloadWeight: entry.weight, isBaseline: true,
                                                    meetsConstraints: runner.meetsPostConstraints(e))))
                 }
             }
-            try store.writeBatch(runID: runID, rows: rows)
+            try store.writeBatch(runID: runID, rows: rows, storeOps: spec.storeOpResults)
             evaluatedPairs += rows.count
         }
         try store.finishRun(runID: runID, status: cancelled ? "interrupted" : "finished")

@@ -220,7 +220,7 @@ public final class SweepRunner: @unchecked Sendable {
         var already = 0
         for (c, candidate) in expanded.candidates.enumerated() {
             for (w, entry) in spec.workloads.enumerated() {
-                if stored.contains(candidate.design.contentHash + "|" + entry.workload.contentHash) { already += 1 } else { work.append((c, w)) }
+                if stored.contains(candidate.design.contentHash + "|" + entry.hash) { already += 1 } else { work.append((c, w)) }
             }
         }
         var done = 0, failing = 0
@@ -235,11 +235,11 @@ public final class SweepRunner: @unchecked Sendable {
                 let candidate = expanded.candidates[item.candidate]
                 let entry = self.spec.workloads[item.workload]
                 let evaluation = candidate.evaluator.evaluate(entry.workload)
-                return ResultsStore.SweepRow(design: candidate.design, workload: entry.workload, evaluation: evaluation,
+                return ResultsStore.SweepRow(design: candidate.design, workload: entry.workload, workloadHash: entry.hash, evaluation: evaluation,
                                              point: .init(pointIndex: candidate.index, workloadWeight: entry.weight,
                                                           isBaseline: candidate.isBaseline, meetsConstraints: self.meetsPostConstraints(evaluation)))
             }
-            try store.writeBatch(runID: runID, rows: rows)
+            try store.writeBatch(runID: runID, rows: rows, storeOps: spec.storeOpResults)
             failing += rows.filter { !$0.point.meetsConstraints }.count
             cursor += slice.count
             done += slice.count

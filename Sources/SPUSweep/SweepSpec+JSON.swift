@@ -18,7 +18,8 @@ extension SweepSpec {
     }
 
     static func decode(_ r: JSONObjectReader) throws -> SweepSpec {
-        r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco"])
+        r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco",
+                     "store_op_results"])
         let file = r.file
         func fail(_ path: String, _ message: String) -> SweepError { .config(ConfigError(file: file, path: path, message: message)) }
         let name = try r.string("name")
@@ -97,8 +98,9 @@ extension SweepSpec {
                 throw fail(p, "needs exactly one of \"trace\" (a trace file) or \"generate\" (a generator spec)")
             }
             try w.finish()
-            workloads.append(WorkloadEntry(workload: workload, weight: weight))
-            workloadJSON.append(.object([("workload", .string(workload.contentHash)), ("weight", .number(weight))]))
+            let hash = workload.contentHash
+            workloads.append(WorkloadEntry(workload: workload, weight: weight, hash: hash))
+            workloadJSON.append(.object([("workload", .string(hash)), ("weight", .number(weight))]))
         }
         guard !workloads.isEmpty else { throw fail(r.childPath("workloads"), "must contain at least one workload") }
         inlined.append(("workloads", .array(workloadJSON)))
@@ -169,11 +171,13 @@ extension SweepSpec {
         }
         let tech = try r.optionalString("tech") ?? "configs/tech"
         let tco = try r.optionalString("tco") ?? "configs/tco/default.json"
+        let storeOps = try r.bool("store_op_results", default: false)
+        if storeOps { inlined.append(("store_op_results", .bool(true))) }
         try r.finish()
         let canonical = JSONWriter.canonical(.object(inlined))
         return SweepSpec(name: name, description: description, file: file, baseDesign: base, baseDesignName: baseName, axes: axes,
                          workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
-                         techDirectory: tech, tcoFile: tco, canonicalJSON: canonical)
+                         techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, canonicalJSON: canonical)
     }
 
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {

@@ -22,6 +22,8 @@ public struct SweepSpec: Sendable {
     public struct WorkloadEntry: Sendable {
         public var workload: Workload
         public var weight: Double
+        /// Content hash, computed once.
+        public var hash: String
     }
 
     public struct Constraint: Sendable, Equatable {
@@ -114,6 +116,9 @@ public struct SweepSpec: Sendable {
     public var baselines: [DeviceSpec]
     public var techDirectory: String
     public var tcoFile: String
+    /// Whether per-op rows go to `op_results` (off by default: a sweep's per-op rows can outnumber
+    /// its results 20 to 1; re-run a point with `spusim run` for its breakdown).
+    public var storeOpResults: Bool
     /// Canonical JSON of the whole specification with every referenced file's content inlined,
     /// so its hash changes whenever any input changes.
     public var canonicalJSON: String

@@ -1,6 +1,7 @@
 // Release-build benchmarks on one core:
 // 1. the performance model: evaluations (design × workload, mapping search included) per second;
-// 2. number-format encoding: values per second for fp8-e4m3, lns8f3 (pal8), bf16 and posit8.
+// 2. number-format encoding: values per second for fp8-e4m3, lns8f3 (pal8), bf16 and posit8;
+// 3. bulk inserts into the results database: result rows per second (one transaction per batch).
 //
 //   swift run -c release spusim-bench [--seconds S] [--arch FILE] [--model FILE]
 //
@@ -8,8 +9,10 @@
 // can be reused; the model itself keeps no cache.
 import Foundation
 import SPUCore
+import SPUCost
 import SPUFormats
 import SPUHardware
+import SPUResults
 import SPUPerformance
 import SPUWorkload
 
@@ -62,6 +65,7 @@ do {
     print(String(format: "evaluations: %d in %.2f s = %.0f evaluations/s on one core", evaluations, elapsed, Double(evaluations) / elapsed))
     print(String(format: "mapping candidates per evaluation: %.0f; mean latency %.4g s", Double(candidates) / Double(evaluations), checksum / Double(evaluations)))
     benchmarkEncoding(seconds: options.seconds / 2)
+    try benchmarkInserts(device: base, workload: workload)
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)
@@ -91,5 +95,34 @@ func measure<F: ScalarFormat>(_ format: F, _ values: [Double], _ seconds: Double
         }
         let elapsed = (clock.now - start) / .seconds(1)
         print(String(format: "encode %@: %.1f M values/s (checksum %u)", format.name, Double(encoded) / elapsed / 1e6, checksum))
+    }
+}
+
+/// Writes 20,000 results (each with its per-op rows) in batches of 1,000 per transaction.
+func benchmarkInserts(device: DeviceSpec, workload: Workload) throws {
+    let inputs = try CostInputs.load()
+    let evaluation = try DesignEvaluator(device: device, inputs: inputs).evaluate(workload)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("spusim-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let store = try ResultsStore(path: directory.appendingPathComponent("bench.sqlite").path)
+    let total = 20_000, batch = 1_000
+    var rows: [ResultsStore.SweepRow] = []
+    for i in 0..<total {
+        var design = device
+        design.canonicalJSON += "#\(i)"   // a distinct content hash per row
+        rows.append(.init(design: design, workload: workload, evaluation: evaluation, point: .init(pointIndex: i)))
+    }
+    let clock = ContinuousClock()
+    for storeOps in [false, false, true] {
+        let run = try store.beginRun(kind: "bench", name: "bench", command: "spusim-bench", configJSON: "{}", configHash: "bench-\(UUID().uuidString)", shard: nil)
+        let start = clock.now
+        for chunk in stride(from: 0, to: total, by: batch) {
+            try store.writeBatch(runID: run, rows: Array(rows[chunk..<min(chunk + batch, total)]), storeOps: storeOps)
+        }
+        let elapsed = (clock.now - start) / .seconds(1)
+        let opRows = storeOps ? total * evaluation.performance.ops.count : 0
+        print(String(format: "bulk insert: %d result rows (+%d op rows) in %.2f s = %.0f result rows/s (%.0f rows/s in all)",
+                     total, opRows, elapsed, Double(total) / elapsed, Double(total + opRows) / elapsed))
     }
 }

@@ -189,3 +189,31 @@ import SPUSimCLI
         #expect(try Self.table(a) == Self.table(b))
     }
 }
+
+extension SweepTests {
+    /// `--shard K/N` runs plus `spusim merge` equal the unsharded run row for row.
+    @Test func shardsMergeIntoTheUnshardedTable() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try Self.sweepFile(dir, axes: Self.smallAxes, baselines: "[\"\(Repo.path("configs/gpus/h100-sxm.json"))\"]")
+        let whole = dir.appendingPathComponent("whole.sqlite").path
+        _ = try Self.run(config, db: whole)
+        var shards: [String] = []
+        var covered = 0
+        for k in 1...3 {
+            let path = dir.appendingPathComponent("shard\(k).sqlite").path
+            let summary = try Self.run(config, db: path, options: SweepOptions(jobs: 2, shard: (k, 3)))
+            covered += summary.evaluatedPairs
+            shards.append(path)
+        }
+        #expect(covered == (18 + 1) * 2)
+        let merged = dir.appendingPathComponent("merged.sqlite").path
+        _ = try ResultsMerger.merge(into: merged, from: shards)
+        #expect(try Self.table(merged) == Self.table(whole))
+        let runs = try ResultsStore(path: merged).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs")! }
+        #expect(runs == 1)
+        // Merging again adds nothing.
+        _ = try ResultsMerger.merge(into: merged, from: shards)
+        #expect(try Self.table(merged) == Self.table(whole))
+    }
+}
