@@ -29,6 +29,9 @@ public final class ResultsStore: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.foreignKeysEnabled = true
+        // WAL with synchronous=NORMAL: commits survive a process crash or kill -9; only an OS
+        // crash or power loss can drop the last transactions (never corrupt the file).
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         pool = try DatabasePool(path: path, configuration: configuration)
         try ResultsSchema.migrator.migrate(pool)
     }
@@ -99,18 +102,25 @@ public final class ResultsStore: Sendable {
                                          summary.opEntries, summary.flops, summary.weightBytes, summary.kvCacheBytes, workload.canonicalJSON])
         }
         let a = result.activity
-        var values: [DatabaseValueConvertible?] = [
-            runID, design.contentHash, workloadHash, result.designName, result.workloadName, result.feasible, result.reason,
-            finite(result.latencySeconds), finite(result.throughputPerSecond), result.throughputUnit, result.bound.rawValue,
+        // Concrete DatabaseValues (no existential boxing): this is the hot path of sweeps.
+        func v(_ x: Double?) -> DatabaseValue { x.map { $0.isFinite ? $0.databaseValue : .null } ?? .null }
+        func v(_ x: Int?) -> DatabaseValue { x?.databaseValue ?? .null }
+        func v(_ x: Int64) -> DatabaseValue { x.databaseValue }
+        func v(_ x: String?) -> DatabaseValue { x?.databaseValue ?? .null }
+        func v(_ x: Bool) -> DatabaseValue { x.databaseValue }
+        var values: [DatabaseValue] = [
+            v(runID), v(design.contentHash), v(workloadHash), v(result.designName), v(result.workloadName), v(result.feasible), v(result.reason),
+            v(result.latencySeconds), v(result.throughputPerSecond), v(result.throughputUnit), v(result.bound.rawValue),
         ]
-        values += Bound.allCases.map { result.timeByBound[$0] ?? 0 }
-        values += [result.macUtilization, result.devices, result.capacity.requiredBytes, result.capacity.availableBytes,
-                   a.totalMACs, a.vectorOps, a.localSRAMReadBytes, a.localSRAMWriteBytes, a.sharedSRAMReadBytes, a.sharedSRAMWriteBytes,
-                   a.offchipReadBytes, a.offchipWriteBytes, a.nocByteHops, a.chipLinkBytes]
-        values += [cost.flatMap { finite($0.energyJ) }, cost.flatMap { finite($0.averagePowerW) }, cost?.throttleFactor,
-                   cost?.area.effectiveTotalMM2, cost?.silicon.dieCostUSD, cost?.silicon.manufacturingCostUSD, cost?.silicon.priceUSD,
-                   cost?.tco.totalUSDPerHour, cost.flatMap { finite($0.usdPerMillionItems) }, cost.flatMap { finite($0.itemsPerJoule) },
-                   point.pointIndex, point.workloadWeight, point.isBaseline, point.meetsConstraints]
+        values.reserveCapacity(46)
+        for bound in Bound.allCases { values.append(v(result.timeByBound[bound] ?? 0)) }
+        values += [v(result.macUtilization), v(result.devices), v(result.capacity.requiredBytes), v(result.capacity.availableBytes),
+                   v(a.totalMACs), v(a.vectorOps), v(a.localSRAMReadBytes), v(a.localSRAMWriteBytes), v(a.sharedSRAMReadBytes),
+                   v(a.sharedSRAMWriteBytes), v(a.offchipReadBytes), v(a.offchipWriteBytes), v(a.nocByteHops), v(a.chipLinkBytes)]
+        values += [v(cost?.energyJ), v(cost?.averagePowerW), v(cost?.throttleFactor), v(cost?.area.effectiveTotalMM2),
+                   v(cost?.silicon.dieCostUSD), v(cost?.silicon.manufacturingCostUSD), v(cost?.silicon.priceUSD),
+                   v(cost?.tco.totalUSDPerHour), v(cost?.usdPerMillionItems), v(cost?.itemsPerJoule),
+                   v(point.pointIndex), v(point.workloadWeight), v(point.isBaseline), v(point.meetsConstraints)]
         let insert = try db.cachedStatement(sql: """
             INSERT INTO results (run_id, design_hash, workload_hash, design_name, workload_name, feasible, reason, latency_s,
               throughput_per_s, throughput_unit, bound, time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s,
@@ -132,13 +142,13 @@ public final class ResultsStore: Sendable {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for (index, op) in result.ops.enumerated() {
-            var row: [DatabaseValueConvertible?] = [resultID, index, op.name, op.kind.rawValue, op.repeatCount, op.einsum, op.bound.rawValue,
-                                                    op.latencySeconds, op.computeCycles]
-            row += Bound.allCases.map { op.times[$0] }
-            row += [op.flops, op.activity.totalMACs, op.activity.offchipReadBytes, op.activity.offchipWriteBytes,
-                    op.activity.nocByteHops, op.activity.chipLinkBytes, op.mapping?.description,
-                    cost.map { $0.opEnergyJ[index] }]
-            try statement.execute(arguments: StatementArguments(row))
+            var row: [DatabaseValue] = [v(resultID), v(index), v(op.name), v(op.kind.rawValue), v(op.repeatCount), v(op.einsum),
+                                        v(op.bound.rawValue), v(op.latencySeconds), v(op.computeCycles)]
+            for bound in Bound.allCases { row.append(v(op.times[bound])) }
+            row += [v(op.flops), v(op.activity.totalMACs), v(op.activity.offchipReadBytes), v(op.activity.offchipWriteBytes),
+                    v(op.activity.nocByteHops), v(op.activity.chipLinkBytes), v(op.mapping?.description), v(cost.map { $0.opEnergyJ[index] })]
+            statement.setUncheckedArguments(StatementArguments(row))
+            try statement.execute()
         }
         return resultID
     }
@@ -148,7 +158,6 @@ public final class ResultsStore: Sendable {
         try pool.read(body)
     }
 
-    private func finite(_ x: Double) -> Double? { x.isFinite ? x : nil }
 
     /// A write transaction; if it fails, the written-hash memo is cleared (its rows rolled back).
     func guardedWrite<T>(_ body: (Database) throws -> T) throws -> T {

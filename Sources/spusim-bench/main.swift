@@ -107,11 +107,12 @@ func benchmarkInserts(device: DeviceSpec, workload: Workload) throws {
     defer { try? FileManager.default.removeItem(at: directory) }
     let store = try ResultsStore(path: directory.appendingPathComponent("bench.sqlite").path)
     let total = 20_000, batch = 1_000
+    let workloadHash = workload.contentHash
     var rows: [ResultsStore.SweepRow] = []
     for i in 0..<total {
         var design = device
         design.canonicalJSON += "#\(i)"   // a distinct content hash per row
-        rows.append(.init(design: design, workload: workload, evaluation: evaluation, point: .init(pointIndex: i)))
+        rows.append(.init(design: design, workload: workload, workloadHash: workloadHash, evaluation: evaluation, point: .init(pointIndex: i)))
     }
     let clock = ContinuousClock()
     for storeOps in [false, false, true] {
