@@ -60,6 +60,8 @@ public struct DesignEvaluator: Sendable {
     public let tco: TCOBreakdown
     let energyModel: EnergyModel
     let cache: OpEvaluationCache?
+    /// `PerformanceModel.designKey` of the device, computed once (only with a cache).
+    let designKey: String?
 
     public init(device: DeviceSpec, inputs: CostInputs, options: MappingSearchOptions = MappingSearchOptions(),
                 cache: OpEvaluationCache? = nil) throws(CostError) {
@@ -71,6 +73,7 @@ public struct DesignEvaluator: Sendable {
         self.inputs = inputs
         self.options = options
         self.cache = cache
+        self.designKey = cache == nil ? nil : PerformanceModel.designKey(device)
         let area = AreaModel(technology: technology, parameters: inputs.model).area(of: device)
         self.area = area
         self.silicon = SiliconCost.cost(device: device, area: area, technology: technology, memory: inputs.memory, parameters: inputs.tco)
@@ -81,7 +84,7 @@ public struct DesignEvaluator: Sendable {
     public var staticPowerW: Double { technology.leakageWattsPerMM2 * area.effectiveTotalMM2 }
 
     public func evaluate(_ workload: Workload) -> CostedEvaluation {
-        var performance = PerformanceModel(device: device, options: options, cache: cache).evaluate(workload)
+        var performance = PerformanceModel(device: device, options: options, cache: cache, designKey: designKey).evaluate(workload)
         var energy = dynamicEnergy(performance)
         var throttle = 1.0
         var reasons: [String] = performance.reason.map { [$0] } ?? []
@@ -127,7 +130,7 @@ public struct DesignEvaluator: Sendable {
     private func evaluate(_ workload: Workload, clockScale: Double) -> EvaluationResult {
         var slowed = device
         slowed.clockGHz *= clockScale
-        return PerformanceModel(device: slowed, options: options, cache: cache).evaluate(workload)
+        return PerformanceModel(device: slowed, options: options, cache: cache, designKey: designKey).evaluate(workload)
     }
 
     /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat).

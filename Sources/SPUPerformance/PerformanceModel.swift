@@ -16,26 +16,30 @@ public struct PerformanceModel: Sendable {
     let cache: OpEvaluationCache?
     let cacheKey: String
 
-    /// - Parameter cache: shared memo of op evaluations (sweeps); nil evaluates every op.
-    public init(device: DeviceSpec, options: MappingSearchOptions = MappingSearchOptions(), cache: OpEvaluationCache? = nil) {
+    /// - Parameters:
+    ///   - cache: shared memo of op evaluations (sweeps); nil evaluates every op.
+    ///   - designKey: `PerformanceModel.designKey(device)` when already computed (it parses and
+    ///     hashes the design, so callers evaluating one design many times compute it once).
+    public init(device: DeviceSpec, options: MappingSearchOptions = MappingSearchOptions(), cache: OpEvaluationCache? = nil,
+                designKey: String? = nil) {
         self.device = device
         self.options = options
         self.geometry = DeviceGeometry(device)
         self.cache = cache
-        self.cacheKey = cache == nil ? "" : Self.performanceKey(device, options)
+        self.cacheKey = cache == nil ? "" : (designKey ?? Self.designKey(device)) + "|clock=\(device.clockGHz)|budget=\(options.budget)"
     }
 
-    /// Identifies what in a device affects op evaluation: its canonical JSON without the name,
-    /// description, TDP, process, silicon, price and sources, plus the clock actually used.
-    static func performanceKey(_ device: DeviceSpec, _ options: MappingSearchOptions) -> String {
+    /// Identifies what in a design affects op evaluation apart from its clock: its canonical JSON
+    /// without the name, description, clock, TDP, process, silicon, price and sources.
+    public static func designKey(_ device: DeviceSpec) -> String {
         guard case let .object(pairs) = (try? JSONParser.parse(device.canonicalJSON)) ?? .null else { return device.contentHash }
-        let ignored: Set<String> = ["name", "description", "tdp_w", "process_node", "silicon", "price", "source"]
+        let ignored: Set<String> = ["name", "description", "clock_ghz", "tdp_w", "process_node", "silicon", "price", "source"]
         func strip(_ value: JSONValue) -> JSONValue {
             guard case let .object(inner) = value else { return value }
             return .object(inner.filter { $0.key != "source" }.map { ($0.key, strip($0.value)) })
         }
         let kept = JSONValue.object(pairs.filter { !ignored.contains($0.key) }.map { ($0.key, strip($0.value)) })
-        return SHA256.hex(JSONWriter.canonical(kept)) + "|clock=\(device.clockGHz)|budget=\(options.budget)"
+        return SHA256.hex(JSONWriter.canonical(kept))
     }
 
     public func evaluate(_ workload: Workload) -> EvaluationResult {

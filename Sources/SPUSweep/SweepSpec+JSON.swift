@@ -19,11 +19,12 @@ extension SweepSpec {
 
     static func decode(_ r: JSONObjectReader) throws -> SweepSpec {
         r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco",
-                     "store_op_results"])
+                     "store_op_results", "source"])
         let file = r.file
         func fail(_ path: String, _ message: String) -> SweepError { .config(ConfigError(file: file, path: path, message: message)) }
         let name = try r.string("name")
         let description = try r.optionalString("description")
+        _ = try r.optionalString("source")   // why these axes and ranges (documentation only)
         var inlined: [(key: String, value: JSONValue)] = [("name", .string(name))]
 
         // Base design: a path or an inline object.
