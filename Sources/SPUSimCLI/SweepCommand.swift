@@ -41,6 +41,9 @@ struct SweepCommand: ParsableCommand {
             }
             shardValue = (parts[0], parts[1])
         }
+        let cancellation = SweepCancellation()
+        let interrupt = Self.onInterrupt { cancellation.cancel() }
+        defer { interrupt.cancel() }
         let spec: SweepSpec, runner: SweepRunner
         do throws(SweepError) {
             spec = try SweepSpec.load(path: config)
@@ -54,10 +57,11 @@ struct SweepCommand: ParsableCommand {
             printError("error: \(error.description)")
             throw ExitCode(2)
         }
+        if cancellation.isCancelled {
+            printError("interrupted before evaluating: nothing was written")
+            throw ExitCode(130)
+        }
         let store = try ResultsStore(path: db)
-        let cancellation = SweepCancellation()
-        let interrupt = Self.onInterrupt { cancellation.cancel() }
-        defer { interrupt.cancel() }
         let display = ProgressDisplay()
         let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let summary: SweepSummary
