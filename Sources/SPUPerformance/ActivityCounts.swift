@@ -22,23 +22,24 @@ public struct ActivityCounts: Sendable, Equatable {
 
     public var totalMACs: Double { macsByFormat.values.reduce(0, +) }
 
-    /// Every scalar count, so scaling and adding cannot forget one. Immutable after
-    /// initialisation, hence safe to share across threads.
-    nonisolated(unsafe) private static let scalarFields: [WritableKeyPath<ActivityCounts, Double>] = [
-        \.vectorOps, \.localSRAMReadBytes, \.localSRAMWriteBytes, \.sharedSRAMReadBytes, \.sharedSRAMWriteBytes,
-        \.offchipReadBytes, \.offchipWriteBytes, \.nocByteHops, \.chipLinkBytes,
-    ]
-
     public func scaled(by factor: Double) -> ActivityCounts {
-        var out = self
-        out.macsByFormat = macsByFormat.mapValues { $0 * factor }
-        for field in Self.scalarFields { out[keyPath: field] *= factor }
+        var out = ActivityCounts()
+        out.add(self, times: factor)
         return out
     }
 
-    public mutating func add(_ other: ActivityCounts) {
-        for (format, macs) in other.macsByFormat { macsByFormat[format, default: 0] += macs }
-        for field in Self.scalarFields { self[keyPath: field] += other[keyPath: field] }
+    /// Adds `other × factor` to these counts (the per-op accumulation of an evaluation).
+    public mutating func add(_ other: ActivityCounts, times factor: Double = 1) {
+        for (format, macs) in other.macsByFormat { macsByFormat[format, default: 0] += macs * factor }
+        vectorOps += other.vectorOps * factor
+        localSRAMReadBytes += other.localSRAMReadBytes * factor
+        localSRAMWriteBytes += other.localSRAMWriteBytes * factor
+        sharedSRAMReadBytes += other.sharedSRAMReadBytes * factor
+        sharedSRAMWriteBytes += other.sharedSRAMWriteBytes * factor
+        offchipReadBytes += other.offchipReadBytes * factor
+        offchipWriteBytes += other.offchipWriteBytes * factor
+        nocByteHops += other.nocByteHops * factor
+        chipLinkBytes += other.chipLinkBytes * factor
     }
 }
 

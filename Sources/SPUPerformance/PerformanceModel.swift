@@ -72,7 +72,7 @@ public struct PerformanceModel: Sendable {
                 let r = Double(op.repeatCount)
                 latency += result.latencySeconds * r
                 timeByBound[result.bound, default: 0] += result.latencySeconds * r
-                total.add(result.activity.scaled(by: r))
+                total.add(result.activity, times: r)
                 ops.append(result)
                 continue
             }
@@ -105,7 +105,7 @@ public struct PerformanceModel: Sendable {
             let opLatency = times.latencySeconds
             latency += opLatency * r
             timeByBound[times.bound, default: 0] += opLatency * r
-            total.add(activity.scaled(by: r))
+            total.add(activity, times: r)
             let result = OpResult(name: op.name, kind: op.kind, repeatCount: op.repeatCount, einsum: op.einsum, bound: times.bound,
                                   latencySeconds: opLatency, computeCycles: cycles, times: times, activity: activity,
                                   flops: op.flops, mapping: mapping, mappingCandidatesEvaluated: evaluated)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SPUCore
 import SPUCost
 import SPUHardware
@@ -131,8 +132,7 @@ public final class ResultsStore: Sendable {
               tco_usd_per_hour, usd_per_million_items, items_per_joule, point_index, workload_weight, is_baseline, meets_constraints)
             VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
             """)
-        insert.setUncheckedArguments(StatementArguments(values))
-        try insert.execute()
+        try Self.execute(insert, binding: values)
         let resultID = db.lastInsertedRowID
         guard storeOps else { return resultID }
         let statement = try db.cachedStatement(sql: """
@@ -147,10 +147,32 @@ public final class ResultsStore: Sendable {
             for bound in Bound.allCases { row.append(v(op.times[bound])) }
             row += [v(op.flops), v(op.activity.totalMACs), v(op.activity.offchipReadBytes), v(op.activity.offchipWriteBytes),
                     v(op.activity.nocByteHops), v(op.activity.chipLinkBytes), v(op.mapping?.description), v(cost.map { $0.opEnergyJ[index] })]
-            statement.setUncheckedArguments(StatementArguments(row))
-            try statement.execute()
+            try Self.execute(statement, binding: row)
         }
         return resultID
+    }
+
+    /// Binds values straight through SQLite's C API and runs the statement: building GRDB's
+    /// `StatementArguments` costs more than the insert itself on the sweep hot path.
+    static func execute(_ statement: Statement, binding values: [DatabaseValue]) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        for (offset, value) in values.enumerated() {
+            let index = CInt(offset + 1)
+            switch value.storage {
+            case .null: sqlite3_bind_null(handle, index)
+            case let .int64(i): sqlite3_bind_int64(handle, index, i)
+            case let .double(d): sqlite3_bind_double(handle, index, d)
+            case let .string(text): sqlite3_bind_text(handle, index, text, -1, SQLITE_TRANSIENT_SWIFT)
+            case let .blob(data): _ = data.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, CInt($0.count), SQLITE_TRANSIENT_SWIFT) }
+            }
+        }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+                                sql: statement.sql)
+        }
     }
 
     /// Runs a read-only closure against the database (for queries and tests).
@@ -181,3 +203,6 @@ final class WrittenHashes: @unchecked Sendable {
     /// Forgets everything (after a failed transaction the rows may not exist).
     func reset() { lock.withLock { hashes.removeAll() } }
 }
+
+/// SQLite's SQLITE_TRANSIENT (copy the bound text), which C macros do not bring into Swift.
+let SQLITE_TRANSIENT_SWIFT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
