@@ -2,6 +2,7 @@ import ArgumentParser
 import SPUCore
 import SPUCost
 import SPUHardware
+import SPUSweep
 import SPUWorkload
 
 /// `spusim validate`: checks hardware configs, workload traces and model configs.
@@ -10,13 +11,23 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check configs and workloads; exit 0 if all are valid, 2 otherwise.")
 
-    @Argument(help: "Hardware configs, workload traces or model configs (JSON).")
+    @Argument(help: "Hardware configs, workload traces, model configs, technology/TCO files or sweep configs (JSON).")
     var files: [String]
 
     func run() throws {
         var failures = 0
         for file in files {
-            do {
+            do throws(ConfigError) {
+                if try InputFile.readJSONObject(file).has("axes") {
+                    do throws(SweepError) {
+                        let spec = try SweepSpec.load(path: file)
+                        print("ok: \(file): sweep \(spec.name) (\(spec.strategy.name), \(spec.axes.count) axes, \(spec.workloads.count) workloads)")
+                    } catch {
+                        printError("error: \(error.description)")
+                        failures += 1
+                    }
+                    continue
+                }
                 print("ok: \(file): \(try Self.check(file))")
             } catch {
                 printError("error: \(error.description)")
