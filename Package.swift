@@ -42,17 +42,19 @@ let package = Package(
         // Sweep driver: JSON sweep specs, point generation (grid, random, LHS, NSGA-II), parallel
         // resumable execution into the results store.
         .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults"]),
+        // Model validation against measured figures (`validation/`, `spusim validate-model`).
+        .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
         .executableTarget(name: "spusim-bench", dependencies: ["SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUSimCLI"],
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUSimCLI"],
             resources: [.copy("Data")]),
     ],
     swiftLanguageModes: [.v6]

@@ -175,10 +175,34 @@ extension DeviceSpec {
     }
 
     private static func decodeCalibration(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> CalibrationSpec {
-        r.expecting(["compute_fraction", "offchip_bandwidth_fraction", "kernel_launch_overhead_us", "source"])
-        let spec = CalibrationSpec(computeFraction: try r.fraction("compute_fraction"),
+        r.expecting(["compute_fraction", "offchip_bandwidth_fraction", "kernel_launch_overhead_us", "gemm_efficiency",
+                     "collective_bandwidth_fraction", "source"])
+        var spec = CalibrationSpec(computeFraction: try r.fraction("compute_fraction"),
                                    offchipBandwidthFraction: try r.fraction("offchip_bandwidth_fraction"),
                                    kernelLaunchOverheadSeconds: try r.nonNegativeNumber("kernel_launch_overhead_us") * Units.microsecond)
+        if r.has("collective_bandwidth_fraction") { spec.collectiveBandwidthFraction = try r.fraction("collective_bandwidth_fraction") }
+        if r.has("gemm_efficiency") {
+            for entry in try r.entries("gemm_efficiency") {
+                guard let format = NumberFormat(rawValue: entry.key) else {
+                    throw ConfigError(file: r.file, path: entry.path, message: "unknown number format \"\(entry.key)\"")
+                }
+                guard case let .array(items) = entry.value, !items.isEmpty else {
+                    throw ConfigError(file: r.file, path: entry.path, message: "must be a non-empty array of [gflop, fraction] points")
+                }
+                var points: [(gflop: Double, fraction: Double)] = []
+                for (index, item) in items.enumerated() {
+                    guard case let .array(pair) = item, pair.count == 2, case let .number(g) = pair[0], case let .number(f) = pair[1],
+                          g > 0, g.isFinite, f > 0, f <= 1 else {
+                        throw ConfigError(file: r.file, path: "\(entry.path)[\(index)]", message: "must be [gflop > 0, fraction in (0, 1]]")
+                    }
+                    if let last = points.last, g <= last.gflop {
+                        throw ConfigError(file: r.file, path: "\(entry.path)[\(index)]", message: "points must be in increasing gflop order")
+                    }
+                    points.append((g, f))
+                }
+                spec.gemmEfficiency[format] = points
+            }
+        }
         try cite(r)
         try r.finish()
         return spec

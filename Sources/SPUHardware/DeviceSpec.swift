@@ -1,3 +1,4 @@
+import Foundation
 import SPUCore
 
 /// A chip: a set of compute units, memory levels and networks.
@@ -163,8 +164,46 @@ public struct CalibrationSpec: Sendable, Equatable {
     public var offchipBandwidthFraction: Double
     /// Fixed time added to every op (kernel launch / dispatch).
     public var kernelLaunchOverheadSeconds: Double
+    /// Measured dense-GEMM efficiency by format as a function of GEMM size: (GFLOP per GEMM,
+    /// achieved fraction of peak) points, ascending; interpolated in log(GFLOP), clamped at the
+    /// ends. Formats without a curve use `computeFraction`.
+    public var gemmEfficiency: [NumberFormat: [(gflop: Double, fraction: Double)]] = [:]
+    /// Achieved fraction of the chip links' bandwidth in large ring collectives (NCCL bus bandwidth / link peak).
+    public var collectiveBandwidthFraction: Double = 1
+
+    public init(computeFraction: Double, offchipBandwidthFraction: Double, kernelLaunchOverheadSeconds: Double,
+                gemmEfficiency: [NumberFormat: [(gflop: Double, fraction: Double)]] = [:], collectiveBandwidthFraction: Double = 1) {
+        self.computeFraction = computeFraction
+        self.offchipBandwidthFraction = offchipBandwidthFraction
+        self.kernelLaunchOverheadSeconds = kernelLaunchOverheadSeconds
+        self.gemmEfficiency = gemmEfficiency
+        self.collectiveBandwidthFraction = collectiveBandwidthFraction
+    }
 
     public static let ideal = CalibrationSpec(computeFraction: 1, offchipBandwidthFraction: 1, kernelLaunchOverheadSeconds: 0)
+
+    /// The GEMM efficiency for a GEMM of `gflop` in `format` (log-linear interpolation of the curve).
+    public func gemmFraction(_ format: NumberFormat, gflop: Double) -> Double {
+        guard let points = gemmEfficiency[format], let first = points.first, let last = points.last else { return computeFraction }
+        if gflop <= first.gflop { return first.fraction }
+        if gflop >= last.gflop { return last.fraction }
+        let x = log(gflop)
+        for (a, b) in zip(points, points.dropFirst()) where gflop <= b.gflop {
+            let t = (x - log(a.gflop)) / (log(b.gflop) - log(a.gflop))
+            return a.fraction + t * (b.fraction - a.fraction)
+        }
+        return last.fraction
+    }
+
+    public static func == (lhs: CalibrationSpec, rhs: CalibrationSpec) -> Bool {
+        lhs.computeFraction == rhs.computeFraction && lhs.offchipBandwidthFraction == rhs.offchipBandwidthFraction
+            && lhs.kernelLaunchOverheadSeconds == rhs.kernelLaunchOverheadSeconds && lhs.collectiveBandwidthFraction == rhs.collectiveBandwidthFraction
+            && lhs.gemmEfficiency.keys == rhs.gemmEfficiency.keys
+            && lhs.gemmEfficiency.allSatisfy { key, points in
+                let other = rhs.gemmEfficiency[key]!
+                return points.count == other.count && zip(points, other).allSatisfy { $0.gflop == $1.gflop && $0.fraction == $1.fraction }
+            }
+    }
 }
 
 /// Physical facts the area and cost models need beyond the performance description.

@@ -8,6 +8,7 @@ import SPUWorkload
 struct MatmulModel {
     let geometry: DeviceGeometry
     let macArray: MACArraySpec
+    let calibration: CalibrationSpec
     let options: MappingSearchOptions
 
     struct Outcome {
@@ -50,6 +51,8 @@ struct MatmulModel {
             chipA = t.aBytes * b; chipB = t.bBytes * b; chipOut = t.outputBytes * b
         }
 
+        // Measured efficiency for this format and GEMM size (falls back to the constant fraction).
+        let computeFraction = calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
         let splits = spatialCandidates(shape)
         var best: Outcome?
         var bestMoved = Double.infinity
@@ -66,7 +69,7 @@ struct MatmulModel {
             let place = g.placement(unitsUsed: pb * pm * pn * pk)
             let cycles = Double(bu) * SystolicArrayTiming.computeCycles(m: mu, n: nu, k: ku, rows: rows, cols: cols, dataflow: macArray.dataflow)
             var times = BoundTimes()
-            times.compute = cycles / (g.clockHz * g.computeFraction)
+            times.compute = cycles / (g.clockHz * computeFraction)
             if let best, times.compute > best.times.latencySeconds { continue }
 
             // Local SRAM tiling of one unit's share (per batch element, times bu).

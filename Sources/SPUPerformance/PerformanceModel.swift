@@ -52,9 +52,9 @@ public struct PerformanceModel: Sendable {
             reasons.append("needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(capacity.weightBytes)) GB + KV cache \(Self.gigabytes(capacity.kvCacheBytes)) GB + activations \(Self.gigabytes(capacity.activationBytes)) GB) but \(device.name) has \(Self.gigabytes(capacity.availableBytes)) GB of \(device.memory.offchip.type.rawValue)")
         }
 
-        let matmul = MatmulModel(geometry: geometry, macArray: device.compute.macArray, options: options)
+        let matmul = MatmulModel(geometry: geometry, macArray: device.compute.macArray, calibration: device.calibration, options: options)
         let vector = VectorOpModel(geometry: geometry)
-        let collective = CollectiveModel(linkBytesPerSecond: device.chipLinks.totalBytesPerSecondPerDirection,
+        let collective = CollectiveModel(linkBytesPerSecond: device.chipLinks.totalBytesPerSecondPerDirection * device.calibration.collectiveBandwidthFraction,
                                          linkLatencySeconds: device.chipLinks.latencySeconds,
                                          launchOverheadSeconds: geometry.launchOverheadSeconds)
         var ops: [OpResult] = []

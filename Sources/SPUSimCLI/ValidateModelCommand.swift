@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import SPUCore
+import SPUValidation
+
+/// `spusim validate-model`: predicted vs measured for every case in `validation/`.
+struct ValidateModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate-model",
+        abstract: "Check the model against measured GPU figures; exit 1 when a category exceeds its tolerance.")
+
+    @Option(help: "Directory of validation cases (with tolerances.json).")
+    var dir: String = "validation"
+
+    @Option(help: "Only this category (gemm, bandwidth, collective, end-to-end, systolic).")
+    var category: String?
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        var validation: ModelValidation
+        let outcomes: [ModelValidation.Outcome]
+        do {
+            validation = try ModelValidation.load(directory: dir)
+            if let category {
+                guard let c = ValidationCase.Category(rawValue: category) else { throw ValidationError("unknown --category \"\(category)\"") }
+                validation.cases = validation.cases.filter { $0.category == c }
+            }
+            outcomes = try validation.run()
+        } catch let error as ConfigError {
+            throw failInput(error)
+        }
+        let summaries = validation.summaries(outcomes)
+        if json {
+            func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
+            print(JSONWriter.pretty(.object([
+                ("cases", .array(outcomes.map { o in
+                    .object([("name", .string(o.validationCase.name)), ("category", .string(o.validationCase.category.rawValue)),
+                             ("role", .string(o.validationCase.role.rawValue)), ("metric", .string(o.validationCase.metric.rawValue)),
+                             ("measured", n(o.validationCase.measured)), ("predicted", n(o.predicted)), ("error", n(o.error)),
+                             ("source", .string(o.validationCase.source))])
+                })),
+                ("categories", .array(summaries.map { s in
+                    .object([("category", .string(s.category.rawValue)), ("cases", .number(Double(s.cases))),
+                             ("mean_abs_percent_error", n(s.meanAbsolutePercentError)), ("max_abs_percent_error", n(s.maxAbsolutePercentError)),
+                             ("held_out_cases", .number(Double(s.heldOutCases))),
+                             ("held_out_mean_abs_percent_error", s.heldOutMeanAbsolutePercentError.map(n) ?? .null),
+                             ("tolerance_percent", n(s.tolerancePercent)), ("passes", .bool(s.passes))])
+                })),
+            ])))
+        } else {
+            let rows = outcomes.map { o -> [String] in
+                [o.validationCase.category.rawValue, o.validationCase.role.rawValue, o.validationCase.name, o.validationCase.metric.rawValue,
+                 String(format: "%.4g", o.validationCase.measured), String(format: "%.4g", o.predicted), String(format: "%+.1f%%", o.error * 100)]
+            }
+            print(Formatting.table(header: ["category", "role", "case", "metric", "measured", "predicted", "error"], rows: rows, rightAligned: [4, 5, 6]))
+            print("")
+            print(Formatting.table(header: ["category", "cases", "mean |error|", "max |error|", "held-out cases", "held-out mean", "tolerance", "result"],
+                                   rows: summaries.map { [$0.category.rawValue, "\($0.cases)", String(format: "%.1f%%", $0.meanAbsolutePercentError),
+                                                          String(format: "%.1f%%", $0.maxAbsolutePercentError), "\($0.heldOutCases)",
+                                                          $0.heldOutMeanAbsolutePercentError.map { String(format: "%.1f%%", $0) } ?? "-",
+                                                          String(format: "%.0f%%", $0.tolerancePercent), $0.passes ? "pass" : "FAIL"] },
+                                   rightAligned: [1, 2, 3, 4, 5, 6]))
+        }
+        if summaries.contains(where: { !$0.passes }) { throw ExitCode(1) }
+    }
+}

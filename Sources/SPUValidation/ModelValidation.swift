@@ -1,0 +1,151 @@
+import Foundation
+import SPUCore
+import SPUHardware
+import SPUPerformance
+import SPUWorkload
+
+/// Runs the performance model on every validation case and compares with the measurement.
+///
+/// GEMM and STREAM microbenchmarks time back-to-back kernels, so their cases are evaluated
+/// without the per-kernel launch overhead; end-to-end cases keep it.
+public struct ModelValidation: Sendable {
+    public struct Outcome: Sendable {
+        public var validationCase: ValidationCase
+        public var predicted: Double
+        /// (predicted − measured) / measured.
+        public var error: Double
+    }
+
+    public struct CategorySummary: Sendable {
+        public var category: ValidationCase.Category
+        public var cases: Int
+        public var meanAbsolutePercentError: Double
+        public var maxAbsolutePercentError: Double
+        /// Mean over the held-out cases only (nil when all cases were used for calibration).
+        public var heldOutMeanAbsolutePercentError: Double?
+        public var heldOutCases: Int
+        public var tolerancePercent: Double
+        public var passes: Bool { meanAbsolutePercentError <= tolerancePercent }
+    }
+
+    public var cases: [ValidationCase]
+    /// Mean-absolute-percentage-error limits by category (validation/tolerances.json).
+    public var tolerances: [ValidationCase.Category: Double]
+
+    public static func load(directory: String) throws(ConfigError) -> ModelValidation {
+        var cases: [ValidationCase] = []
+        let root = URL(fileURLWithPath: directory)
+        let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        var files: [String] = []
+        while let url = enumerator?.nextObject() as? URL {
+            if url.pathExtension == "json" { files.append(url.path) }
+        }
+        files.sort()
+        var tolerances: [ValidationCase.Category: Double] = [:]
+        for file in files {
+            if file.hasSuffix("/tolerances.json") {
+                let r = try InputFile.readJSONObject(file)
+                for category in ValidationCase.Category.allCases {
+                    tolerances[category] = try r.positiveNumber(category.rawValue)
+                }
+                _ = try r.source()
+                try r.finish()
+            } else {
+                cases.append(try ValidationCase.load(path: file))
+            }
+        }
+        guard !cases.isEmpty else { throw ConfigError(file: directory, path: "$", message: "contains no validation cases") }
+        guard !tolerances.isEmpty else { throw ConfigError(file: directory + "/tolerances.json", path: "$", message: "no such file") }
+        return ModelValidation(cases: cases, tolerances: tolerances)
+    }
+
+    /// - Parameter baseDirectory: directory that relative hardware and model paths in the cases
+    ///   are resolved against (the repository root; nil = the current directory).
+    public func run(baseDirectory: String? = nil) throws(ConfigError) -> [Outcome] {
+        func resolve(_ path: String) -> String {
+            guard let baseDirectory, !path.hasPrefix("/") else { return path }
+            return baseDirectory + "/" + path
+        }
+        var devices: [String: DeviceSpec] = [:]
+        var outcomes: [Outcome] = []
+        for c in cases {
+            var device: DeviceSpec?
+            if let path = c.hardware {
+                if devices[path] == nil { devices[path] = try DeviceSpec.load(path: resolve(path)) }
+                device = devices[path]
+            }
+            var resolved = c
+            if case let .transformer(model, phase, batch, length, tp, format) = c.kind {
+                resolved.kind = .transformer(model: resolve(model), phase: phase, batch: batch, length: length, tensorParallel: tp, format: format)
+            }
+            let predicted = try Self.predict(resolved, device: device)
+            outcomes.append(Outcome(validationCase: c, predicted: predicted, error: (predicted - c.measured) / c.measured))
+        }
+        return outcomes
+    }
+
+    public func summaries(_ outcomes: [Outcome]) -> [CategorySummary] {
+        ValidationCase.Category.allCases.compactMap { category in
+            let inCategory = outcomes.filter { $0.validationCase.category == category }
+            let errors = inCategory.map { abs($0.error) * 100 }
+            guard !errors.isEmpty else { return nil }
+            let heldOut = inCategory.filter { $0.validationCase.role == .heldOut }.map { abs($0.error) * 100 }
+            return CategorySummary(category: category, cases: errors.count, meanAbsolutePercentError: errors.reduce(0, +) / Double(errors.count),
+                                   maxAbsolutePercentError: errors.max()!,
+                                   heldOutMeanAbsolutePercentError: heldOut.isEmpty ? nil : heldOut.reduce(0, +) / Double(heldOut.count),
+                                   heldOutCases: heldOut.count, tolerancePercent: (tolerances[category] ?? 0) * 100)
+        }
+    }
+
+    static func predict(_ c: ValidationCase, device: DeviceSpec?) throws(ConfigError) -> Double {
+        switch c.kind {
+        case let .systolic(rows, cols, dataflow, m, n, k):
+            return SystolicArrayTiming.computeCycles(m: m, n: n, k: k, rows: rows, cols: cols, dataflow: dataflow)
+        case let .gemm(m, n, k, format):
+            let op = Op(name: "gemm", kind: .matmul, dims: ["m": m, "n": n, "k": k],
+                        inputs: [TensorRef(dims: ["m", "k"], format: format), TensorRef(dims: ["k", "n"], format: format, role: .weight)],
+                        output: TensorRef(dims: ["m", "n"], format: format == .fp8E4M3 || format == .fp8E5M2 ? .bf16 : format))
+            let latency = microbenchmark(device!, op)
+            return 2 * Double(m) * Double(n) * Double(k) / latency / 1e12
+        case let .stream(kernel, bytes):
+            // Arrays of fp32 as rows × 1024; dot reduces each row (its output is 1/1024 of an array).
+            let rows = Int(bytes / 4 / 1024)
+            let inputs = (kernel == "copy" || kernel == "mul") ? 1 : 2
+            let output = kernel == "dot" ? TensorRef(dims: ["r"], format: .fp32) : TensorRef(dims: ["r", "c"], format: .fp32)
+            let op = Op(name: kernel, kind: .elementwise, dims: ["r": rows, "c": 1024],
+                        inputs: Array(repeating: TensorRef(dims: ["r", "c"], format: .fp32), count: inputs),
+                        output: output, opsPerElement: kernel == "dot" ? 2048 : 2)
+            let latency = microbenchmark(device!, op)
+            let moved = bytes * Double(inputs) + (kernel == "dot" ? 0 : bytes)
+            return moved / latency / 1e12
+        case let .allReduce(bytes, devices):
+            let elements = Int(bytes / 2)
+            let op = Op(name: "all_reduce", kind: .allReduce, dims: ["x": elements], inputs: [TensorRef(dims: ["x"], format: .bf16)],
+                        output: TensorRef(dims: ["x"], format: .bf16), groupSize: devices)
+            let w = Workload(name: "all-reduce", phase: .other, devices: devices, throughputUnit: "ops", itemsPerIteration: 1, ops: [op])
+            let latency = PerformanceModel(device: device!).evaluate(w).latencySeconds
+            // NCCL bus bandwidth: algorithm bandwidth × 2(n−1)/n.
+            return bytes / latency * 2 * Double(devices - 1) / Double(devices) / 1e9
+        case let .transformer(model, phase, batch, length, tp, format):
+            let config = try TransformerConfig.load(path: model)
+            let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
+            let w: Workload
+            do {
+                w = try TransformerGenerator(model: config, modelName: name, format: format)
+                    .generate(phase: phase, batch: batch, sequenceLength: length, tensorParallel: tp)
+            } catch {
+                throw ConfigError(file: c.file, path: "$.case.transformer", message: error.description)
+            }
+            let result = PerformanceModel(device: device!).evaluate(w)
+            return c.metric == .latencyS ? result.latencySeconds : result.throughputPerSecond
+        }
+    }
+
+    /// Latency of one op run back to back with itself (no launch overhead), as microbenchmarks time it.
+    static func microbenchmark(_ device: DeviceSpec, _ op: Op) -> Double {
+        var d = device
+        d.calibration.kernelLaunchOverheadSeconds = 0
+        let w = Workload(name: op.name, phase: .other, throughputUnit: "ops", itemsPerIteration: 1, ops: [op])
+        return PerformanceModel(device: d).evaluate(w).latencySeconds
+    }
+}

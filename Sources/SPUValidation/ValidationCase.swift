@@ -1,0 +1,95 @@
+import Foundation
+import SPUCore
+import SPUHardware
+import SPUPerformance
+import SPUWorkload
+
+/// One measured figure to check the model against (`validation/<category>/<name>.json`).
+///
+/// `role` says whether the figure was used to calibrate the hardware description
+/// (`calibration`: the check shows the residual of the fit) or not (`held-out`: a prediction).
+public struct ValidationCase: Sendable {
+    public enum Category: String, CaseIterable, Sendable {
+        case gemm, bandwidth, collective, endToEnd = "end-to-end", systolic
+    }
+
+    public enum Role: String, CaseIterable, Sendable { case calibration, heldOut = "held-out" }
+
+    public enum Metric: String, CaseIterable, Sendable {
+        case tflops, tbPerS = "tb_per_s", busGBPerS = "bus_gb_per_s", latencyS = "latency_s", tokensPerS = "tokens_per_s", cycles
+    }
+
+    public enum Kind: Sendable {
+        case gemm(m: Int, n: Int, k: Int, format: NumberFormat)
+        /// STREAM-like kernel over `bytes` per array (copy: read 1 write 1; add/triad: read 2 write 1; dot: read 2).
+        case stream(kernel: String, bytesPerArray: Double)
+        case allReduce(bytes: Double, devices: Int)
+        case transformer(model: String, phase: Phase, batch: Int, length: Int, tensorParallel: Int, format: NumberFormat)
+        case systolic(rows: Int, cols: Int, dataflow: Dataflow, m: Int, n: Int, k: Int)
+    }
+
+    public var name: String
+    public var file: String
+    public var category: Category
+    public var role: Role
+    public var hardware: String?
+    public var kind: Kind
+    public var metric: Metric
+    public var measured: Double
+    public var source: String
+
+    public static func load(path: String) throws(ConfigError) -> ValidationCase {
+        let r = try InputFile.readJSONObject(path)
+        r.expecting(["name", "category", "role", "hardware", "case", "metric", "measured", "source"])
+        let name = try r.string("name")
+        let category = try r.choice("category", as: Category.self)
+        let role = try r.choice("role", as: Role.self)
+        let hardware = try r.optionalString("hardware")
+        let c = try r.object("case")
+        let kind: Kind
+        switch c.keys.first {
+        case "gemm":
+            let g = try c.object("gemm")
+            g.expecting(["m", "n", "k", "format"])
+            kind = .gemm(m: try g.positiveInt("m"), n: try g.positiveInt("n"), k: try g.positiveInt("k"), format: try g.choice("format", as: NumberFormat.self))
+            try g.finish()
+        case "stream":
+            let s = try c.object("stream")
+            s.expecting(["kernel", "bytes_per_array"])
+            let kernel = try s.string("kernel")
+            guard ["copy", "mul", "add", "triad", "dot"].contains(kernel) else { throw s.fail("kernel", "must be copy, mul, add, triad or dot") }
+            kind = .stream(kernel: kernel, bytesPerArray: try s.positiveNumber("bytes_per_array"))
+            try s.finish()
+        case "all_reduce":
+            let a = try c.object("all_reduce")
+            a.expecting(["bytes", "devices"])
+            kind = .allReduce(bytes: try a.positiveNumber("bytes"), devices: try a.positiveInt("devices"))
+            try a.finish()
+        case "transformer":
+            let t = try c.object("transformer")
+            t.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format"])
+            let phase = try t.choice("phase", as: Phase.self)
+            kind = .transformer(model: try t.string("model"), phase: phase, batch: try t.positiveInt("batch"),
+                                length: phase == .prefill ? try t.positiveInt("prompt") : try t.positiveInt("context"),
+                                tensorParallel: t.has("tensor_parallel") ? try t.positiveInt("tensor_parallel") : 1,
+                                format: t.has("format") ? try t.choice("format", as: NumberFormat.self) : .bf16)
+            try t.finish()
+        case "systolic":
+            let s = try c.object("systolic")
+            s.expecting(["rows", "cols", "dataflow", "m", "n", "k"])
+            kind = .systolic(rows: try s.positiveInt("rows"), cols: try s.positiveInt("cols"), dataflow: try s.choice("dataflow", as: Dataflow.self),
+                             m: try s.positiveInt("m"), n: try s.positiveInt("n"), k: try s.positiveInt("k"))
+            try s.finish()
+        default:
+            throw c.fail(nil, "must hold one of gemm, stream, all_reduce, transformer, systolic")
+        }
+        try c.finish()
+        let metric = try r.choice("metric", as: Metric.self)
+        let measured = try r.positiveNumber("measured")
+        let source = try r.source()
+        try r.finish()
+        if hardware == nil, category != .systolic { throw r.fail("hardware", "is required for \(category.rawValue) cases") }
+        return ValidationCase(name: name, file: path, category: category, role: role, hardware: hardware, kind: kind, metric: metric,
+                              measured: measured, source: source)
+    }
+}
