@@ -176,11 +176,23 @@ extension DeviceSpec {
 
     private static func decodeCalibration(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> CalibrationSpec {
         r.expecting(["compute_fraction", "offchip_bandwidth_fraction", "kernel_launch_overhead_us", "gemm_efficiency",
-                     "collective_bandwidth_fraction", "source"])
+                     "collective_bandwidth_fraction", "collective_efficiency", "source"])
         var spec = CalibrationSpec(computeFraction: try r.fraction("compute_fraction"),
                                    offchipBandwidthFraction: try r.fraction("offchip_bandwidth_fraction"),
                                    kernelLaunchOverheadSeconds: try r.nonNegativeNumber("kernel_launch_overhead_us") * Units.microsecond)
         if r.has("collective_bandwidth_fraction") { spec.collectiveBandwidthFraction = try r.fraction("collective_bandwidth_fraction") }
+        if r.has("collective_efficiency") {
+            for (index, item) in try r.array("collective_efficiency").enumerated() {
+                guard case let .array(pair) = item.value, pair.count == 2, case let .number(b) = pair[0], case let .number(f) = pair[1],
+                      b > 0, b.isFinite, f > 0, f <= 1 else {
+                    throw ConfigError(file: r.file, path: item.path, message: "must be [bytes > 0, fraction in (0, 1]]")
+                }
+                if let last = spec.collectiveEfficiency.last, b <= last.bytes {
+                    throw ConfigError(file: r.file, path: item.path, message: "points must be in increasing byte order (point \(index))")
+                }
+                spec.collectiveEfficiency.append((b, f))
+            }
+        }
         if r.has("gemm_efficiency") {
             for entry in try r.entries("gemm_efficiency") {
                 guard let format = NumberFormat(rawValue: entry.key) else {

@@ -170,6 +170,21 @@ public struct CalibrationSpec: Sendable, Equatable {
     public var gemmEfficiency: [NumberFormat: [(gflop: Double, fraction: Double)]] = [:]
     /// Achieved fraction of the chip links' bandwidth in large ring collectives (NCCL bus bandwidth / link peak).
     public var collectiveBandwidthFraction: Double = 1
+    /// Measured collective efficiency by message size: (bytes, fraction of link bandwidth) points,
+    /// ascending, interpolated in log(bytes); when present it replaces `collectiveBandwidthFraction`.
+    public var collectiveEfficiency: [(bytes: Double, fraction: Double)] = []
+
+    /// Collective bandwidth efficiency for a message of `bytes`.
+    public func collectiveFraction(bytes: Double) -> Double {
+        guard let first = collectiveEfficiency.first, let last = collectiveEfficiency.last else { return collectiveBandwidthFraction }
+        if bytes <= first.bytes { return first.fraction }
+        if bytes >= last.bytes { return last.fraction }
+        for (a, b) in zip(collectiveEfficiency, collectiveEfficiency.dropFirst()) where bytes <= b.bytes {
+            let t = (log(bytes) - log(a.bytes)) / (log(b.bytes) - log(a.bytes))
+            return a.fraction + t * (b.fraction - a.fraction)
+        }
+        return last.fraction
+    }
 
     public init(computeFraction: Double, offchipBandwidthFraction: Double, kernelLaunchOverheadSeconds: Double,
                 gemmEfficiency: [NumberFormat: [(gflop: Double, fraction: Double)]] = [:], collectiveBandwidthFraction: Double = 1) {
@@ -198,6 +213,8 @@ public struct CalibrationSpec: Sendable, Equatable {
     public static func == (lhs: CalibrationSpec, rhs: CalibrationSpec) -> Bool {
         lhs.computeFraction == rhs.computeFraction && lhs.offchipBandwidthFraction == rhs.offchipBandwidthFraction
             && lhs.kernelLaunchOverheadSeconds == rhs.kernelLaunchOverheadSeconds && lhs.collectiveBandwidthFraction == rhs.collectiveBandwidthFraction
+            && lhs.collectiveEfficiency.map(\.bytes) == rhs.collectiveEfficiency.map(\.bytes)
+            && lhs.collectiveEfficiency.map(\.fraction) == rhs.collectiveEfficiency.map(\.fraction)
             && lhs.gemmEfficiency.keys == rhs.gemmEfficiency.keys
             && lhs.gemmEfficiency.allSatisfy { key, points in
                 let other = rhs.gemmEfficiency[key]!

@@ -54,9 +54,11 @@ public struct PerformanceModel: Sendable {
 
         let matmul = MatmulModel(geometry: geometry, macArray: device.compute.macArray, calibration: device.calibration, options: options)
         let vector = VectorOpModel(geometry: geometry)
-        let collective = CollectiveModel(linkBytesPerSecond: device.chipLinks.totalBytesPerSecondPerDirection * device.calibration.collectiveBandwidthFraction,
+        let calibration = device.calibration
+        let collective = CollectiveModel(linkBytesPerSecond: device.chipLinks.totalBytesPerSecondPerDirection,
                                          linkLatencySeconds: device.chipLinks.latencySeconds,
-                                         launchOverheadSeconds: geometry.launchOverheadSeconds)
+                                         launchOverheadSeconds: geometry.launchOverheadSeconds,
+                                         efficiency: { calibration.collectiveFraction(bytes: $0) })
         var ops: [OpResult] = []
         ops.reserveCapacity(workload.ops.count)
         var total = ActivityCounts()

@@ -77,6 +77,8 @@ struct CollectiveModel {
     let linkBytesPerSecond: Double
     let linkLatencySeconds: Double
     let launchOverheadSeconds: Double
+    /// Achieved fraction of link bandwidth for a message size (measured curve or constant).
+    let efficiency: @Sendable (Double) -> Double
 
     func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts, feasible: Bool) {
         let n = Double(op.groupSize)
@@ -91,7 +93,7 @@ struct CollectiveModel {
         default: (fraction, steps) = ((n - 1) / n, n - 1)
         }
         let sent = bytes * fraction
-        times.chiplink = sent / linkBytesPerSecond
+        times.chiplink = sent / (linkBytesPerSecond * efficiency(bytes))
         times.overhead = launchOverheadSeconds + steps * linkLatencySeconds
         activity.chipLinkBytes = sent
         if op.kind == .allReduce { activity.vectorOps = op.outputElements * (n - 1) / n }
