@@ -66,7 +66,8 @@ struct DeviceGeometry: Sendable {
             meshRows = rows
             let torus = d.noc.topology == .torus
             placements = (1...cols).map { c in
-                Placement(links: Double(torus ? 4 * rows * c : 2 * (rows * (c - 1) + c * (rows - 1))),
+                // At least the edge links themselves carry traffic (a 1×1 mesh has no inner links).
+                Placement(links: Double(max(2 * rows, torus ? 4 * rows * c : 2 * (rows * (c - 1) + c * (rows - 1)))),
                           edgePorts: Double(2 * rows),
                           averageHopsFromEdge: Self.meanDistanceToNearestEdge(c) + 1)
             }

@@ -55,6 +55,7 @@ import Testing
                 let w = try SPUWorkload.GEMMListImporter.parse(text: "Layer, M, N, K\ng, \(row.m), \(row.n), \(row.k)\n", file: "g.csv")
                 let result = PerformanceModel(device: device).evaluate(w)
                 #expect(result.ops[0].computeCycles == row.cycles, "\(dataflow) \(row.m)x\(row.n)x\(row.k)")
+                #expect(result.latencySeconds.isFinite && result.latencySeconds > 0, "a one-tile chip has a finite latency")
             }
         }
     }
