@@ -13,7 +13,9 @@ import SPUWorkload
 /// An op that uses fewer units than the chip has is placed on a compact sub-mesh (all rows,
 /// as few columns as needed, next to the memory edges), so a larger mesh is never slower.
 struct DeviceGeometry: Sendable {
-    /// Where an op's units sit on the NoC.
+    /// Where an op's units sit on the NoC: the links available to it (each direction counted;
+    /// crossbar: one port per unit), the links through which data enters from memory, and the
+    /// mean number of links from the memory edge to a tile.
     struct Placement {
         var links: Double
         var edgePorts: Double
@@ -22,15 +24,7 @@ struct DeviceGeometry: Sendable {
 
     let units: Int
     let clockHz: Double
-    let arrayRows: Int
-    let arrayCols: Int
-    let dataflow: Dataflow
     let isCrossbar: Bool
-    /// Links the mesh/torus has (each direction counted); crossbar: one port per unit.
-    let links: Double
-    /// Links through which data enters the mesh from memory.
-    let edgePorts: Double
-    let averageHopsFromEdge: Double
     /// Placement of ops using 1…cols columns (mesh/torus), index = columns − 1.
     private let placements: [Placement]
     private let meshRows: Int
@@ -45,7 +39,6 @@ struct DeviceGeometry: Sendable {
     let sharedLatencySeconds: Double
     let offchipBytesPerSecond: Double
     let offchipLatencySeconds: Double
-    let computeFraction: Double
     let launchOverheadSeconds: Double
     /// Activations up to this size stay on chip between producer and consumer.
     let activationBudgetBytes: Double
@@ -55,9 +48,6 @@ struct DeviceGeometry: Sendable {
     init(_ d: DeviceSpec) {
         units = d.compute.unitCount
         clockHz = d.clockHz
-        arrayRows = d.compute.macArray.rows
-        arrayCols = d.compute.macArray.cols
-        dataflow = d.compute.macArray.dataflow
         linkBytesPerSecond = d.noc.linkBytesPerCycle * clockHz
         hopLatencySeconds = d.noc.hopLatencyCycles / clockHz
         switch (d.noc.topology, d.compute.arrangement) {
@@ -76,9 +66,6 @@ struct DeviceGeometry: Sendable {
             meshRows = 1
             placements = [Placement(links: Double(units), edgePorts: Double(units), averageHopsFromEdge: 1)]
         }
-        links = placements.last!.links
-        edgePorts = placements.last!.edgePorts
-        averageHopsFromEdge = placements.last!.averageHopsFromEdge
         localCapacityBytes = d.memory.localSRAM.capacityBytes
         localReadBytesPerSecond = d.memory.localSRAM.readBytesPerCycle * clockHz
         localWriteBytesPerSecond = d.memory.localSRAM.writeBytesPerCycle * clockHz
@@ -96,7 +83,6 @@ struct DeviceGeometry: Sendable {
         }
         offchipBytesPerSecond = d.memory.offchip.peakBandwidthBytesPerSecond * d.calibration.offchipBandwidthFraction
         offchipLatencySeconds = d.memory.offchip.latencySeconds
-        computeFraction = d.calibration.computeFraction
         launchOverheadSeconds = d.calibration.kernelLaunchOverheadSeconds
         vectorOpsPerSecondPerUnit = d.compute.vectorUnit.opsPerCycle * clockHz
         vectorLanesPerUnit = Double(d.compute.vectorUnit.lanes)
