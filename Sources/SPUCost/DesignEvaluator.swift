@@ -84,7 +84,8 @@ public struct DesignEvaluator: Sendable {
     public var staticPowerW: Double { technology.leakageWattsPerMM2 * area.effectiveTotalMM2 }
 
     public func evaluate(_ workload: Workload) -> CostedEvaluation {
-        var performance = PerformanceModel(device: device, options: options, cache: cache, designKey: designKey).evaluate(workload)
+        let summary = workload.summary
+        var performance = evaluate(workload, summary: summary, clockScale: 1)
         var energy = dynamicEnergy(performance)
         var throttle = 1.0
         var reasons: [String] = performance.reason.map { [$0] } ?? []
@@ -93,13 +94,13 @@ public struct DesignEvaluator: Sendable {
         }
         if performance.latencySeconds.isFinite, power(energy.total, performance.latencySeconds) > device.tdpWatts {
             var lo = 0.02, hi = 1.0
-            var slowest = evaluate(workload, clockScale: lo)
+            var slowest = evaluate(workload, summary: summary, clockScale: lo)
             if power(dynamicEnergy(slowest).total, slowest.latencySeconds) > device.tdpWatts {
                 reasons.append("average power exceeds the \(Int(device.tdpWatts)) W TDP even with the clock throttled to 2%")
             } else {
                 for _ in 0..<16 {
                     let mid = (lo + hi) / 2
-                    let trial = evaluate(workload, clockScale: mid)
+                    let trial = evaluate(workload, summary: summary, clockScale: mid)
                     if power(dynamicEnergy(trial).total, trial.latencySeconds) > device.tdpWatts { hi = mid } else { lo = mid; slowest = trial }
                 }
                 throttle = lo
@@ -127,10 +128,10 @@ public struct DesignEvaluator: Sendable {
         (energy.totalJ + staticPowerW * latency) / latency
     }
 
-    private func evaluate(_ workload: Workload, clockScale: Double) -> EvaluationResult {
+    private func evaluate(_ workload: Workload, summary: WorkloadSummary, clockScale: Double) -> EvaluationResult {
         var slowed = device
         slowed.clockGHz *= clockScale
-        return PerformanceModel(device: slowed, options: options, cache: cache, designKey: designKey).evaluate(workload)
+        return PerformanceModel(device: slowed, options: options, cache: cache, designKey: designKey).evaluate(workload, summary: summary)
     }
 
     /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat).

@@ -42,8 +42,10 @@ public struct PerformanceModel: Sendable {
         return SHA256.hex(JSONWriter.canonical(kept))
     }
 
-    public func evaluate(_ workload: Workload) -> EvaluationResult {
-        let summary = workload.summary
+    /// Evaluates `workload` on the device. Callers that evaluate one workload many times (the
+    /// TDP-throttle search in `DesignEvaluator`) pass its precomputed `summary` to skip recomputing it.
+    public func evaluate(_ workload: Workload, summary precomputed: WorkloadSummary? = nil) -> EvaluationResult {
+        let summary = precomputed ?? workload.summary
         let capacity = CapacityCheck(weightBytes: summary.weightBytes, kvCacheBytes: summary.kvCacheBytes,
                                      activationBytes: summary.peakActivationBytes,
                                      availableBytes: device.memory.offchip.capacityBytes)
@@ -67,51 +69,22 @@ public struct PerformanceModel: Sendable {
         var computable = true
         for op in workload.ops {
             let key = cache == nil ? "" : cacheKey + "|" + OpEvaluationCache.opKey(op)
-            if let cache, let hit = cache.value(key) {
-                var result = hit
-                result.name = op.name
-                result.repeatCount = op.repeatCount
-                let r = Double(op.repeatCount)
-                latency += result.latencySeconds * r
-                timeByBound[result.bound, default: 0] += result.latencySeconds * r
-                total.add(result.activity, times: r)
-                ops.append(result)
+            let result: OpResult
+            if let cache, var hit = cache.value(key) {
+                hit.name = op.name
+                hit.repeatCount = op.repeatCount
+                result = hit
+            } else if let fresh = evaluateUncached(op, matmul: matmul, vector: vector, collective: collective, reasons: &reasons) {
+                cache?.store(key, fresh)
+                result = fresh
+            } else {
+                computable = false
                 continue
             }
-            var times = BoundTimes(), activity = ActivityCounts()
-            var cycles = 0.0, mapping: Mapping?, evaluated = 0
-            switch op.kind {
-            case .matmul:
-                do {
-                    let outcome = try matmul.evaluate(op)
-                    (times, activity, cycles, mapping, evaluated) = (outcome.times, outcome.activity, outcome.computeCycles, outcome.mapping, outcome.candidatesEvaluated)
-                } catch {
-                    if case let .unsupportedFormat(format) = error {
-                        reasons.append("op \(op.name): \(device.name)'s MAC array does not support \(format.rawValue) (supported: \(device.compute.macArray.supportedFormats.map(\.rawValue).joined(separator: ", ")))")
-                    }
-                    computable = false
-                    continue
-                }
-            case .elementwise, .softmax, .norm, .embedding:
-                (times, activity) = vector.evaluate(op)
-            case .allReduce, .allGather, .reduceScatter:
-                let outcome = collective.evaluate(op)
-                if !outcome.feasible {
-                    reasons.append("op \(op.name): a \(op.kind.rawValue) over \(op.groupSize) chips needs chip-to-chip links, but \(device.name) has none")
-                    computable = false
-                    continue
-                }
-                (times, activity) = (outcome.times, outcome.activity)
-            }
             let r = Double(op.repeatCount)
-            let opLatency = times.latencySeconds
-            latency += opLatency * r
-            timeByBound[times.bound, default: 0] += opLatency * r
-            total.add(activity, times: r)
-            let result = OpResult(name: op.name, kind: op.kind, repeatCount: op.repeatCount, einsum: op.einsum, bound: times.bound,
-                                  latencySeconds: opLatency, computeCycles: cycles, times: times, activity: activity,
-                                  flops: op.flops, mapping: mapping, mappingCandidatesEvaluated: evaluated)
-            cache?.store(key, result)
+            latency += result.latencySeconds * r
+            timeByBound[result.bound, default: 0] += result.latencySeconds * r
+            total.add(result.activity, times: r)
             ops.append(result)
         }
         if !computable { latency = .nan }
@@ -132,5 +105,40 @@ public struct PerformanceModel: Sendable {
         let gb = bytes / Units.giga
         if gb >= 100 || (gb * 10).rounded() == gb.rounded() * 10 { return String(Int(gb.rounded())) }
         return String((gb * 10).rounded() / 10)
+    }
+}
+
+extension PerformanceModel {
+    /// Evaluates one op on the device with no cache involved. Returns nil when the op cannot run
+    /// on this device (unsupported MAC format, collective without chip links), after appending the
+    /// reason to `reasons`.
+    private func evaluateUncached(_ op: Op, matmul: MatmulModel, vector: VectorOpModel, collective: CollectiveModel,
+                                  reasons: inout [String]) -> OpResult? {
+        var times = BoundTimes(), activity = ActivityCounts()
+        var cycles = 0.0, mapping: Mapping?, evaluated = 0
+        switch op.kind {
+        case .matmul:
+            do {
+                let outcome = try matmul.evaluate(op)
+                (times, activity, cycles, mapping, evaluated) = (outcome.times, outcome.activity, outcome.computeCycles, outcome.mapping, outcome.candidatesEvaluated)
+            } catch {
+                if case let .unsupportedFormat(format) = error {
+                    reasons.append("op \(op.name): \(device.name)'s MAC array does not support \(format.rawValue) (supported: \(device.compute.macArray.supportedFormats.map(\.rawValue).joined(separator: ", ")))")
+                }
+                return nil
+            }
+        case .elementwise, .softmax, .norm, .embedding:
+            (times, activity) = vector.evaluate(op)
+        case .allReduce, .allGather, .reduceScatter:
+            let outcome = collective.evaluate(op)
+            guard outcome.feasible else {
+                reasons.append("op \(op.name): a \(op.kind.rawValue) over \(op.groupSize) chips needs chip-to-chip links, but \(device.name) has none")
+                return nil
+            }
+            (times, activity) = (outcome.times, outcome.activity)
+        }
+        return OpResult(name: op.name, kind: op.kind, repeatCount: op.repeatCount, einsum: op.einsum, bound: times.bound,
+                        latencySeconds: times.latencySeconds, computeCycles: cycles, times: times, activity: activity,
+                        flops: op.flops, mapping: mapping, mappingCandidatesEvaluated: evaluated)
     }
 }

@@ -17,17 +17,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var failures = 0
         for file in files {
-            do throws(ConfigError) {
-                if try InputFile.readJSONObject(file).has("axes") {
-                    do throws(SweepError) {
-                        let spec = try SweepSpec.load(path: file)
-                        print("ok: \(file): sweep \(spec.name) (\(spec.strategy.name), \(spec.axes.count) axes, \(spec.workloads.count) workloads)")
-                    } catch {
-                        printError("error: \(error.description)")
-                        failures += 1
-                    }
-                    continue
-                }
+            do throws(SweepError) {
                 print("ok: \(file): \(try Self.check(file))")
             } catch {
                 printError("error: \(error.description)")
@@ -37,9 +27,19 @@ struct ValidateCommand: ParsableCommand {
         if failures > 0 { throw ExitCode(2) }
     }
 
-    /// Recognises the file's kind from its keys and decodes it strictly.
-    static func check(_ file: String) throws(ConfigError) -> String {
-        let root = try InputFile.readJSONObject(file)
+    /// Recognises the file's kind from its keys and decodes it strictly. Sweep configs go through
+    /// `SweepSpec.load`, which also checks every axis path against the base config.
+    static func check(_ file: String) throws(SweepError) -> String {
+        let root: JSONObjectReader
+        do { root = try InputFile.readJSONObject(file) } catch { throw .config(error) }
+        if root.has("axes") {
+            let spec = try SweepSpec.load(path: file)
+            return "sweep \(spec.name) (\(spec.strategy.name), \(spec.axes.count) axes, \(spec.workloads.count) workloads)"
+        }
+        do { return try describe(root, file: file) } catch { throw .config(error) }
+    }
+
+    private static func describe(_ root: JSONObjectReader, file: String) throws(ConfigError) -> String {
         if root.has("ops") || root.has("format_version") {
             let w = try Workload.decode(root)
             return "workload \(w.name) (\(w.ops.count) ops)"
