@@ -176,7 +176,7 @@ extension DeviceSpec {
 
     private static func decodeCalibration(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> CalibrationSpec {
         r.expecting(["compute_fraction", "offchip_bandwidth_fraction", "kernel_launch_overhead_us", "gemm_efficiency",
-                     "collective_bandwidth_fraction", "collective_efficiency", "source"])
+                     "collective_bandwidth_fraction", "collective_efficiency", "low_latency_all_reduce", "source"])
         var spec = CalibrationSpec(computeFraction: try r.fraction("compute_fraction"),
                                    offchipBandwidthFraction: try r.fraction("offchip_bandwidth_fraction"),
                                    kernelLaunchOverheadSeconds: try r.nonNegativeNumber("kernel_launch_overhead_us") * Units.microsecond)
@@ -192,6 +192,18 @@ extension DeviceSpec {
                 }
                 spec.collectiveEfficiency.append((b, f))
             }
+        }
+        if r.has("low_latency_all_reduce") {
+            let l = try r.object("low_latency_all_reduce")
+            l.expecting(["max_bytes", "max_bytes_two_chips", "base_latency_us", "per_peer_latency_us", "bandwidth_gb_per_s", "source"])
+            spec.lowLatencyAllReduce = LowLatencyAllReduceSpec(
+                maxBytes: try l.positiveNumber("max_bytes"),
+                maxBytesTwoChips: l.has("max_bytes_two_chips") ? try l.positiveNumber("max_bytes_two_chips") : nil,
+                baseLatencySeconds: try l.nonNegativeNumber("base_latency_us") * Units.microsecond,
+                perPeerLatencySeconds: try l.nonNegativeNumber("per_peer_latency_us") * Units.microsecond,
+                bytesPerSecond: try l.positiveNumber("bandwidth_gb_per_s") * Units.giga)
+            try cite(l)
+            try l.finish()
         }
         if r.has("gemm_efficiency") {
             for entry in try r.entries("gemm_efficiency") {

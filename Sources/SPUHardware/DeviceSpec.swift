@@ -156,6 +156,40 @@ public struct ChipLinkSpec: Sendable, Equatable {
     public var totalBytesPerSecondPerDirection: Double { Double(count) * bandwidthBytesPerSecondPerDirection }
 }
 
+/// The low-latency (one-shot / two-shot) all-reduce kernel of GPU serving stacks, fitted on
+/// microbenchmarks (`scripts/fit_low_latency_allreduce.py`, `docs/validation.md`):
+/// `t = base + perPeer × (N − 1) + 2(N − 1)/N × bytes / bandwidth` for messages that fit its
+/// peer-mapped buffer (`maxBytes`, or `maxBytesTwoChips` for a pair, as TensorRT-LLM sizes it).
+/// The fixed part includes the kernel launch.
+public struct LowLatencyAllReduceSpec: Sendable, Equatable {
+    public var maxBytes: Double
+    public var maxBytesTwoChips: Double
+    public var baseLatencySeconds: Double
+    public var perPeerLatencySeconds: Double
+    public var bytesPerSecond: Double
+
+    public init(maxBytes: Double, maxBytesTwoChips: Double? = nil, baseLatencySeconds: Double, perPeerLatencySeconds: Double,
+                bytesPerSecond: Double) {
+        self.maxBytes = maxBytes
+        self.maxBytesTwoChips = maxBytesTwoChips ?? maxBytes
+        self.baseLatencySeconds = baseLatencySeconds
+        self.perPeerLatencySeconds = perPeerLatencySeconds
+        self.bytesPerSecond = bytesPerSecond
+    }
+
+    /// The largest message the kernel takes over `groupSize` chips.
+    public func maxBytes(groupSize: Int) -> Double { groupSize <= 2 ? maxBytesTwoChips : maxBytes }
+
+    /// Fixed time of one all-reduce over `groupSize` chips (launch and flag barrier).
+    public func fixedSeconds(groupSize: Int) -> Double { baseLatencySeconds + perPeerLatencySeconds * Double(groupSize - 1) }
+
+    /// Bytes each chip moves: two-shot reduce-scatter + all-gather, 2(N − 1)/N of the message.
+    public func trafficBytes(_ bytes: Double, groupSize: Int) -> Double {
+        let n = Double(groupSize)
+        return 2 * (n - 1) / n * bytes
+    }
+}
+
 /// Measured efficiencies that scale the ideal model (see `docs/model.md`).
 public struct CalibrationSpec: Sendable, Equatable {
     /// Achieved fraction of peak MAC throughput on large GEMMs.
@@ -173,6 +207,8 @@ public struct CalibrationSpec: Sendable, Equatable {
     /// Measured collective efficiency by message size: (bytes, fraction of link bandwidth) points,
     /// ascending, interpolated in log(bytes); when present it replaces `collectiveBandwidthFraction`.
     public var collectiveEfficiency: [(bytes: Double, fraction: Double)] = []
+    /// The serving stacks' small-message all-reduce; nil where the device has none measured.
+    public var lowLatencyAllReduce: LowLatencyAllReduceSpec?
 
     /// Collective bandwidth efficiency for a message of `bytes`.
     public func collectiveFraction(bytes: Double) -> Double {
@@ -213,6 +249,7 @@ public struct CalibrationSpec: Sendable, Equatable {
     public static func == (lhs: CalibrationSpec, rhs: CalibrationSpec) -> Bool {
         lhs.computeFraction == rhs.computeFraction && lhs.offchipBandwidthFraction == rhs.offchipBandwidthFraction
             && lhs.kernelLaunchOverheadSeconds == rhs.kernelLaunchOverheadSeconds && lhs.collectiveBandwidthFraction == rhs.collectiveBandwidthFraction
+            && lhs.lowLatencyAllReduce == rhs.lowLatencyAllReduce
             && lhs.collectiveEfficiency.map(\.bytes) == rhs.collectiveEfficiency.map(\.bytes)
             && lhs.collectiveEfficiency.map(\.fraction) == rhs.collectiveEfficiency.map(\.fraction)
             && lhs.gemmEfficiency.keys == rhs.gemmEfficiency.keys

@@ -60,7 +60,8 @@ public struct PerformanceModel: Sendable {
         let collective = CollectiveModel(linkBytesPerSecond: device.chipLinks.totalBytesPerSecondPerDirection,
                                          linkLatencySeconds: device.chipLinks.latencySeconds,
                                          launchOverheadSeconds: geometry.launchOverheadSeconds,
-                                         efficiency: { calibration.collectiveFraction(bytes: $0) })
+                                         efficiency: { calibration.collectiveFraction(bytes: $0) },
+                                         lowLatencyAllReduce: calibration.lowLatencyAllReduce)
         var ops: [OpResult] = []
         ops.reserveCapacity(workload.ops.count)
         var total = ActivityCounts()

@@ -1,4 +1,5 @@
 import SPUCore
+import SPUHardware
 import SPUWorkload
 
 /// Prices softmax, normalisation, elementwise and embedding ops on the vector units.
@@ -70,33 +71,55 @@ struct VectorOpModel {
     }
 }
 
-/// Prices collectives over the chips of a tensor-parallel group with the ring algorithm:
-/// all-reduce moves 2(N−1)/N of the tensor through each chip's links in 2(N−1) steps;
-/// all-gather and reduce-scatter move (N−1)/N in N−1 steps. Each step pays the link latency.
+/// Prices collectives over the chips of a tensor-parallel group.
+///
+/// Ring (NCCL): all-reduce moves 2(N−1)/N of the tensor through each chip's links in 2(N−1)
+/// steps; all-gather and reduce-scatter move (N−1)/N in N−1 steps. Each step pays the link
+/// latency, plus one kernel launch. Low-latency all-reduce (serving stacks' one-/two-shot kernel,
+/// `LowLatencyAllReduceSpec`): its fitted fixed time plus 2(N−1)/N of the tensor at its fitted
+/// bandwidth. `CollectiveAlgorithm.auto` takes the faster where the message fits its buffer.
 struct CollectiveModel {
     let linkBytesPerSecond: Double
     let linkLatencySeconds: Double
     let launchOverheadSeconds: Double
     /// Achieved fraction of link bandwidth for a message size (measured curve or constant).
     let efficiency: @Sendable (Double) -> Double
+    let lowLatencyAllReduce: LowLatencyAllReduceSpec?
 
     func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts, feasible: Bool) {
         let n = Double(op.groupSize)
-        var times = BoundTimes()
         var activity = ActivityCounts()
-        guard op.groupSize > 1 else { return (times, activity, true) }
-        guard linkBytesPerSecond > 0 else { return (times, activity, false) }
+        guard op.groupSize > 1 else { return (BoundTimes(), activity, true) }
+        guard linkBytesPerSecond > 0 else { return (BoundTimes(), activity, false) }
         let bytes = max(op.bytes(op.output), op.bytes(op.inputs[0]))
+        if op.kind == .allReduce { activity.vectorOps = op.outputElements * (n - 1) / n }
+
+        let ring = ringTimes(op.kind, bytes: bytes, n: n)
+        if op.kind == .allReduce, op.collectiveAlgorithm != .ring, let lowLatency = lowLatencyAllReduce,
+           op.collectiveAlgorithm == .lowLatency || bytes <= lowLatency.maxBytes(groupSize: op.groupSize) {
+            var fast = BoundTimes()
+            let traffic = lowLatency.trafficBytes(bytes, groupSize: op.groupSize)
+            fast.chiplink = traffic / lowLatency.bytesPerSecond
+            fast.overhead = lowLatency.fixedSeconds(groupSize: op.groupSize)
+            if op.collectiveAlgorithm == .lowLatency || fast.latencySeconds < ring.times.latencySeconds {
+                activity.chipLinkBytes = traffic
+                return (fast, activity, true)
+            }
+        }
+        activity.chipLinkBytes = ring.sent
+        return (ring.times, activity, true)
+    }
+
+    private func ringTimes(_ kind: OpKind, bytes: Double, n: Double) -> (times: BoundTimes, sent: Double) {
         let (fraction, steps): (Double, Double)
-        switch op.kind {
+        switch kind {
         case .allReduce: (fraction, steps) = (2 * (n - 1) / n, 2 * (n - 1))
         default: (fraction, steps) = ((n - 1) / n, n - 1)
         }
+        var times = BoundTimes()
         let sent = bytes * fraction
         times.chiplink = sent / (linkBytesPerSecond * efficiency(bytes))
         times.overhead = launchOverheadSeconds + steps * linkLatencySeconds
-        activity.chipLinkBytes = sent
-        if op.kind == .allReduce { activity.vectorOps = op.outputElements * (n - 1) / n }
-        return (times, activity, true)
+        return (times, sent)
     }
 }

@@ -118,12 +118,13 @@ public struct ModelValidation: Sendable {
             let latency = microbenchmark(device!, op)
             let moved = bytes * Double(inputs) + (kernel == "dot" ? 0 : bytes)
             return moved / latency / 1e12
-        case let .allReduce(bytes, devices):
+        case let .allReduce(bytes, devices, algorithm):
             let elements = Int(bytes / 2)
             let op = Op(name: "all_reduce", kind: .allReduce, dims: ["x": elements], inputs: [TensorRef(dims: ["x"], format: .bf16)],
-                        output: TensorRef(dims: ["x"], format: .bf16), groupSize: devices)
+                        output: TensorRef(dims: ["x"], format: .bf16), groupSize: devices, collectiveAlgorithm: algorithm)
             let w = Workload(name: "all-reduce", phase: .other, devices: devices, throughputUnit: "ops", itemsPerIteration: 1, ops: [op])
             let latency = PerformanceModel(device: device!).evaluate(w).latencySeconds
+            if c.metric == .latencyS { return latency }
             // NCCL bus bandwidth: algorithm bandwidth × 2(n−1)/n.
             return bytes / latency * 2 * Double(devices - 1) / Double(devices) / 1e9
         case let .transformer(model, phase, batch, length, tp, format):

@@ -23,7 +23,9 @@ public struct ValidationCase: Sendable {
         case gemm(m: Int, n: Int, k: Int, format: NumberFormat)
         /// STREAM-like kernel over `bytes` per array (copy: read 1 write 1; add/triad: read 2 write 1; dot: read 2).
         case stream(kernel: String, bytesPerArray: Double)
-        case allReduce(bytes: Double, devices: Int)
+        /// An all-reduce of `bytes` over `devices` chips with `algorithm` (`ring` for nccl-tests
+        /// cases, `low-latency` for the serving stacks' custom kernels).
+        case allReduce(bytes: Double, devices: Int, algorithm: CollectiveAlgorithm)
         case transformer(model: String, phase: Phase, batch: Int, length: Int, tensorParallel: Int, format: NumberFormat)
         case systolic(rows: Int, cols: Int, dataflow: Dataflow, m: Int, n: Int, k: Int)
     }
@@ -62,8 +64,9 @@ public struct ValidationCase: Sendable {
             try s.finish()
         case "all_reduce":
             let a = try c.object("all_reduce")
-            a.expecting(["bytes", "devices"])
-            kind = .allReduce(bytes: try a.positiveNumber("bytes"), devices: try a.positiveInt("devices"))
+            a.expecting(["bytes", "devices", "algorithm"])
+            kind = .allReduce(bytes: try a.positiveNumber("bytes"), devices: try a.positiveInt("devices"),
+                              algorithm: a.has("algorithm") ? try a.choice("algorithm", as: CollectiveAlgorithm.self) : .ring)
             try a.finish()
         case "transformer":
             let t = try c.object("transformer")

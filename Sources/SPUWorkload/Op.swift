@@ -12,7 +12,7 @@ public enum OpKind: String, CaseIterable, Sendable, Hashable {
     case norm
     /// Table lookup: gathers output rows from a weight table (`"vd->td"`).
     case embedding
-    /// Collectives over the chips of a tensor-parallel group (ring algorithm).
+    /// Collectives over the chips of a tensor-parallel group (see `CollectiveAlgorithm`).
     case allReduce = "all-reduce"
     case allGather = "all-gather"
     case reduceScatter = "reduce-scatter"
@@ -30,6 +30,19 @@ public enum OpKind: String, CaseIterable, Sendable, Hashable {
         case .embedding, .matmul, .allReduce, .allGather, .reduceScatter: return 0
         }
     }
+}
+
+/// How a collective is carried out.
+///
+/// `ring` is NCCL's bandwidth-optimal ring (what `nccl-tests` measures). `lowLatency` is the
+/// one-shot / two-shot all-reduce that serving stacks (TensorRT-LLM, vLLM, SGLang) run for small
+/// messages through peer-mapped buffers, priced by the device's `low_latency_all_reduce`
+/// calibration. `auto` takes the faster of the two where the device has the low-latency kernel and
+/// the message fits its buffer, as those stacks do; otherwise the ring.
+public enum CollectiveAlgorithm: String, CaseIterable, Sendable, Hashable {
+    case auto
+    case ring
+    case lowLatency = "low-latency"
 }
 
 /// What a tensor is, for capacity accounting and for where it lives.
@@ -81,11 +94,14 @@ public struct Op: Sendable, Hashable {
     public var opsPerElement: Double
     /// Chips in the collective's group (collectives only; 1 otherwise).
     public var groupSize: Int
+    /// Algorithm of a collective (collectives only; `auto` otherwise).
+    public var collectiveAlgorithm: CollectiveAlgorithm
     /// Names of the ops whose outputs this op consumes (producer → consumer edges).
     public var after: [String]
 
     public init(name: String, kind: OpKind, repeatCount: Int = 1, dims: [Character: Int], inputs: [TensorRef], output: TensorRef,
-                opsPerElement: Double? = nil, groupSize: Int = 1, after: [String] = []) {
+                opsPerElement: Double? = nil, groupSize: Int = 1, collectiveAlgorithm: CollectiveAlgorithm = .auto,
+                after: [String] = []) {
         self.name = name
         self.kind = kind
         self.repeatCount = repeatCount
@@ -94,6 +110,7 @@ public struct Op: Sendable, Hashable {
         self.output = output
         self.opsPerElement = opsPerElement ?? kind.defaultOpsPerElement
         self.groupSize = groupSize
+        self.collectiveAlgorithm = collectiveAlgorithm
         self.after = after
     }
 

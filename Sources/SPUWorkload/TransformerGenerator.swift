@@ -16,6 +16,9 @@ import SPUCore
 ///   even share of the T·k routed tokens; all E experts are resident.
 /// - Prefill computes LM-head logits only for the last token of each sequence.
 /// - Biases (GPT-style) are not modelled; they add < 0.1 % of parameters.
+/// - Collectives carry 16-bit activations (bf16) when the format is narrower: 8-bit recipes
+///   (TensorRT-LLM and vLLM FP8, SmoothQuant W8A8) quantise at GEMM inputs but keep the GEMM
+///   outputs and the all-reduced residual stream in 16 bits.
 public struct TransformerGenerator: Sendable {
     public enum GeneratorError: Error, CustomStringConvertible {
         case invalid(String)
@@ -61,13 +64,16 @@ public struct TransformerGenerator: Sendable {
 
         var ops: [Op] = []
         func act(_ dims: String) -> TensorRef { TensorRef(dims: Array(dims), format: f) }
+        let collectiveFormat: NumberFormat = f.storageBits < 16 ? .bf16 : f
+        func reduced(_ dims: String) -> TensorRef { TensorRef(dims: Array(dims), format: collectiveFormat) }
         func weight(_ name: String, _ dims: String, multiplier: Double = 1) -> TensorRef {
             TensorRef(name: name, dims: Array(dims), format: f, role: .weight, residentMultiplier: multiplier)
         }
         func add(_ name: String, _ kind: OpKind, repeat r: Int = 1, _ dims: [Character: Int], _ inputs: [TensorRef], _ output: String,
                  opsPerElement: Double? = nil, group: Int = 1) {
             let previous = ops.last.map { [$0.name] } ?? []
-            ops.append(Op(name: name, kind: kind, repeatCount: r, dims: dims, inputs: inputs, output: TensorRef(dims: Array(output), format: f),
+            let outputFormat = kind.isCollective ? collectiveFormat : f
+            ops.append(Op(name: name, kind: kind, repeatCount: r, dims: dims, inputs: inputs, output: TensorRef(dims: Array(output), format: outputFormat),
                           opsPerElement: opsPerElement, groupSize: group, after: previous))
         }
         let normMultiplier = m.norm == .layerNorm ? 2.0 : 1.0   // LayerNorm has a weight and a bias
@@ -77,7 +83,7 @@ public struct TransformerGenerator: Sendable {
         if m.learnedPositions {
             add("embed_positions", .embedding, ["p": m.maxPositions, "d": d, "t": tokens], [weight("embed_positions", "pd")], "td")
         }
-        if tp > 1 { add("embed_all_reduce", .allReduce, ["t": tokens, "d": d], [act("td")], "td", group: tp) }
+        if tp > 1 { add("embed_all_reduce", .allReduce, ["t": tokens, "d": d], [reduced("td")], "td", group: tp) }
 
         // One decoder layer, repeated.
         add("layers.attn_norm", .norm, repeat: L, ["t": tokens, "d": d], [act("td"), weight("layers.attn_norm", "d", multiplier: normMultiplier)], "td")
@@ -92,7 +98,7 @@ public struct TransformerGenerator: Sendable {
         add("layers.attn_softmax", .softmax, repeat: L, ["b": batch, "g": kvHeads, "r": groups, "q": queryLength, "k": keyLength], [act("bgrqk")], "bgrqk")
         add("layers.attn_context", .matmul, repeat: L, attnDims, [act("bgrqk"), vCache], "bgrqd")
         add("layers.o_proj", .matmul, repeat: L, ["t": tokens, "n": qHeads * hd, "d": d], [act("tn"), weight("layers.o_proj", "nd")], "td")
-        if tp > 1 { add("layers.attn_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [act("td")], "td", group: tp) }
+        if tp > 1 { add("layers.attn_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [reduced("td")], "td", group: tp) }
         add("layers.attn_residual", .elementwise, repeat: L, ["t": tokens, "d": d], [act("td"), act("td")], "td")
         add("layers.mlp_norm", .norm, repeat: L, ["t": tokens, "d": d], [act("td"), weight("layers.mlp_norm", "d", multiplier: normMultiplier)], "td")
 
@@ -118,13 +124,13 @@ public struct TransformerGenerator: Sendable {
             add("layers.mlp_act", .elementwise, repeat: L, ["t": tokens, "f": ffShard], [act("tf")], "tf", opsPerElement: activationOps)
             add("layers.mlp_down", .matmul, repeat: L, ["t": tokens, "f": ffShard, "d": d], [act("tf"), weight("layers.mlp_down", "fd")], "td")
         }
-        if tp > 1 { add("layers.mlp_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [act("td")], "td", group: tp) }
+        if tp > 1 { add("layers.mlp_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [reduced("td")], "td", group: tp) }
         add("layers.mlp_residual", .elementwise, repeat: L, ["t": tokens, "d": d], [act("td"), act("td")], "td")
 
         // Head: logits for the last token of each sequence.
         add("final_norm", .norm, ["t": batch, "d": d], [act("td"), weight("final_norm", "d", multiplier: normMultiplier)], "td")
         add("lm_head", .matmul, ["t": batch, "d": d, "v": vocabShard], [act("td"), weight(m.tiedEmbeddings ? "embed_tokens" : "lm_head", "dv")], "tv")
-        if tp > 1 { add("logits_all_gather", .allGather, ["t": batch, "v": vocabShard * tp], [act("tv")], "tv", group: tp) }
+        if tp > 1 { add("logits_all_gather", .allGather, ["t": batch, "v": vocabShard * tp], [reduced("tv")], "tv", group: tp) }
 
         let name = "\(modelName)-\(phase.rawValue)-b\(batch)-\(phase == .prefill ? "prompt" : "ctx")\(sequenceLength)-tp\(tp)-\(f.rawValue)"
         return Workload(

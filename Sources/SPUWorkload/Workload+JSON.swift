@@ -45,7 +45,7 @@ extension Workload {
     }
 
     private static func decodeOp(_ r: JSONObjectReader, known: Set<String>, devices: Int) throws(ConfigError) -> Op {
-        r.expecting(["name", "kind", "repeat", "einsum", "dims", "inputs", "output", "ops_per_element", "group", "after"])
+        r.expecting(["name", "kind", "repeat", "einsum", "dims", "inputs", "output", "ops_per_element", "group", "algorithm", "after"])
         let name = try r.string("name")
         let kind = try r.choice("kind", as: OpKind.self)
         let repeatCount = r.has("repeat") ? try r.positiveInt("repeat") : 1
@@ -112,6 +112,12 @@ extension Workload {
         } else if r.has("group") {
             throw r.fail("group", "applies only to collectives")
         }
+        var algorithm = CollectiveAlgorithm.auto
+        if r.has("algorithm") {
+            guard kind.isCollective else { throw r.fail("algorithm", "applies only to collectives") }
+            algorithm = try r.choice("algorithm", as: CollectiveAlgorithm.self)
+            if algorithm == .lowLatency, kind != .allReduce { throw r.fail("algorithm", "low-latency applies only to all-reduce") }
+        }
         var after: [String] = []
         if r.has("after") {
             for item in try r.array("after") {
@@ -126,7 +132,7 @@ extension Workload {
         }
         try r.finish()
         return Op(name: name, kind: kind, repeatCount: repeatCount, dims: sizes, inputs: inputs, output: output,
-                  opsPerElement: opsPerElement, groupSize: group, after: after)
+                  opsPerElement: opsPerElement, groupSize: group, collectiveAlgorithm: algorithm, after: after)
     }
 
     private static func decodeTensor(_ r: JSONObjectReader, dims: [Character], isOutput: Bool) throws(ConfigError) -> TensorRef {
@@ -204,6 +210,7 @@ extension Workload {
         pairs.append(("output", tensor(op.output, isOutput: true)))
         if op.kind.isVector, op.opsPerElement != op.kind.defaultOpsPerElement { pairs.append(("ops_per_element", .number(op.opsPerElement))) }
         if op.kind.isCollective { pairs.append(("group", .number(Double(op.groupSize)))) }
+        if op.collectiveAlgorithm != .auto { pairs.append(("algorithm", .string(op.collectiveAlgorithm.rawValue))) }
         if !op.after.isEmpty { pairs.append(("after", .array(op.after.map { .string($0) }))) }
         return .object(pairs)
     }

@@ -9,8 +9,9 @@ import Testing
         for file in files {
             let device = try DeviceSpec.load(path: file)
             // Every object with numbers carries a source: root, compute, local/shared/off-chip memory, noc, links,
-            // calibration, silicon and (GPUs) price.
+            // calibration (and its low-latency all-reduce fit), silicon and (GPUs) price.
             let expected = 8 + (device.memory.sharedSRAM == nil ? 0 : 1) + (device.price == nil ? 0 : 1)
+                + (device.calibration.lowLatencyAllReduce == nil ? 0 : 1)
             #expect(device.sources.count == expected, "\(file): \(device.sources.keys.sorted())")
             #expect(device.kind == .spu || device.price != nil, "\(file): GPUs carry a published price")
             #expect(device.sources.values.allSatisfy { $0.count > 10 }, "\(file) has a vacuous source")
@@ -70,6 +71,10 @@ import Testing
                 .hasPrefix("configs/chips/x.json: $.memory.offchip.source: is required"))
         #expect(decodeError([(["compute", "units"], .number(4))])
                 == "configs/chips/x.json: $.compute: must have exactly one of \"units\" (a pool of units) or \"mesh\" (rows x cols tiles)")
+        let lowLatency: JSONValue = .object([("max_bytes", .number(8e6)), ("base_latency_us", .number(3.4)),
+                                             ("per_peer_latency_us", .number(0.4)), ("bandwidth_gb_per_s", .number(0)), ("source", .string("test"))])
+        #expect(decodeError([(["calibration", "low_latency_all_reduce"], lowLatency)])
+                == "configs/chips/x.json: $.calibration.low_latency_all_reduce.bandwidth_gb_per_s: must be a positive number, got 0")
     }
 
     @Test func rejectsNaNAndSyntaxErrorsWithTheFileName() {

@@ -156,4 +156,48 @@ import Testing
         #expect(result.times.overhead >= 14 * h100.chipLinks.latencySeconds)
         #expect(op.groupSize == 8)
     }
+
+    /// A decode all-reduce that fits the serving stacks' peer-mapped buffer takes the low-latency
+    /// kernel (its fitted fixed time plus two-shot traffic at its fitted bandwidth); forcing the ring
+    /// gives NCCL's price; a message over the buffer falls back to the ring.
+    @Test func smallAllReducesTakeTheLowLatencyKernel() throws {
+        let h100 = try Repo.device("configs/gpus/h100-sxm.json")
+        let spec = try #require(h100.calibration.lowLatencyAllReduce)
+        func allReduce(bytes: Int, group: Int, _ algorithm: CollectiveAlgorithm) -> OpResult {
+            let op = Op(name: "ar", kind: .allReduce, dims: ["x": bytes / 2], inputs: [TensorRef(dims: ["x"], format: .bf16)],
+                        output: TensorRef(dims: ["x"], format: .bf16), groupSize: group, collectiveAlgorithm: algorithm)
+            let w = Workload(name: "ar", phase: .other, devices: group, throughputUnit: "ops", itemsPerIteration: 1, ops: [op])
+            return PerformanceModel(device: h100).evaluate(w).ops[0]
+        }
+        let bytes = 8192 * 2 * 8   // batch-8 decode of a d=8192 model, bf16
+        let fast = allReduce(bytes: bytes, group: 8, .auto)
+        let expected = spec.baseLatencySeconds + 7 * spec.perPeerLatencySeconds + 2 * 7.0 / 8 * Double(bytes) / spec.bytesPerSecond
+        #expect(abs(fast.latencySeconds / expected - 1) < 1e-9)
+        #expect(abs(fast.activity.chipLinkBytes - 2 * 7.0 / 8 * Double(bytes)) < 1e-6)
+        let ring = allReduce(bytes: bytes, group: 8, .ring)
+        #expect(ring.latencySeconds > fast.latencySeconds)
+        #expect(ring.times.overhead >= 14 * h100.chipLinks.latencySeconds)
+        // Over the 8 MB buffer of TP > 2 the ring is used even under `auto`; a pair has 16 MB.
+        let large = 8 * 1024 * 1024
+        #expect(allReduce(bytes: large, group: 8, .auto).latencySeconds == allReduce(bytes: large, group: 8, .ring).latencySeconds)
+        #expect(spec.maxBytes(groupSize: 2) > Double(large) && spec.maxBytes(groupSize: 4) < Double(large))
+        // Physical bound: never faster than the links' peak for the traffic it moves.
+        #expect(fast.latencySeconds >= fast.activity.chipLinkBytes / h100.chipLinks.totalBytesPerSecondPerDirection)
+        // A device without the kernel prices every all-reduce as a ring.
+        var bare = h100
+        bare.calibration.lowLatencyAllReduce = nil
+        let op = Op(name: "ar", kind: .allReduce, dims: ["x": bytes / 2], inputs: [TensorRef(dims: ["x"], format: .bf16)],
+                    output: TensorRef(dims: ["x"], format: .bf16), groupSize: 8)
+        let w = Workload(name: "ar", phase: .other, devices: 8, throughputUnit: "ops", itemsPerIteration: 1, ops: [op])
+        #expect(PerformanceModel(device: bare).evaluate(w).latencySeconds == ring.latencySeconds)
+    }
+
+    /// FP8 recipes keep the all-reduced residual stream in 16 bits.
+    @Test func eightBitTransformersAllReduceIn16Bits() throws {
+        let w = try Repo.transformer("llama-2-70b", phase: .decode, batch: 8, length: 1024, tp: 4, format: .fp8E4M3)
+        let reduces = w.ops.filter { $0.kind.isCollective }
+        #expect(!reduces.isEmpty)
+        #expect(reduces.allSatisfy { $0.output.format == .bf16 && $0.inputs[0].format == .bf16 })
+        #expect(w.ops.filter { $0.kind == .matmul && $0.inputs[1].role == .weight }.allSatisfy { $0.inputs[1].format == .fp8E4M3 })
+    }
 }
