@@ -176,7 +176,7 @@ extension DeviceSpec {
 
     private static func decodeCalibration(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> CalibrationSpec {
         r.expecting(["compute_fraction", "offchip_bandwidth_fraction", "kernel_launch_overhead_us", "gemm_efficiency",
-                     "collective_bandwidth_fraction", "collective_efficiency", "low_latency_all_reduce", "source"])
+                     "collective_bandwidth_fraction", "collective_efficiency", "low_latency_all_reduce", "attention_kernel", "source"])
         var spec = CalibrationSpec(computeFraction: try r.fraction("compute_fraction"),
                                    offchipBandwidthFraction: try r.fraction("offchip_bandwidth_fraction"),
                                    kernelLaunchOverheadSeconds: try r.nonNegativeNumber("kernel_launch_overhead_us") * Units.microsecond)
@@ -204,6 +204,14 @@ extension DeviceSpec {
                 bytesPerSecond: try l.positiveNumber("bandwidth_gb_per_s") * Units.giga)
             try cite(l)
             try l.finish()
+        }
+        if r.has("attention_kernel") {
+            let a = try r.object("attention_kernel")
+            a.expecting(["fixed_us", "kv_cache_bandwidth_fraction", "source"])
+            spec.attentionKernel = AttentionKernelSpec(fixedSeconds: try a.nonNegativeNumber("fixed_us") * Units.microsecond,
+                                                       kvCacheBandwidthFraction: try a.fraction("kv_cache_bandwidth_fraction"))
+            try cite(a)
+            try a.finish()
         }
         if r.has("gemm_efficiency") {
             for entry in try r.entries("gemm_efficiency") {

@@ -190,6 +190,20 @@ public struct LowLatencyAllReduceSpec: Sendable, Equatable {
     }
 }
 
+/// The fused attention kernel of GPU serving stacks (FlashDecoding / paged attention), fitted on
+/// microbenchmarks (`scripts/fit_attention_kernel.py`): a fixed GPU time per kernel (split-K
+/// passes and their reduction, occupancy ramp) and the fraction of peak off-chip bandwidth its
+/// KV-cache reads reach. Applies to matmuls that read a KV cache.
+public struct AttentionKernelSpec: Sendable, Equatable {
+    public var fixedSeconds: Double
+    public var kvCacheBandwidthFraction: Double
+
+    public init(fixedSeconds: Double, kvCacheBandwidthFraction: Double) {
+        self.fixedSeconds = fixedSeconds
+        self.kvCacheBandwidthFraction = kvCacheBandwidthFraction
+    }
+}
+
 /// Measured efficiencies that scale the ideal model (see `docs/model.md`).
 public struct CalibrationSpec: Sendable, Equatable {
     /// Achieved fraction of peak MAC throughput on large GEMMs.
@@ -209,6 +223,8 @@ public struct CalibrationSpec: Sendable, Equatable {
     public var collectiveEfficiency: [(bytes: Double, fraction: Double)] = []
     /// The serving stacks' small-message all-reduce; nil where the device has none measured.
     public var lowLatencyAllReduce: LowLatencyAllReduceSpec?
+    /// The fused attention kernel's fixed time and KV-cache bandwidth; nil where none was measured.
+    public var attentionKernel: AttentionKernelSpec?
 
     /// Collective bandwidth efficiency for a message of `bytes`.
     public func collectiveFraction(bytes: Double) -> Double {
@@ -249,7 +265,7 @@ public struct CalibrationSpec: Sendable, Equatable {
     public static func == (lhs: CalibrationSpec, rhs: CalibrationSpec) -> Bool {
         lhs.computeFraction == rhs.computeFraction && lhs.offchipBandwidthFraction == rhs.offchipBandwidthFraction
             && lhs.kernelLaunchOverheadSeconds == rhs.kernelLaunchOverheadSeconds && lhs.collectiveBandwidthFraction == rhs.collectiveBandwidthFraction
-            && lhs.lowLatencyAllReduce == rhs.lowLatencyAllReduce
+            && lhs.lowLatencyAllReduce == rhs.lowLatencyAllReduce && lhs.attentionKernel == rhs.attentionKernel
             && lhs.collectiveEfficiency.map(\.bytes) == rhs.collectiveEfficiency.map(\.bytes)
             && lhs.collectiveEfficiency.map(\.fraction) == rhs.collectiveEfficiency.map(\.fraction)
             && lhs.gemmEfficiency.keys == rhs.gemmEfficiency.keys

@@ -40,6 +40,9 @@ struct DeviceGeometry: Sendable {
     let offchipBytesPerSecond: Double
     let offchipLatencySeconds: Double
     let launchOverheadSeconds: Double
+    /// Fused attention kernels: fixed time per kernel and achieved bandwidth of KV-cache reads.
+    let attentionFixedSeconds: Double
+    let kvCacheOffchipBytesPerSecond: Double
     /// Activations up to this size stay on chip between producer and consumer.
     let activationBudgetBytes: Double
     let vectorOpsPerSecondPerUnit: Double
@@ -84,9 +87,22 @@ struct DeviceGeometry: Sendable {
         offchipBytesPerSecond = d.memory.offchip.peakBandwidthBytesPerSecond * d.calibration.offchipBandwidthFraction
         offchipLatencySeconds = d.memory.offchip.latencySeconds
         launchOverheadSeconds = d.calibration.kernelLaunchOverheadSeconds
+        attentionFixedSeconds = d.calibration.attentionKernel?.fixedSeconds ?? 0
+        kvCacheOffchipBytesPerSecond = d.memory.offchip.peakBandwidthBytesPerSecond
+            * (d.calibration.attentionKernel?.kvCacheBandwidthFraction ?? d.calibration.offchipBandwidthFraction)
         vectorOpsPerSecondPerUnit = d.compute.vectorUnit.opsPerCycle * clockHz
         vectorLanesPerUnit = Double(d.compute.vectorUnit.lanes)
     }
+
+    /// Fixed time an op pays before its steady state: a kernel launch unless it is fused into its
+    /// producer's kernel, plus the attention kernel's fixed time for the kernel that reads a KV cache.
+    func kernelStartSeconds(_ op: Op) -> Double {
+        if op.fusedWithProducer { return 0 }
+        return launchOverheadSeconds + (op.readsKVCache ? attentionFixedSeconds : 0)
+    }
+
+    /// Off-chip bandwidth an op achieves (KV-cache reads run in the attention kernel).
+    func offchipBytesPerSecond(_ op: Op) -> Double { op.readsKVCache ? kvCacheOffchipBytesPerSecond : offchipBytesPerSecond }
 
     /// The sub-mesh an op using `unitsUsed` units occupies (crossbar: the whole chip).
     @inline(__always)

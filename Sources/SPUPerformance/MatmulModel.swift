@@ -29,6 +29,8 @@ struct MatmulModel {
 
     func evaluate(_ op: Op) throws(Failure) -> Outcome {
         let g = geometry
+        let kernelStart = g.kernelStartSeconds(op)
+        let offchipBytesPerSecond = g.offchipBytesPerSecond(op)
         let shape = GEMMShape(op: op)
         let format = Self.macFormat(op)
         let packing = macArray.packing(format)
@@ -118,10 +120,10 @@ struct MatmulModel {
                 offRead = (aOff ? used * inA / Double(pn) : 0) + (bOff ? used * inB / Double(pm) : 0)
                 offWrite = outOff ? outTotal : 0
             }
-            times.offchip = (offRead + offWrite) / g.offchipBytesPerSecond
+            times.offchip = (offRead + offWrite) / offchipBytesPerSecond
 
-            // Not hidden by double buffering: launch overhead and the first tile's latency.
-            times.overhead = g.launchOverheadSeconds + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
+            // Not hidden by double buffering: kernel start and the first tile's latency.
+            times.overhead = kernelStart + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
                 + (offRead > 0 ? g.offchipLatencySeconds : 0) + (g.sharedCapacityBytes != nil ? g.sharedLatencySeconds : 0)
 
             let moved = offRead + offWrite + byteHops

@@ -32,7 +32,7 @@ public final class OpEvaluationCache: @unchecked Sendable {
         var key = "\(op.kind.rawValue)|\(op.einsum)|"
         for letter in op.dims.keys.sorted() { key += "\(letter)\(op.dims[letter]!)," }
         for t in op.inputs { key += "|\(t.format.rawValue):\(t.role.rawValue)" }
-        key += "|\(op.output.format.rawValue)|\(op.opsPerElement)|\(op.groupSize)|\(op.collectiveAlgorithm.rawValue)"
+        key += "|\(op.output.format.rawValue)|\(op.opsPerElement)|\(op.groupSize)|\(op.collectiveAlgorithm.rawValue)|\(op.fusedWithProducer)"
         return key
     }
 }

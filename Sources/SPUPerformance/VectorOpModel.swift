@@ -52,8 +52,8 @@ struct VectorOpModel {
             times.noc = max(moved / (place.edgePorts * g.linkBytesPerSecond), byteHops / (place.links * g.linkBytesPerSecond))
         }
         if g.sharedCapacityBytes != nil { times.sram = max(times.sram, moved / g.sharedBytesPerSecond) }
-        times.offchip = (offRead + offWrite) / g.offchipBytesPerSecond
-        times.overhead = g.launchOverheadSeconds + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
+        times.offchip = (offRead + offWrite) / g.offchipBytesPerSecond(op)
+        times.overhead = g.kernelStartSeconds(op) + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
             + (offRead > 0 ? g.offchipLatencySeconds : 0)
 
         var activity = ActivityCounts()

@@ -118,6 +118,10 @@ public struct ModelValidation: Sendable {
             let latency = microbenchmark(device!, op)
             let moved = bytes * Double(inputs) + (kernel == "dot" ? 0 : bytes)
             return moved / latency / 1e12
+        case let .attention(batch, queryHeads, kvHeads, headDim, kvLength, format):
+            let ops = TransformerGenerator.attentionOps(batch: batch, kvHeads: kvHeads, groups: queryHeads / kvHeads, queryLength: 1,
+                                                        keyLength: kvLength, headDim: headDim, format: format, kvFormat: format)
+            return microbenchmark(device!, ops)
         case let .allReduce(bytes, devices, algorithm):
             let elements = Int(bytes / 2)
             let op = Op(name: "all_reduce", kind: .allReduce, dims: ["x": elements], inputs: [TensorRef(dims: ["x"], format: .bf16)],
@@ -143,10 +147,13 @@ public struct ModelValidation: Sendable {
     }
 
     /// Latency of one op run back to back with itself (no launch overhead), as microbenchmarks time it.
-    static func microbenchmark(_ device: DeviceSpec, _ op: Op) -> Double {
+    static func microbenchmark(_ device: DeviceSpec, _ op: Op) -> Double { microbenchmark(device, [op]) }
+
+    /// Latency of ops run back to back without launch overhead (a fused kernel's ops, or one op).
+    static func microbenchmark(_ device: DeviceSpec, _ ops: [Op]) -> Double {
         var d = device
         d.calibration.kernelLaunchOverheadSeconds = 0
-        let w = Workload(name: op.name, phase: .other, throughputUnit: "ops", itemsPerIteration: 1, ops: [op])
+        let w = Workload(name: ops[0].name, phase: .other, throughputUnit: "ops", itemsPerIteration: 1, ops: ops)
         return PerformanceModel(device: d).evaluate(w).latencySeconds
     }
 }

@@ -10,7 +10,7 @@ import SPUWorkload
 /// (`calibration`: the check shows the residual of the fit) or not (`held-out`: a prediction).
 public struct ValidationCase: Sendable {
     public enum Category: String, CaseIterable, Sendable {
-        case gemm, bandwidth, collective, endToEnd = "end-to-end", systolic
+        case gemm, bandwidth, attention, collective, endToEnd = "end-to-end", systolic
     }
 
     public enum Role: String, CaseIterable, Sendable { case calibration, heldOut = "held-out" }
@@ -26,6 +26,9 @@ public struct ValidationCase: Sendable {
         /// An all-reduce of `bytes` over `devices` chips with `algorithm` (`ring` for nccl-tests
         /// cases, `low-latency` for the serving stacks' custom kernels).
         case allReduce(bytes: Double, devices: Int, algorithm: CollectiveAlgorithm)
+        /// One layer's decode attention (scores, softmax, context) for `batch` sequences of one
+        /// new token attending `kvLength` cached tokens, as the transformer generator emits it.
+        case attention(batch: Int, queryHeads: Int, kvHeads: Int, headDim: Int, kvLength: Int, format: NumberFormat)
         case transformer(model: String, phase: Phase, batch: Int, length: Int, tensorParallel: Int, format: NumberFormat)
         case systolic(rows: Int, cols: Int, dataflow: Dataflow, m: Int, n: Int, k: Int)
     }
@@ -77,6 +80,14 @@ public struct ValidationCase: Sendable {
                                 tensorParallel: t.has("tensor_parallel") ? try t.positiveInt("tensor_parallel") : 1,
                                 format: t.has("format") ? try t.choice("format", as: NumberFormat.self) : .bf16)
             try t.finish()
+        case "attention":
+            let a = try c.object("attention")
+            a.expecting(["batch", "q_heads", "kv_heads", "head_dim", "kv_length", "format"])
+            let queryHeads = try a.positiveInt("q_heads"), kvHeads = try a.positiveInt("kv_heads")
+            guard queryHeads % kvHeads == 0 else { throw a.fail("kv_heads", "must divide q_heads (\(queryHeads)), got \(kvHeads)") }
+            kind = .attention(batch: try a.positiveInt("batch"), queryHeads: queryHeads, kvHeads: kvHeads, headDim: try a.positiveInt("head_dim"),
+                              kvLength: try a.positiveInt("kv_length"), format: try a.choice("format", as: NumberFormat.self))
+            try a.finish()
         case "systolic":
             let s = try c.object("systolic")
             s.expecting(["rows", "cols", "dataflow", "m", "n", "k"])
@@ -84,7 +95,7 @@ public struct ValidationCase: Sendable {
                              m: try s.positiveInt("m"), n: try s.positiveInt("n"), k: try s.positiveInt("k"))
             try s.finish()
         default:
-            throw c.fail(nil, "must hold one of gemm, stream, all_reduce, transformer, systolic")
+            throw c.fail(nil, "must hold one of gemm, stream, attention, all_reduce, transformer, systolic")
         }
         try c.finish()
         let metric = try r.choice("metric", as: Metric.self)

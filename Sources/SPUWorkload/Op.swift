@@ -98,10 +98,13 @@ public struct Op: Sendable, Hashable {
     public var collectiveAlgorithm: CollectiveAlgorithm
     /// Names of the ops whose outputs this op consumes (producer → consumer edges).
     public var after: [String]
+    /// Runs in the same kernel as its producer (the first op of `after`): no launch of its own.
+    /// Set on softmax and context of attention, which serving stacks run as one fused kernel.
+    public var fusedWithProducer: Bool
 
     public init(name: String, kind: OpKind, repeatCount: Int = 1, dims: [Character: Int], inputs: [TensorRef], output: TensorRef,
                 opsPerElement: Double? = nil, groupSize: Int = 1, collectiveAlgorithm: CollectiveAlgorithm = .auto,
-                after: [String] = []) {
+                after: [String] = [], fusedWithProducer: Bool = false) {
         self.name = name
         self.kind = kind
         self.repeatCount = repeatCount
@@ -112,6 +115,7 @@ public struct Op: Sendable, Hashable {
         self.groupSize = groupSize
         self.collectiveAlgorithm = collectiveAlgorithm
         self.after = after
+        self.fusedWithProducer = fusedWithProducer
     }
 
     /// The einsum string, e.g. `"td,dn->tn"`.
@@ -126,6 +130,9 @@ public struct Op: Sendable, Hashable {
     public func bytes(_ tensor: TensorRef) -> Double { elements(tensor) * tensor.format.bytesPerElement }
 
     public var outputElements: Double { elements(output) }
+
+    /// Reads a KV cache (the score and context matmuls of attention).
+    public var readsKVCache: Bool { inputs.contains { $0.role == .kvCache } }
 
     /// Multiply-accumulates of one execution (matmul: product of all dimension sizes).
     public var macs: Double {

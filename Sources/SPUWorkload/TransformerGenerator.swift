@@ -27,6 +27,27 @@ public struct TransformerGenerator: Sendable {
         }
     }
 
+    /// The attention of one layer: scores `QKᵀ` against the K cache, softmax, context `PV` against
+    /// the V cache, for `batch` sequences of `queryLength` new tokens attending `keyLength` keys,
+    /// with `groups` query heads sharing each of `kvHeads` KV heads (GQA). Softmax and context
+    /// are fused into the scores kernel (FlashAttention / FlashDecoding style). Shared with the
+    /// attention validation cases, so they check exactly what traces contain.
+    public static func attentionOps(batch: Int, kvHeads: Int, groups: Int, queryLength: Int, keyLength: Int, headDim: Int,
+                                    format: NumberFormat, kvFormat: NumberFormat, kvResidentMultiplier: Double = 1, repeat r: Int = 1) -> [Op] {
+        let dims: [Character: Int] = ["b": batch, "g": kvHeads, "r": groups, "q": queryLength, "k": keyLength, "d": headDim]
+        func act(_ letters: String) -> TensorRef { TensorRef(dims: Array(letters), format: format) }
+        func cache(_ name: String) -> TensorRef {
+            TensorRef(name: name, dims: Array("bgkd"), format: kvFormat, role: .kvCache, residentMultiplier: kvResidentMultiplier)
+        }
+        return [
+            Op(name: "layers.attn_scores", kind: .matmul, repeatCount: r, dims: dims, inputs: [act("bgrqd"), cache("layers.k_cache")], output: act("bgrqk")),
+            Op(name: "layers.attn_softmax", kind: .softmax, repeatCount: r, dims: dims.filter { $0.key != "d" }, inputs: [act("bgrqk")],
+               output: act("bgrqk"), after: ["layers.attn_scores"], fusedWithProducer: true),
+            Op(name: "layers.attn_context", kind: .matmul, repeatCount: r, dims: dims, inputs: [act("bgrqk"), cache("layers.v_cache")],
+               output: act("bgrqd"), after: ["layers.attn_softmax"], fusedWithProducer: true),
+        ]
+    }
+
     public var model: TransformerConfig
     public var modelName: String
     public var format: NumberFormat
@@ -91,12 +112,10 @@ public struct TransformerGenerator: Sendable {
         if !m.learnedPositions {
             add("layers.rotary", .elementwise, repeat: L, ["t": tokens, "n": (qHeads + kvHeads) * hd], [act("tn")], "tn", opsPerElement: 3)
         }
-        let attnDims: [Character: Int] = ["b": batch, "g": kvHeads, "r": groups, "q": queryLength, "k": keyLength, "d": hd]
-        let kCache = TensorRef(name: "layers.k_cache", dims: Array("bgkd"), format: kvFormat, role: .kvCache, residentMultiplier: kvResident)
-        let vCache = TensorRef(name: "layers.v_cache", dims: Array("bgkd"), format: kvFormat, role: .kvCache, residentMultiplier: kvResident)
-        add("layers.attn_scores", .matmul, repeat: L, attnDims, [act("bgrqd"), kCache], "bgrqk")
-        add("layers.attn_softmax", .softmax, repeat: L, ["b": batch, "g": kvHeads, "r": groups, "q": queryLength, "k": keyLength], [act("bgrqk")], "bgrqk")
-        add("layers.attn_context", .matmul, repeat: L, attnDims, [act("bgrqk"), vCache], "bgrqd")
+        var attention = Self.attentionOps(batch: batch, kvHeads: kvHeads, groups: groups, queryLength: queryLength, keyLength: keyLength,
+                                          headDim: hd, format: f, kvFormat: kvFormat, kvResidentMultiplier: kvResident, repeat: L)
+        attention[0].after = ops.last.map { [$0.name] } ?? []
+        ops += attention
         add("layers.o_proj", .matmul, repeat: L, ["t": tokens, "n": qHeads * hd, "d": d], [act("tn"), weight("layers.o_proj", "nd")], "td")
         if tp > 1 { add("layers.attn_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [reduced("td")], "td", group: tp) }
         add("layers.attn_residual", .elementwise, repeat: L, ["t": tokens, "d": d], [act("td"), act("td")], "td")

@@ -45,7 +45,7 @@ extension Workload {
     }
 
     private static func decodeOp(_ r: JSONObjectReader, known: Set<String>, devices: Int) throws(ConfigError) -> Op {
-        r.expecting(["name", "kind", "repeat", "einsum", "dims", "inputs", "output", "ops_per_element", "group", "algorithm", "after"])
+        r.expecting(["name", "kind", "repeat", "einsum", "dims", "inputs", "output", "ops_per_element", "group", "algorithm", "after", "fused"])
         let name = try r.string("name")
         let kind = try r.choice("kind", as: OpKind.self)
         let repeatCount = r.has("repeat") ? try r.positiveInt("repeat") : 1
@@ -130,9 +130,15 @@ extension Workload {
                 after.append(producer)
             }
         }
+        var fused = false
+        if r.has("fused") {
+            fused = try r.bool("fused", default: false)
+            if fused, after.isEmpty { throw r.fail("fused", "a fused op runs in its producer's kernel, so it needs \"after\"") }
+            if fused, kind.isCollective { throw r.fail("fused", "collectives are not fused") }
+        }
         try r.finish()
         return Op(name: name, kind: kind, repeatCount: repeatCount, dims: sizes, inputs: inputs, output: output,
-                  opsPerElement: opsPerElement, groupSize: group, collectiveAlgorithm: algorithm, after: after)
+                  opsPerElement: opsPerElement, groupSize: group, collectiveAlgorithm: algorithm, after: after, fusedWithProducer: fused)
     }
 
     private static func decodeTensor(_ r: JSONObjectReader, dims: [Character], isOutput: Bool) throws(ConfigError) -> TensorRef {
@@ -212,6 +218,7 @@ extension Workload {
         if op.kind.isCollective { pairs.append(("group", .number(Double(op.groupSize)))) }
         if op.collectiveAlgorithm != .auto { pairs.append(("algorithm", .string(op.collectiveAlgorithm.rawValue))) }
         if !op.after.isEmpty { pairs.append(("after", .array(op.after.map { .string($0) }))) }
+        if op.fusedWithProducer { pairs.append(("fused", .bool(true))) }
         return .object(pairs)
     }
 

@@ -200,4 +200,29 @@ import Testing
         #expect(reduces.allSatisfy { $0.output.format == .bf16 && $0.inputs[0].format == .bf16 })
         #expect(w.ops.filter { $0.kind == .matmul && $0.inputs[1].role == .weight }.allSatisfy { $0.inputs[1].format == .fp8E4M3 })
     }
+
+    /// Attention runs as one fused kernel: softmax and context pay no launch, the scores kernel pays
+    /// one launch plus the attention kernel's fixed time, and KV-cache reads run at the kernel's
+    /// measured bandwidth (never above peak).
+    @Test func attentionIsOneFusedKernel() throws {
+        let h100 = try Repo.device("configs/gpus/h100-sxm.json")
+        let kernel = try #require(h100.calibration.attentionKernel)
+        let ops = TransformerGenerator.attentionOps(batch: 64, kvHeads: 8, groups: 8, queryLength: 1, keyLength: 512, headDim: 128,
+                                                    format: .fp16, kvFormat: .fp16)
+        #expect(ops.map(\.fusedWithProducer) == [false, true, true])
+        let w = Workload(name: "attention", phase: .decode, throughputUnit: "ops", itemsPerIteration: 1, ops: ops)
+        let r = PerformanceModel(device: h100).evaluate(w)
+        let launch = h100.calibration.kernelLaunchOverheadSeconds
+        #expect(r.ops[0].times.overhead >= launch + kernel.fixedSeconds)
+        #expect(r.ops[1].times.overhead < launch && r.ops[2].times.overhead < launch)
+        let kvBytes = 2.0 * 64 * 8 * 512 * 128 * 2
+        let offchip = r.ops[0].activity.offchipReadBytes + r.ops[2].activity.offchipReadBytes
+        #expect(offchip >= kvBytes)
+        let kvSeconds = kvBytes / (h100.memory.offchip.peakBandwidthBytesPerSecond * kernel.kvCacheBandwidthFraction)
+        #expect(r.latencySeconds >= kvSeconds + launch + kernel.fixedSeconds)
+        // Without the kernel calibration the same ops are faster, never slower.
+        var bare = h100
+        bare.calibration.attentionKernel = nil
+        #expect(PerformanceModel(device: bare).evaluate(w).latencySeconds < r.latencySeconds)
+    }
 }

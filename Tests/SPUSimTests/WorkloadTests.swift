@@ -84,6 +84,8 @@ import Testing
             #expect(decoded.contentHash == workload.contentHash)
             #expect(decoded.summary == workload.summary)
             #expect(decoded.ops.map(\.after) == workload.ops.map(\.after))
+            #expect(decoded.ops.map(\.fusedWithProducer) == workload.ops.map(\.fusedWithProducer))
+            #expect(decoded.ops.map(\.collectiveAlgorithm) == workload.ops.map(\.collectiveAlgorithm))
         }
     }
 
@@ -129,5 +131,9 @@ import Testing
         #expect(traceError(good.replacingOccurrences(of: "bf16\"}], \"output\"", with: "bf17\"}], \"output\"")).contains("$.ops[1].inputs[0].format: unknown value \"bf17\""))
         #expect(traceError(good.replacingOccurrences(of: "mn->mn", with: "mn->m")).contains("input dimension \"n\" must also be an output dimension"))
         #expect(traceError(good.replacingOccurrences(of: #""name": "b""#, with: #""name": "a""#)) == "t.json: $.ops[1].name: duplicate op name \"a\"")
+        #expect(traceError(good.replacingOccurrences(of: #""after": ["a"]"#, with: #""fused": true"#))
+                == "t.json: $.ops[1].fused: a fused op runs in its producer's kernel, so it needs \"after\"")
+        #expect(traceError(good.replacingOccurrences(of: #""after": ["a"]"#, with: #""after": ["a"], "algorithm": "ring""#))
+                == "t.json: $.ops[1].algorithm: applies only to collectives")
     }
 }
