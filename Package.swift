@@ -7,6 +7,7 @@ import PackageDescription
 ///   SPUCore → SPUHardware ─┐
 ///   SPUCore → SPUWorkload ─┼→ SPUPerformance ─┐
 ///   SPUFormats (stdlib only) ─────────────────┴→ SPUCost → SPUResults → SPUSweep → SPUSimCLI → spusim
+///   SPUSweep → SPUReport (SVG charts, HTML reports) → SPUSimCLI
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -42,19 +43,25 @@ let package = Package(
         // Sweep driver: JSON sweep specs, point generation (grid, random, LHS, NSGA-II), parallel
         // resumable execution into the results store.
         .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults"]),
+        // Reports: a small SVG writer, charts (Pareto scatter, roofline, stacked bars, sensitivity
+        // boxes) and the self-contained HTML report of a sweep (`spusim report`, `spusim plot`).
+        .target(
+            name: "SPUReport",
+            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults", "SPUSweep",
+                           .product(name: "GRDB", package: "GRDB.swift")]),
         // Model validation against measured figures (`validation/`, `spusim validate-model`).
         .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
         .executableTarget(name: "spusim-bench", dependencies: ["SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUSimCLI"],
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUSimCLI"],
             resources: [.copy("Data")]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,7 @@ import GRDB
 
 /// The results database schema, as GRDB migrations. Documented in `docs/results-schema.md`.
 /// Never edit a shipped migration: add a new one, so databases kept for months keep opening.
-enum ResultsSchema {
+public enum ResultsSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-core") { db in
@@ -163,6 +163,23 @@ enum ResultsSchema {
             try db.drop(index: "results_on_design_hash")
             try db.drop(index: "results_on_workload_hash")
         }
+        migrator.registerMigration("v6-breakdowns") { db in
+            // Energy by component (all chips, one iteration; the parts sum to energy_j) and
+            // modelled area by component, for the report's breakdown figures.
+            try db.alter(table: "results") { t in
+                for column in ResultsSchema.energyBreakdownColumns + ResultsSchema.areaBreakdownColumns { t.add(column: column, .double) }
+            }
+        }
         return migrator
     }
+
+    /// `results` columns of energy by component (migration v6), in `EnergyBreakdown.parts`
+    /// order followed by static energy.
+    public static let energyBreakdownColumns = ["energy_mac_j", "energy_vector_j", "energy_local_sram_j", "energy_shared_sram_j",
+                                                "energy_noc_j", "energy_offchip_j", "energy_chip_link_j", "energy_static_j"]
+
+    /// `results` columns of modelled area by component (migration v6), in `AreaBreakdown.parts` order.
+    public static let areaBreakdownColumns = ["area_mac_arrays_mm2", "area_vector_units_mm2", "area_compute_overhead_mm2",
+                                              "area_local_sram_mm2", "area_shared_sram_mm2", "area_noc_mm2", "area_memory_phy_mm2",
+                                              "area_chip_link_phy_mm2", "area_die_to_die_phy_mm2", "area_control_io_mm2"]
 }

@@ -113,7 +113,7 @@ public final class ResultsStore: Sendable {
             v(runID), v(design.contentHash), v(workloadHash), v(result.designName), v(result.workloadName), v(result.feasible), v(result.reason),
             v(result.latencySeconds), v(result.throughputPerSecond), v(result.throughputUnit), v(result.bound.rawValue),
         ]
-        values.reserveCapacity(46)
+        values.reserveCapacity(64)
         for bound in Bound.allCases { values.append(v(result.timeByBound[bound] ?? 0)) }
         values += [v(result.macUtilization), v(result.devices), v(result.capacity.requiredBytes), v(result.capacity.availableBytes),
                    v(a.totalMACs), v(a.vectorOps), v(a.localSRAMReadBytes), v(a.localSRAMWriteBytes), v(a.sharedSRAMReadBytes),
@@ -122,6 +122,21 @@ public final class ResultsStore: Sendable {
                    v(cost?.silicon.dieCostUSD), v(cost?.silicon.manufacturingCostUSD), v(cost?.silicon.priceUSD),
                    v(cost?.tco.totalUSDPerHour), v(cost?.usdPerMillionItems), v(cost?.itemsPerJoule),
                    v(point.pointIndex), v(point.workloadWeight), v(point.isBaseline), v(point.meetsConstraints)]
+        // Energy by component for all chips (sums to energy_j), then modelled area by component.
+        if let cost {
+            let devices = Double(result.devices)
+            let e = cost.dynamicEnergy
+            for part in [e.macJ, e.vectorJ, e.localSRAMJ, e.sharedSRAMJ, e.nocJ, e.offchipJ, e.chipLinkJ, cost.staticEnergyJ] {
+                values.append(v(part * devices))
+            }
+            let a = cost.area
+            for part in [a.macArraysMM2, a.vectorUnitsMM2, a.computeOverheadMM2, a.localSRAMMM2, a.sharedSRAMMM2, a.nocMM2,
+                         a.memoryPhyMM2, a.chipLinkPhyMM2, a.dieToDiePhyMM2, a.controlIOMM2] {
+                values.append(v(part))
+            }
+        } else {
+            values += Array(repeating: DatabaseValue.null, count: ResultsSchema.energyBreakdownColumns.count + ResultsSchema.areaBreakdownColumns.count)
+        }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO results (run_id, design_hash, workload_hash, design_name, workload_name, feasible, reason, latency_s,
               throughput_per_s, throughput_unit, bound, time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s,
@@ -129,7 +144,8 @@ public final class ResultsStore: Sendable {
               local_sram_read_bytes, local_sram_write_bytes, shared_sram_read_bytes, shared_sram_write_bytes,
               offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes,
               energy_j, avg_power_w, throttle_factor, area_mm2, die_cost_usd, manufacturing_cost_usd, price_usd,
-              tco_usd_per_hour, usd_per_million_items, items_per_joule, point_index, workload_weight, is_baseline, meets_constraints)
+              tco_usd_per_hour, usd_per_million_items, items_per_joule, point_index, workload_weight, is_baseline, meets_constraints,
+              \(Self.breakdownColumnList))
             VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
             """)
         try Self.execute(insert, binding: values)
@@ -151,6 +167,9 @@ public final class ResultsStore: Sendable {
         }
         return resultID
     }
+
+    /// The v6 breakdown columns, comma-separated, in insert order.
+    static let breakdownColumnList = (ResultsSchema.energyBreakdownColumns + ResultsSchema.areaBreakdownColumns).joined(separator: ", ")
 
     /// Binds values straight through SQLite's C API and runs the statement: building GRDB's
     /// `StatementArguments` costs more than the insert itself on the sweep hot path.

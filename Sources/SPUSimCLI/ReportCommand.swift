@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import SPUReport
+import SPUResults
+
+/// `spusim report`: one self-contained HTML report of a sweep run.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a self-contained HTML report (Pareto fronts, rooflines, breakdowns, sensitivity, top designs) of a run.",
+        discussion: """
+            Inline SVG and CSS only: open it in a browser or attach it to a review. See docs/report.md. Example:
+              spusim report --db results/quickstart.sqlite --out report.html
+            """)
+
+    @OptionGroup var source: ReportSourceOptions
+
+    @Option(help: "Baseline design name for the ratios (default: the run's first baseline).")
+    var baseline: String?
+
+    @Option(help: "Objective ranking the top designs and shown in the sensitivity figure (max:COLUMN or min:COLUMN of design_scores).")
+    var objective: String = "min:weighted_usd_per_million_items"
+
+    @Option(help: "A Pareto figure as X,Y objectives, e.g. min:area_mm2,max:weighted_throughput_per_s_per_w (repeatable; default: that one and min:weighted_latency_s,min:weighted_usd_per_million_items).")
+    var pareto: [String] = []
+
+    @Option(help: "Designs in the top table and the breakdowns.")
+    var top: Int = 5
+
+    @Option(help: "Output HTML file (written atomically).")
+    var out: String
+
+    func run() throws {
+        let started = Date()
+        let html = try withToolErrors { () throws -> String in
+            guard top >= 1 else { throw ResultsToolError("--top must be at least 1") }
+            var options = ReportOptions(runID: source.runID, baseline: baseline)
+            options.objective = try ReportOptions.objective(objective, option: "--objective")
+            if !pareto.isEmpty { options.pareto = try pareto.map { try ReportOptions.parsePair($0) } }
+            options.top = top
+            let data = try ReportData.load(path: source.db, runID: source.runID)
+            return try HTMLReport.render(data, options: options)
+        }
+        try writeOutput(html, to: out)
+        print("wrote \(out) (\(html.utf8.count / 1024) KiB) in \(String(format: "%.2f", Date().timeIntervalSince(started))) s")
+    }
+}
+
+/// Where a report or plot reads from.
+struct ReportSourceOptions: ParsableArguments {
+    @Option(help: "Results database.")
+    var db: String = ResultsStore.defaultPath
+
+    @Option(name: .customLong("run"), help: "Run id (default: the latest sweep, else the latest run).")
+    var runID: Int64?
+}
+
+/// Writes an output file atomically, or prints `error: PATH: …` and exits with status 2.
+func writeOutput(_ text: String, to path: String) throws {
+    do {
+        try FileHandleWriter.writeAtomically(text, to: path)
+    } catch {
+        printError("error: --out \(path): \(error.localizedDescription)")
+        throw ExitCode(2)
+    }
+}
