@@ -170,9 +170,11 @@ public enum TickLabel {
         return trimmed(value)
     }
 
-    /// Up to three significant decimals without trailing zeros.
+    /// Three significant digits (no fewer than the integer part) without trailing zeros.
     static func trimmed(_ x: Double) -> String {
-        var text = String(format: abs(x) >= 100 ? "%.0f" : abs(x) >= 10 ? "%.1f" : "%.2f", x)
+        let magnitude = abs(x)
+        let decimals = magnitude >= 100 || magnitude == 0 ? 0 : max(0, 2 - Int(log10(magnitude).rounded(.down)))
+        var text = String(format: "%.\(decimals)f", x)
         if text.contains(".") {
             while text.hasSuffix("0") { text.removeLast() }
             if text.hasSuffix(".") { text.removeLast() }

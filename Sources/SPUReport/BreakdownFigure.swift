@@ -16,6 +16,32 @@ extension ReportData {
         ranked(objective).prefix(count) + designs.filter(\.isBaseline)
     }
 
+    /// The designs named (each must be in the run), or the best `count` candidates by `objective`
+    /// (a `max:COLUMN` / `min:COLUMN` string) when no name is given. Errors name the option.
+    public func select(names: [String], objective: String, count: Int) throws -> [Design] {
+        if names.isEmpty {
+            let parsed = try ReportOptions.objective(objective, option: "--objective")
+            try check(parsed, option: "--objective")
+            return Array(ranked(parsed).prefix(count))
+        }
+        return try names.map { name in
+            guard let design = designs.first(where: { $0.name == name }) else {
+                let examples = designs.filter(\.isBaseline).map(\.name) + designs.prefix(3).map(\.name)
+                throw ResultsToolError("--design \(name): no design of that name in run \(run.id) (e.g. \(examples.joined(separator: ", ")))")
+            }
+            return design
+        }
+    }
+
+    /// The workload named by `--workload`, or nil (the first workload) when none is given.
+    public func workloadHash(named name: String?) throws -> String? {
+        guard let name else { return nil }
+        guard let match = workloads.first(where: { $0.name == name }) else {
+            throw ResultsToolError("--workload \(name): not in run \(run.id) (workloads: \(workloads.map(\.name).joined(separator: ", ")))")
+        }
+        return match.hash
+    }
+
     /// Candidates (feasible, meeting the constraints, not baselines) best first by `objective`.
     public func ranked(_ objective: ParetoObjective) -> [Design] {
         designs.filter { $0.isCandidate && ($0.scores[objective.column]?.isFinite ?? false) }.sorted { a, b in

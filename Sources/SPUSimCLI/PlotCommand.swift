@@ -56,7 +56,7 @@ struct PlotCommand: ParsableCommand {
         func run() throws {
             let svg = try withToolErrors { () throws -> String in
                 let data = try ReportData.load(path: source.db, runID: source.runID)
-                let chosen = try PlotCommand.designs(data, names: design.map { [$0] } ?? [], objective: objective, count: 1).first
+                let chosen = try data.select(names: design.map { [$0] } ?? [], objective: objective, count: 1).first
                 guard let chosen else { throw ResultsToolError("run \(data.run.id) has no feasible design to plot; name one with --design") }
                 return try data.roofline(designHash: chosen.hash).chart.render().render(standalone: true)
             }
@@ -94,38 +94,15 @@ struct PlotCommand: ParsableCommand {
                     throw ResultsToolError("--kind \(kind): expected one of \(BreakdownKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 let data = try ReportData.load(path: source.db, runID: source.runID)
-                var designs = try PlotCommand.designs(data, names: design, objective: objective, count: top)
+                var designs = try data.select(names: design, objective: objective, count: top)
                 if design.isEmpty { designs += data.designs.filter(\.isBaseline) }
-                var workloadHash: String? = nil
-                if let workload {
-                    guard let match = data.workloads.first(where: { $0.name == workload }) else {
-                        throw ResultsToolError("--workload \(workload): not in run \(data.run.id) (workloads: \(data.workloads.map(\.name).joined(separator: ", ")))")
-                    }
-                    workloadHash = match.hash
-                }
-                guard let chart = data.breakdown(kind, designs: designs, workloadHash: workloadHash) else {
+                guard let chart = data.breakdown(kind, designs: designs, workloadHash: try data.workloadHash(named: workload)) else {
                     throw ResultsToolError("run \(data.run.id) has no \(kind.rawValue) breakdown (written before migration v6-breakdowns); re-run the sweep")
                 }
                 return chart.render().render(standalone: true)
             }
             try writeOutput(svg, to: out)
             print("wrote \(out)")
-        }
-    }
-
-    /// The named designs (each must exist in the run), or the best `count` by `objective`.
-    static func designs(_ data: ReportData, names: [String], objective: String, count: Int) throws -> [ReportData.Design] {
-        if names.isEmpty {
-            let parsed = try ReportOptions.objective(objective, option: "--objective")
-            try data.check(parsed, option: "--objective")
-            return Array(data.ranked(parsed).prefix(count))
-        }
-        return try names.map { name in
-            guard let design = data.designs.first(where: { $0.name == name }) else {
-                let examples = data.designs.filter(\.isBaseline).map(\.name) + data.designs.prefix(3).map(\.name)
-                throw ResultsToolError("--design \(name): no design of that name in run \(data.run.id) (e.g. \(examples.joined(separator: ", ")))")
-            }
-            return design
         }
     }
 }

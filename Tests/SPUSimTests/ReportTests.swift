@@ -111,6 +111,8 @@ import Testing
         #expect(TickLabel.format(3e-6) == "3µ")
         #expect(TickLabel.format(0.25) == "0.25")
         #expect(TickLabel.format(2500) == "2500")
+        #expect(TickLabel.format(0.015) == "0.015")   // not rounded onto its neighbour 0.01
+        #expect(TickLabel.format(12.5) == "12.5")
     }
 
     @Test func summaryQuartiles() throws {
