@@ -31,7 +31,8 @@ swift build -c release --product spusim
 SPUSIM="$(swift build -c release --show-bin-path)/spusim"
 "$SPUSIM" sweep configs/sweeps/quickstart.json --db "$TMP/quickstart.sqlite" >/dev/null
 # Prints the size and the time taken (release build).
-"$SPUSIM" report --db "$TMP/quickstart.sqlite" --out "$TMP/report.html"
+# Run from the temporary folder so the report's header names the database, not a temporary path.
+(cd "$TMP" && "$SPUSIM" report --db quickstart.sqlite --out report.html)
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
