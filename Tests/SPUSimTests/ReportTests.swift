@@ -34,18 +34,6 @@ import Testing
         #endif
     }
 
-    private func runCLI(_ arguments: [String]) -> Int32 {
-        do {
-            var command = try SPUSimCommand.parseAsRoot(arguments)
-            try command.run()
-            return 0
-        } catch let code as ExitCode {
-            return code.rawValue
-        } catch {
-            return SPUSimCommand.exitCode(for: error).rawValue
-        }
-    }
-
     // MARK: SVG writer
 
     @Test func svgEscapesTextAndAttributes() {
@@ -137,7 +125,7 @@ import Testing
         let specPath = dir.appendingPathComponent("sweep.json").path
         try spec.write(toFile: specPath, atomically: true, encoding: .utf8)
         let db = dir.appendingPathComponent("r.sqlite").path
-        #expect(runCLI(["sweep", specPath, "--db", db]) == 0)
+        #expect(CLI.run(["sweep", specPath, "--db", db]) == 0)
         return db
     }
 
@@ -158,7 +146,7 @@ import Testing
         }
 
         let out = dir.appendingPathComponent("report.html").path
-        #expect(runCLI(["report", "--db", db, "--out", out]) == 0)
+        #expect(CLI.run(["report", "--db", db, "--out", out]) == 0)
         let html = try String(contentsOfFile: out, encoding: .utf8)
         for id in ["pareto", "roofline", "breakdown", "sensitivity", "top", "provenance", "pareto-1", "pareto-2", "roofline-h100-sxm",
                    "area", "sensitivity-1", "sensitivity-2"] {
@@ -184,7 +172,7 @@ import Testing
                                   (["plot", "roofline", "--design", "h100-sxm"], "r.svg"),
                                   (["plot", "breakdown", "--kind", "energy"], "b.svg")] {
             let path = dir.appendingPathComponent(file).path
-            #expect(runCLI(arguments + ["--db", db, "--out", path]) == 0)
+            #expect(CLI.run(arguments + ["--db", db, "--out", path]) == 0)
             expectWellFormed(try String(contentsOfFile: path, encoding: .utf8))
         }
     }
@@ -194,7 +182,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let db = try smallSweep(dir)
         let out = dir.appendingPathComponent("missing.html").path
-        #expect(runCLI(["report", "--db", db, "--run", "999", "--out", out]) == 2)
+        #expect(CLI.run(["report", "--db", db, "--run", "999", "--out", out]) == 2)
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(throws: ResultsToolError.self) { try ReportData.load(path: db, runID: 999) }
         do {
@@ -202,10 +190,10 @@ import Testing
         } catch let error as ResultsToolError {
             #expect(error.message.contains("--run 999"))
         }
-        #expect(runCLI(["report", "--db", db, "--baseline", "nope", "--out", out]) == 2)
-        #expect(runCLI(["report", "--db", db, "--objective", "max:no_such_column", "--out", out]) == 2)
-        #expect(runCLI(["report", "--db", dir.appendingPathComponent("absent.sqlite").path, "--out", out]) == 2)
-        #expect(runCLI(["plot", "roofline", "--db", db, "--design", "nope", "--out", out]) == 2)
+        #expect(CLI.run(["report", "--db", db, "--baseline", "nope", "--out", out]) == 2)
+        #expect(CLI.run(["report", "--db", db, "--objective", "max:no_such_column", "--out", out]) == 2)
+        #expect(CLI.run(["report", "--db", dir.appendingPathComponent("absent.sqlite").path, "--out", out]) == 2)
+        #expect(CLI.run(["plot", "roofline", "--db", db, "--design", "nope", "--out", out]) == 2)
         #expect(!FileManager.default.fileExists(atPath: out))
     }
 }

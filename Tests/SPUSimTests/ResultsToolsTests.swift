@@ -97,18 +97,6 @@ private struct SplitMix64: RandomNumberGenerator {
         }
     }
 
-    private func runCLI(_ arguments: [String]) -> Int32 {
-        do {
-            var command = try SPUSimCommand.parseAsRoot(arguments)
-            try command.run()
-            return 0
-        } catch let code as ExitCode {
-            return code.rawValue
-        } catch {
-            return SPUSimCommand.exitCode(for: error).rawValue
-        }
-    }
-
     // MARK: read-only enforcement
 
     @Test func readOnlySQLAcceptsQueriesAndRejectsWrites() throws {
@@ -325,9 +313,9 @@ private struct SplitMix64: RandomNumberGenerator {
                 f[1].number! >= row[1].number! && f[2].number! <= row[2].number! && (f[1].number! > row[1].number! || f[2].number! < row[2].number!)
             })
         }
-        #expect(runCLI(["pareto", "--db", path, "--objectives", "max:weighted_throughput_per_s,min:area_mm2", "--format", "csv"]) == 0)
-        #expect(runCLI(["pareto", "--db", path, "--objectives", "max:speed"]) == 2)
-        #expect(runCLI(["pareto", "--db", path, "--objectives", "fast:weighted_throughput_per_s"]) == 2)
+        #expect(CLI.run(["pareto", "--db", path, "--objectives", "max:weighted_throughput_per_s,min:area_mm2", "--format", "csv"]) == 0)
+        #expect(CLI.run(["pareto", "--db", path, "--objectives", "max:speed"]) == 2)
+        #expect(CLI.run(["pareto", "--db", path, "--objectives", "fast:weighted_throughput_per_s"]) == 2)
     }
 
     // MARK: compare
@@ -395,9 +383,9 @@ private struct SplitMix64: RandomNumberGenerator {
 
         guard case let .object(pairs) = comparison.jsonValue else { Issue.record("not an object"); return }
         #expect(pairs.map(\.key) == ["run_id", "baseline", "top", "workloads"])
-        #expect(runCLI(["compare", "--db", path, "--baseline", "h100-sxm"]) == 0)
-        #expect(runCLI(["compare", "--db", path, "--baseline", "h100-sxm", "--format", "json"]) == 0)
-        #expect(runCLI(["compare", "--db", path, "--baseline", "nope"]) == 2)
+        #expect(CLI.run(["compare", "--db", path, "--baseline", "h100-sxm"]) == 0)
+        #expect(CLI.run(["compare", "--db", path, "--baseline", "h100-sxm", "--format", "json"]) == 0)
+        #expect(CLI.run(["compare", "--db", path, "--baseline", "nope"]) == 2)
     }
 
     // MARK: merge
@@ -460,7 +448,7 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(try counts(out) == before)
         #expect(before["results"] == 6 && before["runs"] == 2 && before["format_studies"] == 1)
         // The CLI does the same.
-        #expect(runCLI(["merge", out, a, b]) == 0)
+        #expect(CLI.run(["merge", out, a, b]) == 0)
         #expect(try counts(out) == before)
         #expect(try counts(a)["results"] == 4)   // inputs untouched
     }
@@ -490,8 +478,8 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(throws: ResultsToolError.self) { try ResultsMerger.merge(into: existing, from: [good, text]) }
         #expect(try Data(contentsOf: URL(fileURLWithPath: existing)) == bytes)
         #expect(throws: ResultsToolError.self) { try ResultsMerger.merge(into: good, from: [good]) }
-        #expect(runCLI(["merge", existing, other]) == 2)
-        #expect(runCLI(["merge", existing]) == 2)
+        #expect(CLI.run(["merge", existing, other]) == 2)
+        #expect(CLI.run(["merge", existing]) == 2)
         #expect(try Data(contentsOf: URL(fileURLWithPath: existing)) == bytes)
     }
 
@@ -540,31 +528,31 @@ private struct SplitMix64: RandomNumberGenerator {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (path, _) = try sweepDatabase(dir)
-        #expect(runCLI(["query", "--db", path]) == 0)
-        #expect(runCLI(["query", "--db", path, "--table", "design_scores", "--format", "json"]) == 0)
-        #expect(runCLI(["query", "--db", path, "--sql", "SELECT COUNT(*) FROM results", "--format", "csv"]) == 0)
-        #expect(runCLI(["query", "--db", path, "--sql", "DELETE FROM results"]) == 2)
-        #expect(runCLI(["query", "--db", path, "--sql", "SELECT 1", "--limit", "1"]) == 2)
-        #expect(runCLI(["query", "--db", path, "--columns", "nope"]) == 2)
-        #expect(runCLI(["query", "--db", path, "--where", "1); DROP TABLE results; --"]) == 2)
-        #expect(runCLI(["query", "--db", path, "--table", "sqlite_master"]) == 2)
+        #expect(CLI.run(["query", "--db", path]) == 0)
+        #expect(CLI.run(["query", "--db", path, "--table", "design_scores", "--format", "json"]) == 0)
+        #expect(CLI.run(["query", "--db", path, "--sql", "SELECT COUNT(*) FROM results", "--format", "csv"]) == 0)
+        #expect(CLI.run(["query", "--db", path, "--sql", "DELETE FROM results"]) == 2)
+        #expect(CLI.run(["query", "--db", path, "--sql", "SELECT 1", "--limit", "1"]) == 2)
+        #expect(CLI.run(["query", "--db", path, "--columns", "nope"]) == 2)
+        #expect(CLI.run(["query", "--db", path, "--where", "1); DROP TABLE results; --"]) == 2)
+        #expect(CLI.run(["query", "--db", path, "--table", "sqlite_master"]) == 2)
         let missing = dir.appendingPathComponent("none.sqlite").path
-        #expect(runCLI(["query", "--db", missing]) == 2)
+        #expect(CLI.run(["query", "--db", missing]) == 2)
         #expect(!FileManager.default.fileExists(atPath: missing))
 
         let csv = dir.appendingPathComponent("out/rows.csv").path
-        #expect(runCLI(["export", "--db", path, "--to", csv, "--columns", "design_name,throughput_per_s", "--order-by", "design_name"]) == 0)
+        #expect(CLI.run(["export", "--db", path, "--to", csv, "--columns", "design_name,throughput_per_s", "--order-by", "design_name"]) == 0)
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         #expect(lines.first == "design_name,throughput_per_s")
         #expect(lines.count == 9)
         let json = dir.appendingPathComponent("rows.JSON").path
-        #expect(runCLI(["export", "--db", path, "--to", json, "--table", "runs"]) == 0)
+        #expect(CLI.run(["export", "--db", path, "--to", json, "--table", "runs"]) == 0)
         guard case let .array(runs) = try JSONParser.parse(String(contentsOfFile: json, encoding: .utf8)) else {
             Issue.record("not an array"); return
         }
         #expect(runs.count == 1)
         let txt = dir.appendingPathComponent("rows.txt").path
-        #expect(runCLI(["export", "--db", path, "--to", txt]) == 2)
+        #expect(CLI.run(["export", "--db", path, "--to", txt]) == 2)
         #expect(!FileManager.default.fileExists(atPath: txt))
     }
 }
