@@ -158,7 +158,7 @@ import SPUSimCLI
         var rows = 0
         while Date() < deadline, process.isRunning {
             if FileManager.default.fileExists(atPath: killed) {
-                rows = (try? ResultsStore(path: killed).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results") ?? 0 }) ?? 0
+                rows = Self.committedResults(killed)
                 if rows >= 20 { break }
             }
             Thread.sleep(forTimeInterval: 0.02)
@@ -175,6 +175,15 @@ import SPUSimCLI
         #expect(try Self.table(killed) == Self.table(clean))
         let runs = try ResultsStore(path: killed).read { db in try String.fetchAll(db, sql: "SELECT status FROM runs") }
         #expect(runs == ["finished"])
+    }
+
+    /// Result rows committed so far, read without migrating or writing (opening a `ResultsStore`
+    /// migrates, which waits for the running sweep's write lock and can outlast the sweep).
+    static func committedResults(_ path: String) -> Int {
+        var configuration = Configuration()
+        configuration.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: configuration) else { return 0 }
+        return (try? queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results") ?? 0 }) ?? 0
     }
 
     @Test func nsga2IsDeterministicAndBounded() throws {
