@@ -102,7 +102,7 @@ struct DeviceGeometry: Sendable {
     }
 
     /// Off-chip bandwidth an op achieves (KV-cache reads run in the attention kernel).
-    func offchipBytesPerSecond(_ op: Op) -> Double { op.readsKVCache ? kvCacheOffchipBytesPerSecond : offchipBytesPerSecond }
+    func achievedOffchipBytesPerSecond(_ op: Op) -> Double { op.readsKVCache ? kvCacheOffchipBytesPerSecond : offchipBytesPerSecond }
 
     /// The sub-mesh an op using `unitsUsed` units occupies (crossbar: the whole chip).
     @inline(__always)

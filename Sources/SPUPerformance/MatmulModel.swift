@@ -30,7 +30,7 @@ struct MatmulModel {
     func evaluate(_ op: Op) throws(Failure) -> Outcome {
         let g = geometry
         let kernelStart = g.kernelStartSeconds(op)
-        let offchipBytesPerSecond = g.offchipBytesPerSecond(op)
+        let offchipBytesPerSecond = g.achievedOffchipBytesPerSecond(op)
         let shape = GEMMShape(op: op)
         let format = Self.macFormat(op)
         let packing = macArray.packing(format)

@@ -52,7 +52,7 @@ struct VectorOpModel {
             times.noc = max(moved / (place.edgePorts * g.linkBytesPerSecond), byteHops / (place.links * g.linkBytesPerSecond))
         }
         if g.sharedCapacityBytes != nil { times.sram = max(times.sram, moved / g.sharedBytesPerSecond) }
-        times.offchip = (offRead + offWrite) / g.offchipBytesPerSecond(op)
+        times.offchip = (offRead + offWrite) / g.achievedOffchipBytesPerSecond(op)
         times.overhead = g.kernelStartSeconds(op) + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
             + (offRead > 0 ? g.offchipLatencySeconds : 0)
 

@@ -27,15 +27,13 @@ struct PlotCommand: ParsableCommand {
         var out: String
 
         func run() throws {
-            let svg = try withToolErrors { () throws -> String in
+            try PlotCommand.writeFigure(to: out) {
                 let pair = ReportOptions.ParetoPair(x: try ReportOptions.objective(x, option: "--x"), y: try ReportOptions.objective(y, option: "--y"))
                 let data = try ReportData.load(path: source.db, runID: source.runID)
                 try data.check(pair.x, option: "--x")
                 try data.check(pair.y, option: "--y")
                 return data.paretoFigure(pair).render().render(standalone: true)
             }
-            try writeOutput(svg, to: out)
-            print("wrote \(out)")
         }
     }
 
@@ -54,14 +52,12 @@ struct PlotCommand: ParsableCommand {
         var out: String
 
         func run() throws {
-            let svg = try withToolErrors { () throws -> String in
+            try PlotCommand.writeFigure(to: out) {
                 let data = try ReportData.load(path: source.db, runID: source.runID)
                 let chosen = try data.select(names: design.map { [$0] } ?? [], objective: objective, count: 1).first
                 guard let chosen else { throw ResultsToolError("run \(data.run.id) has no feasible design to plot; name one with --design") }
                 return try data.roofline(designHash: chosen.hash).chart.render().render(standalone: true)
             }
-            try writeOutput(svg, to: out)
-            print("wrote \(out)")
         }
     }
 
@@ -89,7 +85,7 @@ struct PlotCommand: ParsableCommand {
         var out: String
 
         func run() throws {
-            let svg = try withToolErrors { () throws -> String in
+            try PlotCommand.writeFigure(to: out) {
                 guard let kind = BreakdownKind(rawValue: kind) else {
                     throw ResultsToolError("--kind \(kind): expected one of \(BreakdownKind.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
@@ -101,8 +97,14 @@ struct PlotCommand: ParsableCommand {
                 }
                 return chart.render().render(standalone: true)
             }
-            try writeOutput(svg, to: out)
-            print("wrote \(out)")
         }
+    }
+
+    /// Renders a figure (tool errors become clear messages and exit 2), writes it atomically to
+    /// `path` and reports the file.
+    static func writeFigure(to path: String, _ render: () throws -> String) throws {
+        let svg = try withToolErrors(render)
+        try writeOutput(svg, to: path)
+        print("wrote \(path)")
     }
 }
