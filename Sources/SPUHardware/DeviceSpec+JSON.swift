@@ -174,25 +174,31 @@ extension DeviceSpec {
         return spec
     }
 
+    /// An efficiency curve of [bytes, fraction] points in increasing byte order.
+    private static func bytesCurve(_ r: JSONObjectReader, _ key: String) throws(ConfigError) -> [(bytes: Double, fraction: Double)] {
+        var points: [(bytes: Double, fraction: Double)] = []
+        for (index, item) in try r.array(key).enumerated() {
+            guard case let .array(pair) = item.value, pair.count == 2, case let .number(b) = pair[0], case let .number(f) = pair[1],
+                  b > 0, b.isFinite, f > 0, f <= 1 else {
+                throw ConfigError(file: r.file, path: item.path, message: "must be [bytes > 0, fraction in (0, 1]]")
+            }
+            if let last = points.last, b <= last.bytes {
+                throw ConfigError(file: r.file, path: item.path, message: "points must be in increasing byte order (point \(index))")
+            }
+            points.append((b, f))
+        }
+        return points
+    }
+
     private static func decodeCalibration(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> CalibrationSpec {
-        r.expecting(["compute_fraction", "offchip_bandwidth_fraction", "kernel_launch_overhead_us", "gemm_efficiency",
-                     "collective_bandwidth_fraction", "collective_efficiency", "low_latency_all_reduce", "attention_kernel", "source"])
+        r.expecting(["compute_fraction", "offchip_bandwidth_fraction", "gemm_offchip_efficiency", "kernel_launch_overhead_us", "gemm_efficiency",
+                     "collective_bandwidth_fraction", "collective_efficiency", "low_latency_all_reduce", "attention_kernel", "grouped_gemm", "source"])
         var spec = CalibrationSpec(computeFraction: try r.fraction("compute_fraction"),
                                    offchipBandwidthFraction: try r.fraction("offchip_bandwidth_fraction"),
                                    kernelLaunchOverheadSeconds: try r.nonNegativeNumber("kernel_launch_overhead_us") * Units.microsecond)
         if r.has("collective_bandwidth_fraction") { spec.collectiveBandwidthFraction = try r.fraction("collective_bandwidth_fraction") }
-        if r.has("collective_efficiency") {
-            for (index, item) in try r.array("collective_efficiency").enumerated() {
-                guard case let .array(pair) = item.value, pair.count == 2, case let .number(b) = pair[0], case let .number(f) = pair[1],
-                      b > 0, b.isFinite, f > 0, f <= 1 else {
-                    throw ConfigError(file: r.file, path: item.path, message: "must be [bytes > 0, fraction in (0, 1]]")
-                }
-                if let last = spec.collectiveEfficiency.last, b <= last.bytes {
-                    throw ConfigError(file: r.file, path: item.path, message: "points must be in increasing byte order (point \(index))")
-                }
-                spec.collectiveEfficiency.append((b, f))
-            }
-        }
+        if r.has("collective_efficiency") { spec.collectiveEfficiency = try bytesCurve(r, "collective_efficiency") }
+        if r.has("gemm_offchip_efficiency") { spec.gemmOffchipEfficiency = try bytesCurve(r, "gemm_offchip_efficiency") }
         if r.has("low_latency_all_reduce") {
             let l = try r.object("low_latency_all_reduce")
             l.expecting(["max_bytes", "max_bytes_two_chips", "base_latency_us", "per_peer_latency_us", "bandwidth_gb_per_s", "source"])
@@ -212,6 +218,21 @@ extension DeviceSpec {
                                                        kvCacheBandwidthFraction: try a.fraction("kv_cache_bandwidth_fraction"))
             try cite(a)
             try a.finish()
+        }
+        if r.has("grouped_gemm") {
+            let g = try r.object("grouped_gemm")
+            g.expecting(["fixed_us", "offchip_bandwidth_fraction", "compute_fraction", "overlap_exponent", "source"])
+            var grouped = GroupedGEMMSpec(fixedSeconds: try g.nonNegativeNumber("fixed_us") * Units.microsecond,
+                                          offchipBandwidthFraction: try g.fraction("offchip_bandwidth_fraction"),
+                                          computeFraction: try g.fraction("compute_fraction"))
+            if g.has("overlap_exponent") {
+                let p = try g.positiveNumber("overlap_exponent")
+                guard p >= 1 else { throw g.fail("overlap_exponent", "must be at least 1 (1: compute and data movement do not overlap), got \(p)") }
+                grouped.overlapExponent = p
+            }
+            spec.groupedGEMM = grouped
+            try cite(g)
+            try g.finish()
         }
         if r.has("gemm_efficiency") {
             for entry in try r.entries("gemm_efficiency") {

@@ -204,12 +204,40 @@ public struct AttentionKernelSpec: Sendable, Equatable {
     }
 }
 
+/// The grouped GEMM of GPU MoE kernels (TensorRT-LLM / vLLM fused MoE), fitted on MoE-layer
+/// microbenchmarks (`scripts/fit_moe_kernel.py`): every expert multiplies its share of the tokens
+/// by its own weights in one kernel, which reaches lower efficiencies than a dense GEMM (routing,
+/// token permutation, per-expert tiles that are partly empty). Applies to matmuls whose weight
+/// operand has a batch (expert) dimension.
+public struct GroupedGEMMSpec: Sendable, Equatable {
+    /// Fixed GPU time per grouped-GEMM kernel beyond the launch overhead (routing, permutation, finalize).
+    public var fixedSeconds: Double
+    /// Achieved fraction of peak off-chip bandwidth streaming the experts' weights.
+    public var offchipBandwidthFraction: Double
+    /// Achieved fraction of peak MAC throughput.
+    public var computeFraction: Double
+    /// How well the kernel overlaps compute c with weight streaming d: its steady time is the
+    /// p-norm (cᵖ + dᵖ)^(1/p) (a smooth roofline); nil is perfect overlap, max(c, d).
+    public var overlapExponent: Double?
+
+    public init(fixedSeconds: Double, offchipBandwidthFraction: Double, computeFraction: Double, overlapExponent: Double? = nil) {
+        self.fixedSeconds = fixedSeconds
+        self.offchipBandwidthFraction = offchipBandwidthFraction
+        self.computeFraction = computeFraction
+        self.overlapExponent = overlapExponent
+    }
+}
+
 /// Measured efficiencies that scale the ideal model (see `docs/model.md`).
 public struct CalibrationSpec: Sendable, Equatable {
     /// Achieved fraction of peak MAC throughput on large GEMMs.
     public var computeFraction: Double
-    /// Achieved fraction of peak off-chip bandwidth.
+    /// Achieved fraction of peak off-chip bandwidth (streaming kernels: STREAM-like vector ops).
     public var offchipBandwidthFraction: Double
+    /// Measured off-chip bandwidth of GEMM kernels streaming their operands (weights in
+    /// small-batch decode) by operand size: (bytes of A + B + C, achieved fraction of peak)
+    /// points, ascending, interpolated in log(bytes); empty uses `offchipBandwidthFraction`.
+    public var gemmOffchipEfficiency: [(bytes: Double, fraction: Double)] = []
     /// Fixed time added to every op (kernel launch / dispatch).
     public var kernelLaunchOverheadSeconds: Double
     /// Measured dense-GEMM efficiency by format as a function of GEMM size: (GFLOP per GEMM,
@@ -225,14 +253,26 @@ public struct CalibrationSpec: Sendable, Equatable {
     public var lowLatencyAllReduce: LowLatencyAllReduceSpec?
     /// The fused attention kernel's fixed time and KV-cache bandwidth; nil where none was measured.
     public var attentionKernel: AttentionKernelSpec?
+    /// The MoE grouped GEMM's fixed time and efficiencies; nil uses the dense GEMM calibration.
+    public var groupedGEMM: GroupedGEMMSpec?
 
     /// Collective bandwidth efficiency for a message of `bytes`.
     public func collectiveFraction(bytes: Double) -> Double {
-        guard let first = collectiveEfficiency.first, let last = collectiveEfficiency.last else { return collectiveBandwidthFraction }
-        if bytes <= first.bytes { return first.fraction }
-        if bytes >= last.bytes { return last.fraction }
-        for (a, b) in zip(collectiveEfficiency, collectiveEfficiency.dropFirst()) where bytes <= b.bytes {
-            let t = (log(bytes) - log(a.bytes)) / (log(b.bytes) - log(a.bytes))
+        collectiveEfficiency.isEmpty ? collectiveBandwidthFraction : Self.interpolateInLog(collectiveEfficiency, at: bytes)
+    }
+
+    /// Achieved fraction of peak off-chip bandwidth of a GEMM whose operands total `bytes`.
+    public func gemmOffchipFraction(bytes: Double) -> Double {
+        gemmOffchipEfficiency.isEmpty ? offchipBandwidthFraction : Self.interpolateInLog(gemmOffchipEfficiency, at: bytes)
+    }
+
+    /// Piecewise-linear interpolation of (x, fraction) points (ascending x) in log(x), clamped at the ends.
+    static func interpolateInLog(_ points: [(Double, fraction: Double)], at x: Double) -> Double {
+        guard let first = points.first, let last = points.last else { return 1 }
+        if x <= first.0 { return first.fraction }
+        if x >= last.0 { return last.fraction }
+        for (a, b) in zip(points, points.dropFirst()) where x <= b.0 {
+            let t = (log(x) - log(a.0)) / (log(b.0) - log(a.0))
             return a.fraction + t * (b.fraction - a.fraction)
         }
         return last.fraction
@@ -251,21 +291,17 @@ public struct CalibrationSpec: Sendable, Equatable {
 
     /// The GEMM efficiency for a GEMM of `gflop` in `format` (log-linear interpolation of the curve).
     public func gemmFraction(_ format: NumberFormat, gflop: Double) -> Double {
-        guard let points = gemmEfficiency[format], let first = points.first, let last = points.last else { return computeFraction }
-        if gflop <= first.gflop { return first.fraction }
-        if gflop >= last.gflop { return last.fraction }
-        let x = log(gflop)
-        for (a, b) in zip(points, points.dropFirst()) where gflop <= b.gflop {
-            let t = (x - log(a.gflop)) / (log(b.gflop) - log(a.gflop))
-            return a.fraction + t * (b.fraction - a.fraction)
-        }
-        return last.fraction
+        guard let points = gemmEfficiency[format], !points.isEmpty else { return computeFraction }
+        return Self.interpolateInLog(points, at: gflop)
     }
 
     public static func == (lhs: CalibrationSpec, rhs: CalibrationSpec) -> Bool {
         lhs.computeFraction == rhs.computeFraction && lhs.offchipBandwidthFraction == rhs.offchipBandwidthFraction
+            && lhs.gemmOffchipEfficiency.map(\.bytes) == rhs.gemmOffchipEfficiency.map(\.bytes)
+            && lhs.gemmOffchipEfficiency.map(\.fraction) == rhs.gemmOffchipEfficiency.map(\.fraction)
             && lhs.kernelLaunchOverheadSeconds == rhs.kernelLaunchOverheadSeconds && lhs.collectiveBandwidthFraction == rhs.collectiveBandwidthFraction
             && lhs.lowLatencyAllReduce == rhs.lowLatencyAllReduce && lhs.attentionKernel == rhs.attentionKernel
+            && lhs.groupedGEMM == rhs.groupedGEMM
             && lhs.collectiveEfficiency.map(\.bytes) == rhs.collectiveEfficiency.map(\.bytes)
             && lhs.collectiveEfficiency.map(\.fraction) == rhs.collectiveEfficiency.map(\.fraction)
             && lhs.gemmEfficiency.keys == rhs.gemmEfficiency.keys

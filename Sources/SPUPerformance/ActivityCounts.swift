@@ -53,6 +53,9 @@ public struct BoundTimes: Sendable, Equatable {
     public var chiplink: Double = 0
     /// Launch overhead plus the latency of the first transfer (not hidden by double buffering).
     public var overhead: Double = 0
+    /// Time the kernel fails to overlap between compute and data movement (MoE grouped GEMMs
+    /// with an `overlap_exponent` p: (cᵖ + dᵖ)^(1/p) − max(c, d)); 0 for perfect overlap.
+    public var exposed: Double = 0
 
     public init() {}
 
@@ -82,8 +85,8 @@ public struct BoundTimes: Sendable, Equatable {
     /// The overlapped (steady-state) time: the slowest of the concurrent resources.
     public var steadySeconds: Double { max(compute, sram, noc, offchip, chiplink) }
 
-    /// Latency = overhead + the slowest concurrent resource.
-    public var latencySeconds: Double { overhead + steadySeconds }
+    /// Latency = overhead + the slowest concurrent resource + what overlap fails to hide.
+    public var latencySeconds: Double { overhead + steadySeconds + exposed }
 
     /// The resource that sets the latency; `overhead` when fixed costs exceed the steady state.
     public var bound: Bound {
@@ -99,6 +102,7 @@ public struct BoundTimes: Sendable, Equatable {
     public func scaled(by factor: Double) -> BoundTimes {
         var out = BoundTimes()
         for b in Bound.allCases { out[b] = self[b] * factor }
+        out.exposed = exposed * factor
         return out
     }
 }

@@ -38,6 +38,9 @@ struct DeviceGeometry: Sendable {
     let sharedBytesPerSecond: Double
     let sharedLatencySeconds: Double
     let offchipBytesPerSecond: Double
+    let peakOffchipBytesPerSecond: Double
+    /// Measured efficiencies (GEMM streaming efficiency by operand bytes).
+    let calibration: CalibrationSpec
     let offchipLatencySeconds: Double
     let launchOverheadSeconds: Double
     /// Fused attention kernels: fixed time per kernel and achieved bandwidth of KV-cache reads.
@@ -85,6 +88,8 @@ struct DeviceGeometry: Sendable {
             activationBudgetBytes = d.memory.localSRAM.capacityBytes * Double(units) / 4
         }
         offchipBytesPerSecond = d.memory.offchip.peakBandwidthBytesPerSecond * d.calibration.offchipBandwidthFraction
+        peakOffchipBytesPerSecond = d.memory.offchip.peakBandwidthBytesPerSecond
+        calibration = d.calibration
         offchipLatencySeconds = d.memory.offchip.latencySeconds
         launchOverheadSeconds = d.calibration.kernelLaunchOverheadSeconds
         attentionFixedSeconds = d.calibration.attentionKernel?.fixedSeconds ?? 0
@@ -95,14 +100,23 @@ struct DeviceGeometry: Sendable {
     }
 
     /// Fixed time an op pays before its steady state: a kernel launch unless it is fused into its
-    /// producer's kernel, plus the attention kernel's fixed time for the kernel that reads a KV cache.
+    /// producer's kernel, plus the attention kernel's fixed time for the kernel that reads a KV
+    /// cache or the grouped GEMM's for MoE experts.
     func kernelStartSeconds(_ op: Op) -> Double {
         if op.fusedWithProducer { return 0 }
+        if op.isGroupedGEMM, let grouped = calibration.groupedGEMM { return launchOverheadSeconds + grouped.fixedSeconds }
         return launchOverheadSeconds + (op.readsKVCache ? attentionFixedSeconds : 0)
     }
 
-    /// Off-chip bandwidth an op achieves (KV-cache reads run in the attention kernel).
-    func achievedOffchipBytesPerSecond(_ op: Op) -> Double { op.readsKVCache ? kvCacheOffchipBytesPerSecond : offchipBytesPerSecond }
+    /// Off-chip bandwidth an op achieves: KV-cache reads run in the attention kernel, MoE experts
+    /// in the grouped GEMM, other matmuls in a GEMM kernel, everything else as a streaming kernel.
+    func achievedOffchipBytesPerSecond(_ op: Op) -> Double {
+        if op.readsKVCache { return kvCacheOffchipBytesPerSecond }
+        if op.isGroupedGEMM, let grouped = calibration.groupedGEMM { return peakOffchipBytesPerSecond * grouped.offchipBandwidthFraction }
+        guard op.kind == .matmul, !calibration.gemmOffchipEfficiency.isEmpty else { return offchipBytesPerSecond }
+        let operandBytes = op.inputs.reduce(op.bytes(op.output)) { $0 + op.bytes($1) }
+        return peakOffchipBytesPerSecond * calibration.gemmOffchipFraction(bytes: operandBytes)
+    }
 
     /// The sub-mesh an op using `unitsUsed` units occupies (crossbar: the whole chip).
     @inline(__always)

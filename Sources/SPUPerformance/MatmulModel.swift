@@ -1,3 +1,4 @@
+import Foundation
 import SPUCore
 import SPUHardware
 import SPUWorkload
@@ -54,7 +55,9 @@ struct MatmulModel {
         }
 
         // Measured efficiency for this format and GEMM size (falls back to the constant fraction).
-        let computeFraction = calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
+        let computeFraction = op.isGroupedGEMM ? calibration.groupedGEMM?.computeFraction ?? calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
+            : calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
+        let overlapExponent = op.isGroupedGEMM ? calibration.groupedGEMM?.overlapExponent : nil
         let splits = spatialCandidates(shape)
         var best: Outcome?
         var bestMoved = Double.infinity
@@ -121,6 +124,9 @@ struct MatmulModel {
                 offWrite = outOff ? outTotal : 0
             }
             times.offchip = (offRead + offWrite) / offchipBytesPerSecond
+            if let p = overlapExponent {
+                times.exposed = Self.unoverlapped(compute: times.compute, data: max(times.sram, times.noc, times.offchip), exponent: p)
+            }
 
             // Not hidden by double buffering: kernel start and the first tile's latency.
             times.overhead = kernelStart + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
@@ -149,6 +155,13 @@ struct MatmulModel {
         }
         best!.candidatesEvaluated = evaluated
         return best!
+    }
+
+    /// Time beyond max(compute, data) when the two overlap as a p-norm: (cᵖ + dᵖ)^(1/p) − max(c, d).
+    static func unoverlapped(compute: Double, data: Double, exponent p: Double) -> Double {
+        let longer = max(compute, data), shorter = min(compute, data)
+        guard longer > 0 else { return 0 }
+        return longer * (pow(1 + pow(shorter / longer, p), 1 / p) - 1)
     }
 
     /// Operand reads and result writes between one unit's local SRAM and its array, in bytes,

@@ -6,8 +6,9 @@ import SPUWorkload
 
 /// Runs the performance model on every validation case and compares with the measurement.
 ///
-/// GEMM and STREAM microbenchmarks time back-to-back kernels, so their cases are evaluated
-/// without the per-kernel launch overhead; end-to-end cases keep it.
+/// Kernel microbenchmarks (GEMM, STREAM, attention) timed per kernel are evaluated without the
+/// per-kernel launch overhead; those timed inside a CUDA graph (`"timing": "cuda-graph"`) and
+/// end-to-end cases keep it.
 public struct ModelValidation: Sendable {
     public struct Outcome: Sendable {
         public var validationCase: ValidationCase
@@ -105,8 +106,8 @@ public struct ModelValidation: Sendable {
             let op = Op(name: "gemm", kind: .matmul, dims: ["m": m, "n": n, "k": k],
                         inputs: [TensorRef(dims: ["m", "k"], format: format), TensorRef(dims: ["k", "n"], format: format, role: .weight)],
                         output: TensorRef(dims: ["m", "n"], format: format == .fp8E4M3 || format == .fp8E5M2 ? .bf16 : format))
-            let latency = microbenchmark(device!, op)
-            return 2 * Double(m) * Double(n) * Double(k) / latency / 1e12
+            let latency = microbenchmark(device!, [op], timing: c.timing)
+            return c.metric == .latencyS ? latency : 2 * Double(m) * Double(n) * Double(k) / latency / 1e12
         case let .stream(kernel, bytes):
             // Arrays of fp32 as rows × 1024; dot reduces each row (its output is 1/1024 of an array).
             let rows = Int(bytes / 4 / 1024)
@@ -115,13 +116,17 @@ public struct ModelValidation: Sendable {
             let op = Op(name: kernel, kind: .elementwise, dims: ["r": rows, "c": 1024],
                         inputs: Array(repeating: TensorRef(dims: ["r", "c"], format: .fp32), count: inputs),
                         output: output, opsPerElement: kernel == "dot" ? 2048 : 2)
-            let latency = microbenchmark(device!, op)
+            let latency = microbenchmark(device!, [op], timing: c.timing)
             let moved = bytes * Double(inputs) + (kernel == "dot" ? 0 : bytes)
             return moved / latency / 1e12
         case let .attention(batch, queryHeads, kvHeads, headDim, kvLength, format):
             let ops = TransformerGenerator.attentionOps(batch: batch, kvHeads: kvHeads, groups: queryHeads / kvHeads, queryLength: 1,
                                                         keyLength: kvLength, headDim: headDim, format: format, kvFormat: format)
-            return microbenchmark(device!, ops)
+            return microbenchmark(device!, ops, timing: c.timing)
+        case let .moe(tokens, hidden, intermediate, experts, topK, tp, format):
+            let ops = TransformerGenerator.expertOps(tokens: tokens, hidden: hidden, intermediateShard: intermediate / tp, experts: experts,
+                                                     topK: topK, gated: true, format: format)
+            return microbenchmark(device!, ops, timing: c.timing)
         case let .allReduce(bytes, devices, algorithm):
             let elements = Int(bytes / 2)
             let op = Op(name: "all_reduce", kind: .allReduce, dims: ["x": elements], inputs: [TensorRef(dims: ["x"], format: .bf16)],
@@ -146,13 +151,11 @@ public struct ModelValidation: Sendable {
         }
     }
 
-    /// Latency of one op run back to back with itself (no launch overhead), as microbenchmarks time it.
-    static func microbenchmark(_ device: DeviceSpec, _ op: Op) -> Double { microbenchmark(device, [op]) }
-
-    /// Latency of ops run back to back without launch overhead (a fused kernel's ops, or one op).
-    static func microbenchmark(_ device: DeviceSpec, _ ops: [Op]) -> Double {
+    /// Latency of one kernel's ops (a fused kernel's ops, or one op) as a microbenchmark times
+    /// them: without the launch overhead for `kernel` timing, with it for `cuda-graph` timing.
+    static func microbenchmark(_ device: DeviceSpec, _ ops: [Op], timing: ValidationCase.Timing) -> Double {
         var d = device
-        d.calibration.kernelLaunchOverheadSeconds = 0
+        if timing == .kernel { d.calibration.kernelLaunchOverheadSeconds = 0 }
         let w = Workload(name: ops[0].name, phase: .other, throughputUnit: "ops", itemsPerIteration: 1, ops: ops)
         return PerformanceModel(device: d).evaluate(w).latencySeconds
     }

@@ -10,10 +10,20 @@ import SPUWorkload
 /// (`calibration`: the check shows the residual of the fit) or not (`held-out`: a prediction).
 public struct ValidationCase: Sendable {
     public enum Category: String, CaseIterable, Sendable {
-        case gemm, bandwidth, attention, collective, endToEnd = "end-to-end", systolic
+        case gemm, bandwidth, attention, moe, collective, endToEnd = "end-to-end", systolic
     }
 
     public enum Role: String, CaseIterable, Sendable { case calibration, heldOut = "held-out" }
+
+    /// How a kernel microbenchmark was timed, which decides whether the model's per-kernel launch
+    /// overhead belongs in the prediction.
+    public enum Timing: String, CaseIterable, Sendable {
+        /// GPU time of the kernel alone (nvbench, cuBLASLt loops over large kernels): no launch overhead.
+        case kernel
+        /// Mean time per kernel of back-to-back launches captured in a CUDA graph, as serving stacks
+        /// run them: includes the per-kernel gap, ramp and tail that `kernel_launch_overhead_us` models.
+        case cudaGraph = "cuda-graph"
+    }
 
     public enum Metric: String, CaseIterable, Sendable {
         case tflops, tbPerS = "tb_per_s", busGBPerS = "bus_gb_per_s", latencyS = "latency_s", tokensPerS = "tokens_per_s", cycles
@@ -29,6 +39,9 @@ public struct ValidationCase: Sendable {
         /// One layer's decode attention (scores, softmax, context) for `batch` sequences of one
         /// new token attending `kvLength` cached tokens, as the transformer generator emits it.
         case attention(batch: Int, queryHeads: Int, kvHeads: Int, headDim: Int, kvLength: Int, format: NumberFormat)
+        /// The routed experts of one MoE layer for `tokens` tokens (gated MLP experts, intermediate
+        /// size split over `tensorParallel` chips), as the transformer generator emits them.
+        case moe(tokens: Int, hidden: Int, intermediate: Int, experts: Int, topK: Int, tensorParallel: Int, format: NumberFormat)
         case transformer(model: String, phase: Phase, batch: Int, length: Int, tensorParallel: Int, format: NumberFormat)
         case systolic(rows: Int, cols: Int, dataflow: Dataflow, m: Int, n: Int, k: Int)
     }
@@ -40,12 +53,14 @@ public struct ValidationCase: Sendable {
     public var hardware: String?
     public var kind: Kind
     public var metric: Metric
+    /// Kernel microbenchmarks (gemm, stream, attention, moe) only; default `kernel`.
+    public var timing: Timing
     public var measured: Double
     public var source: String
 
     public static func load(path: String) throws(ConfigError) -> ValidationCase {
         let r = try InputFile.readJSONObject(path)
-        r.expecting(["name", "category", "role", "hardware", "case", "metric", "measured", "source"])
+        r.expecting(["name", "category", "role", "hardware", "case", "metric", "timing", "measured", "source"])
         let name = try r.string("name")
         let category = try r.choice("category", as: Category.self)
         let role = try r.choice("role", as: Role.self)
@@ -88,6 +103,16 @@ public struct ValidationCase: Sendable {
             kind = .attention(batch: try a.positiveInt("batch"), queryHeads: queryHeads, kvHeads: kvHeads, headDim: try a.positiveInt("head_dim"),
                               kvLength: try a.positiveInt("kv_length"), format: try a.choice("format", as: NumberFormat.self))
             try a.finish()
+        case "moe":
+            let e = try c.object("moe")
+            e.expecting(["tokens", "hidden", "intermediate", "experts", "top_k", "tensor_parallel", "format"])
+            let intermediate = try e.positiveInt("intermediate"), tp = e.has("tensor_parallel") ? try e.positiveInt("tensor_parallel") : 1
+            guard intermediate % tp == 0 else { throw e.fail("tensor_parallel", "must divide intermediate (\(intermediate)), got \(tp)") }
+            let experts = try e.positiveInt("experts"), topK = try e.positiveInt("top_k")
+            guard topK <= experts else { throw e.fail("top_k", "must not exceed experts (\(experts)), got \(topK)") }
+            kind = .moe(tokens: try e.positiveInt("tokens"), hidden: try e.positiveInt("hidden"), intermediate: intermediate, experts: experts,
+                        topK: topK, tensorParallel: tp, format: try e.choice("format", as: NumberFormat.self))
+            try e.finish()
         case "systolic":
             let s = try c.object("systolic")
             s.expecting(["rows", "cols", "dataflow", "m", "n", "k"])
@@ -95,15 +120,20 @@ public struct ValidationCase: Sendable {
                              m: try s.positiveInt("m"), n: try s.positiveInt("n"), k: try s.positiveInt("k"))
             try s.finish()
         default:
-            throw c.fail(nil, "must hold one of gemm, stream, attention, all_reduce, transformer, systolic")
+            throw c.fail(nil, "must hold one of gemm, stream, attention, moe, all_reduce, transformer, systolic")
         }
         try c.finish()
         let metric = try r.choice("metric", as: Metric.self)
+        let timing = r.has("timing") ? try r.choice("timing", as: Timing.self) : .kernel
+        switch kind {
+        case .gemm, .stream, .attention, .moe: break
+        default: if r.has("timing") { throw r.fail("timing", "applies to gemm, stream, attention and moe cases only") }
+        }
         let measured = try r.positiveNumber("measured")
         let source = try r.source()
         try r.finish()
         if hardware == nil, category != .systolic { throw r.fail("hardware", "is required for \(category.rawValue) cases") }
         return ValidationCase(name: name, file: path, category: category, role: role, hardware: hardware, kind: kind, metric: metric,
-                              measured: measured, source: source)
+                              timing: timing, measured: measured, source: source)
     }
 }

@@ -131,6 +131,14 @@ public struct Op: Sendable, Hashable {
 
     public var outputElements: Double { elements(output) }
 
+    /// A grouped GEMM (MoE experts): a matmul whose weight operand has a batch dimension, so each
+    /// group multiplies its tokens by its own weights.
+    public var isGroupedGEMM: Bool {
+        guard kind == .matmul, inputs.count == 2, inputs[1].role == .weight else { return false }
+        let a = Set(inputs[0].dims), out = Set(output.dims)
+        return inputs[1].dims.contains { a.contains($0) && out.contains($0) }
+    }
+
     /// Reads a KV cache (the score and context matmuls of attention).
     public var readsKVCache: Bool { inputs.contains { $0.role == .kvCache } }
 

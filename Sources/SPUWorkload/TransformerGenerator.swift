@@ -48,6 +48,32 @@ public struct TransformerGenerator: Sendable {
         ]
     }
 
+    /// The routed experts of one MoE layer for `tokens` tokens: up (gate and up) projection,
+    /// activation, down projection and the weighted combine. A batch touches the expected number
+    /// of distinct experts, E·(1−(1−k/E)^T), each with an even share of the T·k routed tokens; all
+    /// E experts' weights are resident. Shared with the MoE validation cases.
+    public static func expertOps(tokens: Int, hidden d: Int, intermediateShard: Int, experts e: Int, topK k: Int, gated: Bool,
+                                 format: NumberFormat, repeat r: Int = 1) -> [Op] {
+        let expectedActive = Double(e) * (1 - pow(1 - Double(k) / Double(e), Double(tokens)))
+        let active = min(e, max(1, Int(expectedActive.rounded(.up))))
+        let perExpert = (tokens * k + active - 1) / active
+        let resident = Double(e) / Double(active)
+        let upWidth = gated ? 2 * intermediateShard : intermediateShard
+        func act(_ letters: String) -> TensorRef { TensorRef(dims: Array(letters), format: format) }
+        func weight(_ name: String, _ letters: String) -> TensorRef {
+            TensorRef(name: name, dims: Array(letters), format: format, role: .weight, residentMultiplier: resident)
+        }
+        let up = Op(name: "layers.experts_up", kind: .matmul, repeatCount: r, dims: ["e": active, "t": perExpert, "d": d, "f": upWidth],
+                    inputs: [act("etd"), weight("layers.experts_up", "edf")], output: act("etf"))
+        let activation = Op(name: "layers.experts_act", kind: .elementwise, repeatCount: r, dims: ["e": active, "t": perExpert, "f": intermediateShard],
+                            inputs: [act("etf")], output: act("etf"), opsPerElement: gated ? 5 : 8, after: [up.name])
+        let down = Op(name: "layers.experts_down", kind: .matmul, repeatCount: r, dims: ["e": active, "t": perExpert, "f": intermediateShard, "d": d],
+                      inputs: [act("etf"), weight("layers.experts_down", "efd")], output: act("etd"), after: [activation.name])
+        let combine = Op(name: "layers.experts_combine", kind: .elementwise, repeatCount: r, dims: ["e": active, "t": perExpert, "d": d],
+                         inputs: [act("etd")], output: act("etd"), opsPerElement: 2, after: [down.name])
+        return [up, activation, down, combine]
+    }
+
     public var model: TransformerConfig
     public var modelName: String
     public var format: NumberFormat
@@ -125,19 +151,12 @@ public struct TransformerGenerator: Sendable {
         let upWidth = m.gatedMLP ? 2 * ffShard : ffShard
         let activationOps: Double = m.gatedMLP ? 5 : 8   // silu(x)·y vs tanh-approximated GELU
         if m.isMoE {
-            let e = m.experts, k = m.expertsPerToken
-            let expectedActive = Double(e) * (1 - pow(1 - Double(k) / Double(e), Double(tokens)))
-            let active = min(e, max(1, Int(expectedActive.rounded(.up))))
-            let perExpert = (tokens * k + active - 1) / active
-            let resident = Double(e) / Double(active)
-            add("layers.router", .matmul, repeat: L, ["t": tokens, "d": d, "e": e], [act("td"), weight("layers.router", "de")], "te")
-            add("layers.router_softmax", .softmax, repeat: L, ["t": tokens, "e": e], [act("te")], "te")
-            add("layers.experts_up", .matmul, repeat: L, ["e": active, "t": perExpert, "d": d, "f": upWidth],
-                [act("etd"), weight("layers.experts_up", "edf", multiplier: resident)], "etf")
-            add("layers.experts_act", .elementwise, repeat: L, ["e": active, "t": perExpert, "f": ffShard], [act("etf")], "etf", opsPerElement: activationOps)
-            add("layers.experts_down", .matmul, repeat: L, ["e": active, "t": perExpert, "f": ffShard, "d": d],
-                [act("etf"), weight("layers.experts_down", "efd", multiplier: resident)], "etd")
-            add("layers.experts_combine", .elementwise, repeat: L, ["e": active, "t": perExpert, "d": d], [act("etd")], "etd", opsPerElement: 2)
+            add("layers.router", .matmul, repeat: L, ["t": tokens, "d": d, "e": m.experts], [act("td"), weight("layers.router", "de")], "te")
+            add("layers.router_softmax", .softmax, repeat: L, ["t": tokens, "e": m.experts], [act("te")], "te")
+            var experts = Self.expertOps(tokens: tokens, hidden: d, intermediateShard: ffShard, experts: m.experts, topK: m.expertsPerToken,
+                                         gated: m.gatedMLP, format: f, repeat: L)
+            experts[0].after = ops.last.map { [$0.name] } ?? []
+            ops += experts
         } else {
             add("layers.mlp_up", .matmul, repeat: L, ["t": tokens, "d": d, "f": upWidth], [act("td"), weight("layers.mlp_up", "df")], "tf")
             add("layers.mlp_act", .elementwise, repeat: L, ["t": tokens, "f": ffShard], [act("tf")], "tf", opsPerElement: activationOps)

@@ -9,9 +9,10 @@ import Testing
         for file in files {
             let device = try DeviceSpec.load(path: file)
             // Every object with numbers carries a source: root, compute, local/shared/off-chip memory, noc, links,
-            // calibration (and its low-latency all-reduce and attention-kernel fits), silicon and (GPUs) price.
+            // calibration (and its low-latency all-reduce, attention-kernel and grouped-GEMM fits), silicon and (GPUs) price.
             let expected = 8 + (device.memory.sharedSRAM == nil ? 0 : 1) + (device.price == nil ? 0 : 1)
                 + (device.calibration.lowLatencyAllReduce == nil ? 0 : 1) + (device.calibration.attentionKernel == nil ? 0 : 1)
+                + (device.calibration.groupedGEMM == nil ? 0 : 1)
             #expect(device.sources.count == expected, "\(file): \(device.sources.keys.sorted())")
             #expect(device.kind == .spu || device.price != nil, "\(file): GPUs carry a published price")
             #expect(device.sources.values.allSatisfy { $0.count > 10 }, "\(file) has a vacuous source")

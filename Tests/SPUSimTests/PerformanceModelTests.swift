@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SPUCore
 @testable import SPUHardware
@@ -224,5 +225,48 @@ import Testing
         var bare = h100
         bare.calibration.attentionKernel = nil
         #expect(PerformanceModel(device: bare).evaluate(w).latencySeconds < r.latencySeconds)
+    }
+
+    /// MoE experts are grouped GEMMs: they pay the grouped kernel's fixed time, stream their
+    /// weights at its measured fraction of peak, and with an overlap exponent p take
+    /// (cᵖ + dᵖ)^(1/p) of compute c and data movement d; dense GEMMs keep the dense calibration.
+    @Test func moeExpertsUseTheGroupedGEMMCalibration() throws {
+        let h200 = try Repo.device("configs/gpus/h200.json")
+        let grouped = try #require(h200.calibration.groupedGEMM)
+        let ops = TransformerGenerator.expertOps(tokens: 256, hidden: 4096, intermediateShard: 7168, experts: 8, topK: 2, gated: true, format: .bf16)
+        #expect(ops.map(\.isGroupedGEMM) == [true, false, true, false])
+        let dense = try Repo.transformer("llama-2-7b", phase: .decode, batch: 8, length: 128)
+        #expect(!dense.ops.contains { $0.isGroupedGEMM })
+        let w = Workload(name: "moe", phase: .decode, throughputUnit: "tokens", itemsPerIteration: 256, ops: ops)
+        let r = PerformanceModel(device: h200).evaluate(w)
+        let up = r.ops[0]
+        #expect(up.times.overhead >= h200.calibration.kernelLaunchOverheadSeconds + grouped.fixedSeconds)
+        let weightBytes = 8.0 * 4096 * 2 * 7168 * 2
+        #expect(up.times.offchip >= weightBytes / (h200.memory.offchip.peakBandwidthBytesPerSecond * grouped.offchipBandwidthFraction) * 0.999)
+        let c = up.times.compute, d = max(up.times.sram, up.times.noc, up.times.offchip)
+        let p = try #require(grouped.overlapExponent)
+        #expect(abs(up.times.exposed - (pow(pow(c, p) + pow(d, p), 1 / p) - max(c, d))) <= 1e-12 * up.latencySeconds)
+        #expect(up.latencySeconds <= up.times.overhead + c + d)
+        // The dense calibration prices the same kernels faster (the measured MoE kernels are slower than dense GEMMs).
+        var bare = h200
+        bare.calibration.groupedGEMM = nil
+        let plain = PerformanceModel(device: bare).evaluate(w)
+        #expect(plain.ops[0].times.exposed == 0)
+        #expect(plain.latencySeconds < r.latencySeconds)
+    }
+
+    /// GEMMs stream their operands at the measured efficiency for their size: small GEMMs reach
+    /// less of peak bandwidth than large ones, and never more than peak.
+    @Test func gemmStreamingEfficiencyGrowsWithSize() throws {
+        let h100 = try Repo.device("configs/gpus/h100-sxm.json")
+        #expect(!h100.calibration.gemmOffchipEfficiency.isEmpty)
+        func achievedBandwidth(_ n: Int) throws -> Double {
+            let w = try GEMMListImporter.parse(text: "Layer, M, N, K\ng, 8, \(n), \(n)\n", file: "g.csv")
+            let r = PerformanceModel(device: h100).evaluate(w)
+            return r.activity.offchipReadBytes / r.ops[0].times.offchip
+        }
+        let small = try achievedBandwidth(1024), large = try achievedBandwidth(16384)
+        #expect(small < large)
+        #expect(large <= h100.memory.offchip.peakBandwidthBytesPerSecond)
     }
 }
