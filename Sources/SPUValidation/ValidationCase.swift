@@ -42,8 +42,17 @@ public struct ValidationCase: Sendable {
         /// The routed experts of one MoE layer for `tokens` tokens (gated MLP experts, intermediate
         /// size split over `tensorParallel` chips), as the transformer generator emits them.
         case moe(tokens: Int, hidden: Int, intermediate: Int, experts: Int, topK: Int, tensorParallel: Int, format: NumberFormat)
-        case transformer(model: String, phase: Phase, batch: Int, length: Int, tensorParallel: Int, format: NumberFormat)
+        /// A transformer step (decode: `length` = context; prefill: `length` = prompt), or with
+        /// `generation` a whole generation run whose decode steps are priced at `length`.
+        case transformer(model: String, phase: Phase, batch: Int, length: Int, tensorParallel: Int, format: NumberFormat, generation: Generation?)
         case systolic(rows: Int, cols: Int, dataflow: Dataflow, m: Int, n: Int, k: Int)
+    }
+
+    /// A measurement that covers a whole generation: one prefill of `prompt` tokens per sequence
+    /// (which yields the first output token) and `outputTokens` − 1 decode steps.
+    public struct Generation: Sendable, Equatable {
+        public var prompt: Int
+        public var outputTokens: Int
     }
 
     public var name: String
@@ -88,12 +97,20 @@ public struct ValidationCase: Sendable {
             try a.finish()
         case "transformer":
             let t = try c.object("transformer")
-            t.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format"])
+            t.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "generation"])
             let phase = try t.choice("phase", as: Phase.self)
+            var generation: Generation?
+            if t.has("generation") {
+                guard phase == .decode else { throw t.fail("generation", "applies to decode cases (their context is the average over the generation)") }
+                let g = try t.object("generation")
+                g.expecting(["prompt", "output_tokens"])
+                generation = Generation(prompt: try g.positiveInt("prompt"), outputTokens: try g.positiveInt("output_tokens"))
+                try g.finish()
+            }
             kind = .transformer(model: try t.string("model"), phase: phase, batch: try t.positiveInt("batch"),
                                 length: phase == .prefill ? try t.positiveInt("prompt") : try t.positiveInt("context"),
                                 tensorParallel: t.has("tensor_parallel") ? try t.positiveInt("tensor_parallel") : 1,
-                                format: t.has("format") ? try t.choice("format", as: NumberFormat.self) : .bf16)
+                                format: t.has("format") ? try t.choice("format", as: NumberFormat.self) : .bf16, generation: generation)
             try t.finish()
         case "attention":
             let a = try c.object("attention")
