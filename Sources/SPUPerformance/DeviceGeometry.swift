@@ -104,7 +104,7 @@ struct DeviceGeometry: Sendable {
     /// cache or the grouped GEMM's for MoE experts.
     func kernelStartSeconds(_ op: Op) -> Double {
         if op.fusedWithProducer { return 0 }
-        if op.isGroupedGEMM, let grouped = calibration.groupedGEMM { return launchOverheadSeconds + grouped.fixedSeconds }
+        if let grouped = calibration.groupedGEMM, op.isGroupedGEMM { return launchOverheadSeconds + grouped.fixedSeconds }
         return launchOverheadSeconds + (op.readsKVCache ? attentionFixedSeconds : 0)
     }
 
@@ -112,7 +112,7 @@ struct DeviceGeometry: Sendable {
     /// in the grouped GEMM, other matmuls in a GEMM kernel, everything else as a streaming kernel.
     func achievedOffchipBytesPerSecond(_ op: Op) -> Double {
         if op.readsKVCache { return kvCacheOffchipBytesPerSecond }
-        if op.isGroupedGEMM, let grouped = calibration.groupedGEMM { return peakOffchipBytesPerSecond * grouped.offchipBandwidthFraction }
+        if let grouped = calibration.groupedGEMM, op.isGroupedGEMM { return peakOffchipBytesPerSecond * grouped.offchipBandwidthFraction }
         guard op.kind == .matmul, !calibration.gemmOffchipEfficiency.isEmpty else { return offchipBytesPerSecond }
         let operandBytes = op.inputs.reduce(op.bytes(op.output)) { $0 + op.bytes($1) }
         return peakOffchipBytesPerSecond * calibration.gemmOffchipFraction(bytes: operandBytes)

@@ -55,9 +55,9 @@ struct MatmulModel {
         }
 
         // Measured efficiency for this format and GEMM size (falls back to the constant fraction).
-        let computeFraction = op.isGroupedGEMM ? calibration.groupedGEMM?.computeFraction ?? calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
-            : calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
-        let overlapExponent = op.isGroupedGEMM ? calibration.groupedGEMM?.overlapExponent : nil
+        let grouped = calibration.groupedGEMM.flatMap { op.isGroupedGEMM ? $0 : nil }
+        let computeFraction = grouped?.computeFraction ?? calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
+        let overlapExponent = grouped?.overlapExponent
         let splits = spatialCandidates(shape)
         var best: Outcome?
         var bestMoved = Double.infinity
