@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fit the GPU collective_efficiency curves so the ring model reproduces NCCL all-reduce.
 
-Data: validation/collective/* with role "calibration" (A100 and H100 NCCL bus bandwidth by
+Data: validation/collective/* with role "calibration" and metric bus_gb_per_s (A100 and H100 NCCL bus bandwidth by
 message size). Each point is the fraction of link bandwidth the model's transfer term needs
 at that size; found by fixed-point iteration on the model itself (latency terms are not
 counted twice). H200 copies H100's curve (same NVLink 4 / NVSwitch system), so its cases stay
@@ -14,7 +14,7 @@ SIZES = {"8G": 8 * 2**30, "1G": 2**30, "67M": 67108864, "16M": 16777216, "1M": 2
 
 for round_ in range(12):
     out = subprocess.run([".build/debug/spusim", "validate-model", "--category", "collective", "--json"], capture_output=True, text=True)
-    cases = [c for c in json.loads(out.stdout)["cases"] if c["role"] == "calibration"]
+    cases = [c for c in json.loads(out.stdout)["cases"] if c["role"] == "calibration" and c["metric"] == "bus_gb_per_s"]
     worst = 0.0
     for prefix, paths in CONFIGS.items():
         configs = [json.load(open(p)) for p in paths]

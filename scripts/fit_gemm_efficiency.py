@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Fit the GPU gemm_efficiency curves so the model reproduces the calibration GEMMs.
 
-The measured TFLOPS of square cuBLASLt GEMMs (validation/gemm/*, role "calibration") are the
-data. A curve point is the efficiency the model's compute term needs at that GEMM size; the
+The measured TFLOPS of square cuBLASLt GEMMs (validation/gemm/*, role "calibration", metric
+"tflops"; the aiconfigurator latency cases belong to scripts/fit_gemm_kernels.py) are the data. A curve point is the efficiency the model's compute term needs at that GEMM size; the
 model also loses some throughput to tile quantisation, fill/drain and data movement, so the
 point is found by fixed-point iteration: efficiency <- efficiency * measured / predicted
 (capped at 1), re-running `spusim validate-model` each round. Run from the repository root
@@ -17,7 +17,7 @@ def run():
     return json.loads(out.stdout)["cases"]
 
 for round_ in range(8):
-    cases = [c for c in run() if c["role"] == "calibration"]
+    cases = [c for c in run() if c["role"] == "calibration" and c["metric"] == "tflops"]
     worst = 0.0
     for prefix, path in CONFIGS.items():
         config = json.load(open(path))

@@ -39,7 +39,7 @@ struct DeviceGeometry: Sendable {
     let sharedLatencySeconds: Double
     let offchipBytesPerSecond: Double
     let peakOffchipBytesPerSecond: Double
-    /// Measured efficiencies (GEMM streaming efficiency by operand bytes).
+    /// The device's measured efficiencies (GEMM streaming curve, grouped-GEMM kernel).
     let calibration: CalibrationSpec
     let offchipLatencySeconds: Double
     let launchOverheadSeconds: Double
