@@ -3,6 +3,7 @@ import Testing
 @testable import SPUCore
 @testable import SPUHardware
 @testable import SPUValidation
+@testable import SPUWorkload
 
 @Suite struct ModelValidationTests {
     @Test func gemmEfficiencyCurveInterpolatesInLogSize() {
@@ -36,6 +37,25 @@ import Testing
         #expect(abs(gap - h100.calibration.kernelLaunchOverheadSeconds) < 1e-12)
     }
 
+    /// A case timing a whole generation prices one prefill plus output − 1 decode steps.
+    @Test func wholeGenerationCasesAddThePrefill() throws {
+        let a100 = try DeviceSpec.load(path: Repo.path("configs/gpus/a100-sxm-80gb.json"))
+        let model = Repo.path("workloads/models/llama-2-7b.json")
+        func predict(_ phase: Phase, _ length: Int, _ generation: ValidationCase.Generation?, _ metric: ValidationCase.Metric) throws -> Double {
+            let kind = ValidationCase.Kind.transformer(model: model, phase: phase, batch: 4, length: length, tensorParallel: 1, format: .fp16,
+                                                       generation: generation)
+            let c = ValidationCase(name: "g", file: "g.json", category: .endToEnd, role: .heldOut, hardware: "a100", kind: kind,
+                                   metric: metric, timing: .kernel, measured: 1, source: "test")
+            return try ModelValidation.predict(c, device: a100)
+        }
+        let step = try predict(.decode, 192, nil, .latencyS), prefill = try predict(.prefill, 128, nil, .latencyS)
+        let run = ValidationCase.Generation(prompt: 128, outputTokens: 128)
+        let total = prefill + 127 * step
+        #expect(abs(try predict(.decode, 192, run, .latencyS) - total / 128) <= 1e-12 * total)
+        #expect(abs(try predict(.decode, 192, run, .tokensPerS) - 4 * 128 / total) <= 1e-9 * 4 * 128 / total)
+        #expect(try predict(.decode, 192, run, .latencyS) > step)   // the prefill is not free
+    }
+
     @Test func rejectsMalformedMoECases() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spusim-moe-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -53,6 +73,20 @@ import Testing
         #expect(throws: ConfigError.self) { try load(good.replacingOccurrences(of: #""top_k": 2"#, with: #""top_k": 9"#)) }
         #expect(throws: ConfigError.self) { try load(good.replacingOccurrences(of: #""tensor_parallel": 2"#, with: #""tensor_parallel": 5"#)) }
         #expect(throws: ConfigError.self) { try load(good, timing: #""timing": "wall-clock","#) }
+    }
+
+    @Test func rejectsGenerationOnPrefillCases() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spusim-generation-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("case.json").path
+        try """
+        {"name": "p", "category": "end-to-end", "role": "held-out", "hardware": "configs/gpus/a100-sxm-80gb.json",
+         "case": {"transformer": {"model": "workloads/models/llama-2-7b.json", "phase": "prefill", "batch": 1, "prompt": 128,
+                                  "generation": {"prompt": 128, "output_tokens": 16}}},
+         "metric": "latency_s", "measured": 0.01, "source": "test"}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: ConfigError.self) { try ValidationCase.load(path: path) }
     }
 
     /// `spusim validate-model` as a regression guard. GEMM, bandwidth, attention, MoE, collective and systolic cases
