@@ -76,6 +76,20 @@ import Testing
                                              ("per_peer_latency_us", .number(0.4)), ("bandwidth_gb_per_s", .number(0)), ("source", .string("test"))])
         #expect(decodeError([(["calibration", "low_latency_all_reduce"], lowLatency)])
                 == "configs/chips/x.json: $.calibration.low_latency_all_reduce.bandwidth_gb_per_s: must be a positive number, got 0")
+        let descending: JSONValue = .array([.array([.number(1e8), .number(0.8)]), .array([.number(1e6), .number(0.3)])])
+        #expect(decodeError([(["calibration", "gemm_offchip_efficiency"], descending)])
+                == "configs/chips/x.json: $.calibration.gemm_offchip_efficiency[1]: points must be in increasing byte order (point 1)")
+        #expect(decodeError([(["calibration", "gemm_offchip_efficiency"], .array([.array([.number(1e6), .number(1.5)])]))])
+                == "configs/chips/x.json: $.calibration.gemm_offchip_efficiency[0]: must be [bytes > 0, fraction in (0, 1]]")
+        func grouped(_ exponent: Double, source: Bool = true) -> JSONValue {
+            .object([("fixed_us", .number(15)), ("offchip_bandwidth_fraction", .number(0.8)), ("compute_fraction", .number(0.6)),
+                     ("overlap_exponent", .number(exponent))] + (source ? [("source", .string("test fit"))] : []))
+        }
+        #expect(decodeError([(["calibration", "grouped_gemm"], grouped(2))]) == "accepted")
+        #expect(decodeError([(["calibration", "grouped_gemm"], grouped(0.5))])
+                == "configs/chips/x.json: $.calibration.grouped_gemm.overlap_exponent: must be at least 1 (1: compute and data movement do not overlap), got 0.5")
+        #expect(decodeError([(["calibration", "grouped_gemm"], grouped(2, source: false))])
+                .hasPrefix("configs/chips/x.json: $.calibration.grouped_gemm.source: is required"))
     }
 
     @Test func rejectsNaNAndSyntaxErrorsWithTheFileName() {
