@@ -29,7 +29,7 @@ for round_ in range(12):
                     if point[0] == size:
                         point[1] = round(min(1.0, point[1] * ratio), 4)
         for path, config in zip(paths, configs):
-            open(path, "w").write(json.dumps(config, indent=2) + "\n")
+            open(path, "w").write(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
     print(f"round {round_}: worst calibration residual {worst:.2%}")
     if worst < 0.002:
         break
