@@ -16,29 +16,25 @@ after.
 
 Usage: python3 scripts/fit_gemm_compute_curve.py [--write] [gpu ...]   (default: h100-sxm h200 b200)
 """
-import csv, json, os, sys
-from spusim_fit import ROOT, predict, summarize
+import json, os, sys
+from spusim_fit import ROOT, aiconfigurator_gemms, predict, summarize
 
-DATA = os.path.join(ROOT, "validation/microbenchmarks/aiconfigurator")
 GPUS = ["h100-sxm", "h200", "b200"]
 SQUARES = (4096, 8192)
 FORMATS = ("bf16", "fp16")
 
 
-def cases(gpu):
-    for row in csv.DictReader(open(os.path.join(DATA, gpu, "gemm_float16.csv"))):
-        m, n, k = int(row["m"]), int(row["n"]), int(row["k"])
-        square = m == n == k and m in SQUARES
-        if square or (m >= 2048 and min(n, k) >= 2048 and not m == n == k):
-            yield {"name": f"{gpu}-gemm-{m}x{n}x{k}", "category": "gemm", "role": "calibration" if square else "held-out",
-                   "case": {"gemm": {"m": m, "n": n, "k": k, "format": "bf16"}}, "metric": "latency_s",
-                   "timing": "cuda-graph", "measured": float(row["latency_us"]) * 1e-6, "source": "aiconfigurator"}
+def large(m, n, k):
+    """Square compute-bound GEMMs calibrate; non-square prefill-sized ones are held out."""
+    if m == n == k:
+        return "calibration" if m in SQUARES else None
+    return "held-out" if m >= 2048 and min(n, k) >= 2048 else None
 
 
 def fit(gpu):
     path = os.path.join(ROOT, "configs/gpus", gpu + ".json")
     hardware = json.load(open(path))
-    all_cases = list(cases(gpu))
+    all_cases = list(aiconfigurator_gemms(gpu, large))
     squares = sorted((c for c in all_cases if c["role"] == "calibration"), key=lambda c: c["case"]["gemm"]["m"])
     held_out = [c for c in all_cases if c["role"] == "held-out"]
     before = predict(hardware, held_out)

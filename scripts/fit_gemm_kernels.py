@@ -19,10 +19,9 @@ The model is re-run with the fitted values; residuals are printed by weight size
 Usage: python3 scripts/fit_gemm_kernels.py [--write] [gpu ...]   (default: all four; needs .build/release/spusim)
   --write  store the fitted values in configs/gpus/<gpu>.json (the calibration source text is edited by hand).
 """
-import csv, json, os, sys
-from spusim_fit import ROOT, predict, summarize
+import json, os, sys
+from spusim_fit import ROOT, aiconfigurator_gemms, predict, summarize
 
-DATA = os.path.join(ROOT, "validation/microbenchmarks/aiconfigurator")
 GPUS = ["a100-sxm-80gb", "h100-sxm", "h200", "b200"]
 SMALL_BATCH = (1, 2, 4, 8, 16)
 TINY_BYTES = 64 * 2**10
@@ -30,24 +29,18 @@ LARGE_BYTES = 16 * 2**20
 SIZES = (256, 512, 1024, 2048, 4096, 8192, 16384)
 
 
-def cases(gpu, batches):
-    for row in csv.DictReader(open(os.path.join(DATA, gpu, "gemm_float16.csv"))):
-        m, n, k = int(row["m"]), int(row["n"]), int(row["k"])
-        if batches(m, n, k):
-            yield {"name": f"{gpu}-gemm-{m}x{n}x{k}", "category": "gemm", "role": "calibration" if n == k else "held-out",
-                   "case": {"gemm": {"m": m, "n": n, "k": k, "format": "bf16"}}, "metric": "latency_s",
-                   "timing": "cuda-graph", "measured": float(row["latency_us"]) * 1e-6, "source": "aiconfigurator"}
-
-
 def small_batch(m, n, k):
-    return m in SMALL_BATCH
+    """Small-batch GEMMs: square weights calibrate, the rest are held out."""
+    if m in SMALL_BATCH:
+        return "calibration" if n == k else "held-out"
+    return None
 
 
 def fit(gpu):
     hardware = json.load(open(os.path.join(ROOT, "configs/gpus", gpu + ".json")))
     memory = hardware["memory"]["offchip"]
     peak = memory["stacks"] * memory["bandwidth_gb_per_s_per_stack"] * 1e9
-    all_cases = list(cases(gpu, small_batch))
+    all_cases = list(aiconfigurator_gemms(gpu, small_batch))
     trial = json.loads(json.dumps(hardware))
     trial["calibration"].update(kernel_launch_overhead_us=0, gemm_offchip_efficiency=[[1, 1.0]])
     p0 = predict(trial, all_cases)

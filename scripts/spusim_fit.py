@@ -4,7 +4,7 @@ Each fit script builds validation cases (the same JSON as validation/<category>/
 trial hardware description, and asks `spusim validate-model --json` for the model's predictions,
 so the fits use the model itself rather than a re-implementation of its equations.
 """
-import json, os, subprocess, tempfile
+import csv, json, os, subprocess, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_SPUSIM = os.path.join(ROOT, ".build/release/spusim")
@@ -29,27 +29,18 @@ def predict(hardware, cases, spusim=DEFAULT_SPUSIM):
     return {c["name"]: c["predicted"] for c in json.loads(run.stdout)["cases"]}
 
 
-def fit_fixed_plus_bandwidth(points):
-    """Least squares on relative error of  measured - p0 = F + bytes * g  over (measured, p0, bytes)
-    triples; returns (F seconds, g seconds per byte)."""
-    s00 = s01 = s11 = r0 = r1 = 0.0
-    for measured, p0, nbytes in points:
-        w = 1 / measured
-        a, b, y = w, nbytes * w, (measured - p0) * w
-        s00 += a * a; s01 += a * b; s11 += b * b; r0 += a * y; r1 += b * y
-    det = s00 * s11 - s01 * s01
-    return (r0 * s11 - r1 * s01) / det, (s00 * r1 - s01 * r0) / det
-
-
-def fit_bandwidth(points):
-    """Least squares on relative error of  measured - p  = bytes * g  over (measured, p, bytes)
-    triples; returns g (seconds per byte)."""
-    num = den = 0.0
-    for measured, p, nbytes in points:
-        b = nbytes / measured
-        num += b * (measured - p) / measured
-        den += b * b
-    return num / den
+def aiconfigurator_gemms(gpu, role):
+    """The 16-bit GEMMs of validation/microbenchmarks/aiconfigurator/<gpu>/gemm_float16.csv as trial
+    validation cases (timed in a CUDA graph); role(m, n, k) returns "calibration", "held-out" or
+    None to leave the GEMM out."""
+    path = os.path.join(ROOT, "validation/microbenchmarks/aiconfigurator", gpu, "gemm_float16.csv")
+    for row in csv.DictReader(open(path)):
+        m, n, k = int(row["m"]), int(row["n"]), int(row["k"])
+        chosen = role(m, n, k)
+        if chosen:
+            yield {"name": f"{gpu}-gemm-{m}x{n}x{k}", "category": "gemm", "role": chosen,
+                   "case": {"gemm": {"m": m, "n": n, "k": k, "format": "bf16"}}, "metric": "latency_s",
+                   "timing": "cuda-graph", "measured": float(row["latency_us"]) * 1e-6, "source": "aiconfigurator"}
 
 
 def summarize(label, errors):
