@@ -14,7 +14,8 @@ error, then the model is re-run with the fitted block to report the residuals.
 
 Usage: python3 scripts/fit_attention_kernel.py [path/to/spusim]   (default .build/release/spusim)
 """
-import json, os, subprocess, sys, tempfile
+import json, os, sys
+import spusim_fit
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPUSIM = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, ".build/release/spusim")
@@ -33,18 +34,7 @@ def predict(block):
     """Model predictions for every H100 attention case with `block` as calibration.attention_kernel."""
     hw = json.load(open(HARDWARE))
     hw["calibration"]["attention_kernel"] = dict(block, source="fit_attention_kernel.py trial")
-    with tempfile.TemporaryDirectory() as tmp:
-        hw_path = os.path.join(tmp, "h100.json")
-        json.dump(hw, open(hw_path, "w"))
-        os.makedirs(os.path.join(tmp, "v/attention"))
-        for c in cases():
-            c = dict(c, hardware=hw_path)
-            json.dump(c, open(os.path.join(tmp, "v/attention", c["name"] + ".json"), "w"))
-        tolerances = json.load(open(os.path.join(ROOT, "validation/tolerances.json")))
-        json.dump(tolerances, open(os.path.join(tmp, "v/tolerances.json"), "w"))
-        out = subprocess.run([SPUSIM, "validate-model", "--dir", os.path.join(tmp, "v"), "--json"],
-                             capture_output=True, text=True, cwd=ROOT).stdout
-    return {c["name"]: c["predicted"] for c in json.loads(out)["cases"]}
+    return spusim_fit.predict(hw, list(cases()), spusim=SPUSIM)
 
 
 def kv_bytes(c):
