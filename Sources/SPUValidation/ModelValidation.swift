@@ -76,9 +76,9 @@ public struct ModelValidation: Sendable {
                 device = devices[path]
             }
             var resolved = c
-            if case let .transformer(model, phase, batch, length, tp, format, generation) = c.kind {
-                resolved.kind = .transformer(model: resolve(model), phase: phase, batch: batch, length: length, tensorParallel: tp, format: format,
-                                             generation: generation)
+            if case var .transformer(t) = c.kind {
+                t.model = resolve(t.model)
+                resolved.kind = .transformer(t)
             }
             let predicted = try Self.predict(resolved, device: device)
             outcomes.append(Outcome(validationCase: c, predicted: predicted, error: (predicted - c.measured) / c.measured))
@@ -137,22 +137,23 @@ public struct ModelValidation: Sendable {
             if c.metric == .latencyS { return latency }
             // NCCL bus bandwidth: algorithm bandwidth × 2(n−1)/n.
             return bytes / latency * 2 * Double(devices - 1) / Double(devices) / 1e9
-        case let .transformer(model, phase, batch, length, tp, format, generation):
-            let config = try TransformerConfig.load(path: model)
-            let generator = TransformerGenerator(model: config, modelName: URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent, format: format)
+        case let .transformer(t):
+            let config = try TransformerConfig.load(path: t.model)
+            let generator = TransformerGenerator(model: config, modelName: URL(fileURLWithPath: t.model).deletingPathExtension().lastPathComponent,
+                                                 format: t.format, kvFormat: t.kvFormat)
             func evaluate(_ phase: Phase, _ length: Int) throws(ConfigError) -> EvaluationResult {
                 do {
-                    let w = try generator.generate(phase: phase, batch: batch, sequenceLength: length, tensorParallel: tp)
+                    let w = try generator.generate(phase: phase, batch: t.batch, sequenceLength: length, tensorParallel: t.tensorParallel)
                     return PerformanceModel(device: device!).evaluate(w)
                 } catch {
                     throw ConfigError(file: c.file, path: "$.case.transformer", message: error.description)
                 }
             }
-            let step = try evaluate(phase, length)
-            guard let generation else { return c.metric == .latencyS ? step.latencySeconds : step.throughputPerSecond }
+            let step = try evaluate(t.phase, t.length)
+            guard let generation = t.generation else { return c.metric == .latencyS ? step.latencySeconds : step.throughputPerSecond }
             // A whole generation: the prefill yields the first token, then output − 1 decode steps.
             let total = try evaluate(.prefill, generation.prompt).latencySeconds + Double(generation.outputTokens - 1) * step.latencySeconds
-            return c.metric == .latencyS ? total / Double(generation.outputTokens) : Double(batch * generation.outputTokens) / total
+            return c.metric == .latencyS ? total / Double(generation.outputTokens) : Double(t.batch * generation.outputTokens) / total
         }
     }
 

@@ -42,9 +42,8 @@ public struct ValidationCase: Sendable {
         /// The routed experts of one MoE layer for `tokens` tokens (gated MLP experts, intermediate
         /// size split over `tensorParallel` chips), as the transformer generator emits them.
         case moe(tokens: Int, hidden: Int, intermediate: Int, experts: Int, topK: Int, tensorParallel: Int, format: NumberFormat)
-        /// A transformer step (decode: `length` = context; prefill: `length` = prompt), or with
-        /// `generation` a whole generation run whose decode steps are priced at `length`.
-        case transformer(model: String, phase: Phase, batch: Int, length: Int, tensorParallel: Int, format: NumberFormat, generation: Generation?)
+        /// A transformer step or whole generation run of a model config.
+        case transformer(TransformerCase)
         case systolic(rows: Int, cols: Int, dataflow: Dataflow, m: Int, n: Int, k: Int)
     }
 
@@ -53,6 +52,20 @@ public struct ValidationCase: Sendable {
     public struct Generation: Sendable, Equatable {
         public var prompt: Int
         public var outputTokens: Int
+    }
+
+    /// A transformer workload as the generator builds it: one decode step (`length` = context) or
+    /// prefill (`length` = prompt), or with `generation` a whole run whose decode steps are priced
+    /// at `length`. `kvFormat` is the KV cache's format when it differs from `format`.
+    public struct TransformerCase: Sendable, Equatable {
+        public var model: String
+        public var phase: Phase
+        public var batch: Int
+        public var length: Int
+        public var tensorParallel: Int
+        public var format: NumberFormat
+        public var kvFormat: NumberFormat?
+        public var generation: Generation?
     }
 
     public var name: String
@@ -97,7 +110,7 @@ public struct ValidationCase: Sendable {
             try a.finish()
         case "transformer":
             let t = try c.object("transformer")
-            t.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "generation"])
+            t.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "kv_format", "generation"])
             let phase = try t.choice("phase", as: Phase.self)
             var generation: Generation?
             if t.has("generation") {
@@ -107,10 +120,12 @@ public struct ValidationCase: Sendable {
                 generation = Generation(prompt: try g.positiveInt("prompt"), outputTokens: try g.positiveInt("output_tokens"))
                 try g.finish()
             }
-            kind = .transformer(model: try t.string("model"), phase: phase, batch: try t.positiveInt("batch"),
-                                length: phase == .prefill ? try t.positiveInt("prompt") : try t.positiveInt("context"),
-                                tensorParallel: t.has("tensor_parallel") ? try t.positiveInt("tensor_parallel") : 1,
-                                format: t.has("format") ? try t.choice("format", as: NumberFormat.self) : .bf16, generation: generation)
+            kind = .transformer(TransformerCase(
+                model: try t.string("model"), phase: phase, batch: try t.positiveInt("batch"),
+                length: phase == .prefill ? try t.positiveInt("prompt") : try t.positiveInt("context"),
+                tensorParallel: t.has("tensor_parallel") ? try t.positiveInt("tensor_parallel") : 1,
+                format: t.has("format") ? try t.choice("format", as: NumberFormat.self) : .bf16,
+                kvFormat: t.has("kv_format") ? try t.choice("kv_format", as: NumberFormat.self) : nil, generation: generation))
             try t.finish()
         case "attention":
             let a = try c.object("attention")
