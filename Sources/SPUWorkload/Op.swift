@@ -135,8 +135,7 @@ public struct Op: Sendable, Hashable {
     /// group multiplies its tokens by its own weights.
     public var isGroupedGEMM: Bool {
         guard kind == .matmul, inputs.count == 2, inputs[1].role == .weight else { return false }
-        let a = Set(inputs[0].dims), out = Set(output.dims)
-        return inputs[1].dims.contains { a.contains($0) && out.contains($0) }
+        return inputs[1].dims.contains { inputs[0].dims.contains($0) && output.dims.contains($0) }   // a handful of letters: no sets
     }
 
     /// Reads a KV cache (the score and context matmuls of attention).
