@@ -47,7 +47,7 @@ let package = Package(
         // boxes) and the self-contained HTML report of a sweep (`spusim report`, `spusim plot`).
         .target(
             name: "SPUReport",
-            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUResults", "SPUSweep",
+            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep",
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // Model validation against measured figures (`validation/`, `spusim validate-model`).
         .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance"]),

@@ -12,8 +12,3 @@ public enum Units {
     public static let microsecond = 1e-6
     public static let millisecond = 1e-3
 }
-
-/// Which resource limits an op's time.
-public enum Bound: String, CaseIterable, Sendable, Codable {
-    case compute, sram, noc, offchip, chiplink, overhead
-}

@@ -2,45 +2,6 @@ import SPUCore
 import SPUFormats
 import SPUHardware
 
-/// Die area from parts: MAC arrays by format, vector units, SRAM, NoC routers, memory PHYs,
-/// chip-link and die-to-die PHYs, and control/IO. Areas in mm² for the whole package's silicon
-/// (all dies); `perDieMM2` is what the reticle limit applies to.
-public struct AreaBreakdown: Sendable, Equatable {
-    public var macArraysMM2: Double
-    public var vectorUnitsMM2: Double
-    public var computeOverheadMM2: Double
-    public var localSRAMMM2: Double
-    public var sharedSRAMMM2: Double
-    public var nocMM2: Double
-    public var memoryPhyMM2: Double
-    public var chipLinkPhyMM2: Double
-    public var dieToDiePhyMM2: Double
-    public var controlIOMM2: Double
-    public var dies: Int
-
-    public var totalMM2: Double {
-        macArraysMM2 + vectorUnitsMM2 + computeOverheadMM2 + localSRAMMM2 + sharedSRAMMM2 + nocMM2 + memoryPhyMM2
-            + chipLinkPhyMM2 + dieToDiePhyMM2 + controlIOMM2
-    }
-
-    public var perDieMM2: Double { totalMM2 / Double(dies) }
-
-    /// Published total silicon area when the design states one (real chips), else nil. Cost and
-    /// the reticle check use it in preference to the modelled area.
-    public var publishedTotalMM2: Double?
-
-    /// The area cost and the reticle check use: published when known, modelled otherwise.
-    public var effectiveTotalMM2: Double { publishedTotalMM2 ?? totalMM2 }
-    public var effectivePerDieMM2: Double { effectiveTotalMM2 / Double(dies) }
-
-    /// (name, mm²) pairs for reports.
-    public var parts: [(String, Double)] {
-        [("mac_arrays", macArraysMM2), ("vector_units", vectorUnitsMM2), ("compute_overhead", computeOverheadMM2),
-         ("local_sram", localSRAMMM2), ("shared_sram", sharedSRAMMM2), ("noc", nocMM2), ("memory_phy", memoryPhyMM2),
-         ("chip_link_phy", chipLinkPhyMM2), ("die_to_die_phy", dieToDiePhyMM2), ("control_io", controlIOMM2)]
-    }
-}
-
 public struct AreaModel: Sendable {
     public let technology: TechnologySpec
     public let parameters: ModelParameters

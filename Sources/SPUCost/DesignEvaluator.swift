@@ -30,6 +30,11 @@ public struct CostResult: Sendable {
 public struct CostedEvaluation: Sendable {
     public var performance: EvaluationResult
     public var cost: CostResult
+
+    public init(performance: EvaluationResult, cost: CostResult) {
+        self.performance = performance
+        self.cost = cost
+    }
 }
 
 public enum CostError: Error, Equatable, CustomStringConvertible {

@@ -3,36 +3,6 @@ import SPUFormats
 import SPUHardware
 import SPUPerformance
 
-/// Dynamic energy by component, in joules.
-public struct EnergyBreakdown: Sendable, Equatable {
-    public var macJ = 0.0
-    public var vectorJ = 0.0
-    public var localSRAMJ = 0.0
-    public var sharedSRAMJ = 0.0
-    public var nocJ = 0.0
-    public var offchipJ = 0.0
-    public var chipLinkJ = 0.0
-
-    public init() {}
-
-    public var totalJ: Double { macJ + vectorJ + localSRAMJ + sharedSRAMJ + nocJ + offchipJ + chipLinkJ }
-
-    public mutating func add(_ other: EnergyBreakdown, times factor: Double = 1) {
-        macJ += other.macJ * factor
-        vectorJ += other.vectorJ * factor
-        localSRAMJ += other.localSRAMJ * factor
-        sharedSRAMJ += other.sharedSRAMJ * factor
-        nocJ += other.nocJ * factor
-        offchipJ += other.offchipJ * factor
-        chipLinkJ += other.chipLinkJ * factor
-    }
-
-    public var parts: [(String, Double)] {
-        [("mac", macJ), ("vector", vectorJ), ("local_sram", localSRAMJ), ("shared_sram", sharedSRAMJ), ("noc", nocJ),
-         ("offchip", offchipJ), ("chip_link", chipLinkJ)]
-    }
-}
-
 /// Prices activity counts: MACs by format (MAC cost model), vector ops (an FP32 FMA each), SRAM
 /// bytes (Horowitz 10·√(bank/8 KB) pJ per 64 bits, scaled to the node), NoC byte-hops (wire
 /// energy over the tile pitch plus a router traversal per hop; on a crossbar, half the die's edge

@@ -92,7 +92,7 @@ public struct BoundTimes: Sendable, Equatable {
     public var bound: Bound {
         var best = Bound.compute
         var bestTime = compute
-        for b in [Bound.sram, .noc, .offchip, .chiplink] where self[b] > bestTime {
+        for b in Bound.concurrentResources where self[b] > bestTime {
             best = b
             bestTime = self[b]
         }

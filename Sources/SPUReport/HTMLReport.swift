@@ -103,11 +103,11 @@ public enum HTMLReport {
 
     static func topTable(_ data: ReportData, top: [ReportData.Design], baseline: ReportData.Design?, unit: String) -> String {
         func metrics(_ d: ReportData.Design) -> BaselineComparison.Metrics {
-            .init(designName: d.name, throughputPerS: d.scores["weighted_throughput_per_s"], latencyS: d.scores["weighted_latency_s"],
+            .init(designName: d.name, itemsPerS: d.scores["weighted_items_per_s"], latencyS: d.scores["weighted_latency_s"],
                   itemsPerJoule: d.scores["weighted_items_per_joule"], usdPerMillionItems: d.scores["weighted_usd_per_million_items"],
                   areaMM2: d.scores["area_mm2"], energyJ: nil, avgPowerW: d.scores["max_avg_power_w"])
         }
-        let columns = ["weighted_throughput_per_s", "weighted_latency_s", "weighted_items_per_joule", "weighted_usd_per_million_items",
+        let columns = ["weighted_items_per_s", "weighted_latency_s", "weighted_items_per_joule", "weighted_usd_per_million_items",
                        "area_mm2", "max_avg_power_w"]
         var out = "<div class=\"scroll\"><table class=\"top\">\n<thead><tr><th>#</th><th>design</th>"
         out += data.axes.map { "<th>\(e($0.label))</th>" }.joined()

@@ -1,3 +1,4 @@
+import SPUCost
 import SPUResults
 
 extension ReportData {
@@ -8,10 +9,9 @@ extension ReportData {
 
     /// Checks that an objective names a score column, naming `option` otherwise.
     public func check(_ objective: ParetoObjective, option: String) throws {
-        let available = ["weighted_throughput_per_s", "weighted_latency_s", "weighted_items_per_joule", "weighted_usd_per_million_items",
-                         "weighted_throughput_per_s_per_w", "max_avg_power_w", "area_mm2", "die_cost_usd", "price_usd", "tco_usd_per_hour"]
+        let available = MetricCatalogue.scoreColumns
         guard available.contains(objective.column) else {
-            throw ResultsToolError("\(option): unknown column \"\(objective.column)\" in design_scores (available: \(available.joined(separator: ", ")))")
+            throw ResultsToolError("\(option): unknown column \"\(objective.column)\" in design_scores (\(MetricCatalogue.unknownNameHint(objective.column, accepted: available)))")
         }
     }
 

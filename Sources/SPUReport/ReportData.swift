@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SPUCore
+import SPUCost
 import SPUResults
 import SPUSweep
 
@@ -85,11 +86,12 @@ public struct ReportData: Sendable {
     /// Number of `op_results` rows of the run.
     public var opResultCount: Int
 
-    public static let bounds = ["compute", "sram", "noc", "offchip", "chiplink", "overhead"]
-    static var boundColumns: [String] { bounds.map { "time_\($0)_s" } }
-    public static let energyComponents = ["MAC", "vector", "local SRAM", "shared SRAM", "NoC", "off-chip", "chip links", "static"]
-    public static let areaComponents = ["MAC arrays", "vector units", "compute overhead", "local SRAM", "shared SRAM", "NoC routers",
-                                        "memory PHY", "chip-link PHY", "die-to-die PHY", "control & IO"]
+    public static let bounds = Bound.allCases.map(\.rawValue)
+    static var boundColumns: [String] { ResultsSchema.boundColumns }
+    /// Energy bar labels, in `ResultsSchema.energyBreakdownColumns` order.
+    public static let energyComponents = EnergyComponent.allCases.map(\.label) + [EnergyComponent.staticEnergyName]
+    /// Area bar labels, in `ResultsSchema.areaBreakdownColumns` order.
+    public static let areaComponents = AreaComponent.allCases.map(\.label)
 
     /// The throughput unit shared by the run's workloads ("items" when they differ).
     public var throughputUnit: String {

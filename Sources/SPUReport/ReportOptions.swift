@@ -23,7 +23,7 @@ public struct ReportOptions: Sendable {
     public var top = 5
 
     public static let defaultPareto = [
-        ParetoPair(x: ParetoObjective(.min, "area_mm2"), y: ParetoObjective(.max, "weighted_throughput_per_s_per_w")),
+        ParetoPair(x: ParetoObjective(.min, "area_mm2"), y: ParetoObjective(.max, "weighted_items_per_joule")),
         ParetoPair(x: ParetoObjective(.min, "weighted_latency_s"), y: ParetoObjective(.min, "weighted_usd_per_million_items")),
     ]
 
@@ -36,7 +36,7 @@ public struct ReportOptions: Sendable {
     public static func parsePair(_ text: String, option: String = "--pareto") throws -> ParetoPair {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 2 else {
-            throw ResultsToolError("\(option) \"\(text)\": expected two objectives X,Y, e.g. min:area_mm2,max:weighted_throughput_per_s_per_w")
+            throw ResultsToolError("\(option) \"\(text)\": expected two objectives X,Y, e.g. min:area_mm2,max:weighted_items_per_joule")
         }
         return ParetoPair(x: try objective(parts[0], option: option), y: try objective(parts[1], option: option))
     }

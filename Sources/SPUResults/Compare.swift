@@ -6,7 +6,7 @@ import SPUCore
 ///
 /// For each workload of the run on which the baseline was evaluated, the baseline row (design
 /// name = the baseline name, same workload hash; a row flagged `is_baseline` first) is set
-/// against the top N other designs by `throughput_per_s` among the feasible rows that meet the
+/// against the top N other designs by `items_per_s` among the feasible rows that meet the
 /// constraints (rows flagged `is_baseline` and rows of the baseline design itself are not
 /// candidates). Ratios read "design relative to baseline", so > 1 is better except for area and
 /// energy, where < 1 is smaller.
@@ -17,7 +17,7 @@ public struct BaselineComparison: Sendable {
         public var designName: String
         public var designHash: String
         public var feasible: Bool
-        public var throughputPerS: Double?
+        public var itemsPerS: Double?
         public var latencyS: Double?
         public var itemsPerJoule: Double?
         public var usdPerMillionItems: Double?
@@ -25,14 +25,14 @@ public struct BaselineComparison: Sendable {
         public var energyJ: Double?
         public var avgPowerW: Double?
 
-        public init(resultID: Int64 = 0, designName: String, designHash: String = "", feasible: Bool = true, throughputPerS: Double?,
+        public init(resultID: Int64 = 0, designName: String, designHash: String = "", feasible: Bool = true, itemsPerS: Double?,
                     latencyS: Double?, itemsPerJoule: Double?, usdPerMillionItems: Double?, areaMM2: Double?, energyJ: Double?,
                     avgPowerW: Double? = nil) {
             self.resultID = resultID
             self.designName = designName
             self.designHash = designHash
             self.feasible = feasible
-            self.throughputPerS = throughputPerS
+            self.itemsPerS = itemsPerS
             self.latencyS = latencyS
             self.itemsPerJoule = itemsPerJoule
             self.usdPerMillionItems = usdPerMillionItems
@@ -43,17 +43,17 @@ public struct BaselineComparison: Sendable {
 
         init(row: Row) {
             self.init(resultID: row["id"], designName: row["design_name"], designHash: row["design_hash"], feasible: row["feasible"],
-                      throughputPerS: row["throughput_per_s"], latencyS: row["latency_s"], itemsPerJoule: row["items_per_joule"],
+                      itemsPerS: row["items_per_s"], latencyS: row["latency_s"], itemsPerJoule: row["items_per_joule"],
                       usdPerMillionItems: row["usd_per_million_items"], areaMM2: row["area_mm2"], energyJ: row["energy_j"],
                       avgPowerW: row["avg_power_w"])
         }
 
-        static let columns = "id, design_name, design_hash, feasible, throughput_per_s, latency_s, items_per_joule, usd_per_million_items, area_mm2, energy_j, avg_power_w"
+        static let columns = "id, design_name, design_hash, feasible, items_per_s, latency_s, items_per_joule, usd_per_million_items, area_mm2, energy_j, avg_power_w"
 
         var jsonValue: JSONValue {
             .object([
                 ("result_id", .number(Double(resultID))), ("design_name", .string(designName)), ("design_hash", .string(designHash)),
-                ("feasible", .bool(feasible)), ("throughput_per_s", json(throughputPerS)), ("latency_s", json(latencyS)),
+                ("feasible", .bool(feasible)), ("items_per_s", json(itemsPerS)), ("latency_s", json(latencyS)),
                 ("items_per_joule", json(itemsPerJoule)), ("usd_per_million_items", json(usdPerMillionItems)),
                 ("area_mm2", json(areaMM2)), ("energy_j", json(energyJ)), ("avg_power_w", json(avgPowerW)),
             ])
@@ -63,7 +63,7 @@ public struct BaselineComparison: Sendable {
     /// A design's metrics relative to the baseline's; nil where either value is missing or the
     /// denominator is zero.
     public struct Ratios: Sendable, Equatable {
-        /// design / baseline `throughput_per_s`.
+        /// design / baseline `items_per_s`.
         public var throughput: Double?
         /// baseline / design `latency_s`: > 1 means the design is faster.
         public var speedup: Double?
@@ -77,7 +77,7 @@ public struct BaselineComparison: Sendable {
         public var energy: Double?
 
         public init(design d: Metrics, baseline b: Metrics) {
-            throughput = ratio(d.throughputPerS, b.throughputPerS)
+            throughput = ratio(d.itemsPerS, b.itemsPerS)
             speedup = ratio(b.latencyS, d.latencyS)
             itemsPerJoule = ratio(d.itemsPerJoule, b.itemsPerJoule)
             throughputPerTCODollar = ratio(b.usdPerMillionItems, d.usdPerMillionItems)
@@ -151,8 +151,8 @@ public struct BaselineComparison: Sendable {
                 let candidates = try Row.fetchAll(db, sql: """
                     SELECT \(Metrics.columns) FROM results
                     WHERE run_id = ? AND workload_hash = ? AND feasible = 1 AND meets_constraints = 1 AND is_baseline = 0
-                      AND design_name != ? AND design_hash != ? AND throughput_per_s IS NOT NULL
-                    ORDER BY throughput_per_s DESC, id LIMIT ?
+                      AND design_name != ? AND design_hash != ? AND items_per_s IS NOT NULL
+                    ORDER BY items_per_s DESC, id LIMIT ?
                     """, arguments: [run, workloadHash, baseline, base.designHash, top])
                 let entries = candidates.map { row -> Entry in
                     let metrics = Metrics(row: row)

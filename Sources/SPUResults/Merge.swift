@@ -177,6 +177,7 @@ public enum ResultsMerger {
             if table == "format_studies" { report.formatStudies = add(report.formatStudies, count) }
             else { report.formatDotProducts = add(report.formatDotProducts, count) }
         }
+        try ResultsSchema.deriveNewColumns(out)
     }
 
     /// Streams the rows of `table` from `input` into `out`, with the columns both have (the id
@@ -190,9 +191,15 @@ public enum ResultsMerger {
                                  inserted: (Int64?, Bool) throws -> Void) throws {
         let inColumns = try ResultsReader.columns(of: table, in: input)
         let outColumns = try ResultsReader.columns(of: table, in: out)
-        let columns = outColumns.filter { inColumns.contains($0) && !(keepID && $0 == "id") }
+        // An input written before a metric was renamed holds it under a former name.
+        let renamed = table == "results" ? ResultsSchema.formerColumnNames : [:]
+        func source(_ column: String) -> String? {
+            if inColumns.contains(column) { return column }
+            return renamed[column]?.first(where: inColumns.contains)
+        }
+        let columns = outColumns.filter { source($0) != nil && !(keepID && $0 == "id") }
         let hasID = keepID && inColumns.contains("id")
-        let selected = (hasID ? ["id"] : []) + columns
+        let selected = (hasID ? ["id"] : []) + columns.map { source($0)! }
         let insert = try out.makeStatement(sql: "\(verb) INTO \(quote(table)) (\(list(columns))) VALUES (\(placeholders(columns.count)))")
         let existing = try duplicateCheck.map { _ in
             try out.makeStatement(sql: """

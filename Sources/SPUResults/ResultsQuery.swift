@@ -134,7 +134,7 @@ public enum ReadOnlySQL {
     /// statement or does not compile.
     public static func validate(_ sql: String) throws {
         let queue = try DatabaseQueue()
-        try ResultsSchema.migrator.migrate(queue)
+        try ResultsSchema.migrate(queue)
         try queue.read { db in _ = try validate(sql, in: db) }
     }
 
@@ -194,7 +194,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     var defaultColumns: [String]? {
         switch self {
         case .results:
-            return ["id", "run_id", "design_name", "workload_name", "feasible", "latency_s", "throughput_per_s", "throughput_unit",
+            return ["id", "run_id", "design_name", "workload_name", "feasible", "latency_s", "items_per_s", "throughput_unit",
                     "bound", "avg_power_w", "area_mm2", "tco_usd_per_hour", "usd_per_million_items", "items_per_joule"]
         case .runs:
             return ["id", "kind", "name", "status", "shard", "started_at", "finished_at", "duration_s", "tool_version", "config_hash", "command"]

@@ -1,4 +1,7 @@
 import GRDB
+import SPUCore
+import SPUCost
+import SPUPerformance
 
 /// The results database schema, as GRDB migrations. Documented in `docs/results-schema.md`.
 /// Never edit a shipped migration: add a new one, so databases kept for months keep opening.
@@ -167,19 +170,121 @@ public enum ResultsSchema {
             // Energy by component (all chips, one iteration; the parts sum to energy_j) and
             // modelled area by component, for the report's breakdown figures.
             try db.alter(table: "results") { t in
-                for column in ResultsSchema.energyBreakdownColumns + ResultsSchema.areaBreakdownColumns { t.add(column: column, .double) }
+                for column in ["energy_mac_j", "energy_vector_j", "energy_local_sram_j", "energy_shared_sram_j", "energy_noc_j",
+                               "energy_offchip_j", "energy_chip_link_j", "energy_static_j",
+                               "area_mac_arrays_mm2", "area_vector_units_mm2", "area_compute_overhead_mm2", "area_local_sram_mm2",
+                               "area_shared_sram_mm2", "area_noc_mm2", "area_memory_phy_mm2", "area_chip_link_phy_mm2",
+                               "area_die_to_die_phy_mm2", "area_control_io_mm2"] {
+                    t.add(column: column, .double)
+                }
             }
+        }
+        migrator.registerMigration("v7-metric-catalogue") { db in
+            // Metric names state their scope: throughput_per_s (the group's) is items_per_s, and
+            // items_per_s_per_chip divides it by the group's chips. The old design_scores column
+            // weighted_throughput_per_s_per_w divided group throughput by per-chip power; it is
+            // gone (items_per_joule is throughput per watt of all chips). The view is rebuilt
+            // from the catalogue by `synchronise`.
+            try db.execute(sql: "DROP VIEW IF EXISTS design_scores")
+            try db.execute(sql: "ALTER TABLE results RENAME COLUMN throughput_per_s TO items_per_s")
+            try db.execute(sql: "ALTER TABLE results ADD COLUMN items_per_s_per_chip REAL")
+            try deriveNewColumns(db)
         }
         return migrator
     }
 
-    /// `results` columns of energy by component (migration v6), in `EnergyBreakdown.parts`
-    /// order followed by static energy.
-    public static let energyBreakdownColumns = ["energy_mac_j", "energy_vector_j", "energy_local_sram_j", "energy_shared_sram_j",
-                                                "energy_noc_j", "energy_offchip_j", "energy_chip_link_j", "energy_static_j"]
+    /// Brings a database to the current schema: the migrations, then the catalogue columns and
+    /// the `design_scores` view (`synchronise`). Every writer opens through this.
+    static func migrate(_ writer: some DatabaseWriter) throws {
+        try migrator.migrate(writer)
+        try writer.write { db in try synchronise(db) }
+    }
 
-    /// `results` columns of modelled area by component (migration v6), in `AreaBreakdown.parts` order.
-    public static let areaBreakdownColumns = ["area_mac_arrays_mm2", "area_vector_units_mm2", "area_compute_overhead_mm2",
-                                              "area_local_sram_mm2", "area_shared_sram_mm2", "area_noc_mm2", "area_memory_phy_mm2",
-                                              "area_chip_link_phy_mm2", "area_die_to_die_phy_mm2", "area_control_io_mm2"]
+    /// Whether `db` is at the current schema (migrations done, catalogue columns and view current).
+    static func isCurrent(_ db: Database) throws -> Bool {
+        guard try migrator.hasCompletedMigrations(db) else { return false }
+        let columns = Set(try db.columns(in: "results").map(\.name))
+        guard resultValueColumns.allSatisfy(columns.contains) else { return false }
+        return try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'design_scores'") == designScoresSQL
+    }
+
+    /// Adds the `results` columns that the metric catalogue, `Bound`, `ActivityQuantity` and the
+    /// energy and area components name but the table lacks (NULL in older rows), and rebuilds
+    /// `design_scores` when its definition differs from the catalogue's. So adding a metric is
+    /// one entry in `MetricCatalogue`, with no migration to write.
+    static func synchronise(_ db: Database) throws {
+        let existing = Set(try db.columns(in: "results").map(\.name))
+        for column in resultValueColumns where !existing.contains(column) {
+            try db.execute(sql: "ALTER TABLE results ADD COLUMN \(column) REAL")
+        }
+        let current = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'design_scores'")
+        if current != designScoresSQL {
+            try db.execute(sql: "DROP VIEW IF EXISTS design_scores")
+            try db.execute(sql: designScoresSQL)
+        }
+    }
+
+    /// Fills metrics added in v7 for rows written before them, from columns those rows have
+    /// (also run by `merge` after copying an older input).
+    static func deriveNewColumns(_ db: Database) throws {
+        try db.execute(sql: "UPDATE results SET items_per_s_per_chip = items_per_s / devices WHERE items_per_s_per_chip IS NULL")
+    }
+
+    /// Former names of `results` columns by current name (from the catalogue's `formerNames`),
+    /// so older databases can be merged.
+    static let formerColumnNames: [String: [String]] = Dictionary(uniqueKeysWithValues: MetricCatalogue.all.compactMap { metric in
+        metric.formerNames.isEmpty ? nil : (metric.name, metric.formerNames)
+    })
+
+    // MARK: - Columns derived from the catalogue
+
+    /// `results` columns that identify and describe a result (from the migrations).
+    static let resultIdentityColumns = ["run_id", "design_hash", "workload_hash", "design_name", "workload_name", "feasible", "reason",
+                                        "throughput_unit", "bound", "devices"]
+    /// Sweep bookkeeping columns of `results` (migration v4).
+    static let resultPointColumns = ["point_index", "workload_weight", "is_baseline", "meets_constraints"]
+    /// Latency of one iteration by bound, seconds: `time_<bound>_s`.
+    public static let boundColumns = Bound.allCases.map { "time_\($0.rawValue)_s" }
+    /// Activity counts of one iteration per chip, one column per `ActivityQuantity`.
+    public static let activityColumns = ActivityQuantity.allCases.map(\.rawValue)
+    /// One column per metric of `MetricCatalogue`.
+    public static let metricColumns = MetricCatalogue.all.map(\.name)
+    /// Energy by component for all chips of one iteration, then static energy (the parts sum to `energy_j`).
+    public static let energyBreakdownColumns = EnergyComponent.allCases.map { "energy_\($0.rawValue)_j" }
+        + ["energy_\(EnergyComponent.staticEnergyName)_j"]
+    /// Modelled area by component, mm².
+    public static let areaBreakdownColumns = AreaComponent.allCases.map { "area_\($0.rawValue)_mm2" }
+
+    /// Numeric `results` columns derived from the catalogues (created by `synchronise` when missing).
+    static let resultValueColumns = boundColumns + activityColumns + metricColumns + energyBreakdownColumns + areaBreakdownColumns
+
+    /// Every `results` column SPUSim writes, in insert order.
+    static let resultColumns = resultIdentityColumns + boundColumns + activityColumns + metricColumns + resultPointColumns
+        + energyBreakdownColumns + areaBreakdownColumns
+
+    /// The `design_scores` view: one row per design of a run, each metric aggregated over its
+    /// workloads as the catalogue says (`Metric.aggregate`).
+    public static let designScoresSQL: String = {
+        let scores = MetricCatalogue.all.compactMap { metric -> String? in
+            guard let column = metric.scoreColumn else { return nil }
+            switch metric.aggregate {
+            case .weightedMean: return "SUM(workload_weight * \(metric.name)) / SUM(workload_weight) AS \(column)"
+            case .maximum: return "MAX(\(metric.name)) AS \(column)"
+            case .designValue: return "MIN(\(metric.name)) AS \(column)"
+            case .none: return nil
+            }
+        }
+        return """
+            CREATE VIEW design_scores AS
+            SELECT run_id, design_hash, MIN(design_name) AS design_name, MIN(point_index) AS point_index,
+                   MAX(is_baseline) AS is_baseline, MIN(feasible) AS feasible, MIN(meets_constraints) AS meets_constraints,
+                   COUNT(*) AS workloads,
+                   \(scores.joined(separator: ",\n       "))
+            FROM results GROUP BY run_id, design_hash
+            """
+    }()
+
+    /// `design_scores` columns that are not scores (identify the design and its status).
+    public static let designScoreIdentityColumns = ["run_id", "design_hash", "design_name", "point_index", "is_baseline", "feasible",
+                                                    "meets_constraints", "workloads"]
 }

@@ -52,19 +52,19 @@ extension ResultsStore {
         }
     }
 
-    /// Stored metrics of a run's results by "design_hash|workload_hash" (for resuming adaptive searches).
+    /// Stored metrics of a run's results by "design_hash|workload_hash" (for resuming adaptive
+    /// searches): every catalogue metric by name, plus `feasible` and `meets_constraints` as 0/1.
     public func storedMetrics(runID: Int64) throws -> [String: [String: Double]] {
         try pool.read { db in
             var out: [String: [String: Double]] = [:]
+            let columns = MetricCatalogue.all.map(\.name) + ["feasible", "meets_constraints"]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT design_hash || '|' || workload_hash AS pair, throughput_per_s, latency_s, items_per_joule, usd_per_million_items,
-                       area_mm2, die_cost_usd, tco_usd_per_hour, avg_power_w, feasible, meets_constraints
+                SELECT design_hash || '|' || workload_hash AS pair, \(columns.joined(separator: ", "))
                 FROM results WHERE run_id = ?
                 """, arguments: [runID])
             while let row = try rows.next() {
                 var metrics: [String: Double] = [:]
-                for column in ["throughput_per_s", "latency_s", "items_per_joule", "usd_per_million_items", "area_mm2", "die_cost_usd",
-                               "tco_usd_per_hour", "avg_power_w", "feasible", "meets_constraints"] {
+                for column in columns {
                     if let value = row[column] as Double? { metrics[column] = value }
                 }
                 out[row["pair"]] = metrics
@@ -103,7 +103,7 @@ extension ResultsStore {
         public var isBaseline: Bool
         public var feasible: Bool
         public var meetsConstraints: Bool
-        public var throughputPerS: Double?
+        public var itemsPerS: Double?
         public var latencyS: Double?
         public var itemsPerJoule: Double?
         public var usdPerMillionItems: Double?
@@ -115,14 +115,14 @@ extension ResultsStore {
     public func designScores(runID: Int64) throws -> [DesignScore] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT design_name, is_baseline, feasible, meets_constraints, weighted_throughput_per_s, weighted_latency_s,
+                SELECT design_name, is_baseline, feasible, meets_constraints, weighted_items_per_s, weighted_latency_s,
                        weighted_items_per_joule, weighted_usd_per_million_items, area_mm2, max_avg_power_w
                 FROM design_scores WHERE run_id = ?
                 ORDER BY (feasible AND meets_constraints) DESC, weighted_usd_per_million_items IS NULL,
-                         weighted_usd_per_million_items, weighted_throughput_per_s DESC, design_name
+                         weighted_usd_per_million_items, weighted_items_per_s DESC, design_name
                 """, arguments: [runID]).map { row in
                 DesignScore(designName: row["design_name"], isBaseline: row["is_baseline"], feasible: row["feasible"],
-                            meetsConstraints: row["meets_constraints"], throughputPerS: row["weighted_throughput_per_s"],
+                            meetsConstraints: row["meets_constraints"], itemsPerS: row["weighted_items_per_s"],
                             latencyS: row["weighted_latency_s"], itemsPerJoule: row["weighted_items_per_joule"],
                             usdPerMillionItems: row["weighted_usd_per_million_items"], areaMM2: row["area_mm2"],
                             maxAveragePowerW: row["max_avg_power_w"])

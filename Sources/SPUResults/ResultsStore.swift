@@ -34,7 +34,7 @@ public final class ResultsStore: Sendable {
         // crash or power loss can drop the last transactions (never corrupt the file).
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         pool = try DatabasePool(path: path, configuration: configuration)
-        try ResultsSchema.migrator.migrate(pool)
+        try ResultsSchema.migrate(pool)
     }
 
     /// Provenance of one invocation.
@@ -102,52 +102,33 @@ public final class ResultsStore: Sendable {
                 """).execute(arguments: [workloadHash, workload.name, workload.phase.rawValue, workload.devices, workload.throughputUnit,
                                          summary.opEntries, summary.flops, summary.weightBytes, summary.kvCacheBytes, workload.canonicalJSON])
         }
-        let a = result.activity
         // Concrete DatabaseValues (no existential boxing): this is the hot path of sweeps.
         func v(_ x: Double?) -> DatabaseValue { x.map { $0.isFinite ? $0.databaseValue : .null } ?? .null }
         func v(_ x: Int?) -> DatabaseValue { x?.databaseValue ?? .null }
         func v(_ x: Int64) -> DatabaseValue { x.databaseValue }
         func v(_ x: String?) -> DatabaseValue { x?.databaseValue ?? .null }
         func v(_ x: Bool) -> DatabaseValue { x.databaseValue }
+        // Values in `ResultsSchema.resultColumns` order.
         var values: [DatabaseValue] = [
             v(runID), v(design.contentHash), v(workloadHash), v(result.designName), v(result.workloadName), v(result.feasible), v(result.reason),
-            v(result.latencySeconds), v(result.throughputPerSecond), v(result.throughputUnit), v(result.bound.rawValue),
+            v(result.throughputUnit), v(result.bound.rawValue), v(result.devices),
         ]
-        values.reserveCapacity(64)
+        values.reserveCapacity(ResultsSchema.resultColumns.count)
         for bound in Bound.allCases { values.append(v(result.timeByBound[bound] ?? 0)) }
-        values += [v(result.macUtilization), v(result.devices), v(result.capacity.requiredBytes), v(result.capacity.availableBytes),
-                   v(a.totalMACs), v(a.vectorOps), v(a.localSRAMReadBytes), v(a.localSRAMWriteBytes), v(a.sharedSRAMReadBytes),
-                   v(a.sharedSRAMWriteBytes), v(a.offchipReadBytes), v(a.offchipWriteBytes), v(a.nocByteHops), v(a.chipLinkBytes)]
-        values += [v(cost?.energyJ), v(cost?.averagePowerW), v(cost?.throttleFactor), v(cost?.area.effectiveTotalMM2),
-                   v(cost?.silicon.dieCostUSD), v(cost?.silicon.manufacturingCostUSD), v(cost?.silicon.priceUSD),
-                   v(cost?.tco.totalUSDPerHour), v(cost?.usdPerMillionItems), v(cost?.itemsPerJoule),
-                   v(point.pointIndex), v(point.workloadWeight), v(point.isBaseline), v(point.meetsConstraints)]
+        for quantity in ActivityQuantity.allCases { values.append(v(result.activity[quantity])) }
+        let costed = cost.map { CostedEvaluation(performance: result, cost: $0) }
+        for metric in MetricCatalogue.all { values.append(v(costed.map(metric.value) ?? metric.value(result))) }
+        values += [v(point.pointIndex), v(point.workloadWeight), v(point.isBaseline), v(point.meetsConstraints)]
         // Energy by component for all chips (sums to energy_j), then modelled area by component.
         if let cost {
             let devices = Double(result.devices)
-            let e = cost.dynamicEnergy
-            for part in [e.macJ, e.vectorJ, e.localSRAMJ, e.sharedSRAMJ, e.nocJ, e.offchipJ, e.chipLinkJ, cost.staticEnergyJ] {
-                values.append(v(part * devices))
-            }
-            let a = cost.area
-            for part in [a.macArraysMM2, a.vectorUnitsMM2, a.computeOverheadMM2, a.localSRAMMM2, a.sharedSRAMMM2, a.nocMM2,
-                         a.memoryPhyMM2, a.chipLinkPhyMM2, a.dieToDiePhyMM2, a.controlIOMM2] {
-                values.append(v(part))
-            }
+            for component in EnergyComponent.allCases { values.append(v(cost.dynamicEnergy[component] * devices)) }
+            values.append(v(cost.staticEnergyJ * devices))
+            for component in AreaComponent.allCases { values.append(v(cost.area[component])) }
         } else {
             values += Array(repeating: DatabaseValue.null, count: ResultsSchema.energyBreakdownColumns.count + ResultsSchema.areaBreakdownColumns.count)
         }
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO results (run_id, design_hash, workload_hash, design_name, workload_name, feasible, reason, latency_s,
-              throughput_per_s, throughput_unit, bound, time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s,
-              time_overhead_s, mac_utilization, devices, memory_required_bytes, memory_available_bytes, macs, vector_ops,
-              local_sram_read_bytes, local_sram_write_bytes, shared_sram_read_bytes, shared_sram_write_bytes,
-              offchip_read_bytes, offchip_write_bytes, noc_byte_hops, chip_link_bytes,
-              energy_j, avg_power_w, throttle_factor, area_mm2, die_cost_usd, manufacturing_cost_usd, price_usd,
-              tco_usd_per_hour, usd_per_million_items, items_per_joule, point_index, workload_weight, is_baseline, meets_constraints,
-              \(Self.breakdownColumnList))
-            VALUES (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))
-            """)
+        let insert = try db.cachedStatement(sql: Self.insertResultSQL)
         try Self.execute(insert, binding: values)
         let resultID = db.lastInsertedRowID
         guard storeOps else { return resultID }
@@ -168,8 +149,11 @@ public final class ResultsStore: Sendable {
         return resultID
     }
 
-    /// The v6 breakdown columns, comma-separated, in insert order.
-    static let breakdownColumnList = (ResultsSchema.energyBreakdownColumns + ResultsSchema.areaBreakdownColumns).joined(separator: ", ")
+    /// The insert of one `results` row, with the columns of `ResultsSchema.resultColumns`.
+    static let insertResultSQL = """
+        INSERT INTO results (\(ResultsSchema.resultColumns.joined(separator: ", ")))
+        VALUES (\(Array(repeating: "?", count: ResultsSchema.resultColumns.count).joined(separator: ", ")))
+        """
 
     /// Binds values straight through SQLite's C API and runs the statement: building GRDB's
     /// `StatementArguments` costs more than the insert itself on the sweep hot path.

@@ -43,10 +43,10 @@ struct CompareCommand: ParsableCommand {
         for w in comparison.workloads {
             print("\nworkload \(w.workloadName) (\(w.throughputUnit)/s)")
             let b = w.baseline
-            var rows = [[b.designName + " (baseline)", number(b.throughputPerS), "1", "1", "1", "1", "1", "1"]]
+            var rows = [[b.designName + " (baseline)", number(b.itemsPerS), "1", "1", "1", "1", "1", "1"]]
             rows += w.designs.map { e in
                 let r = e.ratios
-                return [e.design.designName, number(e.design.throughputPerS), ratio(r.throughput), ratio(r.speedup), ratio(r.itemsPerJoule),
+                return [e.design.designName, number(e.design.itemsPerS), ratio(r.throughput), ratio(r.speedup), ratio(r.itemsPerJoule),
                         ratio(r.throughputPerTCODollar), ratio(r.area), ratio(r.energy)]
             }
             print(Formatting.table(header: ["design", "throughput/s", "× throughput", "× speed", "× items/J", "× per TCO $", "× area", "× energy"],

@@ -10,7 +10,7 @@ struct ParetoCommand: ParsableCommand {
         discussion: """
             Rows with NULL in an objective are left out, and so are rows that are infeasible or miss the \
             constraints unless --all is given. Example:
-              spusim pareto --objectives "max:weighted_throughput_per_s,min:area_mm2" --run 3
+              spusim pareto --objectives "max:weighted_items_per_s,min:area_mm2" --run 3
             """)
 
     @Option(help: "Comma-separated objectives, each max:COLUMN or min:COLUMN.")

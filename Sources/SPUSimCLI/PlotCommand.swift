@@ -13,7 +13,7 @@ struct PlotCommand: ParsableCommand {
     struct Pareto: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Pareto front of two design_scores objectives.",
-            discussion: "Example: spusim plot pareto --x min:area_mm2 --y max:weighted_throughput_per_s_per_w --out pareto.svg")
+            discussion: "Example: spusim plot pareto --x min:area_mm2 --y max:weighted_items_per_joule --out pareto.svg")
 
         @OptionGroup var source: ReportSourceOptions
 
@@ -21,7 +21,7 @@ struct PlotCommand: ParsableCommand {
         var x: String = "min:area_mm2"
 
         @Option(help: "y objective, max:COLUMN or min:COLUMN.")
-        var y: String = "max:weighted_throughput_per_s_per_w"
+        var y: String = "max:weighted_items_per_joule"
 
         @Option(help: "Output SVG file.")
         var out: String

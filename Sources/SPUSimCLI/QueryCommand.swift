@@ -11,9 +11,9 @@ struct QueryCommand: ParsableCommand {
         discussion: """
             Either structured filters (--table, --run, --where, --order-by, --limit, --columns) or one read-only \
             SQL statement (--sql). Examples:
-              spusim query --where "feasible AND area_mm2 < 400" --order-by "throughput_per_s desc" --limit 10
-              spusim query --table design_scores --run 3 --columns design_name,weighted_throughput_per_s
-              spusim query --sql "SELECT design_name, MAX(throughput_per_s) FROM results GROUP BY design_name"
+              spusim query --where "feasible AND area_mm2 < 400" --order-by "items_per_s desc" --limit 10
+              spusim query --table design_scores --run 3 --columns design_name,weighted_items_per_s
+              spusim query --sql "SELECT design_name, MAX(items_per_s) FROM results GROUP BY design_name"
             """)
 
     @OptionGroup var query: QueryOptions

@@ -21,7 +21,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Objective ranking the top designs and shown in the sensitivity figure (max:COLUMN or min:COLUMN of design_scores).")
     var objective: String = "min:weighted_usd_per_million_items"
 
-    @Option(help: "A Pareto figure as X,Y objectives, e.g. min:area_mm2,max:weighted_throughput_per_s_per_w (repeatable; default: that one and min:weighted_latency_s,min:weighted_usd_per_million_items).")
+    @Option(help: "A Pareto figure as X,Y objectives, e.g. min:area_mm2,max:weighted_items_per_joule (repeatable; default: that one and min:weighted_latency_s,min:weighted_usd_per_million_items).")
     var pareto: [String] = []
 
     @Option(help: "Designs in the top table and the breakdowns.")

@@ -32,7 +32,7 @@ enum SweepReport {
         let baselines = scores.filter(\.isBaseline)
         let rows = (best + baselines).map { d -> [String] in
             [d.designName + (d.isBaseline ? " (baseline)" : ""), d.feasible && d.meetsConstraints ? "yes" : "no",
-             f(d.throughputPerS, "%.4g"), f(d.latencyS.map { $0 * 1000 }, "%.3g"), f(d.itemsPerJoule, "%.3g"),
+             f(d.itemsPerS, "%.4g"), f(d.latencyS.map { $0 * 1000 }, "%.3g"), f(d.itemsPerJoule, "%.3g"),
              f(d.usdPerMillionItems, "%.4g"), f(d.areaMM2, "%.0f"), f(d.maxAveragePowerW, "%.0f")]
         }
         lines.append("")

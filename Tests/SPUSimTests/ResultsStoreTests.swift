@@ -31,8 +31,8 @@ import Testing
         #expect(counts.4 == workload.ops.count)
         #expect(counts.5 == "wal")
         let row = try store.read { db -> (Double, Double, String, String) in
-            let row = try Row.fetchOne(db, sql: "SELECT latency_s, throughput_per_s, bound, design_hash FROM results WHERE id = ?", arguments: [ids.resultID])!
-            return (row["latency_s"], row["throughput_per_s"], row["bound"], row["design_hash"])
+            let row = try Row.fetchOne(db, sql: "SELECT latency_s, items_per_s, bound, design_hash FROM results WHERE id = ?", arguments: [ids.resultID])!
+            return (row["latency_s"], row["items_per_s"], row["bound"], row["design_hash"])
         }
         #expect(row.0 == result.latencySeconds)
         #expect(row.1 == result.throughputPerSecond)

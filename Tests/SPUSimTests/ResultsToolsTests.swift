@@ -126,7 +126,7 @@ private struct SplitMix64: RandomNumberGenerator {
         let reader = try ResultsReader(path: path)
         for sql in ["DELETE FROM results", "DROP TABLE results", "ATTACH DATABASE '\(dir.path)/x.db' AS x", "PRAGMA writable_schema = 1",
                     "INSERT INTO runs (started_at, tool_version, command, config_hash) VALUES ('a', 'b', 'c', 'd')",
-                    "SELECT 1; DROP TABLE results", "UPDATE results SET throughput_per_s = 0"] {
+                    "SELECT 1; DROP TABLE results", "UPDATE results SET items_per_s = 0"] {
             #expect(throws: ResultsToolError.self, "\(sql)") { try reader.execute(sql: sql) }
         }
         // The connection itself is read-only, whatever runs on it.
@@ -159,13 +159,13 @@ private struct SplitMix64: RandomNumberGenerator {
         let (path, runID) = try sweepDatabase(dir)
         let reader = try ResultsReader(path: path)
         let defaults = try reader.query(ResultsQuery())
-        #expect(defaults.columns == ["id", "run_id", "design_name", "workload_name", "feasible", "latency_s", "throughput_per_s",
+        #expect(defaults.columns == ["id", "run_id", "design_name", "workload_name", "feasible", "latency_s", "items_per_s",
                                      "throughput_unit", "bound", "avg_power_w", "area_mm2", "tco_usd_per_hour", "usd_per_million_items",
                                      "items_per_joule"])
         #expect(defaults.rows.count == 8)
         let sorted = try reader.query(ResultsQuery(runID: runID, whereExpression: "workload_name LIKE 'llama%'",
-                                                   orderBy: "throughput_per_s desc", limit: 2, columns: ["design_name", "throughput_per_s"]))
-        #expect(sorted.columns == ["design_name", "throughput_per_s"])
+                                                   orderBy: "items_per_s desc", limit: 2, columns: ["design_name", "items_per_s"]))
+        #expect(sorted.columns == ["design_name", "items_per_s"])
         #expect(sorted.rows.count == 2)
         let t = sorted.rows.compactMap { $0[1].number }
         #expect(t.count == 2 && t[0] >= t[1])
@@ -176,11 +176,11 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(ops.rows.count == opTotal)
         let scores = try reader.query(ResultsQuery(table: .designScores, runID: runID))
         #expect(scores.rows.count == 4)
-        #expect(scores.columns.contains("weighted_throughput_per_s"))
+        #expect(scores.columns.contains("weighted_items_per_s"))
 
         let unknown = #expect(throws: ResultsToolError.self) { try reader.query(ResultsQuery(columns: ["design_name", "speed"])) }
         #expect(unknown?.message.contains("unknown column \"speed\"") == true)
-        #expect(unknown?.message.contains("throughput_per_s") == true)   // lists the available ones
+        #expect(unknown?.message.contains("items_per_s") == true)   // lists the available ones
         let badOrder = #expect(throws: ResultsToolError.self) { try reader.query(ResultsQuery(orderBy: "speed desc")) }
         #expect(badOrder?.message.hasPrefix("--order-by: unknown column \"speed\"") == true)
         #expect(throws: ResultsToolError.self) { try reader.query(ResultsQuery(orderBy: "latency_s; DROP TABLE results")) }
@@ -303,9 +303,9 @@ private struct SplitMix64: RandomNumberGenerator {
         defer { try? FileManager.default.removeItem(at: dir) }
         let (path, runID) = try sweepDatabase(dir)
         let reader = try ResultsReader(path: path)
-        let rows = try reader.query(ResultsQuery(table: .designScores, runID: runID, columns: ["design_name", "weighted_throughput_per_s", "area_mm2"],
+        let rows = try reader.query(ResultsQuery(table: .designScores, runID: runID, columns: ["design_name", "weighted_items_per_s", "area_mm2"],
                                                  feasibleOnly: true))
-        let front = try ParetoFront.compute(rows: rows, objectives: ["max:weighted_throughput_per_s", "min:area_mm2"])
+        let front = try ParetoFront.compute(rows: rows, objectives: ["max:weighted_items_per_s", "min:area_mm2"])
         #expect(!front.rows.isEmpty)
         for row in rows.rows where !front.rows.contains(row) {
             // Each dropped design is dominated by a kept one.
@@ -313,9 +313,9 @@ private struct SplitMix64: RandomNumberGenerator {
                 f[1].number! >= row[1].number! && f[2].number! <= row[2].number! && (f[1].number! > row[1].number! || f[2].number! < row[2].number!)
             })
         }
-        #expect(CLI.run(["pareto", "--db", path, "--objectives", "max:weighted_throughput_per_s,min:area_mm2", "--format", "csv"]) == 0)
+        #expect(CLI.run(["pareto", "--db", path, "--objectives", "max:weighted_items_per_s,min:area_mm2", "--format", "csv"]) == 0)
         #expect(CLI.run(["pareto", "--db", path, "--objectives", "max:speed"]) == 2)
-        #expect(CLI.run(["pareto", "--db", path, "--objectives", "fast:weighted_throughput_per_s"]) == 2)
+        #expect(CLI.run(["pareto", "--db", path, "--objectives", "fast:weighted_items_per_s"]) == 2)
     }
 
     // MARK: compare
@@ -338,7 +338,7 @@ private struct SplitMix64: RandomNumberGenerator {
                 }
             }
         }
-        let metrics = ["throughput_per_s", "latency_s", "items_per_joule", "usd_per_million_items", "area_mm2", "energy_j"]
+        let metrics = ["items_per_s", "latency_s", "items_per_joule", "usd_per_million_items", "area_mm2", "energy_j"]
         func values(_ numbers: [Double]) -> [String: DatabaseValueConvertible?] {
             Dictionary(uniqueKeysWithValues: zip(metrics, numbers.map { $0 as DatabaseValueConvertible? }))
         }
@@ -368,8 +368,8 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(try BaselineComparison.compute(reader: reader, baseline: "h100-sxm", top: 1).workloads[0].designs.count == 1)
         // Missing values give no ratio rather than a wrong one.
         let partial = BaselineComparison.Ratios(
-            design: .init(designName: "d", throughputPerS: 5, latencyS: nil, itemsPerJoule: 1, usdPerMillionItems: 0, areaMM2: 1, energyJ: 1),
-            baseline: .init(designName: "b", throughputPerS: 0, latencyS: 1, itemsPerJoule: nil, usdPerMillionItems: 1, areaMM2: 2, energyJ: 1))
+            design: .init(designName: "d", itemsPerS: 5, latencyS: nil, itemsPerJoule: 1, usdPerMillionItems: 0, areaMM2: 1, energyJ: 1),
+            baseline: .init(designName: "b", itemsPerS: 0, latencyS: 1, itemsPerJoule: nil, usdPerMillionItems: 1, areaMM2: 2, energyJ: 1))
         #expect(partial.throughput == nil && partial.speedup == nil && partial.itemsPerJoule == nil && partial.throughputPerTCODollar == nil)
         #expect(partial.area == 0.5)
 
@@ -494,8 +494,11 @@ private struct SplitMix64: RandomNumberGenerator {
         try queue.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS src", arguments: [good])
             for table in ["runs", "designs", "workloads", "results", "op_results"] {
-                let list = try ResultsReader.columns(of: table, in: db).map { "\"\($0)\"" }.joined(separator: ", ")
-                try db.execute(sql: "INSERT INTO main.\(table) (\(list)) SELECT \(list) FROM src.\(table)")
+                let columns = try ResultsReader.columns(of: table, in: db)
+                let list = columns.map { "\"\($0)\"" }.joined(separator: ", ")
+                // The v3 schema still calls items_per_s throughput_per_s.
+                let selected = columns.map { $0 == "throughput_per_s" ? "\"items_per_s\"" : "\"\($0)\"" }.joined(separator: ", ")
+                try db.execute(sql: "INSERT INTO main.\(table) (\(list)) SELECT \(selected) FROM src.\(table)")
             }
             try db.execute(sql: "DETACH DATABASE src")
         }
@@ -505,6 +508,14 @@ private struct SplitMix64: RandomNumberGenerator {
         let out = dir.appendingPathComponent("out.sqlite").path
         let report = try ResultsMerger.merge(into: out, from: [old])
         #expect(report.results.copied == 8 && report.runsCreated == 1)
+        // Renamed metric columns are carried over under their new names; new ones are derived.
+        let outRows = try DatabaseQueue(path: out).read { db in
+            try Row.fetchAll(db, sql: "SELECT items_per_s, items_per_s_per_chip, devices FROM results")
+        }
+        #expect(outRows.count == 8 && outRows.allSatisfy { row in
+            guard let total = row["items_per_s"] as Double?, let perChip = row["items_per_s_per_chip"] as Double? else { return false }
+            return abs(perChip * Double(row["devices"] as Int) - total) <= 1e-9 * total
+        })
         let migrated = try DatabaseQueue(path: old).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") }
         #expect(migrated == 3)
         let run = try ResultsReader(path: out).query(ResultsQuery(table: .runs, columns: ["kind", "status", "shard"]))
@@ -541,9 +552,9 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(!FileManager.default.fileExists(atPath: missing))
 
         let csv = dir.appendingPathComponent("out/rows.csv").path
-        #expect(CLI.run(["export", "--db", path, "--to", csv, "--columns", "design_name,throughput_per_s", "--order-by", "design_name"]) == 0)
+        #expect(CLI.run(["export", "--db", path, "--to", csv, "--columns", "design_name,items_per_s", "--order-by", "design_name"]) == 0)
         let lines = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
-        #expect(lines.first == "design_name,throughput_per_s")
+        #expect(lines.first == "design_name,items_per_s")
         #expect(lines.count == 9)
         let json = dir.appendingPathComponent("rows.JSON").path
         #expect(CLI.run(["export", "--db", path, "--to", json, "--table", "runs"]) == 0)

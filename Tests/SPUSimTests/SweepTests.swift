@@ -32,7 +32,7 @@ import SPUSimCLI
     static func table(_ db: String) throws -> [String] {
         try ResultsStore(path: db).read { db in
             try Row.fetchAll(db, sql: """
-                SELECT design_hash, workload_hash, point_index, is_baseline, feasible, meets_constraints, latency_s, throughput_per_s,
+                SELECT design_hash, workload_hash, point_index, is_baseline, feasible, meets_constraints, latency_s, items_per_s,
                        energy_j, avg_power_w, tco_usd_per_hour, workload_weight,
                        (SELECT COUNT(*) FROM op_results o WHERE o.result_id = r.id) AS op_rows
                 FROM results r ORDER BY point_index, design_hash, workload_hash

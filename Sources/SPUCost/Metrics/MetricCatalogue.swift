@@ -1,0 +1,115 @@
+/// Every result metric of SPUSim, listed once. To add a metric, add an entry here: the
+/// `results` column (added to existing databases when they are next opened for writing), the
+/// `design_scores` column, the JSON key of `spusim run --json`, sweep objectives and
+/// constraints, query validation and report labels all follow from it (`MetricCatalogueTests`).
+///
+/// Scope matters: a workload that runs tensor-parallel over N chips has one iteration latency,
+/// one throughput and one energy for the group, while power, utilisation and memory are per chip.
+/// Efficiency metrics divide group by group (`items_per_joule`), never group by chip.
+public enum MetricCatalogue {
+    public static let all: [Metric] = [
+        Metric("latency_s", unit: "s", label: "latency per iteration", scope: .perGroup, direction: .lowerIsBetter,
+               aggregate: .weightedMean,
+               summary: "Time of one iteration of the trace on the group: one decode step, or the prefill of the batch (time to first token).",
+               .performance { $0.latencySeconds }),
+        Metric("items_per_s", unit: "items/s", label: "throughput", scope: .perGroup, direction: .higherIsBetter,
+               aggregate: .weightedMean, formerNames: ["throughput_per_s"],
+               summary: "Items (tokens, samples) the whole group produces per second: items per iteration / latency.",
+               .performance { $0.throughputPerSecond }),
+        Metric("items_per_s_per_chip", unit: "items/s", label: "throughput per chip", scope: .perChip, direction: .higherIsBetter,
+               aggregate: .weightedMean,
+               summary: "items_per_s divided by the chips in the group, so TP-1 and TP-8 workloads compare per chip.",
+               .performance { $0.throughputPerSecond / Double($0.devices) }),
+        Metric("mac_utilization", unit: "1", label: "MAC utilization", scope: .perChip, direction: .higherIsBetter,
+               aggregate: .none,
+               summary: "MACs performed over peak MACs of the dominant format during the iteration.",
+               .performance { $0.macUtilization }),
+        Metric("memory_required_bytes", unit: "bytes", label: "memory required", scope: .perChip, direction: .none,
+               aggregate: .none,
+               summary: "Weights, KV cache and the largest activation footprint one chip must hold.",
+               .performance { $0.capacity.requiredBytes }),
+        Metric("memory_available_bytes", unit: "bytes", label: "memory available", scope: .perChip, direction: .none,
+               aggregate: .none,
+               summary: "Off-chip memory capacity of one chip.",
+               .performance { $0.capacity.availableBytes }),
+        Metric("energy_j", unit: "J", label: "energy per iteration", scope: .perGroup, direction: .lowerIsBetter,
+               aggregate: .none,
+               summary: "Dynamic plus static energy of one iteration, all chips of the group.",
+               .evaluation { $0.cost.energyJ }),
+        Metric("avg_power_w", unit: "W", label: "average power", scope: .perChip, direction: .lowerIsBetter,
+               aggregate: .maximum,
+               summary: "Energy of one chip over the iteration divided by its latency, after the TDP policy.",
+               .evaluation { $0.cost.averagePowerW }),
+        Metric("throttle_factor", unit: "1", label: "clock scale", scope: .perChip, direction: .none,
+               aggregate: .none,
+               summary: "Clock scale the TDP policy applied (1 when the chip stays within its TDP at full clock).",
+               .evaluation { $0.cost.throttleFactor }),
+        Metric("area_mm2", unit: "mm2", label: "area", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .designValue,
+               summary: "Silicon area of one chip, all dies: published when the design states it, modelled otherwise.",
+               .design { $0.area.effectiveTotalMM2 }),
+        Metric("modelled_area_mm2", unit: "mm2", label: "modelled area", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .none,
+               summary: "Silicon area of one chip from the area model's parts (equals area_mm2 unless the design publishes its area).",
+               .design { $0.area.totalMM2 }),
+        Metric("per_die_area_mm2", unit: "mm2", label: "area per die", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .none,
+               summary: "area_mm2 divided by the dies of the package (what the reticle limit applies to).",
+               .design { $0.area.effectivePerDieMM2 }),
+        Metric("die_cost_usd", unit: "usd", label: "die cost", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .designValue,
+               summary: "Cost of the good dies of one chip: wafer cost over good dies per wafer (yield model).",
+               .design { $0.silicon.dieCostUSD }),
+        Metric("manufacturing_cost_usd", unit: "usd", label: "manufacturing cost", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .none,
+               summary: "Dies, memory, packaging and test, and NRE per unit, for one chip.",
+               .design { $0.silicon.manufacturingCostUSD }),
+        Metric("price_usd", unit: "usd", label: "price", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .designValue,
+               summary: "Price of one chip: the published price when the design states one, else manufacturing cost times the margin.",
+               .design { $0.silicon.priceUSD }),
+        Metric("tco_usd_per_hour", unit: "usd/h", label: "TCO", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .designValue,
+               summary: "Total cost of ownership of one chip per hour: capital, electricity at TDP, facility and operations.",
+               .design { $0.tco.totalUSDPerHour }),
+        Metric("usd_per_million_items", unit: "usd/M items", label: "TCO cost", scope: .perGroup, direction: .lowerIsBetter,
+               aggregate: .weightedMean,
+               summary: "TCO of the group's chips per million items it produces.",
+               .evaluation { $0.cost.usdPerMillionItems }),
+        Metric("items_per_joule", unit: "items/J", label: "energy efficiency", scope: .perGroup, direction: .higherIsBetter,
+               aggregate: .weightedMean, formerNames: ["throughput_per_s_per_w", "items_per_s_per_w"],
+               summary: "Items of one iteration over the group's energy for it; equals items per second per watt of all chips.",
+               .evaluation { $0.cost.itemsPerJoule }),
+    ]
+
+    /// The metric called `name`, or nil.
+    public static func metric(named name: String) -> Metric? { byName[name] }
+
+    /// The metric that used to be called `name`, or nil.
+    public static func renamed(from name: String) -> Metric? { byFormerName[name] }
+
+    /// A design score column (`weighted_items_per_s`, `area_mm2`, …) and its metric, or nil.
+    public static func metric(scoreColumn column: String) -> Metric? { byScoreColumn[column] }
+
+    /// The `design_scores` columns that score a design, in catalogue order.
+    public static var scoreColumns: [String] { all.compactMap(\.scoreColumn) }
+
+    /// A hint for a name that is not a metric: its new name when it is a former one, a listing
+    /// otherwise. `names` are the accepted names in the context (metric names or score columns).
+    public static func unknownNameHint(_ name: String, accepted names: [String]) -> String {
+        // Map a former metric name, or a score column built on one, to today's.
+        for metric in all {
+            for old in metric.formerNames {
+                if name == old, names.contains(metric.name) { return "\"\(old)\" is now called \"\(metric.name)\"" }
+                for prefix in ["weighted_", "max_"] where name == prefix + old {
+                    if let column = metric.scoreColumn, names.contains(column) { return "\"\(name)\" is now called \"\(column)\"" }
+                }
+            }
+        }
+        return "expected one of: \(names.joined(separator: ", "))"
+    }
+
+    private static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    private static let byFormerName = Dictionary(uniqueKeysWithValues: all.flatMap { m in m.formerNames.map { ($0, m) } })
+    private static let byScoreColumn = Dictionary(uniqueKeysWithValues: all.compactMap { m in m.scoreColumn.map { ($0, m) } })
+}
