@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SPUCore
+import SPUCost
 
 /// An error of the results tools (query, Pareto, compare, merge), worded for the command line:
 /// it names the option or file at fault and, where it helps, the values that would be accepted.
@@ -153,7 +154,7 @@ public enum ReadOnlySQL {
             if error.resultCode == .SQLITE_MISUSE, (error.message ?? "").hasPrefix("Multiple statements") {
                 throw reject("it holds more than one statement")
             }
-            throw reject(error.message ?? "\(error)")
+            throw reject(ResultsToolError.sqliteMessage(error))
         }
         guard statement.isReadonly else { throw reject("SQLite reports that it writes to the database") }
         return statement
@@ -343,7 +344,20 @@ public struct ResultsQuery: Sendable, Equatable {
 
 extension ResultsToolError {
     static func unknownColumn(_ column: String, option: String, available: [String], table: String? = nil) -> ResultsToolError {
-        ResultsToolError("\(option): unknown column \"\(column)\"\(table.map { " in \($0)" } ?? "") (available: \(available.joined(separator: ", ")))")
+        let hint = MetricCatalogue.unknownNameHint(column, accepted: available)
+        let listing = hint.hasPrefix("expected") ? "available: \(available.joined(separator: ", "))" : hint
+        return ResultsToolError("\(option): unknown column \"\(column)\"\(table.map { " in \($0)" } ?? "") (\(listing))")
+    }
+
+    /// SQLite's message, with the new name of a renamed metric column when that is what it misses.
+    static func sqliteMessage(_ error: DatabaseError) -> String {
+        let message = error.message ?? "\(error)"
+        let prefix = "no such column: "
+        guard message.hasPrefix(prefix) else { return message }
+        let column = String(message.dropFirst(prefix.count))
+        let names = MetricCatalogue.all.map(\.name) + MetricCatalogue.scoreColumns
+        let hint = MetricCatalogue.unknownNameHint(column, accepted: names)
+        return hint.hasPrefix("expected") ? message : "\(message) (\(hint))"
     }
 }
 
@@ -360,8 +374,7 @@ public final class ResultsReader: Sendable {
     public init(path: String) throws {
         self.path = path
         var queue = try Self.openReadOnly(path: path)
-        let migrator = ResultsSchema.migrator
-        if try !queue.read({ try migrator.hasCompletedMigrations($0) }) {
+        if try !queue.read({ try ResultsSchema.isCurrent($0) }) {
             // Schema upgrade only (no data changes); a file that cannot be written is read as it is.
             if (try? ResultsStore(path: path)) != nil { queue = try Self.openReadOnly(path: path) }
         }
@@ -436,7 +449,7 @@ public final class ResultsReader: Sendable {
             }
             return QueryResult(columns: statement.columnNames, rows: rows)
         } catch let error as DatabaseError {
-            throw ResultsToolError("\(option): \(error.message ?? "\(error)")")
+            throw ResultsToolError("\(option): \(ResultsToolError.sqliteMessage(error))")
         }
     }
 }
