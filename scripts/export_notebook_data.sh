@@ -8,9 +8,10 @@
 #
 # Each sweep runs into a fresh temporary database (deleted afterwards; result databases never go
 # into git), and every CSV is written by `spusim export --sql` with an explicit column list and an
-# explicit ORDER BY, so that the files are byte-for-byte reproducible and new columns added to the
-# results schema do not change them. The column lists are documented in notebooks-data/README.md;
-# change them only together with that file (and the notebook).
+# explicit ORDER BY, so that the files are byte-for-byte reproducible. The metric columns are the
+# metric catalogue's (`spusim metrics --names`, `--score-columns`): a metric added to the catalogue
+# appears here too (re-export and commit). The column lists are documented in
+# notebooks-data/README.md; change them only together with that file (and the notebook).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,18 +29,14 @@ esac
 
 # results: one row per design × workload. Units are in the names (s, per_s, j, w, mm2, usd, bytes).
 RESULT_COLUMNS="point_index, design_name, workload_name, workload_weight, is_baseline, feasible,
-  meets_constraints, reason, devices, throughput_unit, latency_s, throughput_per_s, bound,
-  time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s, time_overhead_s,
-  mac_utilization, memory_required_bytes, memory_available_bytes, energy_j, avg_power_w,
-  throttle_factor, area_mm2, die_cost_usd, manufacturing_cost_usd, price_usd, tco_usd_per_hour,
-  usd_per_million_items, items_per_joule"
+  meets_constraints, reason, devices, throughput_unit, bound,
+  time_compute_s, time_sram_s, time_noc_s, time_offchip_s, time_chiplink_s, time_overhead_s"
+RESULT_COLUMNS+="$("${spusim[@]}" metrics --names | sed 's/^/, /' | tr -d '\n')"
 
 # design_scores: one row per design (weighted over the sweep's workloads), plus the swept
 # parameters of SPU designs read from the stored design JSON (NULL for GPU baselines).
-SCORE_COLUMNS="s.point_index, s.design_name, s.is_baseline, s.feasible,
-  s.meets_constraints, s.workloads, s.weighted_throughput_per_s, s.weighted_latency_s,
-  s.weighted_items_per_joule, s.weighted_usd_per_million_items, s.weighted_throughput_per_s_per_w,
-  s.max_avg_power_w, s.area_mm2, s.die_cost_usd, s.price_usd, s.tco_usd_per_hour"
+SCORE_COLUMNS="s.point_index, s.design_name, s.is_baseline, s.feasible, s.meets_constraints, s.workloads"
+SCORE_COLUMNS+="$("${spusim[@]}" metrics --score-columns | sed 's/^/, s./' | tr -d '\n')"
 param() { # param NAME JSONPATH
   printf ", CASE d.kind WHEN 'spu' THEN json_extract(d.json, '%s') END AS %s" "$2" "$1"
 }
