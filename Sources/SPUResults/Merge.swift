@@ -59,23 +59,33 @@ public enum ResultsMerger {
             try checkSchema(queue, path: input, known: known)
             sources.append((input, queue))
         }
-        let outExisted = FileManager.default.fileExists(atPath: outPath)
-        if outExisted {
+        if FileManager.default.fileExists(atPath: outPath) {
+            // One write transaction: a failure or a kill leaves the existing output as it was.
             try checkSchema(try ResultsReader.openReadOnly(path: outPath), path: outPath, known: known)
+            return try copy(sources, into: outPath, reportedAs: outPath)
         }
+        // A new output is built under a temporary name in the same directory and renamed into
+        // place once complete, so a failure or a kill never leaves a half-made OUT behind.
+        let partial = outPath + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        func removePartial() { for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: partial + suffix) } }
+        removePartial()
         do {
-            return try copy(sources, into: outPath)
-        } catch {
-            if !outExisted {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: outPath + suffix) }
+            let report = try copy(sources, into: partial, reportedAs: outPath)
+            try ResultsStore.closeIntoSingleFile(path: partial)
+            guard rename(partial, outPath) == 0 else {
+                throw ResultsToolError("\(outPath): cannot move the merged database into place (\(String(cString: strerror(errno))))")
             }
+            try? FileManager.default.removeItem(atPath: partial + ".lock")
+            return report
+        } catch {
+            removePartial()
             throw error
         }
     }
 
-    private static func copy(_ sources: [(path: String, queue: DatabaseQueue)], into outPath: String) throws -> MergeReport {
+    private static func copy(_ sources: [(path: String, queue: DatabaseQueue)], into outPath: String, reportedAs name: String) throws -> MergeReport {
         let store = try ResultsStore(path: outPath)
-        var report = MergeReport(output: outPath, inputs: sources.map(\.path))
+        var report = MergeReport(output: name, inputs: sources.map(\.path))
         try store.pool.write { out in
             for source in sources {
                 try source.queue.read { input in try copy(from: input, path: source.path, into: out, report: &report) }

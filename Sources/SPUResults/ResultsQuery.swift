@@ -374,6 +374,7 @@ public final class ResultsReader: Sendable {
     public init(path: String) throws {
         self.path = path
         var queue = try Self.openReadOnly(path: path)
+        try queue.read { db in try ResultsSchema.checkKnown(db, path: path) }
         if try !queue.read({ try ResultsSchema.isCurrent($0) }) {
             // Schema upgrade only (no data changes); a file that cannot be written is read as it is.
             if (try? ResultsStore(path: path)) != nil { queue = try Self.openReadOnly(path: path) }

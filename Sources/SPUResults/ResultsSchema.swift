@@ -200,9 +200,31 @@ public enum ResultsSchema {
         try writer.write { db in try synchronise(db) }
     }
 
+    /// Throws unless `db` is empty or an SPUSim results database this version can upgrade:
+    /// another application's tables and a newer SPUSim's migrations are refused, so SPUSim never
+    /// adds its tables to a foreign file or writes a schema it does not know.
+    static func checkWritable(_ db: Database, path: String) throws {
+        let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")
+        guard !tables.isEmpty else { return }
+        guard tables.contains("grdb_migrations"), tables.contains("runs"), tables.contains("results") else {
+            throw ResultsToolError("\(path): not an SPUSim results database (it holds other tables: \(tables.prefix(5).joined(separator: ", "))); choose another --db")
+        }
+        try checkKnown(db, path: path)
+    }
+
+    /// Throws when `db` was migrated by a newer SPUSim (migrations this version does not know).
+    static func checkKnown(_ db: Database, path: String) throws {
+        guard try db.tableExists("grdb_migrations") else { return }
+        let unknown = Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")).subtracting(migrator.migrations)
+        guard unknown.isEmpty else {
+            throw ResultsToolError("\(path): written by a newer SPUSim (unknown schema migrations: \(unknown.sorted().joined(separator: ", "))); use that version")
+        }
+    }
+
     /// Whether `db` is at the current schema (migrations done, catalogue columns and view current).
     static func isCurrent(_ db: Database) throws -> Bool {
-        guard try migrator.hasCompletedMigrations(db) else { return false }
+        guard try db.tableExists("grdb_migrations"), try db.tableExists("results"),
+              try migrator.hasCompletedMigrations(db), try !migrator.hasBeenSuperseded(db) else { return false }
         let columns = Set(try db.columns(in: "results").map(\.name))
         guard resultValueColumns.allSatisfy(columns.contains) else { return false }
         return try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = 'design_scores'") == designScoresSQL

@@ -21,6 +21,10 @@ public final class ResultsStore: Sendable {
     private let written = WrittenHashes()
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
+    ///
+    /// Refuses a file that is not an SPUSim results database (another application's SQLite
+    /// file, or not SQLite at all) and one written by a newer SPUSim, before writing anything.
+    /// Processes that open a new or older database at once upgrade it one at a time.
     public init(path: String) throws {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
@@ -34,6 +38,11 @@ public final class ResultsStore: Sendable {
         // crash or power loss can drop the last transactions (never corrupt the file).
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         pool = try DatabasePool(path: path, configuration: configuration)
+        if try pool.read({ try ResultsSchema.isCurrent($0) }) { return }
+        let lock = try DatabaseFileLock(databasePath: path)
+        defer { lock.release() }
+        // Checked under the lock: another process may have created or upgraded it meanwhile.
+        try pool.read { db in try ResultsSchema.checkWritable(db, path: path) }
         try ResultsSchema.migrate(pool)
     }
 
@@ -176,6 +185,18 @@ public final class ResultsStore: Sendable {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
                                 sql: statement.sql)
         }
+    }
+
+    /// Folds the write-ahead log of the database at `path` into the file and leaves it in
+    /// rollback-journal mode, so the file alone holds everything and can be renamed or copied
+    /// (GRDB keeps WAL files on close). The next `ResultsStore` open turns WAL back on.
+    static func closeIntoSingleFile(path: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")
+        }
+        try queue.close()
     }
 
     /// Runs a read-only closure against the database (for queries and tests).

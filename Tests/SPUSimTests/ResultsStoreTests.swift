@@ -61,4 +61,59 @@ import Testing
         #expect(row.1.contains("fp8-e4m3"))
         #expect(row.2 == nil)
     }
+
+    /// Processes (here: connections) that create one new database at the same moment migrate it
+    /// one after another; every writer lands its run.
+    @Test func concurrentFirstOpensAllSucceed() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("new.sqlite").path
+        let device = try Repo.device("configs/chips/spu-datacenter.json")
+        let workload = try Repo.transformer("llama-2-7b", phase: .decode, batch: 4, length: 512)
+        let result = PerformanceModel(device: device).evaluate(workload)
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: 8) { i in
+            do {
+                let store = try ResultsStore(path: path)
+                try store.record(run: .init(command: "writer \(i)", configHash: "h\(i)", startedAt: Date(), finishedAt: Date()),
+                                 design: device, workload: workload, result: result)
+            } catch {
+                failures.append("\(i): \(error)")
+            }
+        }
+        #expect(failures.values.isEmpty, "\(failures.values)")
+        let counts = try ResultsStore(path: path).read { db in
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM runs")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results")!)
+        }
+        #expect(counts.0 == 8 && counts.1 == 8)
+    }
+
+    /// Another application's SQLite file is refused and left untouched; so is a newer SPUSim's.
+    @Test func foreignAndNewerDatabasesAreRefused() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let foreign = dir.appendingPathComponent("app.sqlite").path
+        try DatabaseQueue(path: foreign).write { db in try db.execute(sql: "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)") }
+        let error = #expect(throws: ResultsToolError.self) { try ResultsStore(path: foreign) }
+        #expect(error?.message.contains("not an SPUSim results database") == true)
+        let tables = try DatabaseQueue(path: foreign).read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+        #expect(tables == ["customers"])
+
+        let newer = dir.appendingPathComponent("newer.sqlite").path
+        _ = try ResultsStore(path: newer)
+        try DatabaseQueue(path: newer).write { db in try db.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99-future')") }
+        let newerError = #expect(throws: ResultsToolError.self) { try ResultsStore(path: newer) }
+        #expect(newerError?.message.contains("v99-future") == true)
+    }
+}
+
+/// Error messages collected from concurrent work.
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    func append(_ message: String) { lock.withLock { messages.append(message) } }
+    var values: [String] { lock.withLock { messages } }
 }
