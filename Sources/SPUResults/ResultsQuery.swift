@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import SPUCore
 import SPUCost
 
@@ -129,6 +130,12 @@ public struct QueryResult: Sendable, Equatable {
 /// through could still not write.
 public enum ReadOnlySQL {
     static let allowedKeywords: Set<String> = ["SELECT", "WITH", "EXPLAIN", "VALUES"]
+    /// The largest string or blob a query may produce, bytes.
+    static let maximumValueBytes: Int32 = 64 << 20
+    /// How long one user query may run before it is interrupted, seconds.
+    public static let timeLimitSeconds: Double = 60
+    /// The most values (rows × columns) one query may return (about 1–2 GB in memory).
+    static let maximumCells = 50_000_000
 
     /// Checks `sql` against an empty database with the current results schema; throws a
     /// `ResultsToolError` ("--sql must be a read-only query: …") when it is not one read-only
@@ -364,26 +371,34 @@ extension ResultsToolError {
 /// A results database opened for reading only: the connection is opened read-only, so nothing
 /// run through it can write.
 ///
-/// Opening checks that the file exists and is an SPUSim results database. A database written by
-/// an older SPUSim is first upgraded to the current schema (as every SPUSim command does), when
-/// the file is writable.
+/// Opening checks that the file exists and is an SPUSim results database of the current schema.
+/// Reading never writes: a database written by an older SPUSim is refused with the command that
+/// upgrades it (`spusim migrate`), one written by a newer SPUSim is refused outright, and a
+/// read-only file in a read-only directory can be read.
 public final class ResultsReader: Sendable {
     public let path: String
     let queue: DatabaseQueue
+    /// When the query in flight must stop (`timeLimitSeconds` after it started).
+    private let deadline = QueryDeadline()
+    /// How long one query may run, seconds.
+    let timeLimitSeconds: Double
 
-    public init(path: String) throws {
+    public init(path: String, timeLimitSeconds: Double = ReadOnlySQL.timeLimitSeconds) throws {
         self.path = path
-        var queue = try Self.openReadOnly(path: path)
-        try queue.read { db in try ResultsSchema.checkKnown(db, path: path) }
-        if try !queue.read({ try ResultsSchema.isCurrent($0) }) {
-            // Schema upgrade only (no data changes); a file that cannot be written is read as it is.
-            if (try? ResultsStore(path: path)) != nil { queue = try Self.openReadOnly(path: path) }
+        self.timeLimitSeconds = timeLimitSeconds
+        let queue = try Self.openReadOnly(path: path, deadline: deadline)
+        try queue.read { db in
+            try ResultsSchema.checkKnown(db, path: path)
+            guard try ResultsSchema.isCurrent(db) else {
+                throw ResultsToolError("\(path): written by an older SPUSim (schema \(try ResultsSchema.migrator.appliedIdentifiers(db).max() ?? "unknown")); upgrade it once with: spusim migrate --db \(path)")
+            }
         }
         self.queue = queue
     }
 
-    /// Opens `path` read-only after checking it exists and holds the SPUSim tables.
-    static func openReadOnly(path: String) throws -> DatabaseQueue {
+    /// Opens `path` read-only after checking it exists and holds the SPUSim tables. With a
+    /// `deadline`, statements are interrupted once it has passed.
+    static func openReadOnly(path: String, deadline: QueryDeadline? = nil) throws -> DatabaseQueue {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
             throw ResultsToolError("\(path): no such results database")
@@ -391,6 +406,12 @@ public final class ResultsReader: Sendable {
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(30)
+        // No single value may exceed 64 MiB (a user's `randomblob(1000000000)` fails cleanly
+        // instead of exhausting memory).
+        configuration.prepareDatabase { db in
+            sqlite3_limit(db.sqliteConnection, SQLITE_LIMIT_LENGTH, ReadOnlySQL.maximumValueBytes)
+            if let deadline { deadline.install(on: db.sqliteConnection) }
+        }
         let queue: DatabaseQueue
         do {
             queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -413,7 +434,9 @@ public final class ResultsReader: Sendable {
 
     /// Runs a structured query.
     public func query(_ query: ResultsQuery) throws -> QueryResult {
-        try queue.read { db in
+        deadline.start(seconds: timeLimitSeconds)
+        defer { deadline.clear() }
+        return try queue.read { db in
             let (sql, arguments) = try query.sql(in: db)
             let statement: Statement
             do {
@@ -421,14 +444,16 @@ public final class ResultsReader: Sendable {
             } catch let error as ResultsToolError {
                 throw ResultsToolError(error.message.replacingOccurrences(of: "--where must be a read-only query: ", with: "--where is not a valid expression: "))
             }
-            return try Self.fetch(statement, arguments: arguments, option: "--where")
+            return try Self.fetch(statement, arguments: arguments, option: "--where", timeLimitSeconds: timeLimitSeconds)
         }
     }
 
     /// Runs one user-written read-only statement (`--sql`).
     public func execute(sql: String) throws -> QueryResult {
-        try queue.read { db in
-            try Self.fetch(try ReadOnlySQL.validate(sql, in: db), arguments: StatementArguments(), option: "--sql")
+        deadline.start(seconds: timeLimitSeconds)
+        defer { deadline.clear() }
+        return try queue.read { db in
+            try Self.fetch(try ReadOnlySQL.validate(sql, in: db), arguments: StatementArguments(), option: "--sql", timeLimitSeconds: timeLimitSeconds)
         }
     }
 
@@ -441,16 +466,40 @@ public final class ResultsReader: Sendable {
         try db.makeStatement(sql: "SELECT * FROM \(ResultsQuery.quote(table)) LIMIT 0").columnNames
     }
 
-    static func fetch(_ statement: Statement, arguments: StatementArguments, option: String) throws -> QueryResult {
+    static func fetch(_ statement: Statement, arguments: StatementArguments, option: String, timeLimitSeconds: Double) throws -> QueryResult {
         do {
             var rows: [[ResultValue]] = []
             let cursor = try Row.fetchCursor(statement, arguments: arguments)
+            let width = max(1, statement.columnCount)
             while let row = try cursor.next() {
+                guard (rows.count + 1) * width <= ReadOnlySQL.maximumCells else {
+                    throw ResultsToolError("\(option): the result has more than \(ReadOnlySQL.maximumCells) values; add a LIMIT or narrow the query")
+                }
                 rows.append(row.databaseValues.map(ResultValue.init))
             }
             return QueryResult(columns: statement.columnNames, rows: rows)
         } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_INTERRUPT {
+                throw ResultsToolError("\(option): stopped after \(JSONWriter.formatNumber(timeLimitSeconds)) s (the time limit for one query); add a LIMIT or narrow the query")
+            }
             throw ResultsToolError("\(option): \(ResultsToolError.sqliteMessage(error))")
         }
+    }
+}
+
+/// The time limit of the query in flight on one read-only connection, enforced by SQLite's
+/// progress handler (every 10,000 virtual-machine steps it asks whether to interrupt). A reader
+/// runs one query at a time, so the deadline needs no lock.
+final class QueryDeadline: @unchecked Sendable {
+    private var deadlineNanoseconds: UInt64 = .max
+
+    func start(seconds: Double) { deadlineNanoseconds = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9) }
+    func clear() { deadlineNanoseconds = .max }
+    var hasPassed: Bool { DispatchTime.now().uptimeNanoseconds > deadlineNanoseconds }
+
+    func install(on connection: OpaquePointer?) {
+        sqlite3_progress_handler(connection, 10_000, { context in
+            Unmanaged<QueryDeadline>.fromOpaque(context!).takeUnretainedValue().hasPassed ? 1 : 0
+        }, Unmanaged.passUnretained(self).toOpaque())
     }
 }

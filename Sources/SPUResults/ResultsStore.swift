@@ -187,6 +187,25 @@ public final class ResultsStore: Sendable {
         }
     }
 
+    /// What `upgrade(path:)` did: the migrations it applied, plus "metric catalogue" when it
+    /// added catalogue columns or rebuilt `design_scores`.
+    public struct Upgrade: Sendable {
+        public var applied: [String]
+    }
+
+    /// Upgrades an existing SPUSim results database to the current schema (`spusim migrate`).
+    /// Refuses files that are not SPUSim databases and databases of a newer SPUSim.
+    public static func upgrade(path: String) throws -> Upgrade {
+        let (before, current) = try ResultsReader.openReadOnly(path: path).read { db in
+            (try ResultsSchema.migrator.appliedIdentifiers(db), try ResultsSchema.isCurrent(db))
+        }
+        if current { return Upgrade(applied: []) }
+        let store = try ResultsStore(path: path)
+        let after = try store.read { db in try ResultsSchema.migrator.appliedIdentifiers(db) }
+        let migrations = ResultsSchema.migrator.migrations.filter { after.contains($0) && !before.contains($0) }
+        return Upgrade(applied: migrations + ["metric catalogue"])
+    }
+
     /// Folds the write-ahead log of the database at `path` into the file and leaves it in
     /// rollback-journal mode, so the file alone holds everything and can be renamed or copied
     /// (GRDB keeps WAL files on close). The next `ResultsStore` open turns WAL back on.

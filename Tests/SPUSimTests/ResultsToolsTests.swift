@@ -118,6 +118,26 @@ private struct SplitMix64: RandomNumberGenerator {
         }
     }
 
+    /// A user's query cannot run forever or exhaust memory, and an old metric name points to the new one.
+    @Test func queriesHaveLimits() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (path, _) = try sweepDatabase(dir)
+        let reader = try ResultsReader(path: path, timeLimitSeconds: 0.5)
+        let endless = #expect(throws: ResultsToolError.self) {
+            try reader.execute(sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT MAX(x) FROM c")
+        }
+        #expect(endless?.message.contains("time limit") == true)
+        let huge = #expect(throws: ResultsToolError.self) { try reader.execute(sql: "SELECT randomblob(1000000000)") }
+        #expect(huge?.message.hasPrefix("--sql") == true)
+        // The reader still works after an interrupted query.
+        #expect(try reader.execute(sql: "SELECT COUNT(*) FROM results").rows.count == 1)
+        let renamed = #expect(throws: ResultsToolError.self) { try reader.execute(sql: "SELECT throughput_per_s FROM results") }
+        #expect(renamed?.message.contains("\"items_per_s\"") == true)
+        let column = #expect(throws: ResultsToolError.self) { try reader.query(ResultsQuery(columns: ["throughput_per_s"])) }
+        #expect(column?.message.contains("is now called \"items_per_s\"") == true)
+    }
+
     @Test func queriesCannotWriteTheDatabase() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -520,9 +540,15 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(migrated == 3)
         let run = try ResultsReader(path: out).query(ResultsQuery(table: .runs, columns: ["kind", "status", "shard"]))
         #expect(run.rows == [[.text("run"), .text("finished"), .null]])
-        // Reading it through the query tools upgrades it first, so the sweep view is there.
+        // The query tools only read: an older database is refused with the command that upgrades
+        // it, and is left as it was.
+        let refused = #expect(throws: ResultsToolError.self) { try ResultsReader(path: old) }
+        #expect(refused?.message.contains("spusim migrate --db \(old)") == true)
+        #expect(try DatabaseQueue(path: old).read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations") } == 3)
+        #expect(CLI.run(["migrate", "--db", old]) == 0)
         let scores = try ResultsReader(path: old).query(ResultsQuery(table: .designScores))
         #expect(scores.rows.count == 4)
+        #expect(try ResultsStore.upgrade(path: old).applied.isEmpty)
 
         // A database from a newer SPUSim is not merged (its extra columns would be lost).
         let newer = dir.appendingPathComponent("newer.sqlite").path
