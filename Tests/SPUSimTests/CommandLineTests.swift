@@ -13,16 +13,7 @@ import Testing
         try command.run()
     }
 
-    private func exitCode(_ arguments: [String]) -> Int32 {
-        do {
-            try run(arguments)
-            return 0
-        } catch let code as ExitCode {
-            return code.rawValue
-        } catch {
-            return SPUSimCommand.exitCode(for: error).rawValue
-        }
-    }
+    private func exitCode(_ arguments: [String]) -> Int32 { CLI.run(arguments) }
 
     @Test func generateShowRunAndStore() throws {
         let dir = Repo.temporaryDirectory()
