@@ -166,6 +166,12 @@ public struct BaselineComparison: Sendable {
     }
 
     static func missingBaseline(_ name: String, scope: String, names: [String]) -> ResultsToolError {
+        // Names that contain what was typed (or the other way round) first: `h100` → `h100-sxm`.
+        let typed = name.lowercased()
+        let close = names.filter { $0.lowercased().contains(typed) || typed.contains($0.lowercased()) }
+        if !close.isEmpty {
+            return ResultsToolError("--baseline: no results of design \"\(name)\" in \(scope); did you mean \(close.prefix(5).map { "\"\($0)\"" }.joined(separator: " or "))?")
+        }
         let shown = names.count > 40 ? names.prefix(40).joined(separator: ", ") + ", … (\(names.count) in all)" : names.joined(separator: ", ")
         return ResultsToolError("--baseline: no results of design \"\(name)\" in \(scope) (designs: \(names.isEmpty ? "none" : shown))")
     }

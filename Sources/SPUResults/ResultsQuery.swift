@@ -350,7 +350,7 @@ public struct ResultsQuery: Sendable, Equatable {
 }
 
 extension ResultsToolError {
-    static func unknownColumn(_ column: String, option: String, available: [String], table: String? = nil) -> ResultsToolError {
+    public static func unknownColumn(_ column: String, option: String, available: [String], table: String? = nil) -> ResultsToolError {
         let hint = MetricCatalogue.unknownNameHint(column, accepted: available)
         let listing = hint.hasPrefix("expected") ? "available: \(available.joined(separator: ", "))" : hint
         return ResultsToolError("\(option): unknown column \"\(column)\"\(table.map { " in \($0)" } ?? "") (\(listing))")
@@ -432,8 +432,24 @@ public final class ResultsReader: Sendable {
         try queue.read(body)
     }
 
+    /// The latest run: the latest sweep, else the latest run of any kind (what `compare`,
+    /// `report` and `pareto` use when no `--run` is given); nil for a database without runs.
+    public func latestRunID() throws -> Int64? {
+        try queue.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM runs ORDER BY kind = 'sweep' DESC, id DESC LIMIT 1") }
+    }
+
+    /// Throws unless run `id` exists, listing the runs that do.
+    public func checkRun(_ id: Int64) throws {
+        let runs = try queue.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM runs ORDER BY id") }
+        guard runs.contains(id) else {
+            let known = runs.isEmpty ? "it has no runs" : "its runs are \(runs.count > 20 ? "\(runs.first!)…\(runs.last!)" : runs.map(String.init).joined(separator: ", "))"
+            throw ResultsToolError("--run \(id): no run with that id in \(path) (\(known))")
+        }
+    }
+
     /// Runs a structured query.
     public func query(_ query: ResultsQuery) throws -> QueryResult {
+        if let runID = query.runID { try checkRun(runID) }
         deadline.start(seconds: timeLimitSeconds)
         defer { deadline.clear() }
         return try queue.read { db in

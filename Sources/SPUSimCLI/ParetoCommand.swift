@@ -22,7 +22,7 @@ struct ParetoCommand: ParsableCommand {
     @Option(help: "design_scores (one row per design of a run) or results (one row per design and workload).")
     var table: String = ResultsTable.designScores.rawValue
 
-    @Option(name: .customLong("run"), help: "Only rows of this run id.")
+    @Option(name: .customLong("run"), help: "The run (default: the latest sweep, else the latest run, as compare and report).")
     var runID: Int64?
 
     @Option(name: .customLong("where"), help: "SQL expression filtering the rows first.")
@@ -44,8 +44,10 @@ struct ParetoCommand: ParsableCommand {
             let reader = try ResultsReader(path: db)
             let available = try reader.columns(of: table.rawValue)
             for objective in parsed where !available.contains(objective.column) {
-                throw ResultsToolError("--objectives: unknown column \"\(objective.column)\" in \(table.rawValue) (available: \(available.joined(separator: ", ")))")
+                throw ResultsToolError.unknownColumn(objective.column, option: "--objectives", available: available, table: table.rawValue)
             }
+            // One run, like compare and report: the given one, else the latest.
+            let run = try runID ?? reader.latestRunID()
             let shown: [String]
             if let columns {
                 shown = ResultsQuery.parseColumns(columns)
@@ -54,7 +56,7 @@ struct ParetoCommand: ParsableCommand {
                 shown = identity.filter(available.contains)
             }
             let display = shown + parsed.map(\.column).filter { !shown.contains($0) }
-            let rows = try reader.query(ResultsQuery(table: table, runID: runID, whereExpression: whereExpression, columns: display,
+            let rows = try reader.query(ResultsQuery(table: table, runID: run, whereExpression: whereExpression, columns: display,
                                                      feasibleOnly: !all))
             var front = try ParetoFront.compute(rows: rows, objectives: parsed)
             // Best first on the first objective.

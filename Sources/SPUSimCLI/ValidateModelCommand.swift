@@ -12,7 +12,7 @@ struct ValidateModelCommand: ParsableCommand {
     @Option(help: "Directory of validation cases (with tolerances.json).")
     var dir: String = "validation"
 
-    @Option(help: "Only this category (gemm, bandwidth, collective, end-to-end, systolic).")
+    @Option(help: "Only this category (\(ValidationCase.Category.allCases.map(\.rawValue).joined(separator: ", "))).")
     var category: String?
 
     @Flag(help: "Print JSON.")
@@ -24,7 +24,9 @@ struct ValidateModelCommand: ParsableCommand {
         do {
             validation = try ModelValidation.load(directory: dir)
             if let category {
-                guard let c = ValidationCase.Category(rawValue: category) else { throw ValidationError("unknown --category \"\(category)\"") }
+                guard let c = ValidationCase.Category(rawValue: category) else {
+                    throw ValidationError("unknown --category \"\(category)\" (one of: \(ValidationCase.Category.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
                 validation.cases = validation.cases.filter { $0.category == c }
             }
             outcomes = try validation.run()
