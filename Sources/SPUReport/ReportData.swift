@@ -2,7 +2,6 @@ import Foundation
 import GRDB
 import SPUCore
 import SPUResults
-import SPUSweep
 
 /// Everything a report reads from the results database for one run: provenance, the designs
 /// with their workload-weighted scores (`design_scores`) and swept-axis values, the per-workload
