@@ -61,7 +61,8 @@ public struct NSGA2Search: DesignPointSource {
     /// it is, later the best `population` of children ∪ parents.
     public mutating func observe(_ outcomes: [PointOutcome]) {
         for outcome in outcomes {
-            individualsByChoice[outcome.point.choice] = individual(outcome)
+            let scored = individual(outcome)
+            individualsByChoice[outcome.point.choice] = scored
         }
         var offspring = proposals.map { individualsByChoice[$0]! }
         if batches == 1 {

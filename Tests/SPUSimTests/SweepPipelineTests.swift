@@ -45,9 +45,11 @@ struct SweepPipelineTests {
         let fromMemory = try runner(config).run(into: memory, command: "test", cancellation: SweepCancellation()) { _ in }
         let db = dir.appendingPathComponent("\(UUID().uuidString).sqlite").path
         let fromSQLite = try runner(config).run(into: try ResultsStore(path: db), command: "test", cancellation: SweepCancellation()) { _ in }
-        let rows = try #require(memory.run(try #require(fromMemory.runID))).rows
+        let memoryRun = try #require(fromMemory.runID)
+        let rows = try #require(memory.run(memoryRun)).rows
         #expect(!rows.isEmpty)
-        #expect(projection(rows) == (try projection(db: db, runID: try #require(fromSQLite.runID))))
+        let sqliteRun = try #require(fromSQLite.runID)
+        #expect(try projection(rows) == projection(db: db, runID: sqliteRun))
         #expect(fromMemory.evaluatedPairs == fromSQLite.evaluatedPairs && fromMemory.evaluatedPairs == rows.count)
         #expect(fromMemory.designPoints == fromSQLite.designPoints && fromMemory.failingConstraints == fromSQLite.failingConstraints)
         #expect(memory.runs.map(\.status) == [.finished])
@@ -64,8 +66,9 @@ struct SweepPipelineTests {
     @Test func nsga2SweepWritesTheSameRowsToMemoryAndSQLite() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes, constraints: #"[{"metric": "area_mm2", "max": 80}]"#,
+        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes,
                                               strategy: #"{"type": "nsga2", "objectives": ["max:items_per_joule", "min:usd_per_million_items"], "population": 6, "generations": 3, "seed": 9}"#,
+                                              constraints: #"[{"metric": "area_mm2", "max": 80}]"#,
                                               baselines: "[\"\(Repo.path("configs/gpus/h100-sxm.json"))\"]")
         try Self.expectSameRowsInBothSinks(config, in: dir)
     }
@@ -103,7 +106,8 @@ struct SweepPipelineTests {
         let memory = InMemoryResultSink()
         let summary = try Self.runner(config).run(into: memory, command: "test", cancellation: SweepCancellation()) { last.set($0) }
         #expect(summary.designPoints == 24)
-        let rows = try #require(memory.run(try #require(summary.runID))).rows
+        let runID = try #require(summary.runID)
+        let rows = try #require(memory.run(runID)).rows
         #expect(Set(rows.map(\.pairKey)).count == rows.count)
         let progress = try #require(last.value)
         #expect(progress.pointsDone == progress.pointsTotal && progress.pointsDone == rows.count)
