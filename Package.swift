@@ -3,11 +3,14 @@ import PackageDescription
 
 /// SPUSim: a design-space-exploration simulator for spatial AI accelerators and GPUs.
 ///
-/// Module graph (dependencies point one way, left to right):
-///   SPUCore → SPUHardware ─┐
-///   SPUCore → SPUWorkload ─┼→ SPUPerformance ─┐
-///   SPUFormats (stdlib only) ─────────────────┴→ SPUCost → SPUResults → SPUSweep → SPUSimCLI → spusim
-///   SPUSweep → SPUReport (SVG charts, HTML reports) → SPUSimCLI
+/// Module graph (dependencies point one way, top to bottom; every target declares each module it imports):
+///   SPUCore (units, strict JSON, JSON paths, hashing)      SPUFormats (number formats; stdlib only)
+///   SPUCore → SPUHardware, SPUWorkload
+///   SPUHardware, SPUWorkload → SPUPerformance → SPUCost (+ SPUFormats)
+///   SPUCost → SPUSweep (point sources → evaluator → result sinks; in-memory sink)
+///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
+///   SPUPerformance → SPUValidation
+///   SPUResults, SPUSweep, SPUReport, SPUValidation → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -35,19 +38,20 @@ let package = Package(
         // Energy, power (TDP policy), area, silicon cost, TCO and fleet sizing: prices the
         // activity counts of the performance model.
         .target(name: "SPUCost", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance"]),
-        // SQLite results store (GRDB, WAL, migrations).
+        // Sweep driver: JSON sweep specs and the pipeline point source (grid, random, LHS, NSGA-II)
+        // → evaluator (decode, de-duplicate, constraints, parallel costed evaluation) → result sink
+        // (protocol; an in-memory sink here), resumable and shardable. Knows no database.
+        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
+        // SQLite results store (GRDB, WAL, migrations); it is the sweep's SQLite result sink.
         .target(
             name: "SPUResults",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost",
-                           .product(name: "GRDB", package: "GRDB.swift")]),
-        // Sweep driver: JSON sweep specs, point generation (grid, random, LHS, NSGA-II), parallel
-        // resumable execution into the results store.
-        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults"]),
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         // Reports: a small SVG writer, charts (Pareto scatter, roofline, stacked bars, sensitivity
         // boxes) and the self-contained HTML report of a sweep (`spusim report`, `spusim plot`).
         .target(
             name: "SPUReport",
-            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep",
+            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults",
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // Model validation against measured figures (`validation/`, `spusim validate-model`).
         .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance"]),
@@ -58,10 +62,12 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
-        .executableTarget(name: "spusim-bench", dependencies: ["SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults"]),
+        .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUSimCLI"],
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUSimCLI",
+                           .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Data")]),
     ],
     swiftLanguageModes: [.v6]

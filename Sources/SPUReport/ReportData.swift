@@ -3,7 +3,6 @@ import GRDB
 import SPUCore
 import SPUCost
 import SPUResults
-import SPUSweep
 
 /// Everything a report reads from the results database for one run: provenance, the designs
 /// with their workload-weighted scores (`design_scores`) and swept-axis values, the per-workload

@@ -4,27 +4,10 @@ import SPUCore
 import SPUCost
 import SPUHardware
 import SPUPerformance
+import SPUSweep
 import SPUWorkload
 
 extension ResultsStore {
-    /// One evaluated (design, workload) pair of a sweep, ready to store.
-    public struct SweepRow: Sendable {
-        public var design: DeviceSpec
-        public var workload: Workload
-        /// The workload's content hash, computed once per sweep.
-        public var workloadHash: String
-        public var evaluation: CostedEvaluation
-        public var point: PointInfo
-
-        public init(design: DeviceSpec, workload: Workload, workloadHash: String? = nil, evaluation: CostedEvaluation, point: PointInfo) {
-            self.design = design
-            self.workload = workload
-            self.workloadHash = workloadHash ?? workload.contentHash
-            self.evaluation = evaluation
-            self.point = point
-        }
-    }
-
     /// Starts a run row with status `running`.
     public func beginRun(kind: String, name: String, command: String, configJSON: String, configHash: String, shard: String?) throws -> Int64 {
         try pool.write { db in
@@ -74,7 +57,7 @@ extension ResultsStore {
     }
 
     /// Writes a batch of results in one transaction, with their per-op rows when `storeOps`.
-    public func writeBatch(runID: Int64, rows: [SweepRow], storeOps: Bool = true) throws {
+    public func writeBatch(runID: Int64, rows: [SweepResultRow], storeOps: Bool = true) throws {
         guard !rows.isEmpty else { return }
         try guardedWrite { db in
             for row in rows {

@@ -5,6 +5,7 @@ import SPUCore
 import SPUCost
 import SPUHardware
 import SPUPerformance
+import SPUSweep
 import SPUWorkload
 
 /// The SQLite results database: one `DatabasePool` in WAL mode with a busy timeout, so several
@@ -81,20 +82,8 @@ public final class ResultsStore: Sendable {
         return db.lastInsertedRowID
     }
 
-    /// Sweep bookkeeping stored with a result.
-    public struct PointInfo: Sendable {
-        public var pointIndex: Int?
-        public var workloadWeight: Double
-        public var isBaseline: Bool
-        public var meetsConstraints: Bool
-
-        public init(pointIndex: Int? = nil, workloadWeight: Double = 1, isBaseline: Bool = false, meetsConstraints: Bool = true) {
-            self.pointIndex = pointIndex
-            self.workloadWeight = workloadWeight
-            self.isBaseline = isBaseline
-            self.meetsConstraints = meetsConstraints
-        }
-    }
+    /// Sweep bookkeeping stored with a result (defined with the sweep's rows).
+    public typealias PointInfo = SweepPointInfo
 
     func insertResult(_ db: Database, runID: Int64, design: DeviceSpec, workload: Workload, workloadHash: String? = nil,
                       result: EvaluationResult, cost: CostResult?, point: PointInfo = PointInfo(), storeOps: Bool = true) throws -> Int64 {

@@ -66,7 +66,7 @@ struct SweepCommand: ParsableCommand {
         let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
         let summary: SweepSummary
         do {
-            summary = try runner.run(store: store, command: command, cancellation: cancellation) { display.update($0) }
+            summary = try runner.run(into: store, command: command, cancellation: cancellation) { display.update($0) }
         } catch {
             display.finish()
             guard let sweepError = error as? SweepError else { throw error }

@@ -12,6 +12,8 @@ extension SweepSpec {
             throw error
         } catch let error as ConfigError {
             throw .config(error)
+        } catch let error as JSONPathError {
+            throw SweepError(error)
         } catch {
             throw .message("\(path): \(error)")
         }

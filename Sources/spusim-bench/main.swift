@@ -13,6 +13,7 @@ import SPUCost
 import SPUFormats
 import SPUHardware
 import SPUResults
+import SPUSweep
 import SPUPerformance
 import SPUWorkload
 
@@ -108,7 +109,7 @@ func benchmarkInserts(device: DeviceSpec, workload: Workload) throws {
     let store = try ResultsStore(path: directory.appendingPathComponent("bench.sqlite").path)
     let total = 20_000, batch = 1_000
     let workloadHash = workload.contentHash
-    var rows: [ResultsStore.SweepRow] = []
+    var rows: [SweepResultRow] = []
     for i in 0..<total {
         var design = device
         design.canonicalJSON += "#\(i)"   // a distinct content hash per row

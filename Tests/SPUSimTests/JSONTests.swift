@@ -43,4 +43,14 @@ import Testing
         #expect(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
+
+    @Test func jsonPathsAddressKeysAndExplainBadSyntax() throws {
+        let document = try JSONParser.parse(#"{"compute": {"macs_per_cycle": {"fp8-e4m3": 2048}}}"#)
+        let path = try JSONPath(parsing: #"$.compute.macs_per_cycle["fp8-e4m3"]"#)
+        #expect(path.keys == ["compute", "macs_per_cycle", "fp8-e4m3"])
+        #expect(path.value(in: document) == .number(2048))
+        #expect(path.value(in: path.setting(.number(4096), in: document)) == .number(4096))
+        #expect(throws: JSONPathError(text: "compute.rows", rule: "must start with $")) { try JSONPath(parsing: "compute.rows") }
+        #expect(JSONPathError(text: "$", rule: "addresses the whole document").description == #"invalid JSON path "$": addresses the whole document"#)
+    }
 }

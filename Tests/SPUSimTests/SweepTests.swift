@@ -42,7 +42,7 @@ import SPUSimCLI
 
     static func run(_ config: String, db: String, options: SweepOptions = SweepOptions(jobs: 2)) throws -> SweepSummary {
         let runner = try SweepRunner(spec: try SweepSpec.load(path: config), options: options)
-        return try runner.run(store: try ResultsStore(path: db), command: "test", cancellation: SweepCancellation()) { _ in }
+        return try runner.run(into: try ResultsStore(path: db), command: "test", cancellation: SweepCancellation()) { _ in }
     }
 
     @Test func expansionCountsPerStrategy() throws {

@@ -1,34 +1,32 @@
-import SPUCore
-
 /// A path into a JSON document: `$.compute.mesh.rows` or `$.compute.mac_array.macs_per_cycle["fp8-e4m3"]`.
 /// Only object keys are addressed (hardware descriptions have no arrays worth sweeping).
 public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     public let keys: [String]
     public let description: String
 
-    public init(parsing text: String) throws(SweepError) {
-        guard text.hasPrefix("$") else { throw .invalidPath(text, "must start with $") }
+    public init(parsing text: String) throws(JSONPathError) {
+        guard text.hasPrefix("$") else { throw JSONPathError(text: text, rule: "must start with $") }
         var keys: [String] = []
         var rest = Substring(text.dropFirst())
         while !rest.isEmpty {
             if rest.hasPrefix(".") {
                 rest = rest.dropFirst()
                 let key = rest.prefix { $0 != "." && $0 != "[" }
-                guard !key.isEmpty else { throw .invalidPath(text, "empty key") }
+                guard !key.isEmpty else { throw JSONPathError(text: text, rule: "empty key") }
                 keys.append(String(key))
                 rest = rest.dropFirst(key.count)
             } else if rest.hasPrefix("[\"") {
                 rest = rest.dropFirst(2)
-                guard let end = rest.firstIndex(of: "\"") else { throw .invalidPath(text, "unterminated [\"…\"]") }
+                guard let end = rest.firstIndex(of: "\"") else { throw JSONPathError(text: text, rule: "unterminated [\"…\"]") }
                 keys.append(String(rest[..<end]))
                 rest = rest[rest.index(after: end)...]
-                guard rest.hasPrefix("]") else { throw .invalidPath(text, "expected ] after the quoted key") }
+                guard rest.hasPrefix("]") else { throw JSONPathError(text: text, rule: "expected ] after the quoted key") }
                 rest = rest.dropFirst()
             } else {
-                throw .invalidPath(text, "expected .key or [\"key\"]")
+                throw JSONPathError(text: text, rule: "expected .key or [\"key\"]")
             }
         }
-        guard !keys.isEmpty else { throw .invalidPath(text, "addresses the whole document") }
+        guard !keys.isEmpty else { throw JSONPathError(text: text, rule: "addresses the whole document") }
         self.keys = keys
         self.description = text
     }
@@ -55,17 +53,15 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// Errors in a sweep specification or its execution, with the file and JSON path.
-public enum SweepError: Error, Equatable, CustomStringConvertible {
-    case config(ConfigError)
-    case invalidPath(String, String)
-    case message(String)
+/// A JSON path that does not parse: the text and the rule it breaks.
+public struct JSONPathError: Error, Equatable, CustomStringConvertible {
+    public var text: String
+    public var rule: String
 
-    public var description: String {
-        switch self {
-        case let .config(error): return error.description
-        case let .invalidPath(path, rule): return "invalid JSON path \"\(path)\": \(rule)"
-        case let .message(text): return text
-        }
+    public init(text: String, rule: String) {
+        self.text = text
+        self.rule = rule
     }
+
+    public var description: String { "invalid JSON path \"\(text)\": \(rule)" }
 }

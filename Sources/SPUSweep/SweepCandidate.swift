@@ -1,0 +1,49 @@
+import SPUCost
+import SPUHardware
+
+/// A design ready to evaluate: a decoded design point (or a baseline) with its cost model.
+struct SweepCandidate: Sendable {
+    /// The point's index (baselines are numbered after the source's points).
+    var index: Int
+    var design: DeviceSpec
+    var isBaseline: Bool
+    var evaluator: DesignEvaluator
+    /// False only for a design kept (and marked) although it fails a pre-evaluation constraint.
+    var passesPreConstraints: Bool
+}
+
+/// A batch of points after decoding, de-duplication and pre-evaluation constraints.
+struct PreparedBatch {
+    /// What became of each point, in batch order.
+    enum PointStatus {
+        case outsideShard
+        case invalid(String)
+        case pruned
+        case duplicate(designHash: String)
+        /// Index into `candidates`.
+        case candidate(Int)
+    }
+
+    var points: [DesignPoint]
+    var statuses: [PointStatus]
+    /// The points to evaluate, in point order (then any baselines).
+    var candidates: [SweepCandidate]
+    var pruned: Int
+    var invalid: [String]
+    /// Whether this is the batch of baselines (evaluated after the source's last batch).
+    var isBaselines = false
+
+    /// The batch of baselines.
+    init(baselines: [SweepCandidate]) {
+        self.init(points: [], statuses: [], candidates: baselines, pruned: 0, invalid: [])
+        isBaselines = true
+    }
+
+    init(points: [DesignPoint], statuses: [PointStatus], candidates: [SweepCandidate], pruned: Int, invalid: [String]) {
+        self.points = points
+        self.statuses = statuses
+        self.candidates = candidates
+        self.pruned = pruned
+        self.invalid = invalid
+    }
+}

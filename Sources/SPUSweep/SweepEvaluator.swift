@@ -1,0 +1,113 @@
+import SPUCore
+import SPUCost
+import SPUHardware
+import SPUPerformance
+
+/// The middle stage of source → evaluator → sink, shared by every strategy: turns points into
+/// candidate designs (decode, de-duplicate by content hash, pre-evaluation constraints), then
+/// evaluates (design, workload) pairs into rows. Both steps run on `jobs` threads with
+/// `parallelMap`, so the output is the same for any thread count.
+final class SweepEvaluator: @unchecked Sendable {
+    let spec: SweepSpec
+    let options: SweepOptions
+    let inputs: CostInputs
+    /// Op evaluations shared by every design of the sweep.
+    let cache = OpEvaluationCache()
+
+    init(spec: SweepSpec, options: SweepOptions) throws(SweepError) {
+        self.spec = spec
+        self.options = options
+        do {
+            inputs = try CostInputs.load(techDirectory: spec.techDirectory, tcoFile: spec.tcoFile)
+        } catch {
+            throw .config(error)
+        }
+    }
+
+    func costModel(_ design: DeviceSpec) throws -> DesignEvaluator {
+        try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: options.mappingBudget), cache: cache)
+    }
+
+    /// The candidate of one design point, or why it is invalid.
+    func candidate(_ point: DesignPoint) -> Result<SweepCandidate, SweepError> {
+        let index = point.index
+        let json = spec.designJSON(point.choice)
+        do {
+            let design = try DeviceSpec.decode(JSONObjectReader(file: "\(spec.file) point \(index)", value: json))
+            let evaluator = try costModel(design)
+            return .success(SweepCandidate(index: index, design: design, isBaseline: false, evaluator: evaluator,
+                                           passesPreConstraints: spec.passesPreEvaluationConstraints(evaluator)))
+        } catch let error as ConfigError {
+            return .failure(.message("point \(index) (\(spec.choiceDescription(point.choice))): \(error.path): \(error.message)"))
+        } catch let error as CostError {
+            return .failure(.message("point \(index): \(error.description)"))
+        } catch {
+            return .failure(.message("point \(index): \(error)"))
+        }
+    }
+
+    /// Decodes a batch of points (this shard's only) into candidates. A design already seen in
+    /// the run (`seen`, by content hash) is a duplicate; one failing a pre-evaluation constraint
+    /// is pruned or kept and marked, as `policy` says.
+    func prepare(_ points: [DesignPoint], policy: PreEvaluationPolicy, seen: inout Set<String>) -> PreparedBatch {
+        let decoded = parallelMap(points, jobs: options.jobs) { point -> Result<SweepCandidate, SweepError>? in
+            self.options.inShard(point.index) ? self.candidate(point) : nil
+        }
+        var batch = PreparedBatch(points: points, statuses: [], candidates: [], pruned: 0, invalid: [])
+        batch.statuses.reserveCapacity(points.count)
+        for result in decoded {
+            switch result {
+            case nil:
+                batch.statuses.append(.outsideShard)
+            case let .failure(error)?:
+                batch.invalid.append(error.description)
+                batch.statuses.append(.invalid(error.description))
+            case let .success(candidate)?:
+                let hash = candidate.design.contentHash
+                if !seen.insert(hash).inserted {
+                    batch.statuses.append(.duplicate(designHash: hash))
+                } else if candidate.passesPreConstraints || policy == .evaluateAndMark {
+                    batch.statuses.append(.candidate(batch.candidates.count))
+                    batch.candidates.append(candidate)
+                } else {
+                    batch.pruned += 1
+                    batch.statuses.append(.pruned)
+                }
+            }
+        }
+        return batch
+    }
+
+    /// Cost models of the baselines (checked before anything is written), numbered from 0.
+    func baselineCandidates() throws(SweepError) -> [SweepCandidate] {
+        var out: [SweepCandidate] = []
+        for (offset, design) in spec.baselines.enumerated() {
+            do {
+                out.append(SweepCandidate(index: offset, design: design, isBaseline: true, evaluator: try costModel(design),
+                                          passesPreConstraints: true))
+            } catch {
+                throw .message("baseline \(design.name): \(error)")
+            }
+        }
+        return out
+    }
+
+    /// One (candidate, workload) pair to evaluate, by index.
+    struct Pair: Sendable {
+        var candidate: Int
+        var workload: Int
+    }
+
+    /// Evaluates pairs in parallel into rows, in the order given.
+    func evaluate(_ pairs: [Pair], of candidates: [SweepCandidate]) -> [SweepResultRow] {
+        parallelMap(pairs, jobs: options.jobs) { pair -> SweepResultRow in
+            let candidate = candidates[pair.candidate]
+            let entry = self.spec.workloads[pair.workload]
+            let evaluation = candidate.evaluator.evaluate(entry.workload)
+            let meets = candidate.passesPreConstraints && self.spec.meetsPostEvaluationConstraints(evaluation)
+            return SweepResultRow(design: candidate.design, workload: entry.workload, workloadHash: entry.hash, evaluation: evaluation,
+                                  point: SweepPointInfo(pointIndex: candidate.index, workloadWeight: entry.weight,
+                                                        isBaseline: candidate.isBaseline, meetsConstraints: meets))
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import SPUCost
+import SPUHardware
+import SPUWorkload
+
+/// One evaluated (design, workload) pair of a sweep: what the evaluator hands to a result sink.
+public struct SweepResultRow: Sendable {
+    public var design: DeviceSpec
+    public var workload: Workload
+    /// The workload's content hash, computed once per sweep.
+    public var workloadHash: String
+    public var evaluation: CostedEvaluation
+    public var point: SweepPointInfo
+
+    public init(design: DeviceSpec, workload: Workload, workloadHash: String? = nil, evaluation: CostedEvaluation, point: SweepPointInfo) {
+        self.design = design
+        self.workload = workload
+        self.workloadHash = workloadHash ?? workload.contentHash
+        self.evaluation = evaluation
+        self.point = point
+    }
+
+    /// "design_hash|workload_hash": the pair's identity within a run (what resuming skips).
+    public var pairKey: String { SweepPair.key(designHash: design.contentHash, workloadHash: workloadHash) }
+}
+
+/// Sweep bookkeeping stored with a result: where the pair comes from and whether it meets the
+/// sweep's constraints.
+public struct SweepPointInfo: Sendable {
+    /// The design point's index in its source (baselines follow the points); nil outside sweeps.
+    public var pointIndex: Int?
+    public var workloadWeight: Double
+    public var isBaseline: Bool
+    public var meetsConstraints: Bool
+
+    public init(pointIndex: Int? = nil, workloadWeight: Double = 1, isBaseline: Bool = false, meetsConstraints: Bool = true) {
+        self.pointIndex = pointIndex
+        self.workloadWeight = workloadWeight
+        self.isBaseline = isBaseline
+        self.meetsConstraints = meetsConstraints
+    }
+}
+
+/// The key of a (design, workload) pair, as stored results are looked up when resuming.
+public enum SweepPair {
+    public static func key(designHash: String, workloadHash: String) -> String { designHash + "|" + workloadHash }
+}
