@@ -109,7 +109,8 @@ public final class SweepRunner: @unchecked Sendable {
     }
 
     func evaluator(_ design: DeviceSpec) throws -> DesignEvaluator {
-        try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: options.mappingBudget), cache: cache)
+        try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: options.mappingBudget, objective: spec.mappingObjective),
+                            cache: cache)
     }
 
     /// Pre-evaluation constraints (area, cost) for a design.
