@@ -51,11 +51,11 @@ public enum CostError: Error, Equatable, CustomStringConvertible {
 /// average power equals TDP (found by bisection, re-running the performance model at the
 /// operating point s, the design itself unchanged; dynamic energy per iteration is kept, as
 /// voltage is not modelled); the throttled result carries its operating point, and s is reported
-/// as the throttle factor.
+/// as the throttle factor. If even s = 0.02 exceeds TDP (power set by clock-independent traffic),
+/// the point is infeasible.
 ///
 /// The mapping search gets the energy model as its pricer, so designs and runs may choose the
 /// energy or EDP mapping objective (`MappingSearchOptions.objective`, else the design's).
-/// If even s = 0.02 exceeds TDP (power set by clock-independent traffic), the point is infeasible.
 public struct DesignEvaluator: Sendable {
     public let device: DeviceSpec
     public let technology: TechnologySpec
