@@ -165,6 +165,9 @@ import Testing
         let edp = try SweepSpec.load(path: path)
         #expect(edp.mappingObjective == .edp)
         #expect(edp.contentHash != plain.contentHash)
+        // The sweep's objective reaches every design's evaluator, with the energy model as pricer.
+        let evaluator = try SweepRunner(spec: edp, options: SweepOptions(jobs: 1)).evaluator(try Repo.device("configs/chips/spu-edge-inference.json"))
+        #expect(evaluator.options.objective == .edp && evaluator.options.energyPricer != nil)
         try text.replacingOccurrences(of: #""name": "edp","#, with: #""name": "edp", "mapping_objective": "speed","#)
             .write(toFile: path, atomically: true, encoding: .utf8)
         do {
