@@ -17,7 +17,8 @@ public struct CostResult: Sendable {
     public var energyJ: Double
     /// Average power of one chip over the iteration, after the TDP policy.
     public var averagePowerW: Double
-    /// Clock scale applied to stay within TDP (1 when none was needed).
+    /// Clock scale applied to stay within TDP (1 when none was needed): the clock scale of the
+    /// operating point the performance result was evaluated at.
     public var throttleFactor: Double
     public var silicon: SiliconCost.Result
     public var tco: TCOBreakdown
@@ -52,9 +53,14 @@ public enum CostError: Error, Equatable, CustomStringConvertible {
 /// policy, area with the reticle check, silicon cost and TCO.
 ///
 /// TDP policy: if average power exceeds TDP, the clock is scaled down by the factor s at which
-/// average power equals TDP (found by bisection, re-running the performance model; dynamic energy
-/// per iteration is kept, as voltage is not modelled); the throttled result is reported with s.
-/// If even s = 0.02 exceeds TDP (power set by clock-independent traffic), the point is infeasible.
+/// average power equals TDP (found by bisection, re-running the performance model at the
+/// operating point s, the design itself unchanged; dynamic energy per iteration is kept, as
+/// voltage is not modelled); the throttled result carries its operating point, and s is reported
+/// as the throttle factor. If even s = 0.02 exceeds TDP (power set by clock-independent traffic),
+/// the point is infeasible.
+///
+/// The mapping search gets the energy model as its pricer, so designs and runs may choose the
+/// energy or EDP mapping objective (`MappingSearchOptions.objective`, else the design's).
 public struct DesignEvaluator: Sendable {
     public let device: DeviceSpec
     public let technology: TechnologySpec
@@ -76,14 +82,17 @@ public struct DesignEvaluator: Sendable {
         self.device = device
         self.technology = technology
         self.inputs = inputs
-        self.options = options
         self.cache = cache
         self.designKey = cache == nil ? nil : PerformanceModel.designKey(device)
         let area = AreaModel(technology: technology, parameters: inputs.model).area(of: device)
         self.area = area
         self.silicon = SiliconCost.cost(device: device, area: area, technology: technology, memory: inputs.memory, parameters: inputs.tco)
         self.tco = TCOModel.perAcceleratorHour(priceUSD: silicon.priceUSD, tdpW: device.tdpWatts, parameters: inputs.tco)
-        self.energyModel = EnergyModel(device: device, technology: technology, memory: inputs.memory, parameters: inputs.model, area: area)
+        let energyModel = EnergyModel(device: device, technology: technology, memory: inputs.memory, parameters: inputs.model, area: area)
+        self.energyModel = energyModel
+        var options = options
+        if options.objective(for: device).needsEnergy { options.energyPricer = energyModel }
+        self.options = options
     }
 
     public var staticPowerW: Double { technology.leakageWattsPerMM2 * area.effectiveTotalMM2 }
@@ -92,7 +101,6 @@ public struct DesignEvaluator: Sendable {
         let summary = workload.summary
         var performance = evaluate(workload, summary: summary, clockScale: 1)
         var energy = dynamicEnergy(performance)
-        var throttle = 1.0
         var reasons: [String] = performance.reason.map { [$0] } ?? []
         if area.effectivePerDieMM2 > technology.wafer.reticleLimitMM2 {
             reasons.append("die area \(Int(area.effectivePerDieMM2.rounded())) mm² exceeds the \(Int(technology.wafer.reticleLimitMM2)) mm² reticle limit; declare more dies in silicon.dies")
@@ -108,7 +116,6 @@ public struct DesignEvaluator: Sendable {
                     let trial = evaluate(workload, summary: summary, clockScale: mid)
                     if power(dynamicEnergy(trial).total, trial.latencySeconds) > device.tdpWatts { hi = mid } else { lo = mid; slowest = trial }
                 }
-                throttle = lo
                 performance = slowest
                 energy = dynamicEnergy(performance)
             }
@@ -123,7 +130,7 @@ public struct DesignEvaluator: Sendable {
         let throughput = performance.throughputPerSecond
         let cost = CostResult(
             area: area, dynamicEnergy: energy.total, staticEnergyJ: staticJ, opEnergyJ: energy.perOp,
-            energyJ: perChip * devices, averagePowerW: averagePower, throttleFactor: throttle, silicon: silicon, tco: tco,
+            energyJ: perChip * devices, averagePowerW: averagePower, throttleFactor: performance.operatingPoint.clockScale, silicon: silicon, tco: tco,
             usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
             itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan)
         return CostedEvaluation(performance: performance, cost: cost)
@@ -134,9 +141,8 @@ public struct DesignEvaluator: Sendable {
     }
 
     private func evaluate(_ workload: Workload, summary: WorkloadSummary, clockScale: Double) -> EvaluationResult {
-        var slowed = device
-        slowed.clockGHz *= clockScale
-        return PerformanceModel(device: slowed, options: options, cache: cache, designKey: designKey).evaluate(workload, summary: summary)
+        PerformanceModel(device: device, operatingPoint: OperatingPoint(clockScale: clockScale), options: options, cache: cache,
+                         designKey: designKey).evaluate(workload, summary: summary)
     }
 
     /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat).

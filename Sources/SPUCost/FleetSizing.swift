@@ -34,8 +34,8 @@ public struct FleetRequest: Sendable {
     }
 }
 
-/// One phase's chosen operating point.
-public struct OperatingPoint: Sendable, Equatable {
+/// One phase's chosen serving configuration (tensor parallelism and batch) and what it achieves.
+public struct ServingPoint: Sendable, Equatable {
     public var tensorParallel: Int
     public var batch: Int
     public var latencySeconds: Double
@@ -48,8 +48,8 @@ public struct FleetPlan: Sendable {
     public var design: String
     public var feasible: Bool
     public var reason: String?
-    public var decode: OperatingPoint?
-    public var prefill: OperatingPoint?
+    public var decode: ServingPoint?
+    public var prefill: ServingPoint?
     public var accelerators: Double
     public var servers: Double
     public var itMW: Double
@@ -69,8 +69,8 @@ public enum FleetSizing {
     public static func plan(model: TransformerConfig, modelName: String, request: FleetRequest, evaluator: DesignEvaluator) -> FleetPlan {
         let p = evaluator.inputs.tco
         let context = request.inputTokens + request.outputTokens
-        func search(_ phase: Phase, slo: Double?) -> OperatingPoint? {
-            var best: OperatingPoint?
+        func search(_ phase: Phase, slo: Double?) -> ServingPoint? {
+            var best: ServingPoint?
             for tp in tensorParallelOptions where tp == 1 || evaluator.device.chipLinks.count > 0 {
                 for batch in batchOptions {
                     guard let workload = try? TransformerGenerator(model: model, modelName: modelName, format: request.format)
@@ -81,7 +81,7 @@ public enum FleetSizing {
                     if let slo, e.performance.latencySeconds > slo { break }   // larger batches are slower still
                     let rate = e.performance.throughputPerSecond / Double(tp)
                     if rate > (best?.tokensPerSecondPerChip ?? 0) {
-                        best = OperatingPoint(tensorParallel: tp, batch: batch, latencySeconds: e.performance.latencySeconds,
+                        best = ServingPoint(tensorParallel: tp, batch: batch, latencySeconds: e.performance.latencySeconds,
                                               tokensPerSecondPerChip: rate, throttleFactor: e.cost.throttleFactor)
                     }
                 }

@@ -14,7 +14,7 @@ extension DeviceSpec {
     /// Decodes strictly: unknown keys, missing fields, non-positive sizes and unknown names fail.
     public static func decode(_ root: JSONObjectReader) throws(ConfigError) -> DeviceSpec {
         root.expecting(["name", "kind", "description", "process_node", "clock_ghz", "tdp_w", "source",
-                        "compute", "memory", "noc", "chip_links", "calibration", "silicon", "price"])
+                        "compute", "memory", "noc", "chip_links", "calibration", "silicon", "price", "mapping"])
         var sources: [String: String] = [:]
         func cite(_ reader: JSONObjectReader) throws(ConfigError) { sources[reader.path] = try reader.source() }
 
@@ -40,11 +40,12 @@ extension DeviceSpec {
         let calibration = try decodeCalibration(try root.object("calibration"), cite: cite)
         let silicon = try root.optionalObject("silicon").map { (r) throws(ConfigError) in try decodeSilicon(r, cite: cite) } ?? .default
         let price = try root.optionalObject("price").map { (r) throws(ConfigError) in try decodePrice(r, cite: cite) }
+        let mapping = try root.optionalObject("mapping").map { (r) throws(ConfigError) in try decodeMapping(r, sources: &sources) }
         try root.finish()
         let canonical = JSONWriter.canonical(root.value)
         return DeviceSpec(name: name, kind: kind, description: description, processNode: processNode,
                           clockGHz: clockGHz, tdpWatts: tdp, compute: compute, memory: memory, noc: noc,
-                          chipLinks: links, calibration: calibration, silicon: silicon, price: price, sources: sources,
+                          chipLinks: links, calibration: calibration, silicon: silicon, price: price, mapping: mapping, sources: sources,
                           canonicalJSON: canonical, contentHash: SHA256.hex(canonical))
     }
 
@@ -158,6 +159,16 @@ extension DeviceSpec {
                                package: try r.choice("package", as: SiliconSpec.Package.self),
                                publishedDieAreaMM2: r.has("published_die_area_mm2") ? try r.positiveNumber("published_die_area_mm2") : nil)
         try cite(r)
+        try r.finish()
+        return spec
+    }
+
+    /// The optional `mapping` block: the objective is one of `MappingObjective`'s names; a
+    /// `source` (why this objective) is optional, as the block carries no hardware numbers.
+    private static func decodeMapping(_ r: JSONObjectReader, sources: inout [String: String]) throws(ConfigError) -> MappingSpec {
+        r.expecting(["objective", "source"])
+        let spec = MappingSpec(objective: try r.choice("objective", as: MappingObjective.self))
+        if let source = try r.optionalString("source") { sources[r.path] = source }
         try r.finish()
         return spec
     }

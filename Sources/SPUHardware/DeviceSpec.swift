@@ -26,6 +26,8 @@ public struct DeviceSpec: Sendable, Equatable {
     public var silicon: SiliconSpec
     /// Published unit-price estimates (GPUs); nil means "price from manufacturing cost".
     public var price: PriceSpec?
+    /// How the mapper chooses among mappings (nil: latency, the default).
+    public var mapping: MappingSpec?
     /// `source` strings by JSON path of the object they cover (`$`, `$.compute`, …).
     public var sources: [String: String]
     /// Canonical JSON of the description (sorted keys); its SHA-256 identifies the design.

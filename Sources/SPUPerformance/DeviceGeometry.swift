@@ -2,7 +2,8 @@ import SPUCore
 import SPUHardware
 import SPUWorkload
 
-/// Quantities derived once per device and reused by every op evaluation.
+/// Quantities derived once per device and operating point and reused by every op evaluation;
+/// every per-second rate and latency uses the operating point's effective clock.
 ///
 /// NoC assumptions (documented in `docs/model.md`): on a mesh or torus, off-chip memory and the
 /// shared SRAM attach on the west and east edges, so data enters through 2·rows edge links and
@@ -51,9 +52,9 @@ struct DeviceGeometry: Sendable {
     let vectorOpsPerSecondPerUnit: Double
     let vectorLanesPerUnit: Double
 
-    init(_ d: DeviceSpec) {
+    init(_ d: DeviceSpec, at operatingPoint: OperatingPoint = .nominal) {
         units = d.compute.unitCount
-        clockHz = d.clockHz
+        clockHz = operatingPoint.effectiveClockHz(for: d)
         linkBytesPerSecond = d.noc.linkBytesPerCycle * clockHz
         hopLatencySeconds = d.noc.hopLatencyCycles / clockHz
         switch (d.noc.topology, d.compute.arrangement) {

@@ -1,4 +1,5 @@
 import SPUCore
+import SPUHardware
 import SPUWorkload
 
 /// The modelled execution of one op of a workload, for one execution (multiply by `repeatCount`).
@@ -54,4 +55,8 @@ public struct EvaluationResult: Sendable {
     public var capacity: CapacityCheck
     public var activity: ActivityCounts
     public var ops: [OpResult]
+    /// The operating point (clock scale) the design was evaluated at.
+    public var operatingPoint: OperatingPoint
+    /// The objective the matmul mappings were chosen by.
+    public var mappingObjective: MappingObjective
 }

@@ -3,8 +3,9 @@ import SPUCore
 import SPUWorkload
 
 /// Memoises op evaluations within a sweep: an op with the same shape, formats and roles on a unit
-/// configuration already evaluated (same performance-relevant device fields and clock) is
-/// computed once. Evaluation is a pure function, so hits return exactly what a fresh evaluation
+/// configuration already evaluated (same performance-relevant device fields, effective clock,
+/// mapping budget and objective, and for the energy and EDP objectives the same energy prices;
+/// see `PerformanceModel.cacheKey`) is computed once. Evaluation is a pure function, so hits return exactly what a fresh evaluation
 /// would; the cache only saves time. Thread-safe.
 public final class OpEvaluationCache: @unchecked Sendable {
     private let lock = NSLock()

@@ -11,29 +11,54 @@ import SPUWorkload
 /// Assumptions and equations: `docs/model.md`.
 public struct PerformanceModel: Sendable {
     public let device: DeviceSpec
+    /// The clock (later: voltage) the design runs at; the device itself is never rewritten.
+    public let operatingPoint: OperatingPoint
     public let options: MappingSearchOptions
+    /// The mapping objective in force: the options', else the design's, else latency.
+    public let mappingObjective: MappingObjective
     let geometry: DeviceGeometry
     let cache: OpEvaluationCache?
     let cacheKey: String
 
     /// - Parameters:
+    ///   - operatingPoint: the clock scale the design runs at (nominal by default).
+    ///   - options: mapping budget and objective; the energy and EDP objectives need
+    ///     `options.energyPricer` (`DesignEvaluator` supplies the energy model).
     ///   - cache: shared memo of op evaluations (sweeps); nil evaluates every op.
     ///   - designKey: `PerformanceModel.designKey(device)` when already computed (it parses and
     ///     hashes the design, so callers evaluating one design many times compute it once).
-    public init(device: DeviceSpec, options: MappingSearchOptions = MappingSearchOptions(), cache: OpEvaluationCache? = nil,
-                designKey: String? = nil) {
+    public init(device: DeviceSpec, operatingPoint: OperatingPoint = .nominal, options: MappingSearchOptions = MappingSearchOptions(),
+                cache: OpEvaluationCache? = nil, designKey: String? = nil) {
         self.device = device
+        self.operatingPoint = operatingPoint
         self.options = options
-        self.geometry = DeviceGeometry(device)
+        let objective = options.objective(for: device)
+        precondition(!objective.needsEnergy || options.energyPricer != nil,
+                     "\(device.name): the \(objective.rawValue) mapping objective needs an energy pricer (DesignEvaluator supplies one)")
+        self.mappingObjective = objective
+        self.geometry = DeviceGeometry(device, at: operatingPoint)
         self.cache = cache
-        self.cacheKey = cache == nil ? "" : (designKey ?? Self.designKey(device)) + "|clock=\(device.clockGHz)|budget=\(options.budget)"
+        self.cacheKey = cache == nil ? "" : Self.cacheKey(designKey: designKey ?? Self.designKey(device), device: device,
+                                                          operatingPoint: operatingPoint, options: options, objective: objective)
     }
 
-    /// Identifies what in a design affects op evaluation apart from its clock: its canonical JSON
-    /// without the name, description, clock, TDP, process, silicon, price and sources.
+    /// The part of an op's cache key that comes from the design and the search: the design key,
+    /// the effective clock, the budget and, unless the objective is latency, the objective and
+    /// the energy prices it minimises.
+    static func cacheKey(designKey: String, device: DeviceSpec, operatingPoint: OperatingPoint, options: MappingSearchOptions,
+                         objective: MappingObjective) -> String {
+        var key = designKey + "|clock=\(operatingPoint.effectiveClockGHz(for: device))|budget=\(options.budget)"
+        if objective.needsEnergy { key += "|objective=\(objective.rawValue)|prices=\(options.energyPricer?.priceKey ?? "")" }
+        return key
+    }
+
+    /// Identifies what in a design affects op evaluation apart from its clock and mapping
+    /// objective: its canonical JSON without the name, description, clock, TDP, process, silicon,
+    /// price, mapping preference and sources. (The effective clock and objective are added to
+    /// the cache key by `cacheKey`; energy prices, which depend on process and silicon, too.)
     public static func designKey(_ device: DeviceSpec) -> String {
         guard case let .object(pairs) = (try? JSONParser.parse(device.canonicalJSON)) ?? .null else { return device.contentHash }
-        let ignored: Set<String> = ["name", "description", "clock_ghz", "tdp_w", "process_node", "silicon", "price", "source"]
+        let ignored: Set<String> = ["name", "description", "clock_ghz", "tdp_w", "process_node", "silicon", "price", "mapping", "source"]
         func strip(_ value: JSONValue) -> JSONValue {
             guard case let .object(inner) = value else { return value }
             return .object(inner.filter { $0.key != "source" }.map { ($0.key, strip($0.value)) })
@@ -54,7 +79,8 @@ public struct PerformanceModel: Sendable {
             reasons.append("needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(capacity.weightBytes)) GB + KV cache \(Self.gigabytes(capacity.kvCacheBytes)) GB + activations \(Self.gigabytes(capacity.activationBytes)) GB) but \(device.name) has \(Self.gigabytes(capacity.availableBytes)) GB of \(device.memory.offchip.type.rawValue)")
         }
 
-        let matmul = MatmulModel(geometry: geometry, macArray: device.compute.macArray, calibration: device.calibration, options: options)
+        let search = MappingSearch(objective: mappingObjective, budget: options.budget, pricer: options.energyPricer)
+        let matmul = MatmulModel(geometry: geometry, macArray: device.compute.macArray, calibration: device.calibration, search: search)
         let vector = VectorOpModel(geometry: geometry)
         let calibration = device.calibration
         let collective = CollectiveModel(linkBytesPerSecond: device.chipLinks.totalBytesPerSecondPerDirection,
@@ -91,7 +117,7 @@ public struct PerformanceModel: Sendable {
         if !computable { latency = .nan }
         let bound = timeByBound.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key ?? .overhead
         let dominantFormat = total.macsByFormat.max { $0.value < $1.value }?.key
-        let utilization = dominantFormat.map { total.totalMACs / (latency * device.peakMacsPerSecond($0)) } ?? 0
+        let utilization = dominantFormat.map { total.totalMACs / (latency * operatingPoint.peakMacsPerSecond($0, on: device)) } ?? 0
         return EvaluationResult(
             designName: device.name, workloadName: workload.name, feasible: reasons.isEmpty,
             reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
@@ -99,7 +125,7 @@ public struct PerformanceModel: Sendable {
             throughputPerSecond: latency.isFinite && latency > 0 ? workload.itemsPerIteration / latency : .nan,
             throughputUnit: workload.throughputUnit, bound: bound, timeByBound: timeByBound,
             macUtilization: utilization.isFinite ? utilization : 0, devices: workload.devices,
-            capacity: capacity, activity: total, ops: ops)
+            capacity: capacity, activity: total, ops: ops, operatingPoint: operatingPoint, mappingObjective: mappingObjective)
     }
 
     static func gigabytes(_ bytes: Double) -> String {

@@ -6,26 +6,31 @@ import SPUWorkload
 
 extension ReportData {
     /// The ops of one design on the run's workloads, re-evaluated in-process (sweeps usually do
-    /// not store `op_results`): the stored design and trace JSON are decoded and run through the
-    /// performance model with the clock scaled by the stored `throttle_factor`, which reproduces
-    /// the stored result (the model is deterministic).
+    /// not store `op_results`): the stored design and trace JSON are decoded and each workload is
+    /// run through the performance model at the operating point of its stored result (clock
+    /// scale = that row's `throttle_factor`, the design itself unchanged), which reproduces the
+    /// stored result for the default mapping search (the model is deterministic). Mappings are
+    /// chosen by latency: runs that chose them by energy or EDP are shown with latency-optimal
+    /// mappings. The peak roof is drawn at the highest clock any plotted workload ran at, so no
+    /// op lies above it.
     public func roofline(designHash: String) throws -> (chart: ScatterChart, skippedOps: Int) {
         guard let design = design(hash: designHash) else { throw ResultsToolError("design \(designHash) is not in run \(run.id)") }
-        var device: DeviceSpec
+        let device: DeviceSpec
         do {
             device = try DeviceSpec.decode(text: design.json, file: "designs[\(design.name)]")
         } catch {
             throw ResultsToolError("design \(design.name): stored JSON does not decode: \(error.description)")
         }
-        let nominal = device
         let rows = results.filter { $0.designHash == designHash }
-        let throttle = rows.compactMap(\.throttleFactor).min() ?? 1
-        device.clockGHz *= throttle
-        let model = PerformanceModel(device: device)
+        func operatingPoint(workloadHash: String) -> OperatingPoint {
+            OperatingPoint(clockScale: rows.first { $0.workloadHash == workloadHash }?.throttleFactor ?? 1)
+        }
+        let options = MappingSearchOptions(objective: .latency)
         let boundColors: [String: String] = Dictionary(uniqueKeysWithValues: Self.bounds.enumerated().map { ($1, Palette.color($0)) })
         var byBound: [String: [ScatterChart.Point]] = [:]
         var macsByFormat: [NumberFormat: Double] = [:]
         var skipped = 0
+        var roofPoint: OperatingPoint?
         for entry in workloads where rows.contains(where: { $0.workloadHash == entry.hash }) {
             let trace: SPUWorkload.Workload
             do {
@@ -33,7 +38,9 @@ extension ReportData {
             } catch {
                 throw ResultsToolError("workload \(entry.name): stored JSON does not decode: \(error.description)")
             }
-            let evaluation = model.evaluate(trace)
+            let point = operatingPoint(workloadHash: entry.hash)
+            if point.clockScale > roofPoint?.clockScale ?? 0 { roofPoint = point }
+            let evaluation = PerformanceModel(device: device, operatingPoint: point, options: options).evaluate(trace)
             for (format, macs) in evaluation.activity.macsByFormat { macsByFormat[format, default: 0] += macs }
             for op in evaluation.ops {
                 let bytes = op.activity.offchipReadBytes + op.activity.offchipWriteBytes
@@ -46,7 +53,8 @@ extension ReportData {
             }
         }
         let format = macsByFormat.max { $0.value < $1.value }?.key
-        let peakFlops = format.map { 2 * device.peakMacsPerSecond($0) } ?? 0
+        let roof = roofPoint ?? .nominal
+        let peakFlops = format.map { 2 * roof.peakMacsPerSecond($0, on: device) } ?? 0
         let bandwidth = device.memory.offchip.peakBandwidthBytesPerSecond
         let xs = byBound.values.flatMap { $0.map(\.x) }
         let lowX = min(xs.min() ?? 0.1, peakFlops > 0 ? peakFlops / bandwidth / 100 : 0.1)
@@ -63,7 +71,8 @@ extension ReportData {
             guard let points = byBound[bound], !points.isEmpty else { return nil }
             return .init(name: "\(bound)-bound ops", color: boundColors[bound]!, radius: 3.5, opacity: 0.8, points: points, cssClass: "point op")
         }
-        let clock = throttle < 1 ? ", \(TickLabel.value(device.clockGHz)) GHz (TDP-throttled from \(TickLabel.value(nominal.clockGHz)))" : ""
+        let clock = roof.clockScale < 1
+            ? ", \(TickLabel.value(roof.effectiveClockGHz(for: device))) GHz (TDP-throttled from \(TickLabel.value(device.clockGHz)))" : ""
         var chart = ScatterChart(title: "Roofline: \(design.name)\(design.isBaseline ? " (baseline)" : "")\(clock)",
                                  xLabel: "arithmetic intensity (flop/byte off-chip)", yLabel: "achieved (flop/s per chip)", series: series)
         chart.referenceLines = lines

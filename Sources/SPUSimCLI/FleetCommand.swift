@@ -82,7 +82,7 @@ struct FleetCommand: ParsableCommand {
         print("serving \(modelName): \(Formatting.si(queriesPerDay)) queries/day, \(inputTokens) input + \(outputTokens) output tokens"
               + (sloTTFTMs.map { ", TTFT ≤ \($0) ms" } ?? "") + (sloTPOTMs.map { ", TPOT ≤ \($0) ms" } ?? "")
               + String(format: "; utilisation %.0f%%, peak/average %.2f", inputs.tco.fleetUtilization * 100, inputs.tco.peakToAverage))
-        func point(_ p: OperatingPoint?) -> String {
+        func point(_ p: ServingPoint?) -> String {
             guard let p else { return "-" }
             return "tp\(p.tensorParallel) b\(p.batch) \(Formatting.seconds(p.latencySeconds)) \(Formatting.si(p.tokensPerSecondPerChip)) tok/s/chip"
         }
@@ -106,7 +106,7 @@ struct FleetCommand: ParsableCommand {
 
     static func json(_ p: FleetPlan) -> JSONValue {
         func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
-        func point(_ o: OperatingPoint?) -> JSONValue {
+        func point(_ o: ServingPoint?) -> JSONValue {
             guard let o else { return .null }
             return .object([("tensor_parallel", .number(Double(o.tensorParallel))), ("batch", .number(Double(o.batch))),
                             ("latency_s", n(o.latencySeconds)), ("tokens_per_s_per_chip", n(o.tokensPerSecondPerChip)),

@@ -7,6 +7,9 @@ import SPUPerformance
 import SPUResults
 import SPUWorkload
 
+/// Lets `--mapping-objective` take the objective's name.
+extension MappingObjective: ExpressibleByArgument {}
+
 /// `spusim run`: one design on one workload, stored in the results database.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +34,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Mapping candidates evaluated per op at most.")
     var mappingBudget: Int = MappingSearchOptions().budget
 
+    @Option(name: .long, help: "What the mapper minimises per matmul: latency, energy or edp (energy × latency). Overrides the design's mapping.objective; default: the design's, else latency.")
+    var mappingObjective: MappingObjective?
+
     @Option(name: .long, help: "Ops listed in the summary.")
     var top: Int = 8
 
@@ -53,7 +59,7 @@ struct RunCommand: ParsableCommand {
         guard mappingBudget >= 1 else { throw ValidationError("--mapping-budget must be at least 1") }
         let evaluator: DesignEvaluator
         do {
-            evaluator = try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: mappingBudget))
+            evaluator = try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: mappingBudget, objective: mappingObjective))
         } catch {
             printError("error: \(arch): $.process_node: \(error.description)")
             throw ExitCode(2)

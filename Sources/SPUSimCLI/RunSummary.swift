@@ -18,7 +18,8 @@ struct RunSummary {
         lines.append("feasible  \(r.feasible ? "yes" : "NO: \(r.reason ?? "")")")
         lines.append("latency   \(Formatting.seconds(r.latencySeconds)) per iteration")
         lines.append("throughput \(Formatting.si(r.throughputPerSecond)) \(r.throughputUnit)/s")
-        lines.append("MAC utilization \(Formatting.percent(r.macUtilization)); bound: \(r.bound.rawValue)")
+        lines.append("MAC utilization \(Formatting.percent(r.macUtilization)); bound: \(r.bound.rawValue)"
+                     + (r.mappingObjective == .latency ? "" : "; mappings chosen by \(r.mappingObjective.rawValue)"))
         let shares = Bound.allCases.compactMap { b -> String? in
             guard let t = r.timeByBound[b], t > 0, r.latencySeconds > 0 else { return nil }
             return "\(b.rawValue) \(Formatting.percent(t / r.latencySeconds))"

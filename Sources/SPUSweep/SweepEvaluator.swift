@@ -25,7 +25,8 @@ final class SweepEvaluator: @unchecked Sendable {
     }
 
     func costModel(_ design: DeviceSpec) throws -> DesignEvaluator {
-        try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: options.mappingBudget), cache: cache)
+        try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: options.mappingBudget, objective: spec.mappingObjective),
+                            cache: cache)
     }
 
     /// The candidate of one design point, or why it is invalid.

@@ -21,7 +21,7 @@ extension SweepSpec {
 
     static func decode(_ r: JSONObjectReader) throws -> SweepSpec {
         r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco",
-                     "store_op_results", "source"])
+                     "store_op_results", "mapping_objective", "source"])
         let file = r.file
         func fail(_ path: String, _ message: String) -> SweepError { .config(ConfigError(file: file, path: path, message: message)) }
         let name = try r.string("name")
@@ -176,11 +176,14 @@ extension SweepSpec {
         let tco = try r.optionalString("tco") ?? "configs/tco/default.json"
         let storeOps = try r.bool("store_op_results", default: false)
         if storeOps { inlined.append(("store_op_results", .bool(true))) }
+        let mappingObjective = r.has("mapping_objective") ? try r.choice("mapping_objective", as: MappingObjective.self) : nil
+        if let mappingObjective { inlined.append(("mapping_objective", .string(mappingObjective.rawValue))) }
         try r.finish()
         let canonical = JSONWriter.canonical(.object(inlined))
         return SweepSpec(name: name, description: description, file: file, baseDesign: base, baseDesignName: baseName, axes: axes,
                          workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
-                         techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, canonicalJSON: canonical)
+                         techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, mappingObjective: mappingObjective,
+                         canonicalJSON: canonical)
     }
 
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {

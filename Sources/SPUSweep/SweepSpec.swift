@@ -119,6 +119,9 @@ public struct SweepSpec: Sendable {
     /// Whether per-op rows go to `op_results` (off by default: a sweep's per-op rows can outnumber
     /// its results 20 to 1; re-run a point with `spusim run` for its breakdown).
     public var storeOpResults: Bool
+    /// `mapping_objective`: what the mapper minimises for every design of the sweep (overrides the
+    /// designs' `mapping.objective`); nil leaves it to each design (default latency).
+    public var mappingObjective: MappingObjective? = nil
     /// Canonical JSON of the whole specification with every referenced file's content inlined,
     /// so its hash changes whenever any input changes.
     public var canonicalJSON: String

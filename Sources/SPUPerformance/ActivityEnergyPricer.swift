@@ -1,0 +1,13 @@
+/// Prices activity counts in joules, so that the mapping search can minimise energy without
+/// depending on the energy model (which lives in SPUCost, above this module).
+///
+/// `priceKey` identifies the prices: two pricers with equal keys price every activity the same.
+/// It is part of the op-evaluation cache key when the mapping objective needs energy, so designs
+/// that share a cache but differ in process node, memory type or die size never share mappings
+/// chosen under different prices.
+public protocol ActivityEnergyPricer: Sendable {
+    /// Dynamic energy of the activity, in joules.
+    func joules(_ activity: ActivityCounts) -> Double
+    /// Identifies the prices (equal keys: equal `joules` for every activity).
+    var priceKey: String { get }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import SPUCore
+import SPUHardware
+import SPUWorkload
+
+/// What one mapping of a matmul costs: time on every resource, the activity an energy model
+/// prices, compute cycles of one unit's array and the bytes moved (the latency tie-break).
+struct MappingCost {
+    var times: BoundTimes
+    var computeCycles: Double
+    /// Off-chip bytes plus NoC byte-hops.
+    var bytesMoved: Double
+    var activity: ActivityCounts { activityParts.counts }
+    fileprivate var activityParts: ActivityParts
+}
+
+/// The activity of one mapping as scalars; `ActivityCounts` (with its per-format dictionary) is
+/// built only for the mapping the search keeps, or when an energy objective prices it.
+fileprivate struct ActivityParts {
+    var format: NumberFormat
+    var macs: Double
+    var localSRAMReadBytes: Double
+    var localSRAMWriteBytes: Double
+    var sharedSRAMReadBytes: Double
+    var sharedSRAMWriteBytes: Double
+    var offchipReadBytes: Double
+    var offchipWriteBytes: Double
+    var nocByteHops: Double
+
+    var counts: ActivityCounts {
+        var a = ActivityCounts()
+        a.macsByFormat[format] = macs
+        a.localSRAMReadBytes = localSRAMReadBytes
+        a.localSRAMWriteBytes = localSRAMWriteBytes
+        a.sharedSRAMReadBytes = sharedSRAMReadBytes
+        a.sharedSRAMWriteBytes = sharedSRAMWriteBytes
+        a.offchipReadBytes = offchipReadBytes
+        a.offchipWriteBytes = offchipWriteBytes
+        a.nocByteHops = nocByteHops
+        return a
+    }
+}
+
+/// The cost function of the mapper: prices ONE mapping of one matmul on one device at one
+/// operating point (the geometry carries the effective clock). Pure: the same mapping always
+/// costs the same. Equations: `docs/model.md`, "Matmul ops".
+///
+/// Everything that does not depend on the mapping (operand sizes, which operands live off chip,
+/// the chip-level tiling through a shared SRAM, the measured compute efficiency) is derived once
+/// per op in `init`.
+struct MatmulCostModel {
+    let geometry: DeviceGeometry
+    let shape: GEMMShape
+    let format: NumberFormat
+    let dataflow: Dataflow
+    /// The array's rows and columns (columns times the format's packing).
+    let rows: Int, cols: Int
+    let ea: Double, eb: Double, eo: Double
+    let outTotal: Double
+    let aOff: Bool, bOff: Bool, outOff: Bool
+    /// Off-chip operand bytes when a shared SRAM buffers the chip's working set.
+    let chipA: Double, chipB: Double, chipOut: Double
+    let computeFraction: Double
+    let overlapExponent: Double?
+    let kernelStart: Double
+    let offchipBytesPerSecond: Double
+
+    init(op: Op, shape: GEMMShape, format: NumberFormat, geometry g: DeviceGeometry, macArray: MACArraySpec,
+         calibration: CalibrationSpec, packing: Int) {
+        geometry = g
+        self.shape = shape
+        self.format = format
+        dataflow = macArray.dataflow
+        rows = macArray.rows
+        cols = macArray.cols * packing
+        ea = op.inputs[0].format.bytesPerElement
+        eb = op.inputs[1].format.bytesPerElement
+        eo = op.output.format.bytesPerElement
+        let aTotal = op.bytes(op.inputs[0]), bTotal = op.bytes(op.inputs[1])
+        outTotal = op.bytes(op.output)
+        aOff = g.isOffchip(role: op.inputs[0].role, bytes: aTotal)
+        bOff = g.isOffchip(role: op.inputs[1].role, bytes: bTotal)
+        outOff = outTotal > g.activationBudgetBytes
+        kernelStart = g.kernelStartSeconds(op)
+        offchipBytesPerSecond = g.achievedOffchipBytesPerSecond(op)
+
+        // Off-chip traffic when a shared SRAM buffers the whole chip's working set: one
+        // chip-level tiling, independent of the spatial split.
+        if let shared = g.sharedCapacityBytes {
+            let t = TileReuse.best(m: shape.m, n: shape.n, k: shape.k, aBytes: ea, bBytes: eb, outBytes: eo,
+                                   capacityBytes: shared, arrayRows: rows, arrayCols: cols)
+            let b = Double(shape.batch)
+            chipA = t.aBytes * b; chipB = t.bBytes * b; chipOut = t.outputBytes * b
+        } else {
+            chipA = aTotal; chipB = bTotal; chipOut = outTotal
+        }
+
+        // Measured efficiency for this format and GEMM size (falls back to the constant fraction).
+        let grouped = calibration.groupedGEMM.flatMap { op.isGroupedGEMM ? $0 : nil }
+        computeFraction = grouped?.computeFraction ?? calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
+        overlapExponent = grouped?.overlapExponent
+    }
+
+    /// Cycles one unit's array is busy with its share under `split`.
+    @inline(__always)
+    func computeCycles(_ split: SpatialSplit) -> Double {
+        let unit = split.share(of: shape)
+        return Double(unit.batch) * SystolicArrayTiming.computeCycles(m: unit.m, n: unit.n, k: unit.k, rows: rows, cols: cols, dataflow: dataflow)
+    }
+
+    /// Compute time of `split`: a lower bound on its latency (the latency search prunes with it).
+    @inline(__always)
+    func computeSeconds(cycles: Double) -> Double { cycles / (geometry.clockHz * computeFraction) }
+
+    /// The cost of `mapping`.
+    func cost(of mapping: Mapping) -> MappingCost {
+        cost(of: mapping, computeCycles: computeCycles(mapping.split))
+    }
+
+    /// The cost of `mapping` whose compute cycles are already known.
+    func cost(of mapping: Mapping, computeCycles cycles: Double) -> MappingCost {
+        let g = geometry
+        let split = mapping.split, local = mapping.local
+        let unit = split.share(of: shape)
+        let (pm, pn, pk) = (split.m, split.n, split.k)
+        let used = Double(split.unitsUsed)
+        let place = g.placement(unitsUsed: split.unitsUsed)
+        var times = BoundTimes()
+        times.compute = computeSeconds(cycles: cycles)
+
+        // Local SRAM traffic of one unit's share (per batch element, times bu).
+        let bud = Double(unit.batch)
+        let inA = local.aBytes * bud, inB = local.bBytes * bud
+        let unitOut = local.outputBytes * bud           // psum spills + final writes of one unit
+        let finalOut = Double(unit.m) * Double(unit.n) * eo * bud
+
+        // Array ↔ local SRAM operand traffic (SCALE-Sim's SRAM read/write counts).
+        let (arrayReads, arrayWrites) = Self.arrayTraffic(m: unit.m, n: unit.n, k: unit.k, rows: rows, cols: cols,
+                                                          ea: ea, eb: eb, eo: eo, dataflow: dataflow)
+        let sramReads = arrayReads * bud + unitOut
+        let sramWrites = arrayWrites * bud + inA + inB
+        times.sram = max(sramReads / g.localReadBytesPerSecond, sramWrites / g.localWriteBytesPerSecond)
+
+        // NoC: operand delivery (multicast on a mesh), partial-sum reduction, output drain.
+        let reduceBytes = Self.reductionBytes(finalOutputBytes: finalOut, splitK: pk)
+        let outputsLeaving = (outOff || g.sharedCapacityBytes != nil) ? used / Double(pk) * finalOut : 0
+        let injected: Double, byteHops: Double
+        if g.isCrossbar {
+            injected = used * (inA + inB) + outputsLeaving
+            byteHops = injected + used * reduceBytes
+            times.noc = ((inA + inB + finalOut) + reduceBytes) / g.linkBytesPerSecond
+        } else {
+            let uniqueIn = used * (inA / Double(pn) + inB / Double(pm))
+            injected = uniqueIn + outputsLeaving
+            let multicastHops = used * (inA * Double(pn - 1) / Double(pn) + inB * Double(pm - 1) / Double(pm))
+            byteHops = injected * place.averageHopsFromEdge + multicastHops + used * reduceBytes
+            times.noc = max(injected / (place.edgePorts * g.linkBytesPerSecond), byteHops / (place.links * g.linkBytesPerSecond))
+                + reduceBytes / g.linkBytesPerSecond
+        }
+        let sharedBytes = injected
+        if g.sharedCapacityBytes != nil {
+            times.sram = max(times.sram, sharedBytes / g.sharedBytesPerSecond)
+        }
+
+        // Off-chip: with a shared SRAM the chip-level tiling decides; without one, every byte
+        // injected into the mesh comes from (or goes to) off-chip memory.
+        let offRead: Double, offWrite: Double
+        if g.sharedCapacityBytes != nil {
+            offRead = (aOff ? chipA : 0) + (bOff ? chipB : 0) + (outOff ? max(0, chipOut - outTotal) : 0)
+            offWrite = outOff ? outTotal : 0
+        } else {
+            offRead = (aOff ? used * inA / Double(pn) : 0) + (bOff ? used * inB / Double(pm) : 0)
+            offWrite = outOff ? outTotal : 0
+        }
+        times.offchip = (offRead + offWrite) / offchipBytesPerSecond
+        if let p = overlapExponent {
+            times.exposed = Self.unoverlapped(compute: times.compute, data: max(times.sram, times.noc, times.offchip), exponent: p)
+        }
+
+        // Not hidden by double buffering: kernel start and the first tile's latency.
+        times.overhead = kernelStart + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
+            + (offRead > 0 ? g.offchipLatencySeconds : 0) + (g.sharedCapacityBytes != nil ? g.sharedLatencySeconds : 0)
+
+        let hasShared = g.sharedCapacityBytes != nil
+        let activity = ActivityParts(
+            format: format, macs: shape.macs,
+            localSRAMReadBytes: sramReads * used, localSRAMWriteBytes: sramWrites * used,
+            sharedSRAMReadBytes: hasShared ? sharedBytes - outputsLeaving : 0,
+            sharedSRAMWriteBytes: hasShared ? outputsLeaving + (aOff ? chipA : 0) + (bOff ? chipB : 0) : 0,
+            offchipReadBytes: offRead, offchipWriteBytes: offWrite, nocByteHops: byteHops)
+        return MappingCost(times: times, computeCycles: cycles, bytesMoved: offRead + offWrite + byteHops, activityParts: activity)
+    }
+
+    /// Bytes one unit sends and receives to reduce partial sums split `splitK` ways: each of the
+    /// pk units reduces a 1/pk slice of the output (reduce-scatter) and shares it back, 2(pk−1)/pk
+    /// of one unit's output in all; 0 without a K split.
+    @inline(__always)
+    static func reductionBytes(finalOutputBytes: Double, splitK pk: Int) -> Double {
+        pk > 1 ? finalOutputBytes * Double(pk - 1) / Double(pk) * 2 : 0
+    }
+
+    /// Time beyond max(compute, data) when the two overlap as a p-norm: (cᵖ + dᵖ)^(1/p) − max(c, d).
+    static func unoverlapped(compute: Double, data: Double, exponent p: Double) -> Double {
+        let longer = max(compute, data), shorter = min(compute, data)
+        guard longer > 0 else { return 0 }
+        return longer * (pow(1 + pow(shorter / longer, p), 1 / p) - 1)
+    }
+
+    /// Operand reads and result writes between one unit's local SRAM and its array, in bytes,
+    /// following SCALE-Sim's accounting for each dataflow.
+    static func arrayTraffic(m: Int, n: Int, k: Int, rows: Int, cols: Int, ea: Double, eb: Double, eo: Double,
+                             dataflow: Dataflow) -> (reads: Double, writes: Double) {
+        let md = Double(m), nd = Double(n), kd = Double(k)
+        switch dataflow {
+        case .outputStationary:
+            let reads = md * kd * ea * Double(SystolicArrayTiming.ceilDiv(n, cols)) + kd * nd * eb * Double(SystolicArrayTiming.ceilDiv(m, rows))
+            return (reads, md * nd * eo)
+        case .weightStationary:
+            let passes = Double(SystolicArrayTiming.ceilDiv(k, rows))
+            let reads = kd * nd * eb + md * kd * ea * Double(SystolicArrayTiming.ceilDiv(n, cols)) + md * nd * eo * (passes - 1)
+            return (reads, md * nd * eo * passes)
+        case .inputStationary:
+            let passes = Double(SystolicArrayTiming.ceilDiv(k, rows))
+            let reads = md * kd * ea + kd * nd * eb * Double(SystolicArrayTiming.ceilDiv(m, cols)) + md * nd * eo * (passes - 1)
+            return (reads, md * nd * eo * passes)
+        }
+    }
+}
