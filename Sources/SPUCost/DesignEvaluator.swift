@@ -95,7 +95,7 @@ public struct DesignEvaluator: Sendable {
         self.options = options
     }
 
-    public var staticPowerW: Double { technology.leakageWattsPerMM2 * area.effectiveTotalMM2 }
+    public var staticPowerW: Double { energyModel.staticPowerW }
 
     public func evaluate(_ workload: Workload) -> CostedEvaluation {
         let summary = workload.summary

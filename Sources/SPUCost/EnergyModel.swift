@@ -16,6 +16,8 @@ public struct EnergyModel: Sendable {
     let nocPJPerByteHop: Double
     let offchipPJPerByte: Double
     let chipLinkPJPerByte: Double
+    /// Leakage power of one chip: the node's W/mm² times the chip's silicon area.
+    public let staticPowerW: Double
 
     public init(device: DeviceSpec, technology: TechnologySpec, memory: MemoryTechnology, parameters: ModelParameters, area: AreaBreakdown) {
         let macModel = MACCostModel(areaFactor: technology.areaFactorVs45nm, energyFactor: technology.energyFactorVs45nm)
@@ -33,6 +35,7 @@ public struct EnergyModel: Sendable {
         nocPJPerByteHop = 8 * (technology.wirePJPerBitPerMM * hopMM + technology.routerPJPerBitPerHop) * k
         offchipPJPerByte = 8 * (memory.memoryTypes[device.memory.offchip.type.rawValue]?.pjPerBit ?? 0) * k
         chipLinkPJPerByte = 8 * memory.chipLinkPJPerBit * k
+        staticPowerW = technology.leakageWattsPerMM2 * area.effectiveTotalMM2
     }
 
     /// Energy of one set of activity counts.

@@ -6,8 +6,10 @@
 /// that share a cache but differ in process node, memory type or die size never share mappings
 /// chosen under different prices.
 public protocol ActivityEnergyPricer: Sendable {
-    /// Dynamic energy of the activity, in joules.
-    func joules(_ activity: ActivityCounts) -> Double
+    /// Energy of an op on one chip, in joules: the dynamic energy of its activity plus the
+    /// chip's leakage over the op's `seconds` (a slower mapping leaks longer, so the energy
+    /// objective never trades a little dynamic energy for a long, leaky schedule).
+    func joules(_ activity: ActivityCounts, seconds: Double) -> Double
     /// Identifies the prices (equal keys: equal `joules` for every activity).
     var priceKey: String { get }
 }

@@ -62,7 +62,7 @@ struct MappingSearch {
             let mapping = space.mapping(split)
             let cost = costModel.cost(of: mapping)
             let latency = cost.times.latencySeconds
-            let joules = pricer.joules(cost.activity)
+            let joules = pricer.joules(cost.activity, seconds: latency)
             let score = objective == .edp ? joules * latency : joules
             if let current = best {
                 let currentLatency = current.cost.times.latencySeconds

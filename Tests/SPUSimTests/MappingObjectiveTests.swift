@@ -29,7 +29,8 @@ import Testing
 
     /// Over the same candidates, the energy objective's mapping of every op costs no more energy
     /// and takes no less time than the latency objective's, and the EDP objective's mapping has
-    /// the lowest energy × latency of the three (per-op energy as the energy model prices it).
+    /// the lowest energy × latency of the three (per-op energy as the energy model prices it:
+    /// dynamic energy plus the chip's leakage over the op).
     @Test func objectivesOrderEnergyLatencyAndEDPOnShippedTraces() throws {
         let tolerance = 1e-9
         let device = try Repo.device("configs/chips/spu-datacenter.json")
@@ -42,7 +43,8 @@ import Testing
             let byLatency = model(.latency).evaluate(trace), byEnergy = model(.energy).evaluate(trace), byEDP = model(.edp).evaluate(trace)
             #expect(byEnergy.mappingObjective == .energy && byEDP.mappingObjective == .edp && byLatency.mappingObjective == .latency)
             for ((l, e), d) in zip(zip(byLatency.ops, byEnergy.ops), byEDP.ops) where l.kind == .matmul {
-                let (jl, je, jd) = (pricer.joules(l.activity), pricer.joules(e.activity), pricer.joules(d.activity))
+                let (jl, je, jd) = (pricer.joules(l.activity, seconds: l.latencySeconds), pricer.joules(e.activity, seconds: e.latencySeconds),
+                                    pricer.joules(d.activity, seconds: d.latencySeconds))
                 let label = "\(trace.name) op \(l.name)"
                 #expect(je <= jl * (1 + tolerance), "\(label): energy objective \(je) J > latency objective \(jl) J")
                 #expect(e.latencySeconds >= l.latencySeconds * (1 - tolerance), "\(label): energy objective faster than the latency objective")

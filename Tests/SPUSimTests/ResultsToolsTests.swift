@@ -189,7 +189,9 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(sorted.rows.count == 2)
         let t = sorted.rows.compactMap { $0[1].number }
         #expect(t.count == 2 && t[0] >= t[1])
-        #expect(try reader.query(ResultsQuery(runID: runID + 100)).rows.isEmpty)
+        // An unknown run is an error naming the runs there are, not an empty answer.
+        let noRun = #expect(throws: ResultsToolError.self) { try reader.query(ResultsQuery(runID: runID + 100)) }
+        #expect(noRun?.message.contains("its runs are \(runID)") == true)
         // Tables without run_id are filtered through results.
         let ops = try reader.query(ResultsQuery(table: .opResults, runID: runID, columns: ["result_id"]))
         let opTotal = try reader.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM op_results") ?? 0 }

@@ -22,14 +22,14 @@ struct SweepPipelineTests {
     static func projection(db: String, runID: Int64) throws -> [String] {
         try ResultsStore(path: db).read { db in
             try Row.fetchAll(db, sql: """
-                SELECT design_hash, workload_hash, point_index, is_baseline, feasible, meets_constraints, latency_s, throughput_per_s,
+                SELECT design_hash, workload_hash, point_index, is_baseline, feasible, meets_constraints, latency_s, items_per_s,
                        energy_j, usd_per_million_items, workload_weight
                 FROM results WHERE run_id = ? ORDER BY id
                 """, arguments: [runID]).map { row -> String in
                 func v(_ column: String) -> String { (row[column] as Double?).map { "\($0)" } ?? "nil" }
                 let flags = ["is_baseline", "feasible", "meets_constraints"].map { "\((row[$0] as Bool?) ?? false)" }
                 return [row["design_hash"] as String, row["workload_hash"] as String, "\(row["point_index"] as Int? ?? -1)",
-                        flags[0], flags[1], flags[2], v("latency_s"), v("throughput_per_s"), v("energy_j"),
+                        flags[0], flags[1], flags[2], v("latency_s"), v("items_per_s"), v("energy_j"),
                         v("usd_per_million_items"), "\(row["workload_weight"] as Double)"].joined(separator: " ")
             }
         }
