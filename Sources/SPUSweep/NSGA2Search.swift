@@ -121,29 +121,17 @@ public struct NSGA2Search: DesignPointSource {
         return children
     }
 
-    /// The metrics NSGA-II ranks on, for one evaluated pair (named as the results columns).
+    /// The metrics NSGA-II ranks on, for one evaluated pair: every catalogue metric under its
+    /// `results` column name, plus `feasible` and `meets_constraints` as 0/1.
     public static func metrics(_ e: CostedEvaluation, meets: Bool) -> [String: Double] {
-        [
-            "throughput_per_s": e.performance.throughputPerSecond, "latency_s": e.performance.latencySeconds,
-            "items_per_joule": e.cost.itemsPerJoule, "usd_per_million_items": e.cost.usdPerMillionItems,
-            "area_mm2": e.cost.area.effectiveTotalMM2, "die_cost_usd": e.cost.silicon.dieCostUSD,
-            "tco_usd_per_hour": e.cost.tco.totalUSDPerHour, "avg_power_w": e.cost.averagePowerW,
-            "feasible": e.performance.feasible ? 1 : 0, "meets_constraints": meets ? 1 : 0,
-        ]
+        var values = MetricCatalogue.values(e)
+        values["feasible"] = e.performance.feasible ? 1 : 0
+        values["meets_constraints"] = meets ? 1 : 0
+        return values
     }
 
-    /// An objective's workload-weighted average over a design's pairs.
+    /// An objective's score over a design's pairs, aggregated as its `design_scores` column.
     static func weighted(_ objective: SweepSpec.Objective, _ metrics: [[String: Double]], _ weights: [Double]) -> Double {
-        var sum = 0.0, total = 0.0
-        for (m, w) in zip(metrics, weights) {
-            let value: Double
-            switch objective.metric {
-            case .throughputPerSPerW: value = m["items_per_joule"] ?? .nan
-            default: value = m[objective.metric.rawValue] ?? .nan
-            }
-            sum += w * value
-            total += w
-        }
-        return sum / total
+        objective.score(metrics.map { $0[objective.metric.name] ?? .nan }, weights: weights)
     }
 }

@@ -114,9 +114,11 @@ extension SweepSpec {
             for (p, v) in try r.array("constraints") {
                 let c = try JSONObjectReader(file: file, path: p, value: v)
                 c.expecting(["metric", "min", "max"])
-                let metric = try c.choice("metric", as: Constraint.Metric.self)
-                let constraint = Constraint(metric: metric, min: try c.optionalNumber("min"), max: try c.optionalNumber("max"))
-                if metric == .memoryFits {
+                let subject: Constraint.Subject
+                let name = try c.string("metric")
+                do { subject = try Constraint.subject(named: name) } catch { throw fail(c.childPath("metric"), error.description) }
+                let constraint = Constraint(subject: subject, min: try c.optionalNumber("min"), max: try c.optionalNumber("max"))
+                if subject == .memoryFits {
                     guard constraint.min == nil, constraint.max == nil else { throw fail(p, "memory_fits takes no min or max") }
                 } else {
                     guard constraint.min != nil || constraint.max != nil else { throw fail(p, "needs \"min\" and/or \"max\"") }
@@ -145,7 +147,7 @@ extension SweepSpec {
             case "nsga2":
                 var objectives: [Objective] = []
                 for (p, v) in try s.array("objectives") {
-                    guard case let .string(text) = v else { throw fail(p, "must be a string like \"max:throughput_per_s\"") }
+                    guard case let .string(text) = v else { throw fail(p, "must be a string like \"max:items_per_joule\"") }
                     do { objectives.append(try Objective(parsing: text)) } catch { throw fail(p, error.description) }
                 }
                 guard objectives.count >= 1 else { throw fail(s.childPath("objectives"), "must list at least one objective") }

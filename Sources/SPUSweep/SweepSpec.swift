@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUCost
 import SPUHardware
 import SPUWorkload
 
@@ -26,26 +27,37 @@ public struct SweepSpec: Sendable {
         public var hash: String
     }
 
+    /// A bound on a catalogue metric (`MetricCatalogue`), or the requirement that the workload
+    /// fits in memory. Metrics known before evaluation (area, cost) prune designs before any
+    /// workload runs; the others mark the results that violate them.
     public struct Constraint: Sendable, Equatable {
-        public enum Metric: String, CaseIterable, Sendable {
-            // Known before evaluating a workload (prune before evaluation).
-            case areaMM2 = "area_mm2", perDieAreaMM2 = "per_die_area_mm2", dieCostUSD = "die_cost_usd"
-            case priceUSD = "price_usd", tcoUSDPerHour = "tco_usd_per_hour"
-            // Known after evaluation (mark points that violate them).
-            case avgPowerW = "avg_power_w", latencyS = "latency_s", throughputPerS = "throughput_per_s"
-            case energyJ = "energy_j", itemsPerJoule = "items_per_joule", usdPerMillionItems = "usd_per_million_items"
-            case memoryFits = "memory_fits"
-
-            public var isPreEvaluation: Bool {
-                switch self {
-                case .areaMM2, .perDieAreaMM2, .dieCostUSD, .priceUSD, .tcoUSDPerHour: return true
-                default: return false
-                }
-            }
+        public enum Subject: Sendable, Equatable {
+            case metric(Metric)
+            case memoryFits
         }
-        public var metric: Metric
+        public var subject: Subject
         public var min: Double?
         public var max: Double?
+
+        public init(subject: Subject, min: Double? = nil, max: Double? = nil) {
+            self.subject = subject
+            self.min = min
+            self.max = max
+        }
+
+        /// The name sweep configs use for `memory_fits`.
+        public static let memoryFitsName = "memory_fits"
+
+        /// Parses a constraint's `metric`: a catalogue metric or `memory_fits`.
+        public static func subject(named name: String) throws(MetricNameError) -> Subject {
+            name == memoryFitsName ? .memoryFits : .metric(try MetricCatalogue.parse(name))
+        }
+
+        /// Whether the constraint is decided before any workload runs.
+        public var isPreEvaluation: Bool {
+            if case let .metric(metric) = subject { return metric.isDesignLevel }
+            return false
+        }
 
         public func allows(_ value: Double) -> Bool {
             guard value.isFinite else { return false }
@@ -55,8 +67,8 @@ public struct SweepSpec: Sendable {
         }
 
         public var description: String {
-            if metric == .memoryFits { return "memory_fits" }
-            return [min.map { "\(metric.rawValue) ≥ \(JSONWriter.formatNumber($0))" }, max.map { "\(metric.rawValue) ≤ \(JSONWriter.formatNumber($0))" }]
+            guard case let .metric(metric) = subject else { return Self.memoryFitsName }
+            return [min.map { "\(metric.name) ≥ \(JSONWriter.formatNumber($0))" }, max.map { "\(metric.name) ≤ \(JSONWriter.formatNumber($0))" }]
                 .compactMap { $0 }.joined(separator: " and ")
         }
     }
@@ -77,30 +89,46 @@ public struct SweepSpec: Sendable {
         }
     }
 
-    /// An optimisation objective over a design's weighted scores.
+    /// An optimisation objective over a design's score: a catalogue metric that has a
+    /// `design_scores` column, aggregated over the workloads as that column is (weighted mean,
+    /// maximum, or the design's own value), so the optimiser and `design_scores` agree.
     public struct Objective: Sendable, Equatable, CustomStringConvertible {
-        public enum Metric: String, CaseIterable, Sendable {
-            case throughputPerS = "throughput_per_s", latencyS = "latency_s", itemsPerJoule = "items_per_joule"
-            case throughputPerSPerW = "throughput_per_s_per_w", usdPerMillionItems = "usd_per_million_items"
-            case areaMM2 = "area_mm2", dieCostUSD = "die_cost_usd", tcoUSDPerHour = "tco_usd_per_hour", avgPowerW = "avg_power_w"
-        }
         public var maximize: Bool
         public var metric: Metric
-        public var description: String { "\(maximize ? "max" : "min"):\(metric.rawValue)" }
+        public var description: String { "\(maximize ? "max" : "min"):\(metric.name)" }
 
+        /// The metrics an objective may name: those with a design score.
+        public static var scoredMetrics: [Metric] { MetricCatalogue.all.filter { $0.scoreColumn != nil } }
+
+        /// Parses `max:METRIC` or `min:METRIC`; METRIC is a catalogue name (or its
+        /// `design_scores` column, or the name with the throughput unit spelled out).
         public init(parsing text: String) throws(SweepError) {
             let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
             guard parts.count == 2, parts[0] == "max" || parts[0] == "min" else {
                 throw .message("objective \"\(text)\" must look like max:METRIC or min:METRIC")
             }
-            // Aliases with the unit spelled out.
-            let name = parts[1].replacingOccurrences(of: "tokens", with: "items").replacingOccurrences(of: "samples", with: "items")
-            let metric = name == "items_per_s_per_w" ? Metric.throughputPerSPerW : (name == "items_per_s" ? Metric.throughputPerS : Metric(rawValue: name))
-            guard let metric else {
-                throw .message("unknown objective metric \"\(parts[1])\" (expected one of: \(Metric.allCases.map(\.rawValue).joined(separator: ", ")))")
+            let name = parts[1]
+            if let scored = MetricCatalogue.metric(scoreColumn: name) {
+                metric = scored
+            } else {
+                do { metric = try MetricCatalogue.parse(name, accepted: Self.scoredMetrics) } catch { throw .message("objective: \(error.description)") }
             }
-            self.maximize = parts[0] == "max"
-            self.metric = metric
+            maximize = parts[0] == "max"
+        }
+
+        /// The design's score over its workloads' values (NaN where a value is missing).
+        public func score(_ values: [Double], weights: [Double]) -> Double {
+            switch metric.aggregate {
+            case .maximum: return values.contains(where: \.isNaN) ? .nan : (values.max() ?? .nan)
+            case .designValue: return values.first ?? .nan
+            case .weightedMean, .none:
+                var sum = 0.0, total = 0.0
+                for (value, weight) in zip(values, weights) {
+                    sum += weight * value
+                    total += weight
+                }
+                return sum / total
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import Testing
 @testable import SPUHardware
 @testable import SPUPerformance
 @testable import SPUResults
+@testable import SPUSweep
 @testable import SPUWorkload
 
 /// The metric catalogue is the one place a metric is defined: the `results` columns, the
@@ -168,5 +169,42 @@ import Testing
     @Test func labelsComeFromTheCatalogue() {
         #expect(MetricCatalogue.metric(scoreColumn: "weighted_items_per_joule")?.axisLabel(throughputUnit: "tokens") == "energy efficiency (tokens/J)")
         #expect(MetricCatalogue.metric(named: "area_mm2")?.axisLabel(throughputUnit: "tokens") == "area (mm²)")
+    }
+
+    /// Sweep constraints and objectives name catalogue metrics; old names get an error naming
+    /// the new one; an objective aggregates as its `design_scores` column does.
+    @Test func sweepsNameCatalogueMetrics() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func loadError(constraints: String = "[]", strategy: String = #"{"type": "grid"}"#) -> String? {
+            do {
+                let path = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes, strategy: strategy, constraints: constraints)
+                _ = try SweepSpec.load(path: path)
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
+        let renamed = loadError(constraints: #"[{"metric": "throughput_per_s", "min": 1}]"#)
+        #expect(renamed?.contains("$.constraints[0].metric") == true && renamed?.contains("is now called \"items_per_s\"") == true, "\(renamed ?? "")")
+        #expect(loadError(constraints: #"[{"metric": "items_per_s_per_chip", "min": 1}, {"metric": "modelled_area_mm2", "max": 900}]"#) == nil)
+        let unknown = loadError(constraints: #"[{"metric": "speed", "min": 1}]"#)
+        #expect(unknown?.contains("expected one of: latency_s, items_per_s") == true)
+        let nsga = { (objective: String) in #"{"type": "nsga2", "objectives": ["\#(objective)"], "population": 4, "generations": 1, "seed": 1}"# }
+        #expect(loadError(strategy: nsga("max:throughput_per_s_per_w"))?.contains("is now called \"items_per_joule\"") == true)
+        #expect(loadError(strategy: nsga("min:energy_j"))?.contains("unknown metric \"energy_j\"") == true)   // no design score
+        #expect(loadError(strategy: nsga("max:tokens_per_joule")) == nil)
+        #expect(loadError(strategy: nsga("max:weighted_items_per_s_per_chip")) == nil)
+
+        // Pre-evaluation constraints are the design-level metrics.
+        let area = try SweepSpec.Constraint(subject: SweepSpec.Constraint.subject(named: "per_die_area_mm2"), max: 800)
+        #expect(area.isPreEvaluation)
+        #expect(try !SweepSpec.Constraint(subject: SweepSpec.Constraint.subject(named: "avg_power_w"), max: 1).isPreEvaluation)
+
+        // Objectives score as design_scores does: power by its maximum, others by weighted mean.
+        let power = try SweepSpec.Objective(parsing: "min:avg_power_w")
+        #expect(power.score([300, 500], weights: [3, 1]) == 500)
+        let throughput = try SweepSpec.Objective(parsing: "max:items_per_s")
+        #expect(throughput.score([300, 500], weights: [3, 1]) == 350)
     }
 }

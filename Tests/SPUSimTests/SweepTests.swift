@@ -70,7 +70,7 @@ import SPUSimCLI
         #expect(zip.points().count == 2 * 3)
         #expect(zip.axes[1].parameters[0].values == [.number(0.5), .number(1), .number(2)])
         let nsga = try SweepSpec.load(path: try Self.sweepFile(dir, name: "n", axes: Self.smallAxes,
-                                                               strategy: #"{"type": "nsga2", "objectives": ["max:tokens_per_s_per_w", "min:area_mm2"], "population": 6, "generations": 2, "seed": 5}"#))
+                                                               strategy: #"{"type": "nsga2", "objectives": ["max:tokens_per_joule", "min:area_mm2"], "population": 6, "generations": 2, "seed": 5}"#))
         #expect(try SweepRunner(spec: nsga, options: SweepOptions()).dryRun().designPoints == 18)
     }
 

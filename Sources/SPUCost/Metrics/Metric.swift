@@ -142,6 +142,12 @@ public struct Metric: Sendable, CustomStringConvertible {
     public var description: String { name }
 }
 
+extension Metric: Hashable {
+    /// Metrics are identified by name (the catalogue lists each name once).
+    public static func == (a: Metric, b: Metric) -> Bool { a.name == b.name }
+    public func hash(into hasher: inout Hasher) { hasher.combine(name) }
+}
+
 extension CostResult {
     /// The design-level part of the cost (area, silicon, TCO).
     public var design: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco) }

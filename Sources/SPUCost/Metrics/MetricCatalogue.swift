@@ -82,6 +82,24 @@ public enum MetricCatalogue {
                .evaluation { $0.cost.itemsPerJoule }),
     ]
 
+    /// Every metric's value for one evaluation, by name (what adaptive searches rank on, and
+    /// what a resumed search reads back from the `results` columns of the same names).
+    public static func values(_ evaluation: CostedEvaluation) -> [String: Double] {
+        Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0.value(evaluation)) })
+    }
+
+    /// The metric a user named: its catalogue name, or the name with the throughput unit
+    /// spelled out (`tokens_per_joule` for `items_per_joule`). A former name throws an error
+    /// naming today's; an unknown one lists the accepted names.
+    public static func parse(_ name: String, accepted: [Metric] = all) throws(MetricNameError) -> Metric {
+        let generic = name.replacingOccurrences(of: "tokens", with: "items").replacingOccurrences(of: "samples", with: "items")
+        if let metric = byName[generic], accepted.contains(metric) { return metric }
+        if let metric = byFormerName[generic] ?? byFormerName[name] {
+            throw MetricNameError("\"\(name)\" is now called \"\(metric.name)\"")
+        }
+        throw MetricNameError("unknown metric \"\(name)\" (expected one of: \(accepted.map(\.name).joined(separator: ", ")))")
+    }
+
     /// The metric called `name`, or nil.
     public static func metric(named name: String) -> Metric? { byName[name] }
 
