@@ -4,10 +4,11 @@ import PackageDescription
 /// SPUSim: a design-space-exploration simulator for spatial AI accelerators and GPUs.
 ///
 /// Module graph (dependencies point one way, left to right):
-///   SPUCore → SPUHardware ─┐
-///   SPUCore → SPUWorkload ─┼→ SPUPerformance ─┐
-///   SPUFormats (stdlib only) ─────────────────┴→ SPUCost → SPUResults → SPUSweep → SPUSimCLI → spusim
+///   SPUFormats (stdlib only) → SPUCore → SPUHardware ─┐
+///                              SPUCore → SPUWorkload ─┼→ SPUPerformance → SPUCost → SPUResults → SPUSweep → SPUSimCLI → spusim
 ///   SPUSweep → SPUReport (SVG charts, HTML reports) → SPUSimCLI
+/// SPUFormats is the leaf: its hardware-format catalogue (`HardwareFormat`) is SPUCore's
+/// `NumberFormat`, so storage widths, codecs and MAC costs come from one entry per format.
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -21,15 +22,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // Units, strict JSON reading with path-aware errors, number-format names, hashing.
-        .target(name: "SPUCore"),
-        // Bit-exact number formats (floats, posits, LNS, MDLNS, MX, integers), accumulation and
-        // numerics metrics, and the per-format MAC cost model. Standard library + libm only.
+        // Bit-exact number formats (floats, posits, LNS, MDLNS, MX, integers), the hardware-format
+        // catalogue, accumulation and numerics metrics, and the per-format MAC cost model.
+        // Standard library + libm only.
         .target(name: "SPUFormats"),
+        // Units, strict JSON reading with path-aware errors, number-format names (the catalogue of
+        // SPUFormats as `NumberFormat`), hashing.
+        .target(name: "SPUCore", dependencies: ["SPUFormats"]),
         // Device descriptions (SPU meshes and GPUs in one abstraction), decoded strictly from JSON.
         .target(name: "SPUHardware", dependencies: ["SPUCore"]),
         // Op IR (einsum-style), JSON traces, and generators (transformers, CNNs, GEMM lists).
-        .target(name: "SPUWorkload", dependencies: ["SPUCore"]),
+        .target(name: "SPUWorkload", dependencies: ["SPUCore", "SPUFormats"]),
         // Mapping search and the analytical performance model; returns activity counts.
         .target(name: "SPUPerformance", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload"]),
         // Energy, power (TDP policy), area, silicon cost, TCO and fleet sizing: prices the
