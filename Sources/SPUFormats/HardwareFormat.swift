@@ -18,8 +18,10 @@ public enum HardwareFormat: String, CaseIterable, Sendable, Hashable, Codable {
     case int8, int4
     case mxfp8, mxfp6, mxfp4, mxint8
 
-    /// The catalogue entry of the format.
+    /// The catalogue entry of the format. Always inlined, so that a width lookup folds into a
+    /// per-case constant (the codec closures are never called for it).
     public var entry: HardwareFormatEntry {
+        @inline(__always) get {
         switch self {
         case .pal8: return .init(kind: .logarithmic, elementBits: 8) { .scalar(FormatRegistry.pal8) }
         case .pal16: return .init(kind: .logarithmic, elementBits: 16) { .scalar(FormatRegistry.pal16) }
@@ -37,6 +39,7 @@ public enum HardwareFormat: String, CaseIterable, Sendable, Hashable, Codable {
         case .mxfp6: return .init(kind: .blockScaledFloat, elementBits: 6, sharedScale: .e8m0Per32) { .block(MXFormat.mxfp6E3M2) }
         case .mxfp4: return .init(kind: .blockScaledFloat, elementBits: 4, sharedScale: .e8m0Per32) { .block(MXFormat.mxfp4E2M1) }
         case .mxint8: return .init(kind: .blockScaledInteger, elementBits: 8, sharedScale: .e8m0Per32) { .block(MXFormat.mxint8) }
+        }
         }
     }
 
