@@ -4,9 +4,11 @@ import PackageDescription
 /// SPUSim: a design-space-exploration simulator for spatial AI accelerators and GPUs.
 ///
 /// Module graph (dependencies point one way, top to bottom; every target declares each module it imports):
-///   SPUCore (units, strict JSON, JSON paths, hashing)      SPUFormats (number formats; stdlib only)
+///   SPUFormats (number formats and the hardware-format catalogue; stdlib only)
+///   SPUFormats → SPUCore (units, strict JSON, JSON paths, hashing; `NumberFormat` is SPUFormats' `HardwareFormat`)
 ///   SPUCore → SPUHardware, SPUWorkload
-///   SPUHardware, SPUWorkload → SPUPerformance → SPUCost (+ SPUFormats)
+///   SPUHardware, SPUWorkload → SPUPerformance (mapping space / cost / search, operating point) → SPUCost (energy, area,
+///     cost, TCO, the metric catalogue)
 ///   SPUCost → SPUSweep (point sources → evaluator → result sinks; in-memory sink)
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
 ///   SPUPerformance → SPUValidation
@@ -24,15 +26,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // Units, strict JSON reading with path-aware errors, number-format names, hashing.
-        .target(name: "SPUCore"),
-        // Bit-exact number formats (floats, posits, LNS, MDLNS, MX, integers), accumulation and
-        // numerics metrics, and the per-format MAC cost model. Standard library + libm only.
+        // Bit-exact number formats (floats, posits, LNS, MDLNS, MX, integers), the hardware-format
+        // catalogue, accumulation and numerics metrics, and the per-format MAC cost model.
+        // Standard library + libm only.
         .target(name: "SPUFormats"),
+        // Units, strict JSON reading with path-aware errors, number-format names (the catalogue of
+        // SPUFormats as `NumberFormat`), hashing.
+        .target(name: "SPUCore", dependencies: ["SPUFormats"]),
         // Device descriptions (SPU meshes and GPUs in one abstraction), decoded strictly from JSON.
         .target(name: "SPUHardware", dependencies: ["SPUCore"]),
         // Op IR (einsum-style), JSON traces, and generators (transformers, CNNs, GEMM lists).
-        .target(name: "SPUWorkload", dependencies: ["SPUCore"]),
+        .target(name: "SPUWorkload", dependencies: ["SPUCore", "SPUFormats"]),
         // Mapping search and the analytical performance model; returns activity counts.
         .target(name: "SPUPerformance", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload"]),
         // Energy, power (TDP policy), area, silicon cost, TCO and fleet sizing: prices the

@@ -17,7 +17,7 @@ public struct AreaModel: Sendable {
     /// multi-format overhead.
     func peAreaUM2(_ array: MACArraySpec) -> Double {
         let formats = array.supportedFormats
-        let worst = formats.map { Double(array.packing($0)) * FormatCosts.mac($0, model: macModel).areaUm2 }.max() ?? 0
+        let worst = formats.map { Double(array.packing($0)) * macModel.cost(of: $0).areaUm2 }.max() ?? 0
         return worst * (1 + parameters.multiFormatPEOverhead * Double(max(0, formats.count - 1)))
     }
 

@@ -23,7 +23,7 @@ public struct EnergyModel: Sendable {
         let macModel = MACCostModel(areaFactor: technology.areaFactorVs45nm, energyFactor: technology.energyFactorVs45nm)
         let k = parameters.dynamicEnergyCalibration
         var macs: [NumberFormat: Double] = [:]
-        for format in device.compute.macArray.supportedFormats { macs[format] = FormatCosts.mac(format, model: macModel).energyPJ * k }
+        for format in device.compute.macArray.supportedFormats { macs[format] = macModel.cost(of: format).energyPJ * k }
         macEnergyPJ = macs
         let e = technology.energyFactorVs45nm * k
         vectorOpPJ = MACCostModel.fp32FMA.energyPJ * e

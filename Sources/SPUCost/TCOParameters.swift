@@ -124,6 +124,17 @@ public struct CostInputs: Sendable {
         return CostInputs(technologies: technologies, memory: memory, model: model, tco: tco)
     }
 
+    /// Loads only the process-node files of a technology directory (every JSON file but
+    /// `memory.json` and `model-parameters.json`), for tools that need node factors and nothing else.
+    public static func loadTechnologies(techDirectory: String = defaultTechDirectory) throws(ConfigError) -> [TechnologySpec] {
+        var technologies: [TechnologySpec] = []
+        for file in InputFile.jsonFiles(in: techDirectory) where !file.hasSuffix("/memory.json") && !file.hasSuffix("/model-parameters.json") {
+            technologies.append(try TechnologySpec.decode(try InputFile.readJSONObject(file)))
+        }
+        guard !technologies.isEmpty else { throw ConfigError(file: techDirectory, path: "$", message: "contains no technology files") }
+        return technologies
+    }
+
     public func technology(for processNode: String) -> TechnologySpec? {
         technologies.first { $0.matches(processNode) }
     }

@@ -5,6 +5,8 @@
 /// `lns<n>f<f>`, `mdlns<n>-a<A>b<B>-d<D>`, and the presets `pal8`, `pal16`.
 /// Block names: `mxfp8-e4m3`, `mxfp8-e5m2`, `mxfp6-e3m2`, `mxfp6-e2m3`, `mxfp4-e2m1`, `mxint8`,
 /// `pal8-block32`.
+/// Hardware-format names (`HardwareFormat`: `lns8`, `lns16`, `mxfp8`, `mxfp6`, `mxfp4`, …) resolve
+/// to their catalogue entry's codec, so every name a device config or trace uses works here too.
 ///
 /// **PAL presets are stand-ins.** Lemurian Labs' PAL format is unpublished. `pal16` is
 /// lns<16,8>, the LNS16 type of Lemurian's public PyTorch fork; `pal8` is lns<8,3>, the 8-bit
@@ -37,6 +39,10 @@ public enum FormatRegistry {
     ]
 
     public static func scalar(named name: String) -> (any ScalarFormat)? {
+        if let hardware = HardwareFormat(rawValue: name) {
+            guard case let .scalar(format) = hardware.codec else { return nil }
+            return format
+        }
         switch name {
         case "pal8": return pal8
         case "pal16": return pal16
@@ -67,6 +73,10 @@ public enum FormatRegistry {
     }
 
     public static func block(named name: String) -> (any BlockFormat)? {
+        if let hardware = HardwareFormat(rawValue: name) {
+            guard case let .block(format) = hardware.codec else { return nil }
+            return format
+        }
         if name == pal8Block32.name { return pal8Block32 }
         return MXFormat.all.first { $0.name == name }
     }

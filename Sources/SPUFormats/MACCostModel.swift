@@ -1,6 +1,8 @@
 /// A parametric area and energy model of one multiply-accumulate unit per number format, built
 /// from its parts and anchored on Horowitz, "Computing's energy problem", ISSCC 2014 (45 nm,
-/// 0.9 V; number-formats.md §4.1), then scaled to a process node (§4.3).
+/// 0.9 V; number-formats.md §4.1), then scaled to a process node by the area and energy factors of
+/// its technology file (`configs/tech/<node>.json`, `logic.area_factor_vs_45nm` and
+/// `logic.energy_factor_vs_45nm`; number-formats.md §4.3). 45 nm itself is the reference, factors 1.
 ///
 /// Parts and their 45 nm cost functions (w = width in bits; areas µm², energies pJ):
 /// - integer adder: linear through Horowitz's 8/16/32-bit adds (36/67/137 µm², 0.03/0.05/0.1 pJ);
@@ -29,37 +31,6 @@ public struct MACCostModel: Sendable {
         }
     }
 
-    /// Process nodes with area and energy factors relative to 45 nm (Stillmaker & Baas 2017 via
-    /// number-formats.md §4.3, energy at 0.75 V; 5/4/3 nm area from TSMC's published logic-density
-    /// gains over N7: N5 1.84×, N4 1.06× over N5, N3 1.6× over N5 — assumption).
-    public enum Node: String, CaseIterable, Sendable {
-        case n45, n32, n16, n7, n5, n4, n3
-
-        public var areaFactor: Double {
-            switch self {
-            case .n45: return 1
-            case .n32: return 0.46
-            case .n16: return 0.19
-            case .n7: return 0.059
-            case .n5: return 0.059 / 1.84
-            case .n4: return 0.059 / 1.84 / 1.06
-            case .n3: return 0.059 / 1.84 / 1.6
-            }
-        }
-
-        public var energyFactor: Double {
-            switch self {
-            case .n45: return 1
-            case .n32: return 0.500
-            case .n16: return 0.123
-            case .n7: return 0.066
-            case .n5: return 0.056
-            case .n4: return 0.052
-            case .n3: return 0.044
-            }
-        }
-    }
-
     /// Per-bit constants not in Horowitz's table (45 nm), all assumptions: a 2:1 multiplexer of a
     /// barrel shifter ≈ 2 µm² (about a Nangate45 MUX2_X1, 1.86 µm²) and 2 fJ per toggle; a LUT/ROM
     /// bit in synthesised logic ≈ 0.5 µm² and 0.5 fJ per read; a leading-zero counter ≈ one
@@ -79,10 +50,8 @@ public struct MACCostModel: Sendable {
     public let areaFactor: Double
     public let energyFactor: Double
 
-    public init(node: Node = .n45) {
-        areaFactor = node.areaFactor
-        energyFactor = node.energyFactor
-    }
+    /// The model at 45 nm, the node of Horowitz's anchors.
+    public static let reference45nm = MACCostModel(areaFactor: 1, energyFactor: 1)
 
     /// A node given by its scaling factors (from a technology file).
     public init(areaFactor: Double, energyFactor: Double) {
@@ -142,20 +111,40 @@ public struct MACCostModel: Sendable {
 
     // MARK: Per-format MACs
 
-    /// The cost of one MAC of `format` (scalar name or block name) with the given accumulation.
+    /// The cost of one MAC of a hardware format; every catalogue entry is priced (checked by the
+    /// catalogue tests), log formats with exact accumulation.
+    public func cost(of format: HardwareFormat) -> Cost {
+        guard let cost = cost(of: format.codec) else { preconditionFailure("no MAC cost for \(format.rawValue)") }
+        return cost
+    }
+
+    /// The cost of one MAC of `format` (scalar, block or hardware-format name, see
+    /// `FormatRegistry`) with the given accumulation; nil for unknown names.
     public func cost(of formatName: String, accumulation: AccumulationMode? = nil) -> Cost? {
+        if let block = FormatRegistry.block(named: formatName) { return cost(of: .block(block), accumulation: accumulation) }
+        if let scalar = FormatRegistry.scalar(named: formatName) { return cost(of: .scalar(scalar), accumulation: accumulation) }
+        return nil
+    }
+
+    /// The cost of one MAC of a codec with the given accumulation (log formats; nil means exact);
+    /// nil for a format family the model has no MAC for.
+    public func cost(of codec: HardwareFormatEntry.Codec, accumulation: AccumulationMode? = nil) -> Cost? {
         var parts: [(String, (Double, Double))] = []
-        if let block = FormatRegistry.block(named: formatName) as? MXFormat {
+        switch codec {
+        case let .block(block as MXFormat):
             guard var element = elementCost(block) else { return nil }
             // The shared E8M0 scales of both operands are added once per block of 32 MACs.
             let scaleAdd = Self.intAdd(8)
             element.append(("block scale add (per 32 MACs)", (scaleAdd.0 / Double(block.blockSize), scaleAdd.1 / Double(block.blockSize))))
             parts = element
-        } else if formatName == FormatRegistry.pal8Block32.name {
-            parts = logMAC(FormatRegistry.pal8, accumulation ?? .exact)
+        case let .block(block as BlockLogOffset):
+            guard let element = block.element as? LogNumberSystem else { return nil }
+            parts = logMAC(element, accumulation ?? .exact)
             let offsetAdd = Self.intAdd(8)
             parts.append(("block offset add (per 32 MACs)", (offsetAdd.0 / 32, offsetAdd.1 / 32)))
-        } else if let format = FormatRegistry.scalar(named: formatName) {
+        case .block:
+            return nil
+        case let .scalar(format):
             switch format {
             case let f as MiniFloat:
                 parts = floatMAC(exponent: f.exponentBits, mantissa: f.mantissaBits)
@@ -178,8 +167,6 @@ public struct MACCostModel: Sendable {
             default:
                 return nil
             }
-        } else {
-            return nil
         }
         let area = parts.reduce(0) { $0 + $1.1.0 } * areaFactor
         let energy = parts.reduce(0) { $0 + $1.1.1 } * energyFactor

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SPUCost
 import SPUFormats
 
 /// `spusim formats`: list, quantise and study number formats.
@@ -28,14 +29,23 @@ struct FormatsCommand: ParsableCommand {
             }
             print(Formatting.table(header: ["format", "bits", "max", "min positive", "decades", "description"], rows: rows, rightAligned: [1, 2, 3, 4]))
             print("\nParametric families also accept posit<n>-es<e>, lns<n>f<f> and mdlns<n>-a<A>b<B>-d<D>.")
+            print("\nHardware formats (device configs' macs_per_cycle keys, trace tensor formats); each name also selects its codec:")
+            let hardware = HardwareFormat.allCases.map { format in
+                let entry = format.entry
+                return [format.rawValue, entry.kind.rawValue, "\(entry.elementBits)", String(format: "%.4g", entry.storageBits), entry.codec.name]
+            }
+            print(Formatting.table(header: ["format", "kind", "element bits", "storage bits", "codec"], rows: hardware, rightAligned: [2, 3]))
         }
     }
 
     struct Costs: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Area and energy of one MAC per format at a process node.")
 
-        @Option(help: "Process node: \(MACCostModel.Node.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(help: "Process node: n45 (the 45 nm reference of the anchors) or a node of the technology directory (name or alias).")
         var node: String = "n5"
+
+        @Option(name: .long, help: "Technology directory whose node files give the area and energy factors.")
+        var tech: String = CostInputs.defaultTechDirectory
 
         @Option(help: "Comma-separated formats (default: a comparison set).")
         var formats: String = "int8,fp8-e4m3,fp8-e5m2,bf16,fp16,fp32,posit8-es0,pal8,pal16,pal8-mdlns,mxfp8-e4m3,mxfp4-e2m1,mxint8,pal8-block32"
@@ -47,9 +57,17 @@ struct FormatsCommand: ParsableCommand {
         var parts = false
 
         func run() throws {
-            guard let nodeValue = MACCostModel.Node(rawValue: node) else { throw ValidationError("unknown --node \"\(node)\"") }
             guard let mode = AccumulationMode(accumulation) else { throw ValidationError("unknown --accumulation \"\(accumulation)\"") }
-            let model = MACCostModel(node: nodeValue)
+            let technologies: [TechnologySpec]
+            do {
+                technologies = try CostInputs.loadTechnologies(techDirectory: tech)
+            } catch {
+                throw failInput(error)
+            }
+            guard let model = MACCostModel.at(node: node, technologies: technologies) else {
+                let known = MACCostModel.referenceNodeNames.prefix(1) + technologies.map(\.name).sorted()
+                throw ValidationError("unknown --node \"\(node)\" (known: \(known.joined(separator: ", ")))")
+            }
             let reference = model.cost(of: "int8")!
             var rows: [[String]] = []
             for name in formats.split(separator: ",").map(String.init) {
@@ -65,7 +83,7 @@ struct FormatsCommand: ParsableCommand {
                     }
                 }
             }
-            print("MAC cost at \(nodeValue.rawValue) (Horowitz 45 nm anchors scaled by area ×\(String(format: "%.3g", model.areaFactor)), energy ×\(String(format: "%.3g", model.energyFactor))); log formats accumulate \(mode):")
+            print("MAC cost at \(node) (Horowitz 45 nm anchors scaled by area ×\(String(format: "%.3g", model.areaFactor)), energy ×\(String(format: "%.3g", model.energyFactor))); log formats accumulate \(mode):")
             print(Formatting.table(header: ["format", "area µm²", "energy pJ", "area vs int8", "energy vs int8"], rows: rows, rightAligned: [1, 2, 3, 4]))
         }
     }

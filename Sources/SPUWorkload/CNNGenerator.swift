@@ -1,4 +1,5 @@
 import SPUCore
+import SPUFormats  // NumberFormat's cases (a default argument names one)
 
 /// CNNs lowered to GEMMs (im2col): a convolution with N images, output H×W, Cin input and Cout
 /// output channels and an R×S kernel is the matmul C[m,n] = Σ_k A[m,k]·W[k,n] with

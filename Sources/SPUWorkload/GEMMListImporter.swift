@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUFormats  // NumberFormat's cases (a default argument names one)
 
 /// Imports a SCALE-Sim GEMM topology CSV (`Layer, M, N, K,` per row) as a workload of
 /// independent matmuls C[m,n] = Σ_k A[m,k]·B[k,n], with B as the weight operand.

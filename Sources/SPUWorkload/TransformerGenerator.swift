@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUFormats  // NumberFormat's cases (a default argument names one)
 
 /// Generates per-chip traces of a decoder-only transformer for prefill or decode, with tensor
 /// parallelism over N chips (Megatron-style: attention heads and MLP columns split, an

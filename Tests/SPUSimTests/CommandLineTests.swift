@@ -60,13 +60,26 @@ import Testing
         #expect(throws: (any Error).self) { try FormatsCommand.Quantize.quantize(text: "1", format: "fp7", saturate: false) }
     }
 
+    /// Hardware-format names select their catalogue codec; nodes are the technology files' and n45.
+    @Test func hardwareNamesAndTechnologyNodes() throws {
+        let values = "1.5 0.3 -2.5"
+        #expect(try FormatsCommand.Quantize.quantize(text: values, format: "lns8", saturate: false)
+                == FormatsCommand.Quantize.quantize(text: values, format: "lns8f3", saturate: false))
+        #expect(try FormatsCommand.Quantize.quantize(text: values, format: "mxfp4", saturate: false)
+                == FormatsCommand.Quantize.quantize(text: values, format: "mxfp4-e2m1", saturate: false))
+        for node in ["n16", "n32"] {
+            var costs = try SPUSimCommand.parseAsRoot(["formats", "costs", "--node", node, "--tech", Repo.path("configs/tech")])
+            #expect(throws: (any Error).self) { try costs.run() }
+        }
+    }
+
     @Test func listStudyAndCostsRun() throws {
         var list = try SPUSimCommand.parseAsRoot(["formats", "list"])
         try list.run()
         var study = try SPUSimCommand.parseAsRoot(["formats", "study", "--formats", "pal8,fp8-e4m3,mxint8", "--distribution", "laplace",
                                                   "--samples", "4096", "--dot", "64", "--json"])
         try study.run()
-        var costs = try SPUSimCommand.parseAsRoot(["formats", "costs", "--node", "n3", "--parts"])
+        var costs = try SPUSimCommand.parseAsRoot(["formats", "costs", "--node", "n3", "--tech", Repo.path("configs/tech"), "--parts"])
         try costs.run()
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUFormats  // NumberFormat's cases (a default argument names one)
 import SPUHardware
 import SPUWorkload
 
