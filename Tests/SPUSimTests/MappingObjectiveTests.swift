@@ -12,9 +12,7 @@ import Testing
 
 /// Mapping objectives (latency, energy, EDP), the operating point and the op-evaluation cache.
 @Suite struct MappingObjectiveTests {
-    static func inputs() throws -> CostInputs {
-        try CostInputs.load(techDirectory: Repo.path("configs/tech"), tcoFile: Repo.path("configs/tco/default.json"))
-    }
+    static func inputs() throws -> CostInputs { try CostModelTests.inputs() }
 
     static func energyModel(_ device: DeviceSpec) throws -> EnergyModel {
         let inputs = try inputs()
