@@ -108,16 +108,12 @@ public struct ReportData: Sendable {
     }
 
     static func load(_ db: Database, path: String, runID requested: Int64?) throws -> ReportData {
-        let runIDs = try Int64.fetchAll(db, sql: "SELECT id FROM runs ORDER BY id")
         let runID: Int64
         if let requested {
-            guard runIDs.contains(requested) else {
-                let known = runIDs.isEmpty ? "it has no runs" : "its runs are \(runIDs.map(String.init).joined(separator: ", "))"
-                throw ResultsToolError("--run \(requested): no run with that id in \(path) (\(known))")
-            }
+            try ResultsReader.checkRun(requested, in: db, path: path)
             runID = requested
         } else {
-            guard let latest = try Int64.fetchOne(db, sql: "SELECT id FROM runs ORDER BY kind = 'sweep' DESC, id DESC LIMIT 1") else {
+            guard let latest = try ResultsReader.latestRunID(in: db) else {
                 throw ResultsToolError("\(path): the database has no runs; run 'spusim sweep' first")
             }
             runID = latest

@@ -119,9 +119,7 @@ public struct BaselineComparison: Sendable {
         return try reader.read { db in
             let run: Int64
             if let runID {
-                guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE id = ?)", arguments: [runID]) == true else {
-                    throw ResultsToolError("--run: no run \(runID) in \(reader.path)")
-                }
+                try ResultsReader.checkRun(runID, in: db, path: reader.path)
                 guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM results WHERE run_id = ? AND design_name = ?)",
                                         arguments: [runID, baseline]) == true else {
                     let names = try String.fetchAll(db, sql: "SELECT DISTINCT design_name FROM results WHERE run_id = ? ORDER BY design_name",

@@ -435,12 +435,22 @@ public final class ResultsReader: Sendable {
     /// The latest run: the latest sweep, else the latest run of any kind (what `compare`,
     /// `report` and `pareto` use when no `--run` is given); nil for a database without runs.
     public func latestRunID() throws -> Int64? {
-        try queue.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM runs ORDER BY kind = 'sweep' DESC, id DESC LIMIT 1") }
+        try queue.read { db in try Self.latestRunID(in: db) }
     }
 
     /// Throws unless run `id` exists, listing the runs that do.
     public func checkRun(_ id: Int64) throws {
-        let runs = try queue.read { db in try Int64.fetchAll(db, sql: "SELECT id FROM runs ORDER BY id") }
+        try queue.read { db in try Self.checkRun(id, in: db, path: path) }
+    }
+
+    /// `latestRunID()` on an open connection.
+    public static func latestRunID(in db: Database) throws -> Int64? {
+        try Int64.fetchOne(db, sql: "SELECT id FROM runs ORDER BY kind = 'sweep' DESC, id DESC LIMIT 1")
+    }
+
+    /// `checkRun(_:)` on an open connection; `path` names the database in the error.
+    public static func checkRun(_ id: Int64, in db: Database, path: String) throws {
+        let runs = try Int64.fetchAll(db, sql: "SELECT id FROM runs ORDER BY id")
         guard runs.contains(id) else {
             let known = runs.isEmpty ? "it has no runs" : "its runs are \(runs.count > 20 ? "\(runs.first!)…\(runs.last!)" : runs.map(String.init).joined(separator: ", "))"
             throw ResultsToolError("--run \(id): no run with that id in \(path) (\(known))")
