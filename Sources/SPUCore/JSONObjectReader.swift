@@ -168,6 +168,65 @@ public final class JSONObjectReader {
         return Int(n)
     }
 
+    // MARK: Range-checked accessors
+    //
+    // Every number that sizes an allocation, a loop or an integer product must be read with one of
+    // these, so that a typo such as `"cols": 4294967297` is refused where it is read, naming the
+    // path and the accepted range, instead of trapping or hanging deep inside the model. The
+    // ranges themselves are documented in `docs/limits.md`.
+
+    /// A number inside `range` (finite by construction).
+    public func number(_ key: String, in range: ClosedRange<Double>) throws(ConfigError) -> Double {
+        guard let n = try optionalNumber(key, in: range) else {
+            throw fail(key, "is required (a number in \(Self.describe(range)))")
+        }
+        return n
+    }
+
+    public func optionalNumber(_ key: String, in range: ClosedRange<Double>) throws(ConfigError) -> Double? {
+        guard let value = optionalValue(key) else { return nil }
+        return try Self.number(value, in: range, file: file, path: childPath(key))
+    }
+
+    /// An integer inside `range`.
+    public func int(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        guard let i = try optionalInt(key, in: range) else {
+            throw fail(key, "is required (an integer in \(Self.describe(range)))")
+        }
+        return i
+    }
+
+    public func optionalInt(_ key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let value = optionalValue(key) else { return nil }
+        return try Self.int(value, in: range, file: file, path: childPath(key))
+    }
+
+    /// Checks a value found anywhere (an array element, an object entry) against a range.
+    public static func number(_ value: JSONValue, in range: ClosedRange<Double>, file: String, path: String) throws(ConfigError) -> Double {
+        guard case let .number(n) = value, n.isFinite, range.contains(n) else {
+            throw ConfigError(file: file, path: path, message: "must be a number in \(describe(range)), got \(value.briefDescription)")
+        }
+        return n
+    }
+
+    /// Checks that a value is an integer inside `range`; never converts an out-of-range double.
+    public static func int(_ value: JSONValue, in range: ClosedRange<Int>, file: String, path: String) throws(ConfigError) -> Int {
+        guard case let .number(n) = value, n.rounded() == n,
+              n >= Double(range.lowerBound), n <= Double(range.upperBound), let i = Int(exactly: n), range.contains(i) else {
+            throw ConfigError(file: file, path: path, message: "must be an integer in \(describe(range)), got \(value.briefDescription)")
+        }
+        return i
+    }
+
+    /// `[1, 4096]`, `[0.001, 1e+06]`: how ranges appear in error messages and docs.
+    public static func describe(_ range: ClosedRange<Double>) -> String {
+        "[\(JSONWriter.formatNumber(range.lowerBound)), \(JSONWriter.formatNumber(range.upperBound))]"
+    }
+
+    public static func describe(_ range: ClosedRange<Int>) -> String {
+        "[\(range.lowerBound), \(range.upperBound)]"
+    }
+
     /// A string that must be one of the raw values of `E`.
     public func choice<E: RawRepresentable & CaseIterable>(_ key: String, as type: E.Type = E.self) throws(ConfigError) -> E
         where E.RawValue == String {
