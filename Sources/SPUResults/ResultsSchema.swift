@@ -190,6 +190,28 @@ public enum ResultsSchema {
             try db.execute(sql: "ALTER TABLE results ADD COLUMN items_per_s_per_chip REAL")
             try deriveNewColumns(db)
         }
+        migrator.registerMigration("v8-infeasible-without-metrics") { db in
+            // An infeasible result carries no measured metrics (`Metric.isDefined(feasible:)`):
+            // rows stored before this rule lose theirs. The list is the catalogue's
+            // workload-dependent metrics as of this version, frozen here.
+            let measured = ["latency_s", "items_per_s", "items_per_s_per_chip", "mac_utilization", "energy_j", "avg_power_w",
+                            "throttle_factor", "usd_per_million_items", "items_per_joule"]
+            // mac_utilization was created NOT NULL; SQLite drops a NOT NULL constraint by editing
+            // the stored schema text (the documented procedure of "Making Other Kinds Of Table
+            // Schema Changes": same transaction, schema_version bumped, integrity checked).
+            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(sql: """
+                UPDATE sqlite_master SET sql = replace(sql, '"mac_utilization" DOUBLE NOT NULL', '"mac_utilization" DOUBLE')
+                WHERE type = 'table' AND name = 'results'
+                """)
+            try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+            try db.execute(sql: "PRAGMA writable_schema = OFF")
+            guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
+                throw DatabaseError(message: "integrity check failed after relaxing results.mac_utilization")
+            }
+            try db.execute(sql: "UPDATE results SET \(measured.map { "\($0) = NULL" }.joined(separator: ", ")) WHERE NOT feasible")
+        }
         return migrator
     }
 
@@ -285,13 +307,17 @@ public enum ResultsSchema {
         + energyBreakdownColumns + areaBreakdownColumns
 
     /// The `design_scores` view: one row per design of a run, each metric aggregated over its
-    /// workloads as the catalogue says (`Metric.aggregate`).
+    /// workloads as the catalogue says (`Metric.aggregate`). A score is NULL when any of the
+    /// design's workloads lacks the metric (an infeasible workload, an undefined value): SQL's
+    /// SUM and MAX skip NULLs, which would score a design on its feasible workloads only.
     public static let designScoresSQL: String = {
         let scores = MetricCatalogue.all.compactMap { metric -> String? in
             guard let column = metric.scoreColumn else { return nil }
+            let complete = "COUNT(\(metric.name)) = COUNT(*)"
             switch metric.aggregate {
-            case .weightedMean: return "SUM(workload_weight * \(metric.name)) / SUM(workload_weight) AS \(column)"
-            case .maximum: return "MAX(\(metric.name)) AS \(column)"
+            case .weightedMean:
+                return "CASE WHEN \(complete) THEN SUM(workload_weight * \(metric.name)) / SUM(workload_weight) END AS \(column)"
+            case .maximum: return "CASE WHEN \(complete) THEN MAX(\(metric.name)) END AS \(column)"
             case .designValue: return "MIN(\(metric.name)) AS \(column)"
             case .none: return nil
             }

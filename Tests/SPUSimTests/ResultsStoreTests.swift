@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+@testable import SPUCost
 @testable import SPUHardware
 @testable import SPUPerformance
 @testable import SPUResults
@@ -60,6 +61,46 @@ import Testing
         #expect(row.0 == false)
         #expect(row.1.contains("fp8-e4m3"))
         #expect(row.2 == nil)
+        // No measured metric (throughput, efficiency, utilisation, power) on an infeasible row;
+        // the memory it needs and the design's area stay, as they explain the verdict.
+        let stored = try store.read { db -> [String: Double?] in
+            let row = try Row.fetchOne(db, sql: "SELECT * FROM results")!
+            return Dictionary(uniqueKeysWithValues: MetricCatalogue.all.map { ($0.name, row[$0.name] as Double?) })
+        }
+        for metric in MetricCatalogue.all where !metric.isDesignLevel {   // recorded without cost inputs
+            let value: Double? = stored[metric.name] ?? nil
+            if metric.isDefined(feasible: false) {
+                #expect(value != nil, "\(metric.name) explains an infeasible result and must be stored")
+            } else {
+                #expect(value == nil, "\(metric.name) must be NULL on an infeasible row, got \(value.map(String.init(describing:)) ?? "nil")")
+            }
+        }
+        #expect(MetricCatalogue.metric(named: "items_per_joule")?.isDefined(feasible: false) == false)
+        #expect(MetricCatalogue.metric(named: "area_mm2")?.isDefined(feasible: false) == true)
+    }
+
+    /// A design's score needs every workload's value: SQL's SUM would otherwise average over the
+    /// feasible workloads only and flatter a design that cannot run the others.
+    @Test func designScoreIsNullWhenAnyWorkloadLacksTheMetric() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try ResultsStore(path: dir.appendingPathComponent("r.sqlite").path)
+        let device = try Repo.device("configs/gpus/a100-sxm-80gb.json")
+        let runs = ResultsStore.RunInfo(command: "t", configHash: "h", startedAt: Date(), finishedAt: Date())
+        let fits = try Repo.transformer("llama-2-7b", phase: .decode, batch: 1, length: 128)
+        let noFP8 = try Repo.transformer("llama-2-7b", phase: .decode, batch: 1, length: 128, format: .fp8E4M3)
+        let first = try store.record(run: runs, design: device, workload: fits, result: PerformanceModel(device: device).evaluate(fits))
+        let second = try store.record(run: runs, design: device, workload: noFP8, result: PerformanceModel(device: device).evaluate(noFP8))
+        // Both workloads in one run, as a sweep stores them.
+        try store.pool.write { db in
+            try db.execute(sql: "UPDATE results SET run_id = ? WHERE id = ?", arguments: [first.runID, second.resultID])
+        }
+        let (workloads, feasible, latency) = try store.read { db -> (Int, Bool, Double?) in
+            let row = try Row.fetchOne(db, sql: "SELECT workloads, feasible, weighted_latency_s FROM design_scores WHERE run_id = ?", arguments: [first.runID])!
+            return (row["workloads"], row["feasible"], row["weighted_latency_s"])
+        }
+        #expect(workloads == 2 && !feasible)
+        #expect(latency == nil, "a design infeasible on one workload has no weighted latency")
     }
 
     /// Processes (here: connections) that create one new database at the same moment migrate it

@@ -74,10 +74,17 @@ public struct Metric: Sendable, CustomStringConvertible {
     /// Names this metric had in earlier versions (sweep configs and queries that use them get an
     /// error naming `name`).
     public let formerNames: [String]
+    /// Whether an infeasible result still reports this metric: true for the quantities that
+    /// explain why it is infeasible (memory required and available) and, implicitly, for every
+    /// design-level metric. Everything measured by running the workload (latency, throughput,
+    /// energy, power, utilisation and every efficiency) is undefined for an infeasible result:
+    /// a design that cannot be built or cannot run the workload carries no efficiency numbers.
+    public let explainsInfeasibility: Bool
     public let computation: Computation
 
     public init(_ name: String, unit: String, label: String, scope: MetricScope, direction: MetricDirection,
-                aggregate: MetricAggregate, formerNames: [String] = [], summary: String, _ computation: Computation) {
+                aggregate: MetricAggregate, formerNames: [String] = [], explainsInfeasibility: Bool = false, summary: String,
+                _ computation: Computation) {
         self.name = name
         self.unit = unit
         self.label = label
@@ -85,13 +92,16 @@ public struct Metric: Sendable, CustomStringConvertible {
         self.direction = direction
         self.aggregate = aggregate
         self.formerNames = formerNames
+        self.explainsInfeasibility = explainsInfeasibility
         self.summary = summary
         self.computation = computation
     }
 
     /// The value for one evaluated (design, workload) pair. Non-finite values mean "undefined"
-    /// (stored as NULL, written as JSON null).
+    /// (stored as NULL, written as JSON null); so does every workload-dependent metric of an
+    /// infeasible result (`isDefined(feasible:)`).
     public func value(_ evaluation: CostedEvaluation) -> Double {
+        guard isDefined(feasible: evaluation.performance.feasible) else { return .nan }
         switch computation {
         case let .design(f): return f(evaluation.cost.design)
         case let .performance(f): return f(evaluation.performance)
@@ -100,11 +110,14 @@ public struct Metric: Sendable, CustomStringConvertible {
     }
 
     /// The value from a performance result alone (no energy or cost), or nil for metrics that
-    /// need them.
+    /// need them; NaN (undefined) for a workload-dependent metric of an infeasible result.
     public func value(_ performance: EvaluationResult) -> Double? {
-        if case let .performance(f) = computation { return f(performance) }
-        return nil
+        guard case let .performance(f) = computation else { return nil }
+        return isDefined(feasible: performance.feasible) ? f(performance) : .nan
     }
+
+    /// Whether the metric has a value for a result that is (not) feasible.
+    public func isDefined(feasible: Bool) -> Bool { feasible || isDesignLevel || explainsInfeasibility }
 
     /// The value from the design alone, or nil when the metric needs a workload evaluation.
     public func designValue(_ design: DesignCost) -> Double? {
