@@ -324,8 +324,52 @@ def case_quantize(rng):
     return case
 
 
+SEED_DATABASE = {"path": None}   # a small results database made once per fuzz run (two runs, three designs)
+
+WHERE_CLAUSES = ["feasible", "area_mm2 < 400", "1/0", "latency_s > 'x'", "items_per_s IS NULL", "bogus_column = 1",
+                 "1; DROP TABLE results", "randomblob(100000000) IS NULL", "feasible AND (", ""]
+COLUMNS = ["*", "design_name,latency_s", "items_per_joule", "bogus", "latency_s,latency_s", "", ","]
+OBJECTIVES = ["max:weighted_items_per_joule,min:area_mm2", "min:weighted_latency_s", "max:bogus", "max:", "min:area_mm2,min:area_mm2",
+              "max:weighted_throughput_per_s_per_w", "up:area_mm2"]
+
+
+def case_database(rng):
+    """A reader or writer command on a copy of a small results database, sometimes corrupted."""
+    case = Case("database", "")
+    corrupt = rng.random() < 0.25
+    case.files["db.sqlite"] = None   # copied from the seed database in run_case
+    case.corrupt = corrupt
+    command = rng.choice([
+        ["query", "--db", "{dir}/db.sqlite", "--where", rng.choice(WHERE_CLAUSES), "--columns", rng.choice(COLUMNS),
+         "--limit", rng.choice(["1", "0", "-1", "1000000000000"]), "--format", rng.choice(["table", "csv", "json"])],
+        ["query", "--db", "{dir}/db.sqlite", "--run", rng.choice(["1", "2", "999", "-1", "0"]),
+         "--order-by", rng.choice(["latency_s desc", "bogus", "latency_s sideways", "1"])],
+        ["query", "--db", "{dir}/db.sqlite", "--table", rng.choice(["results", "design_scores", "op_results", "runs", "sqlite_master", "nope"])],
+        ["pareto", "--db", "{dir}/db.sqlite", "--objectives", rng.choice(OBJECTIVES)] + rng.choice([[], ["--all"], ["--table", "results"]]),
+        ["compare", "--db", "{dir}/db.sqlite", "--baseline", rng.choice(["h100-sxm", "h100", "spu-datacenter", "x"]),
+         "--top", rng.choice(["1", "0", "-3", "99999999999"])],
+        ["export", "--db", "{dir}/db.sqlite", "--to", "{dir}/out." + rng.choice(["csv", "json", "txt"])],
+        ["report", "--db", "{dir}/db.sqlite", "--out", "{dir}/report.html", "--top", rng.choice(["1", "5", "0"])],
+        ["plot", "roofline", "--db", "{dir}/db.sqlite", "--out", "{dir}/r.svg"],
+        ["run", "--arch", GPU, "--workload", SMALL_TRACE, "--db", "{dir}/db.sqlite"],
+        ["merge", "{dir}/merged.sqlite", "{dir}/db.sqlite", "{dir}/db.sqlite"],
+        ["migrate", "--db", "{dir}/db.sqlite"],
+    ])
+    case.description = ("corrupted database: " if corrupt else "database: ") + " ".join(command)
+    case.commands.append((command, 90, "output"))
+    return case
+
+
 GENERATORS = [(case_hardware, 5), (case_tech, 2), (case_tco, 1), (case_model, 3), (case_trace, 3), (case_sweep, 3),
-              (case_options, 4), (case_quantize, 1)]
+              (case_options, 4), (case_quantize, 1), (case_database, 3)]
+
+
+def make_seed_database(binary, scratch):
+    path = scratch / "seed.sqlite"
+    for arch, trace in [(CHIP, SMALL_TRACE), (GPU, SMALL_TRACE), ("configs/chips/spu-edge-inference.json", TRACE)]:
+        subprocess.run([binary, "run", "--arch", arch, "--workload", trace, "--db", str(path)], cwd=ROOT,
+                       capture_output=True, check=True, timeout=120)
+    SEED_DATABASE["path"] = path
 
 
 # MARK: running and checking
@@ -392,7 +436,16 @@ def run_case(binary, case, workdir):
         shutil.copytree(ROOT / source, workdir / name)
     for name, text in case.files.items():
         (workdir / name).parent.mkdir(parents=True, exist_ok=True)
-        (workdir / name).write_text(text, errors="surrogatepass")
+        if text is None:   # the seed database
+            data = bytearray(SEED_DATABASE["path"].read_bytes())
+            if getattr(case, "corrupt", False):
+                rng = random.Random(len(case.description))
+                for _ in range(rng.randint(1, 20)):
+                    at = rng.randrange(len(data))
+                    data[at] = rng.randrange(256)
+            (workdir / name).write_bytes(bytes(data))
+        else:
+            (workdir / name).write_text(text, errors="surrogatepass")
     stdin_text = case.files.get("stdin.txt")
     for template, timeout, check in case.commands:
         argv = [part.replace("{dir}", str(workdir)) for part in template]
@@ -451,6 +504,7 @@ def main():
         shutil.rmtree(out)
     (out / "findings").mkdir(parents=True)
     scratch = Path(tempfile.mkdtemp(prefix="spusim-fuzz-"))
+    make_seed_database(binary, scratch)
 
     kinds = [g for g, weight in GENERATORS for _ in range(weight)]
     deadline = time.monotonic() + args.seconds

@@ -1,4 +1,4 @@
 #!/bin/sh
 # Run from the repository root: sh results/fuzz/findings/NNNN/repro.sh
 D="$(cd "$(dirname "$0")" && pwd)"
-${SPUSIM:-.build/release/spusim} "run" "--arch" "configs/gpus/h100-sxm.json" "--workload" "$D/trace.json" "--no-store" "--json"
+${SPUSIM:-.build/release/spusim} "validate" "$D/design.json"
