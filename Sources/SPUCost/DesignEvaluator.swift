@@ -103,13 +103,13 @@ public struct DesignEvaluator: Sendable {
         var energy = dynamicEnergy(performance)
         var reasons: [String] = performance.reason.map { [$0] } ?? []
         if area.effectivePerDieMM2 > technology.wafer.reticleLimitMM2 {
-            reasons.append("die area \(Int(area.effectivePerDieMM2.rounded())) mm² exceeds the \(Int(technology.wafer.reticleLimitMM2)) mm² reticle limit; declare more dies in silicon.dies")
+            reasons.append("die area \(JSONWriter.formatNumber(area.effectivePerDieMM2.rounded())) mm² exceeds the \(JSONWriter.formatNumber(technology.wafer.reticleLimitMM2)) mm² reticle limit; declare more dies in silicon.dies")
         }
         if performance.latencySeconds.isFinite, power(energy.total, performance.latencySeconds) > device.tdpWatts {
             var lo = 0.02, hi = 1.0
             var slowest = evaluate(workload, summary: summary, clockScale: lo)
             if power(dynamicEnergy(slowest).total, slowest.latencySeconds) > device.tdpWatts {
-                reasons.append("average power exceeds the \(Int(device.tdpWatts)) W TDP even with the clock throttled to 2%")
+                reasons.append("average power exceeds the \(JSONWriter.formatNumber(device.tdpWatts)) W TDP even with the clock throttled to 2%")
             } else {
                 for _ in 0..<16 {
                     let mid = (lo + hi) / 2

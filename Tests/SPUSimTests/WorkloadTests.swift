@@ -68,17 +68,17 @@ import Testing
     }
 
     /// ResNet-50: 4.09 GMACs and 25.5 M conv/fc weights per 224×224 image (torchvision).
-    @Test func resnet50MatchesPublishedCounts() {
-        let w = CNNGenerator.resnet50(batch: 1)
+    @Test func resnet50MatchesPublishedCounts() throws {
+        let w = try CNNGenerator.resnet50(batch: 1)
         #expect(abs(w.summary.macs / 4.09e9 - 1) < 0.02, "\(w.summary.macs)")
         #expect(abs(w.summary.parameters / 25.5e6 - 1) < 0.02, "\(w.summary.parameters)")
-        let batch8 = CNNGenerator.resnet50(batch: 8)
+        let batch8 = try CNNGenerator.resnet50(batch: 8)
         #expect(abs(batch8.summary.macs / w.summary.macs - 8) < 1e-9)
     }
 
     @Test func traceRoundTripsThroughJSON() throws {
         for workload in [try Repo.transformer("mixtral-8x7b", phase: .prefill, batch: 2, length: 256, tp: 2),
-                         CNNGenerator.resnet50(batch: 2)] {
+                         try CNNGenerator.resnet50(batch: 2)] {
             let text = JSONWriter.pretty(workload.jsonValue())
             let decoded = try Workload.decode(text: text, file: "roundtrip.json")
             #expect(decoded.contentHash == workload.contentHash)
