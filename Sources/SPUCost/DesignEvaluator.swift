@@ -133,7 +133,21 @@ public struct DesignEvaluator: Sendable {
             energyJ: perChip * devices, averagePowerW: averagePower, throttleFactor: performance.operatingPoint.clockScale, silicon: silicon, tco: tco,
             usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
             itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan)
-        return CostedEvaluation(performance: performance, cost: cost)
+        return Self.checked(CostedEvaluation(performance: performance, cost: cost))
+    }
+
+    /// The safety net of `FiniteResultCheck`: a result reporting a non-finite or negative quantity
+    /// becomes infeasible with the reason, and loses its efficiency numbers (stored as no value).
+    static func checked(_ evaluation: CostedEvaluation) -> CostedEvaluation {
+        guard let violation = FiniteResultCheck.violation(evaluation) else { return evaluation }
+        var e = evaluation
+        e.performance.feasible = false
+        e.performance.reason = ((e.performance.reason.map { [$0] } ?? []) + [violation]).joined(separator: "; ")
+        e.performance.throughputPerSecond = .nan
+        e.performance.macUtilization = .nan
+        e.cost.usdPerMillionItems = .nan
+        e.cost.itemsPerJoule = .nan
+        return e
     }
 
     private func power(_ energy: EnergyBreakdown, _ latency: Double) -> Double {
