@@ -38,14 +38,7 @@ extension DeviceSpec {
         }
         let links = try decodeChipLinks(try root.object("chip_links"), cite: cite)
         let calibration = try decodeCalibration(try root.object("calibration"), cite: cite)
-        let siliconReader = try root.optionalObject("silicon")
-        let silicon = try siliconReader.map { (r) throws(ConfigError) in try decodeSilicon(r, cite: cite) } ?? .default
-        if let siliconReader, let physical = silicon.physicalUnits, physical < compute.unitCount {
-            throw siliconReader.fail("physical_units", "must be at least the \(compute.unitCount) enabled units (it counts disabled spares too), got \(physical)")
-        }
-        if let siliconReader, let physical = silicon.physicalMemoryStacks, physical < memory.offchip.stacks {
-            throw siliconReader.fail("physical_memory_stacks", "must be at least the \(memory.offchip.stacks) memory stacks in use, got \(physical)")
-        }
+        let silicon = try root.optionalObject("silicon").map { (r) throws(ConfigError) in try decodeSilicon(r, cite: cite) } ?? .default
         let price = try root.optionalObject("price").map { (r) throws(ConfigError) in try decodePrice(r, cite: cite) }
         let mapping = try root.optionalObject("mapping").map { (r) throws(ConfigError) in try decodeMapping(r, sources: &sources) }
         try root.finish()

@@ -65,9 +65,6 @@ import Testing
     /// `silicon.physical_units` 9e15 hung `run` (the harvest-yield sum over spare units).
     @Test func hugePhysicalUnitsAreRefused() {
         expectRange(hardwareError(Self.gpu, ["silicon", "physical_units"], .number(9e15)), path: "$.silicon.physical_units", HardwareLimits.units)
-        let fewer = hardwareError(Self.gpu, ["silicon", "physical_units"], .number(1))
-        #expect(fewer?.path == "$.silicon.physical_units")
-        #expect(fewer?.message.contains("enabled units") == true)
     }
 
     /// `ops_per_lane_per_cycle` 5e-324 gave a NaN latency in a "feasible" result.

@@ -99,7 +99,7 @@ import Testing
             _ = try GEMMListImporter.parse(text: "Layer, M, N, K,\nbad, 5, 0, 3,\n", file: "gemms.csv")
             Issue.record("accepted a zero dimension")
         } catch {
-            #expect(error.description == "gemms.csv: line 2, column N: must be a positive integer, got \"0\"")
+            #expect(error.description == "gemms.csv: line 2, column N: must be an integer in \(JSONObjectReader.describe(WorkloadLimits.dimension)), got \"0\"")
         }
         let shipped = try GEMMListImporter.load(path: Repo.path("workloads/gemms/transformer-gemms.csv"))
         #expect(shipped.ops.count >= 6)
@@ -126,7 +126,7 @@ import Testing
         #expect(traceError(good.replacingOccurrences(of: "softmax", with: "conv")).hasPrefix("t.json: $.ops[1].kind: unknown value \"conv\""))
         #expect(traceError(good.replacingOccurrences(of: #""after": ["a"]"#, with: #""after": ["z"]"#))
                 == "t.json: $.ops[1].after[0]: no earlier op is named \"z\" (ops are listed producers first)")
-        #expect(traceError(good.replacingOccurrences(of: #""n": 4"#, with: #""n": 0"#)) == "t.json: $.ops[1].dims.n: must be a positive integer, got 0")
+        #expect(traceError(good.replacingOccurrences(of: #""n": 4"#, with: #""n": 0"#)) == "t.json: $.ops[1].dims.n: must be an integer in \(JSONObjectReader.describe(WorkloadLimits.dimension)), got 0")
         #expect(traceError(good.replacingOccurrences(of: #", "n": 4"#, with: "")) == "t.json: $.ops[1].dims: missing size of dimension \"n\" used in einsum \"mn->mn\"")
         #expect(traceError(good.replacingOccurrences(of: "bf16\"}], \"output\"", with: "bf17\"}], \"output\"")).contains("$.ops[1].inputs[0].format: unknown value \"bf17\""))
         #expect(traceError(good.replacingOccurrences(of: "mn->mn", with: "mn->m")).contains("input dimension \"n\" must also be an output dimension"))
