@@ -103,13 +103,13 @@ public struct DesignEvaluator: Sendable {
         var energy = dynamicEnergy(performance)
         var reasons: [String] = performance.reason.map { [$0] } ?? []
         if area.effectivePerDieMM2 > technology.wafer.reticleLimitMM2 {
-            reasons.append("die area \(Int(area.effectivePerDieMM2.rounded())) mm² exceeds the \(Int(technology.wafer.reticleLimitMM2)) mm² reticle limit; declare more dies in silicon.dies")
+            reasons.append("die area \(JSONWriter.formatNumber(area.effectivePerDieMM2.rounded())) mm² exceeds the \(JSONWriter.formatNumber(technology.wafer.reticleLimitMM2)) mm² reticle limit; declare more dies in silicon.dies")
         }
         if performance.latencySeconds.isFinite, power(energy.total, performance.latencySeconds) > device.tdpWatts {
             var lo = 0.02, hi = 1.0
             var slowest = evaluate(workload, summary: summary, clockScale: lo)
             if power(dynamicEnergy(slowest).total, slowest.latencySeconds) > device.tdpWatts {
-                reasons.append("average power exceeds the \(Int(device.tdpWatts)) W TDP even with the clock throttled to 2%")
+                reasons.append("average power exceeds the \(JSONWriter.formatNumber(device.tdpWatts)) W TDP even with the clock throttled to 2%")
             } else {
                 for _ in 0..<16 {
                     let mid = (lo + hi) / 2
@@ -133,7 +133,21 @@ public struct DesignEvaluator: Sendable {
             energyJ: perChip * devices, averagePowerW: averagePower, throttleFactor: performance.operatingPoint.clockScale, silicon: silicon, tco: tco,
             usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
             itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan)
-        return CostedEvaluation(performance: performance, cost: cost)
+        return Self.checked(CostedEvaluation(performance: performance, cost: cost))
+    }
+
+    /// The safety net of `FiniteResultCheck`: a result reporting a non-finite or negative quantity
+    /// becomes infeasible with the reason, and loses its efficiency numbers (stored as no value).
+    static func checked(_ evaluation: CostedEvaluation) -> CostedEvaluation {
+        guard let violation = FiniteResultCheck.violation(evaluation) else { return evaluation }
+        var e = evaluation
+        e.performance.feasible = false
+        e.performance.reason = ((e.performance.reason.map { [$0] } ?? []) + [violation]).joined(separator: "; ")
+        e.performance.throughputPerSecond = .nan
+        e.performance.macUtilization = .nan
+        e.cost.usdPerMillionItems = .nan
+        e.cost.itemsPerJoule = .nan
+        return e
     }
 
     private func power(_ energy: EnergyBreakdown, _ latency: Double) -> Double {

@@ -69,7 +69,16 @@ public enum FleetSizing {
 
     public static func plan(model: TransformerConfig, modelName: String, request: FleetRequest, evaluator: DesignEvaluator) -> FleetPlan {
         let p = evaluator.inputs.tco
-        let context = request.inputTokens + request.outputTokens
+        let tco = evaluator.tco
+        // Checked: token counts come from the command line and may be anything up to Int.max.
+        let (context, overflow) = request.inputTokens.addingReportingOverflow(request.outputTokens)
+        guard request.inputTokens >= 1, request.outputTokens >= 1, !overflow, WorkloadLimits.sequenceLength.contains(context) else {
+            return FleetPlan(design: evaluator.device.name, feasible: false,
+                             reason: "input + output tokens (\(request.inputTokens) + \(request.outputTokens)) must be positive and at most \(WorkloadLimits.sequenceLength.upperBound) (2^31) together",
+                             decode: nil, prefill: nil, accelerators: .nan, servers: .nan, itMW: .nan, facilityMW: .nan,
+                             gwhPerYear: .nan, capexUSD: .nan, annualTCOUSD: .nan, usdPer1000Queries: .nan, whPerQuery: .nan,
+                             tcoUSDPerHourPerChip: tco.totalUSDPerHour)
+        }
         func search(_ phase: Phase, slo: Double?) -> ServingPoint? {
             var best: ServingPoint?
             for tp in tensorParallelOptions where tp == 1 || evaluator.device.chipLinks.count > 0 {
@@ -91,7 +100,6 @@ public enum FleetSizing {
         }
         let decode = search(.decode, slo: request.sloTPOTSeconds)
         let prefill = search(.prefill, slo: request.sloTTFTSeconds)
-        let tco = evaluator.tco
         guard let decode, let prefill else {
             let missing = decode == nil ? "decode" : "prefill"
             return FleetPlan(design: evaluator.device.name, feasible: false,

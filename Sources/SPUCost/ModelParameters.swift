@@ -29,11 +29,12 @@ public struct ModelParameters: Sendable, Equatable {
         let energy = try r.object("dynamic_energy_calibration")
         energy.expecting(["factor", "source"])
         let p = ModelParameters(
-            gpuComputeOverheadFactor: try overhead.positiveNumber("gpu"), spuComputeOverheadFactor: try overhead.positiveNumber("spu"),
-            multiFormatPEOverhead: try r.nonNegativeNumber("multi_format_pe_overhead"),
-            controlIOFraction: try r.nonNegativeNumber("control_io_fraction"), fixedIOMM2: try r.nonNegativeNumber("fixed_io_mm2"),
-            localSRAMBankBytes: try banks.positiveNumber("local"), sharedSRAMBankBytes: try banks.positiveNumber("shared"),
-            dynamicEnergyCalibration: try energy.positiveNumber("factor"))
+            gpuComputeOverheadFactor: try overhead.number("gpu", in: CostInputLimits.computeOverheadFactor),
+            spuComputeOverheadFactor: try overhead.number("spu", in: CostInputLimits.computeOverheadFactor),
+            multiFormatPEOverhead: try r.number("multi_format_pe_overhead", in: CostInputLimits.areaFraction),
+            controlIOFraction: try r.number("control_io_fraction", in: CostInputLimits.areaFraction), fixedIOMM2: try r.number("fixed_io_mm2", in: CostInputLimits.fixedIOMM2),
+            localSRAMBankBytes: try banks.number("local", in: CostInputLimits.bankBytes), sharedSRAMBankBytes: try banks.number("shared", in: CostInputLimits.bankBytes),
+            dynamicEnergyCalibration: try energy.number("factor", in: CostInputLimits.energyCalibration))
         for part in [overhead, banks, energy] {
             _ = try part.source()
             try part.finish()

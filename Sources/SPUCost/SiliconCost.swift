@@ -30,11 +30,25 @@ public enum SiliconCost {
     /// Probability that at most `spares` of `units` units (each `unitAreaMM2`) have a defect.
     public static func harvestYield(units: Int, spares: Int, unitAreaMM2: Double, defectDensityPerCM2 d0: Double) -> Double {
         let good = exp(-unitAreaMM2 / 100 * d0)
-        var total = 0.0
-        var binomial = 1.0   // C(units, j)
-        for j in 0...max(0, min(spares, units)) {
-            if j > 0 { binomial *= Double(units - j + 1) / Double(j) }
-            total += binomial * pow(1 - good, Double(j)) * pow(good, Double(units - j))
+        let tolerated = max(0, min(spares, units))
+        if tolerated >= units || good >= 1 { return 1 }
+        if good <= 0 { return 0 }
+        // Terms C(n, j)·(1 − g)^j·g^(n − j) in log space, each from the previous one: C(n, j) alone
+        // overflows a Double for large n (up to 2^24 units by `HardwareLimits.units`), and
+        // inf · 0 would be NaN. The sum stops once past the mean defect count the terms no longer
+        // change it, so the loop is short even when `spares` is large.
+        let n = Double(units)
+        let logRatio = log1p(-good) - log(good)
+        var logTerm = n * log(good)
+        var total = exp(logTerm)
+        let mean = n * (1 - good)
+        if tolerated > 0 {
+            for j in 1...tolerated {
+                logTerm += log((n - Double(j) + 1) / Double(j)) + logRatio
+                let term = exp(logTerm)
+                total += term
+                if Double(j) > mean, term <= total * 1e-17 { break }
+            }
         }
         return min(1, total)
     }

@@ -23,7 +23,8 @@ public enum TCOModel {
     public static let hoursPerYear = 8760.0
 
     public static func capitalRecoveryFactor(rate r: Double, years n: Double) -> Double {
-        r == 0 ? 1 / n : r / (1 - pow(1 + r, -n))
+        // 1 − (1 + r)^−N as −expm1(−N·log1p(r)): exact for tiny r, where the plain form divides by 0.
+        r == 0 ? 1 / n : r / -expm1(-n * log1p(r))
     }
 
     public static func perAcceleratorHour(priceUSD: Double, tdpW: Double, parameters p: TCOParameters) -> TCOBreakdown {

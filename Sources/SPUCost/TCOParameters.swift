@@ -43,10 +43,7 @@ public struct TCOParameters: Sendable, Equatable {
         silicon.expecting(["yield_model", "package_usd", "test_usd_per_package", "package_yield", "nre_usd", "volume_units", "spu_price_margin", "source"])
         var packages: [String: Double] = [:]
         for entry in try silicon.entries("package_usd") {
-            guard case let .number(n) = entry.value, n >= 0, n.isFinite else {
-                throw ConfigError(file: r.file, path: entry.path, message: "must be a non-negative number")
-            }
-            packages[entry.key] = n
+            packages[entry.key] = try JSONObjectReader.number(entry.value, in: CostInputLimits.amountUSD, file: r.file, path: entry.path)
         }
         let system = try r.object("system")
         system.expecting(["server_usd_per_accelerator", "network_fraction_of_server_capex", "wall_power_ratio", "accelerators_per_server", "source"])
@@ -58,24 +55,23 @@ public struct TCOParameters: Sendable, Equatable {
         finance.expecting(["depreciation_years", "cost_of_capital", "source"])
         let fleet = try r.object("fleet")
         fleet.expecting(["utilization", "peak_to_average", "source"])
-        let pue = try facility.positiveNumber("pue")
-        guard pue >= 1 else { throw facility.fail("pue", "must be at least 1, got \(JSONWriter.formatNumber(pue))") }
-        let wallRatio = try system.positiveNumber("wall_power_ratio")
-        guard wallRatio >= 1 else { throw system.fail("wall_power_ratio", "must be at least 1 (wall power includes the accelerator)") }
+        let pue = try facility.number("pue", in: CostInputLimits.powerRatio)
+        // At least 1: wall power includes the accelerator.
+        let wallRatio = try system.number("wall_power_ratio", in: CostInputLimits.powerRatio)
         let params = TCOParameters(
             yieldModel: try silicon.choice("yield_model", as: YieldModel.self), packageUSD: packages,
-            testUSDPerPackage: try silicon.nonNegativeNumber("test_usd_per_package"), packageYield: try silicon.fraction("package_yield"),
-            nreUSD: try silicon.nonNegativeNumber("nre_usd"), volumeUnits: try silicon.positiveNumber("volume_units"),
-            spuPriceMargin: try silicon.positiveNumber("spu_price_margin"),
-            serverUSDPerAccelerator: try system.nonNegativeNumber("server_usd_per_accelerator"),
-            networkFractionOfServerCapex: try system.nonNegativeNumber("network_fraction_of_server_capex"),
-            wallPowerRatio: wallRatio, acceleratorsPerServer: try system.positiveInt("accelerators_per_server"),
-            facilityCapexUSDPerMWIT: try facility.nonNegativeNumber("capex_usd_per_mw_it"),
-            facilityDepreciationYears: try facility.positiveNumber("depreciation_years"), pue: pue,
-            usdPerKWh: try operations.nonNegativeNumber("usd_per_kwh"), averageLoadFraction: try operations.fraction("average_load_fraction"),
-            opexFractionOfCapexPerYear: try operations.nonNegativeNumber("opex_fraction_of_capex_per_year"),
-            depreciationYears: try finance.positiveNumber("depreciation_years"), costOfCapital: try finance.nonNegativeNumber("cost_of_capital"),
-            fleetUtilization: try fleet.fraction("utilization"), peakToAverage: try fleet.positiveNumber("peak_to_average"))
+            testUSDPerPackage: try silicon.number("test_usd_per_package", in: CostInputLimits.amountUSD), packageYield: try silicon.fraction("package_yield"),
+            nreUSD: try silicon.number("nre_usd", in: CostInputLimits.amountUSD), volumeUnits: try silicon.number("volume_units", in: CostInputLimits.volumeUnits),
+            spuPriceMargin: try silicon.number("spu_price_margin", in: CostInputLimits.priceMargin),
+            serverUSDPerAccelerator: try system.number("server_usd_per_accelerator", in: CostInputLimits.amountUSD),
+            networkFractionOfServerCapex: try system.number("network_fraction_of_server_capex", in: CostInputLimits.costFraction),
+            wallPowerRatio: wallRatio, acceleratorsPerServer: try system.int("accelerators_per_server", in: CostInputLimits.acceleratorsPerServer),
+            facilityCapexUSDPerMWIT: try facility.number("capex_usd_per_mw_it", in: CostInputLimits.usdPerMW),
+            facilityDepreciationYears: try facility.number("depreciation_years", in: CostInputLimits.years), pue: pue,
+            usdPerKWh: try operations.number("usd_per_kwh", in: CostInputLimits.usdPerKWh), averageLoadFraction: try operations.fraction("average_load_fraction"),
+            opexFractionOfCapexPerYear: try operations.number("opex_fraction_of_capex_per_year", in: CostInputLimits.costFraction),
+            depreciationYears: try finance.number("depreciation_years", in: CostInputLimits.years), costOfCapital: try finance.number("cost_of_capital", in: CostInputLimits.costFraction),
+            fleetUtilization: try fleet.fraction("utilization"), peakToAverage: try fleet.number("peak_to_average", in: CostInputLimits.peakToAverage))
         for part in [silicon, system, facility, operations, finance, fleet] {
             _ = try part.source()
             try part.finish()

@@ -62,25 +62,28 @@ public struct TechnologySpec: Sendable, Equatable {
                          "reticle_limit_mm2", "mask_set_usd", "source"])
         let spec = TechnologySpec(
             name: name, aliases: aliases,
-            areaFactorVs45nm: try logic.positiveNumber("area_factor_vs_45nm"),
-            energyFactorVs45nm: try logic.positiveNumber("energy_factor_vs_45nm"),
-            leakageWattsPerMM2: try logic.nonNegativeNumber("leakage_w_per_mm2"),
-            sramMacroDensityMbitPerMM2: try sram.positiveNumber("macro_density_mbit_per_mm2"),
-            sramBitcellUM2: try sram.positiveNumber("bitcell_um2"),
-            wirePJPerBitPerMM: try wires.nonNegativeNumber("wire_pj_per_bit_per_mm"),
-            routerPJPerBitPerHop: try wires.nonNegativeNumber("router_pj_per_bit_per_hop"),
-            routerMM2PerPortByte: try wires.nonNegativeNumber("router_mm2_per_port_byte"),
-            hbmPhyMM2PerStack: try phy.nonNegativeNumber("hbm_mm2_per_stack"),
-            dramPhyMM2PerChannel: try phy.nonNegativeNumber("dram_mm2_per_channel"),
-            chipLinkPhyMM2PerLink: try phy.nonNegativeNumber("chip_link_mm2_per_link"),
-            dieToDiePhyMM2PerLink: try phy.nonNegativeNumber("die_to_die_mm2_per_link"),
-            wafer: WaferSpec(priceUSD: try wafer.positiveNumber("price_usd"), diameterMM: try wafer.positiveNumber("diameter_mm"),
-                             edgeExclusionMM: try wafer.nonNegativeNumber("edge_exclusion_mm"),
-                             defectDensityPerCM2: try wafer.nonNegativeNumber("defect_density_per_cm2"),
-                             clusteringAlpha: try wafer.positiveNumber("clustering_alpha"),
-                             reticleLimitMM2: try wafer.positiveNumber("reticle_limit_mm2"),
-                             maskSetUSD: try wafer.nonNegativeNumber("mask_set_usd")),
+            areaFactorVs45nm: try logic.number("area_factor_vs_45nm", in: CostInputLimits.scalingFactorVs45nm),
+            energyFactorVs45nm: try logic.number("energy_factor_vs_45nm", in: CostInputLimits.scalingFactorVs45nm),
+            leakageWattsPerMM2: try logic.number("leakage_w_per_mm2", in: CostInputLimits.leakageWattsPerMM2),
+            sramMacroDensityMbitPerMM2: try sram.number("macro_density_mbit_per_mm2", in: CostInputLimits.sramDensityMbitPerMM2),
+            sramBitcellUM2: try sram.number("bitcell_um2", in: CostInputLimits.bitcellUM2),
+            wirePJPerBitPerMM: try wires.number("wire_pj_per_bit_per_mm", in: CostInputLimits.picojoulesPerBit),
+            routerPJPerBitPerHop: try wires.number("router_pj_per_bit_per_hop", in: CostInputLimits.picojoulesPerBit),
+            routerMM2PerPortByte: try wires.number("router_mm2_per_port_byte", in: CostInputLimits.routerMM2PerPortByte),
+            hbmPhyMM2PerStack: try phy.number("hbm_mm2_per_stack", in: CostInputLimits.phyMM2),
+            dramPhyMM2PerChannel: try phy.number("dram_mm2_per_channel", in: CostInputLimits.phyMM2),
+            chipLinkPhyMM2PerLink: try phy.number("chip_link_mm2_per_link", in: CostInputLimits.phyMM2),
+            dieToDiePhyMM2PerLink: try phy.number("die_to_die_mm2_per_link", in: CostInputLimits.phyMM2),
+            wafer: WaferSpec(priceUSD: try wafer.number("price_usd", in: CostInputLimits.waferPriceUSD), diameterMM: try wafer.number("diameter_mm", in: CostInputLimits.waferDiameterMM),
+                             edgeExclusionMM: try wafer.number("edge_exclusion_mm", in: CostInputLimits.edgeExclusionMM),
+                             defectDensityPerCM2: try wafer.number("defect_density_per_cm2", in: CostInputLimits.defectDensityPerCM2),
+                             clusteringAlpha: try wafer.number("clustering_alpha", in: CostInputLimits.clusteringAlpha),
+                             reticleLimitMM2: try wafer.number("reticle_limit_mm2", in: CostInputLimits.reticleLimitMM2),
+                             maskSetUSD: try wafer.number("mask_set_usd", in: CostInputLimits.amountUSD)),
             sources: [:])
+        guard 2 * spec.wafer.edgeExclusionMM < spec.wafer.diameterMM else {
+            throw wafer.fail("edge_exclusion_mm", "must be less than the wafer's radius (\(JSONWriter.formatNumber(spec.wafer.diameterMM / 2)) mm), got \(JSONWriter.formatNumber(spec.wafer.edgeExclusionMM))")
+        }
         for part in [logic, sram, wires, phy, wafer] {
             sources[part.path] = try part.source()
             try part.finish()
@@ -113,7 +116,7 @@ public struct MemoryTechnology: Sendable, Equatable {
             }
             let e = try JSONObjectReader(file: r.file, path: entry.path, value: entry.value)
             e.expecting(["pj_per_bit", "usd_per_gb", "source"])
-            types[entry.key] = Entry(pjPerBit: try e.positiveNumber("pj_per_bit"), usdPerGB: try e.positiveNumber("usd_per_gb"))
+            types[entry.key] = Entry(pjPerBit: try e.number("pj_per_bit", in: CostInputLimits.memoryPicojoulesPerBit), usdPerGB: try e.number("usd_per_gb", in: CostInputLimits.usdPerGB))
             _ = try e.source()
             try e.finish()
         }
@@ -122,8 +125,8 @@ public struct MemoryTechnology: Sendable, Equatable {
         }
         let links = try r.object("links")
         links.expecting(["chip_link_pj_per_bit", "die_to_die_pj_per_bit", "source"])
-        let spec = MemoryTechnology(memoryTypes: types, chipLinkPJPerBit: try links.positiveNumber("chip_link_pj_per_bit"),
-                                    dieToDiePJPerBit: try links.positiveNumber("die_to_die_pj_per_bit"))
+        let spec = MemoryTechnology(memoryTypes: types, chipLinkPJPerBit: try links.number("chip_link_pj_per_bit", in: CostInputLimits.memoryPicojoulesPerBit),
+                                    dieToDiePJPerBit: try links.number("die_to_die_pj_per_bit", in: CostInputLimits.memoryPicojoulesPerBit))
         _ = try links.source()
         try links.finish()
         try r.finish()

@@ -25,8 +25,8 @@ extension DeviceSpec {
         let kind = try root.choice("kind", as: Kind.self)
         let description = try root.optionalString("description")
         let processNode = try root.string("process_node")
-        let clockGHz = try root.positiveNumber("clock_ghz")
-        let tdp = try root.positiveNumber("tdp_w")
+        let clockGHz = try root.number("clock_ghz", in: HardwareLimits.clockGHz)
+        let tdp = try root.number("tdp_w", in: HardwareLimits.tdpWatts)
         try cite(root)
 
         let compute = try decodeCompute(try root.object("compute"), cite: cite)
@@ -54,18 +54,18 @@ extension DeviceSpec {
         let arrangement: ComputeSpec.Arrangement
         switch (r.has("units"), r.has("mesh")) {
         case (true, false):
-            arrangement = .pool(units: try r.positiveInt("units"))
+            arrangement = .pool(units: try r.int("units", in: HardwareLimits.units))
         case (false, true):
             let mesh = try r.object("mesh")
             mesh.expecting(["rows", "cols"])
-            arrangement = .mesh(rows: try mesh.positiveInt("rows"), cols: try mesh.positiveInt("cols"))
+            arrangement = .mesh(rows: try mesh.int("rows", in: HardwareLimits.meshSide), cols: try mesh.int("cols", in: HardwareLimits.meshSide))
             try mesh.finish()
         default:
             throw r.fail(nil, "must have exactly one of \"units\" (a pool of units) or \"mesh\" (rows x cols tiles)")
         }
         let array = try r.object("mac_array")
         array.expecting(["rows", "cols", "dataflow", "macs_per_cycle"])
-        let rows = try array.positiveInt("rows"), cols = try array.positiveInt("cols")
+        let rows = try array.int("rows", in: HardwareLimits.macArraySide), cols = try array.int("cols", in: HardwareLimits.macArraySide)
         let dataflow = try array.choice("dataflow", as: Dataflow.self)
         var macs: [NumberFormat: Int] = [:]
         let entries = try array.entries("macs_per_cycle")
@@ -74,18 +74,18 @@ extension DeviceSpec {
             guard let format = NumberFormat(rawValue: entry.key) else {
                 throw ConfigError(file: r.file, path: entry.path, message: "unknown number format \"\(entry.key)\" (expected one of: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            guard case let .number(n) = entry.value, n.rounded() == n, n >= 1 else {
-                throw ConfigError(file: r.file, path: entry.path, message: "must be a positive integer, got \(entry.value.briefDescription)")
+            let n = try JSONObjectReader.int(entry.value, in: HardwareLimits.macsPerCycle, file: r.file, path: entry.path)
+            // rows × cols ≤ 4096² = 2^24 (HardwareLimits.macArraySide): cannot overflow.
+            guard n % (rows * cols) == 0 else {
+                throw ConfigError(file: r.file, path: entry.path, message: "must be a multiple of mac_array rows x cols = \(rows * cols), got \(n)")
             }
-            guard Int(n) % (rows * cols) == 0 else {
-                throw ConfigError(file: r.file, path: entry.path, message: "must be a multiple of mac_array rows x cols = \(rows * cols), got \(Int(n))")
-            }
-            macs[format] = Int(n)
+            macs[format] = n
         }
         try array.finish()
         let vector = try r.object("vector_unit")
         vector.expecting(["lanes", "ops_per_lane_per_cycle"])
-        let vectorUnit = VectorUnitSpec(lanes: try vector.positiveInt("lanes"), opsPerLanePerCycle: try vector.positiveNumber("ops_per_lane_per_cycle"))
+        let vectorUnit = VectorUnitSpec(lanes: try vector.int("lanes", in: HardwareLimits.vectorLanes),
+                                        opsPerLanePerCycle: try vector.number("ops_per_lane_per_cycle", in: HardwareLimits.opsPerLanePerCycle))
         try vector.finish()
         try cite(r)
         try r.finish()
@@ -98,28 +98,28 @@ extension DeviceSpec {
         r.expecting(["local_sram", "shared_sram", "offchip"])
         let local = try r.object("local_sram")
         local.expecting(["capacity_kib", "read_bytes_per_cycle", "write_bytes_per_cycle", "latency_cycles", "source"])
-        let localSpec = LocalSRAMSpec(capacityBytes: try local.positiveNumber("capacity_kib") * Units.kibi,
-                                      readBytesPerCycle: try local.positiveNumber("read_bytes_per_cycle"),
-                                      writeBytesPerCycle: try local.positiveNumber("write_bytes_per_cycle"),
-                                      latencyCycles: try local.nonNegativeNumber("latency_cycles"))
+        let localSpec = LocalSRAMSpec(capacityBytes: try local.number("capacity_kib", in: HardwareLimits.localCapacityKiB) * Units.kibi,
+                                      readBytesPerCycle: try local.number("read_bytes_per_cycle", in: HardwareLimits.bytesPerCycle),
+                                      writeBytesPerCycle: try local.number("write_bytes_per_cycle", in: HardwareLimits.bytesPerCycle),
+                                      latencyCycles: try local.number("latency_cycles", in: HardwareLimits.latencyCycles))
         try cite(local)
         try local.finish()
         var sharedSpec: SharedSRAMSpec?
         if let shared = try r.optionalObject("shared_sram") {
             shared.expecting(["capacity_mib", "bytes_per_cycle", "latency_cycles", "source"])
-            sharedSpec = SharedSRAMSpec(capacityBytes: try shared.positiveNumber("capacity_mib") * Units.mebi,
-                                        bytesPerCycle: try shared.positiveNumber("bytes_per_cycle"),
-                                        latencyCycles: try shared.nonNegativeNumber("latency_cycles"))
+            sharedSpec = SharedSRAMSpec(capacityBytes: try shared.number("capacity_mib", in: HardwareLimits.sharedCapacityMiB) * Units.mebi,
+                                        bytesPerCycle: try shared.number("bytes_per_cycle", in: HardwareLimits.bytesPerCycle),
+                                        latencyCycles: try shared.number("latency_cycles", in: HardwareLimits.latencyCycles))
             try cite(shared)
             try shared.finish()
         }
         let off = try r.object("offchip")
         off.expecting(["type", "stacks", "capacity_gb_per_stack", "bandwidth_gb_per_s_per_stack", "latency_ns", "source"])
         let offSpec = OffchipMemorySpec(type: try off.choice("type", as: MemoryType.self),
-                                        stacks: try off.positiveInt("stacks"),
-                                        capacityBytesPerStack: try off.positiveNumber("capacity_gb_per_stack") * Units.giga,
-                                        bandwidthBytesPerSecondPerStack: try off.positiveNumber("bandwidth_gb_per_s_per_stack") * Units.giga,
-                                        latencySeconds: try off.nonNegativeNumber("latency_ns") * Units.nanosecond)
+                                        stacks: try off.int("stacks", in: HardwareLimits.memoryStacks),
+                                        capacityBytesPerStack: try off.number("capacity_gb_per_stack", in: HardwareLimits.capacityGBPerStack) * Units.giga,
+                                        bandwidthBytesPerSecondPerStack: try off.number("bandwidth_gb_per_s_per_stack", in: HardwareLimits.bandwidthGBPerSecond) * Units.giga,
+                                        latencySeconds: try off.number("latency_ns", in: HardwareLimits.latencyNanoseconds) * Units.nanosecond)
         try cite(off)
         try off.finish()
         try r.finish()
@@ -129,8 +129,8 @@ extension DeviceSpec {
     private static func decodeNoC(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> NetworkOnChipSpec {
         r.expecting(["topology", "link_bytes_per_cycle", "hop_latency_cycles", "source"])
         let spec = NetworkOnChipSpec(topology: try r.choice("topology", as: NetworkOnChipSpec.Topology.self),
-                                     linkBytesPerCycle: try r.positiveNumber("link_bytes_per_cycle"),
-                                     hopLatencyCycles: try r.nonNegativeNumber("hop_latency_cycles"))
+                                     linkBytesPerCycle: try r.number("link_bytes_per_cycle", in: HardwareLimits.bytesPerCycle),
+                                     hopLatencyCycles: try r.number("hop_latency_cycles", in: HardwareLimits.latencyCycles))
         try cite(r)
         try r.finish()
         return spec
@@ -138,11 +138,11 @@ extension DeviceSpec {
 
     private static func decodeChipLinks(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> ChipLinkSpec {
         r.expecting(["count", "bandwidth_gb_per_s_per_direction", "latency_us", "source"])
-        let count = try r.nonNegativeInt("count")
+        let count = try r.int("count", in: HardwareLimits.chipLinks)
         let spec = ChipLinkSpec(count: count,
-                                bandwidthBytesPerSecondPerDirection: (count == 0 ? try r.nonNegativeNumber("bandwidth_gb_per_s_per_direction")
-                                                                                  : try r.positiveNumber("bandwidth_gb_per_s_per_direction")) * Units.giga,
-                                latencySeconds: try r.nonNegativeNumber("latency_us") * Units.microsecond)
+                                bandwidthBytesPerSecondPerDirection: (count == 0 ? try r.number("bandwidth_gb_per_s_per_direction", in: 0...HardwareLimits.bandwidthGBPerSecond.upperBound)
+                                                                                  : try r.number("bandwidth_gb_per_s_per_direction", in: HardwareLimits.bandwidthGBPerSecond)) * Units.giga,
+                                latencySeconds: try r.number("latency_us", in: HardwareLimits.latencyMicroseconds) * Units.microsecond)
         try cite(r)
         try r.finish()
         return spec
@@ -150,14 +150,14 @@ extension DeviceSpec {
 
     private static func decodeSilicon(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> SiliconSpec {
         r.expecting(["dies", "die_to_die_links", "physical_units", "physical_memory_stacks", "package", "published_die_area_mm2", "source"])
-        let dies = try r.positiveInt("dies")
-        let links = r.has("die_to_die_links") ? try r.nonNegativeInt("die_to_die_links") : 0
+        let dies = try r.int("dies", in: HardwareLimits.dies)
+        let links = r.has("die_to_die_links") ? try r.int("die_to_die_links", in: HardwareLimits.dieToDieLinks) : 0
         if dies > 1, links == 0 { throw r.fail("die_to_die_links", "a design with \(dies) dies needs at least one die-to-die link per die") }
         let spec = SiliconSpec(dies: dies, dieToDieLinks: links,
-                               physicalUnits: r.has("physical_units") ? try r.positiveInt("physical_units") : nil,
-                               physicalMemoryStacks: r.has("physical_memory_stacks") ? try r.positiveInt("physical_memory_stacks") : nil,
+                               physicalUnits: r.has("physical_units") ? try r.int("physical_units", in: HardwareLimits.units) : nil,
+                               physicalMemoryStacks: r.has("physical_memory_stacks") ? try r.int("physical_memory_stacks", in: HardwareLimits.memoryStacks) : nil,
                                package: try r.choice("package", as: SiliconSpec.Package.self),
-                               publishedDieAreaMM2: r.has("published_die_area_mm2") ? try r.positiveNumber("published_die_area_mm2") : nil)
+                               publishedDieAreaMM2: r.has("published_die_area_mm2") ? try r.number("published_die_area_mm2", in: HardwareLimits.dieAreaMM2) : nil)
         try cite(r)
         try r.finish()
         return spec
@@ -175,8 +175,8 @@ extension DeviceSpec {
 
     private static func decodePrice(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> PriceSpec {
         r.expecting(["low_usd", "default_usd", "high_usd", "source"])
-        let spec = PriceSpec(lowUSD: try r.positiveNumber("low_usd"), defaultUSD: try r.positiveNumber("default_usd"),
-                             highUSD: try r.positiveNumber("high_usd"))
+        let spec = PriceSpec(lowUSD: try r.number("low_usd", in: HardwareLimits.priceUSD), defaultUSD: try r.number("default_usd", in: HardwareLimits.priceUSD),
+                             highUSD: try r.number("high_usd", in: HardwareLimits.priceUSD))
         guard spec.lowUSD <= spec.defaultUSD, spec.defaultUSD <= spec.highUSD else {
             throw r.fail("default_usd", "must lie between low_usd and high_usd")
         }
@@ -190,8 +190,9 @@ extension DeviceSpec {
         var points: [(bytes: Double, fraction: Double)] = []
         for (index, item) in try r.array(key).enumerated() {
             guard case let .array(pair) = item.value, pair.count == 2, case let .number(b) = pair[0], case let .number(f) = pair[1],
-                  b > 0, b.isFinite, f > 0, f <= 1 else {
-                throw ConfigError(file: r.file, path: item.path, message: "must be [bytes > 0, fraction in (0, 1]]")
+                  HardwareLimits.calibrationBytes.contains(b), f > 0, f <= 1 else {
+                throw ConfigError(file: r.file, path: item.path,
+                                  message: "must be [bytes in \(JSONObjectReader.describe(HardwareLimits.calibrationBytes)), fraction in (0, 1]]")
             }
             if let last = points.last, b <= last.bytes {
                 throw ConfigError(file: r.file, path: item.path, message: "points must be in increasing byte order (point \(index))")
@@ -206,7 +207,7 @@ extension DeviceSpec {
                      "collective_bandwidth_fraction", "collective_efficiency", "low_latency_all_reduce", "attention_kernel", "grouped_gemm", "source"])
         var spec = CalibrationSpec(computeFraction: try r.fraction("compute_fraction"),
                                    offchipBandwidthFraction: try r.fraction("offchip_bandwidth_fraction"),
-                                   kernelLaunchOverheadSeconds: try r.nonNegativeNumber("kernel_launch_overhead_us") * Units.microsecond)
+                                   kernelLaunchOverheadSeconds: try r.number("kernel_launch_overhead_us", in: HardwareLimits.latencyMicroseconds) * Units.microsecond)
         if r.has("collective_bandwidth_fraction") { spec.collectiveBandwidthFraction = try r.fraction("collective_bandwidth_fraction") }
         if r.has("collective_efficiency") { spec.collectiveEfficiency = try bytesCurve(r, "collective_efficiency") }
         if r.has("gemm_offchip_efficiency") { spec.gemmOffchipEfficiency = try bytesCurve(r, "gemm_offchip_efficiency") }
@@ -214,18 +215,18 @@ extension DeviceSpec {
             let l = try r.object("low_latency_all_reduce")
             l.expecting(["max_bytes", "max_bytes_two_chips", "base_latency_us", "per_peer_latency_us", "bandwidth_gb_per_s", "source"])
             spec.lowLatencyAllReduce = LowLatencyAllReduceSpec(
-                maxBytes: try l.positiveNumber("max_bytes"),
-                maxBytesTwoChips: l.has("max_bytes_two_chips") ? try l.positiveNumber("max_bytes_two_chips") : nil,
-                baseLatencySeconds: try l.nonNegativeNumber("base_latency_us") * Units.microsecond,
-                perPeerLatencySeconds: try l.nonNegativeNumber("per_peer_latency_us") * Units.microsecond,
-                bytesPerSecond: try l.positiveNumber("bandwidth_gb_per_s") * Units.giga)
+                maxBytes: try l.number("max_bytes", in: HardwareLimits.calibrationBytes),
+                maxBytesTwoChips: l.has("max_bytes_two_chips") ? try l.number("max_bytes_two_chips", in: HardwareLimits.calibrationBytes) : nil,
+                baseLatencySeconds: try l.number("base_latency_us", in: HardwareLimits.latencyMicroseconds) * Units.microsecond,
+                perPeerLatencySeconds: try l.number("per_peer_latency_us", in: HardwareLimits.latencyMicroseconds) * Units.microsecond,
+                bytesPerSecond: try l.number("bandwidth_gb_per_s", in: HardwareLimits.bandwidthGBPerSecond) * Units.giga)
             try cite(l)
             try l.finish()
         }
         if r.has("attention_kernel") {
             let a = try r.object("attention_kernel")
             a.expecting(["fixed_us", "kv_cache_bandwidth_fraction", "source"])
-            spec.attentionKernel = AttentionKernelSpec(fixedSeconds: try a.nonNegativeNumber("fixed_us") * Units.microsecond,
+            spec.attentionKernel = AttentionKernelSpec(fixedSeconds: try a.number("fixed_us", in: HardwareLimits.latencyMicroseconds) * Units.microsecond,
                                                        kvCacheBandwidthFraction: try a.fraction("kv_cache_bandwidth_fraction"))
             try cite(a)
             try a.finish()
@@ -233,13 +234,12 @@ extension DeviceSpec {
         if r.has("grouped_gemm") {
             let g = try r.object("grouped_gemm")
             g.expecting(["fixed_us", "offchip_bandwidth_fraction", "compute_fraction", "overlap_exponent", "source"])
-            var grouped = GroupedGEMMSpec(fixedSeconds: try g.nonNegativeNumber("fixed_us") * Units.microsecond,
+            var grouped = GroupedGEMMSpec(fixedSeconds: try g.number("fixed_us", in: HardwareLimits.latencyMicroseconds) * Units.microsecond,
                                           offchipBandwidthFraction: try g.fraction("offchip_bandwidth_fraction"),
                                           computeFraction: try g.fraction("compute_fraction"))
             if g.has("overlap_exponent") {
-                let p = try g.positiveNumber("overlap_exponent")
-                guard p >= 1 else { throw g.fail("overlap_exponent", "must be at least 1 (1: compute and data movement do not overlap), got \(p)") }
-                grouped.overlapExponent = p
+                // 1: compute and data movement do not overlap.
+                grouped.overlapExponent = try g.number("overlap_exponent", in: HardwareLimits.overlapExponent)
             }
             spec.groupedGEMM = grouped
             try cite(g)
@@ -256,8 +256,9 @@ extension DeviceSpec {
                 var points: [(gflop: Double, fraction: Double)] = []
                 for (index, item) in items.enumerated() {
                     guard case let .array(pair) = item, pair.count == 2, case let .number(g) = pair[0], case let .number(f) = pair[1],
-                          g > 0, g.isFinite, f > 0, f <= 1 else {
-                        throw ConfigError(file: r.file, path: "\(entry.path)[\(index)]", message: "must be [gflop > 0, fraction in (0, 1]]")
+                          HardwareLimits.calibrationGFLOP.contains(g), f > 0, f <= 1 else {
+                        throw ConfigError(file: r.file, path: "\(entry.path)[\(index)]",
+                                          message: "must be [gflop in \(JSONObjectReader.describe(HardwareLimits.calibrationGFLOP)), fraction in (0, 1]]")
                     }
                     if let last = points.last, g <= last.gflop {
                         throw ConfigError(file: r.file, path: "\(entry.path)[\(index)]", message: "points must be in increasing gflop order")

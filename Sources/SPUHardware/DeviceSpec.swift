@@ -41,7 +41,8 @@ public struct DeviceSpec: Sendable, Equatable {
 
     /// Peak dense MAC operations per second in `format` across the whole chip (0 if unsupported).
     public func peakMacsPerSecond(_ format: NumberFormat) -> Double {
-        Double(compute.unitCount * compute.macArray.macsPerCycle(format)) * clockHz
+        // In Double: units × MACs per cycle ≤ 2^24 × 2^32 by `HardwareLimits`, but a spec built in code is unchecked.
+        Double(compute.unitCount) * Double(compute.macArray.macsPerCycle(format)) * clockHz
     }
 }
 
@@ -60,6 +61,7 @@ public struct ComputeSpec: Sendable, Equatable {
     public var unitCount: Int {
         switch arrangement {
         case let .pool(units): return units
+        // rows, cols ≤ 4096 (`HardwareLimits.meshSide`): the product is at most 2^24, cannot overflow.
         case let .mesh(rows, cols): return rows * cols
         }
     }

@@ -25,6 +25,6 @@ public struct OperatingPoint: Sendable, Equatable, Hashable {
 
     /// Peak dense MACs per second in `format` across the chip at this operating point.
     public func peakMacsPerSecond(_ format: NumberFormat, on device: DeviceSpec) -> Double {
-        Double(device.compute.unitCount * device.compute.macArray.macsPerCycle(format)) * effectiveClockHz(for: device)
+        Double(device.compute.unitCount) * Double(device.compute.macArray.macsPerCycle(format)) * effectiveClockHz(for: device)
     }
 }

@@ -130,7 +130,8 @@ public struct PerformanceModel: Sendable {
 
     static func gigabytes(_ bytes: Double) -> String {
         let gb = bytes / Units.giga
-        if gb >= 100 || (gb * 10).rounded() == gb.rounded() * 10 { return String(Int(gb.rounded())) }
+        // Formatted, never converted to Int: a trace can need more bytes than Int counts.
+        if gb >= 100 || (gb * 10).rounded() == gb.rounded() * 10 { return JSONWriter.formatNumber(gb.rounded()) }
         return String((gb * 10).rounded() / 10)
     }
 }

@@ -44,6 +44,10 @@ enum TileReuse {
         return best
     }
 
+    // The Int(...) conversions of tile edges below are safe: every tile edge is at most its GEMM
+    // dimension, itself at most 2^62 (`WorkloadLimits.opIterationSpace` bounds the product of an
+    // op's dimensions), and at least 1.
+
     /// Output-stationary: tk small (one array depth), square-ish tm = tn as large as fits:
     /// eo·t² + 2·tk·(ea + eb)·t ≤ S.
     private static func outputStationary(_ m: Double, _ n: Double, _ k: Double, _ ea: Double, _ eb: Double, _ eo: Double,

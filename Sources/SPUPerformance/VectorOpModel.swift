@@ -14,7 +14,8 @@ struct VectorOpModel {
     /// Spreads the op over as many units as have work for all their lanes, or over a power-of-two
     /// subset when fewer units on a compact sub-mesh are faster (short ops on a large mesh).
     func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts) {
-        let needed = max(1, min(geometry.units, Int((op.outputElements / geometry.vectorLanesPerUnit).rounded(.up))))
+        // Clamped in Double before converting: output elements over lanes can exceed Int's range.
+        let needed = Int(max(1, min(Double(geometry.units), (op.outputElements / geometry.vectorLanesPerUnit).rounded(.up))))
         var best = evaluate(op, unitsUsed: needed)
         var candidate = 1
         while candidate < needed {

@@ -76,7 +76,7 @@ struct WorkloadCommand: ParsableCommand {
                     }
                 } else if let cnn {
                     guard cnn == "resnet50" else { throw ValidationError("unknown --cnn \"\(cnn)\" (available: resnet50)") }
-                    workload = CNNGenerator.resnet50(batch: batch, format: numberFormat)
+                    do { workload = try CNNGenerator.resnet50(batch: batch, format: numberFormat) } catch { throw ValidationError(error.description) }
                 } else {
                     workload = try GEMMListImporter.load(path: gemmCSV!, format: numberFormat)
                 }

@@ -272,7 +272,7 @@ extension SweepSpec {
             }
         } else if g.has("cnn") {
             guard try g.string("cnn") == "resnet50" else { throw SweepError.config(g.fail("cnn", "unknown CNN (available: resnet50)")) }
-            workload = CNNGenerator.resnet50(batch: batch, format: format)
+            do { workload = try CNNGenerator.resnet50(batch: batch, format: format) } catch { throw SweepError.config(g.fail("batch", error.description)) }
         } else if g.has("gemm_csv") {
             workload = try GEMMListImporter.load(path: try g.string("gemm_csv"), format: format)
         } else {

@@ -111,7 +111,7 @@ public struct ModelValidation: Sendable {
             return c.metric == .latencyS ? latency : 2 * Double(m) * Double(n) * Double(k) / latency / 1e12
         case let .stream(kernel, bytes):
             // Arrays of fp32 as rows × 1024; dot reduces each row (its output is 1/1024 of an array).
-            let rows = Int(bytes / 4 / 1024)
+            let rows = max(1, Int(bytes / 4 / 1024))   // bytes ≤ 1e12 (`ValidationCase.bytesRange`): at most 2.5e8 rows
             let inputs = (kernel == "copy" || kernel == "mul") ? 1 : 2
             let output = kernel == "dot" ? TensorRef(dims: ["r"], format: .fp32) : TensorRef(dims: ["r", "c"], format: .fp32)
             let op = Op(name: kernel, kind: .elementwise, dims: ["r": rows, "c": 1024],
@@ -129,7 +129,7 @@ public struct ModelValidation: Sendable {
                                                      topK: topK, gated: true, format: format)
             return microbenchmark(device!, ops, timing: c.timing)
         case let .allReduce(bytes, devices, algorithm):
-            let elements = Int(bytes / 2)
+            let elements = max(1, Int(bytes / 2))   // bytes ≤ 1e12 (`ValidationCase.bytesRange`): at most 5e11 elements
             let op = Op(name: "all_reduce", kind: .allReduce, dims: ["x": elements], inputs: [TensorRef(dims: ["x"], format: .bf16)],
                         output: TensorRef(dims: ["x"], format: .bf16), groupSize: devices, collectiveAlgorithm: algorithm)
             let w = Workload(name: "all-reduce", phase: .other, devices: devices, throughputUnit: "ops", itemsPerIteration: 1, ops: [op])

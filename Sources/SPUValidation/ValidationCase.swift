@@ -80,6 +80,12 @@ public struct ValidationCase: Sendable {
     public var measured: Double
     public var source: String
 
+    /// Sizes in bytes of the stream and all-reduce cases: 1 byte to 1e12 bytes (a terabyte;
+    /// real microbenchmarks go up to ~1e10), so element counts fit a trace dimension.
+    public static let bytesRange = 1.0...1e12
+    /// Measured values (seconds, TB/s, TFLOP/s, GB/s): 1e-12 to 1e15 of their unit.
+    public static let measuredRange = 1e-12...1e15
+
     public static func load(path: String) throws(ConfigError) -> ValidationCase {
         let r = try InputFile.readJSONObject(path)
         r.expecting(["name", "category", "role", "hardware", "case", "metric", "timing", "measured", "source"])
@@ -93,19 +99,19 @@ public struct ValidationCase: Sendable {
         case "gemm":
             let g = try c.object("gemm")
             g.expecting(["m", "n", "k", "format"])
-            kind = .gemm(m: try g.positiveInt("m"), n: try g.positiveInt("n"), k: try g.positiveInt("k"), format: try g.choice("format", as: NumberFormat.self))
+            kind = .gemm(m: try g.int("m", in: WorkloadLimits.dimension), n: try g.int("n", in: WorkloadLimits.dimension), k: try g.int("k", in: WorkloadLimits.dimension), format: try g.choice("format", as: NumberFormat.self))
             try g.finish()
         case "stream":
             let s = try c.object("stream")
             s.expecting(["kernel", "bytes_per_array"])
             let kernel = try s.string("kernel")
             guard ["copy", "mul", "add", "triad", "dot"].contains(kernel) else { throw s.fail("kernel", "must be copy, mul, add, triad or dot") }
-            kind = .stream(kernel: kernel, bytesPerArray: try s.positiveNumber("bytes_per_array"))
+            kind = .stream(kernel: kernel, bytesPerArray: try s.number("bytes_per_array", in: ValidationCase.bytesRange))
             try s.finish()
         case "all_reduce":
             let a = try c.object("all_reduce")
             a.expecting(["bytes", "devices", "algorithm"])
-            kind = .allReduce(bytes: try a.positiveNumber("bytes"), devices: try a.positiveInt("devices"),
+            kind = .allReduce(bytes: try a.number("bytes", in: ValidationCase.bytesRange), devices: try a.int("devices", in: WorkloadLimits.devices),
                               algorithm: a.has("algorithm") ? try a.choice("algorithm", as: CollectiveAlgorithm.self) : .ring)
             try a.finish()
         case "transformer":
@@ -117,39 +123,39 @@ public struct ValidationCase: Sendable {
                 guard phase == .decode else { throw t.fail("generation", "applies to decode cases (their context is the average over the generation)") }
                 let g = try t.object("generation")
                 g.expecting(["prompt", "output_tokens"])
-                generation = Generation(prompt: try g.positiveInt("prompt"), outputTokens: try g.positiveInt("output_tokens"))
+                generation = Generation(prompt: try g.int("prompt", in: WorkloadLimits.sequenceLength), outputTokens: try g.int("output_tokens", in: WorkloadLimits.sequenceLength))
                 try g.finish()
             }
             kind = .transformer(TransformerCase(
-                model: try t.string("model"), phase: phase, batch: try t.positiveInt("batch"),
-                length: phase == .prefill ? try t.positiveInt("prompt") : try t.positiveInt("context"),
-                tensorParallel: t.has("tensor_parallel") ? try t.positiveInt("tensor_parallel") : 1,
+                model: try t.string("model"), phase: phase, batch: try t.int("batch", in: WorkloadLimits.batch),
+                length: phase == .prefill ? try t.int("prompt", in: WorkloadLimits.sequenceLength) : try t.int("context", in: WorkloadLimits.sequenceLength),
+                tensorParallel: try t.optionalInt("tensor_parallel", in: WorkloadLimits.devices) ?? 1,
                 format: t.has("format") ? try t.choice("format", as: NumberFormat.self) : .bf16,
                 kvFormat: t.has("kv_format") ? try t.choice("kv_format", as: NumberFormat.self) : nil, generation: generation))
             try t.finish()
         case "attention":
             let a = try c.object("attention")
             a.expecting(["batch", "q_heads", "kv_heads", "head_dim", "kv_length", "format"])
-            let queryHeads = try a.positiveInt("q_heads"), kvHeads = try a.positiveInt("kv_heads")
+            let queryHeads = try a.int("q_heads", in: WorkloadLimits.modelCount), kvHeads = try a.int("kv_heads", in: WorkloadLimits.modelCount)
             guard queryHeads % kvHeads == 0 else { throw a.fail("kv_heads", "must divide q_heads (\(queryHeads)), got \(kvHeads)") }
-            kind = .attention(batch: try a.positiveInt("batch"), queryHeads: queryHeads, kvHeads: kvHeads, headDim: try a.positiveInt("head_dim"),
-                              kvLength: try a.positiveInt("kv_length"), format: try a.choice("format", as: NumberFormat.self))
+            kind = .attention(batch: try a.int("batch", in: WorkloadLimits.batch), queryHeads: queryHeads, kvHeads: kvHeads, headDim: try a.int("head_dim", in: WorkloadLimits.modelWidth),
+                              kvLength: try a.int("kv_length", in: WorkloadLimits.sequenceLength), format: try a.choice("format", as: NumberFormat.self))
             try a.finish()
         case "moe":
             let e = try c.object("moe")
             e.expecting(["tokens", "hidden", "intermediate", "experts", "top_k", "tensor_parallel", "format"])
-            let intermediate = try e.positiveInt("intermediate"), tp = e.has("tensor_parallel") ? try e.positiveInt("tensor_parallel") : 1
+            let intermediate = try e.int("intermediate", in: WorkloadLimits.modelWidth), tp = try e.optionalInt("tensor_parallel", in: WorkloadLimits.devices) ?? 1
             guard intermediate % tp == 0 else { throw e.fail("tensor_parallel", "must divide intermediate (\(intermediate)), got \(tp)") }
-            let experts = try e.positiveInt("experts"), topK = try e.positiveInt("top_k")
+            let experts = try e.int("experts", in: WorkloadLimits.modelCount), topK = try e.int("top_k", in: WorkloadLimits.modelCount)
             guard topK <= experts else { throw e.fail("top_k", "must not exceed experts (\(experts)), got \(topK)") }
-            kind = .moe(tokens: try e.positiveInt("tokens"), hidden: try e.positiveInt("hidden"), intermediate: intermediate, experts: experts,
+            kind = .moe(tokens: try e.int("tokens", in: WorkloadLimits.dimension), hidden: try e.int("hidden", in: WorkloadLimits.modelWidth), intermediate: intermediate, experts: experts,
                         topK: topK, tensorParallel: tp, format: try e.choice("format", as: NumberFormat.self))
             try e.finish()
         case "systolic":
             let s = try c.object("systolic")
             s.expecting(["rows", "cols", "dataflow", "m", "n", "k"])
-            kind = .systolic(rows: try s.positiveInt("rows"), cols: try s.positiveInt("cols"), dataflow: try s.choice("dataflow", as: Dataflow.self),
-                             m: try s.positiveInt("m"), n: try s.positiveInt("n"), k: try s.positiveInt("k"))
+            kind = .systolic(rows: try s.int("rows", in: HardwareLimits.macArraySide), cols: try s.int("cols", in: HardwareLimits.macArraySide), dataflow: try s.choice("dataflow", as: Dataflow.self),
+                             m: try s.int("m", in: WorkloadLimits.dimension), n: try s.int("n", in: WorkloadLimits.dimension), k: try s.int("k", in: WorkloadLimits.dimension))
             try s.finish()
         default:
             throw c.fail(nil, "must hold one of gemm, stream, attention, moe, all_reduce, transformer, systolic")
@@ -161,7 +167,7 @@ public struct ValidationCase: Sendable {
         case .gemm, .stream, .attention, .moe: break
         default: if r.has("timing") { throw r.fail("timing", "applies to gemm, stream, attention and moe cases only") }
         }
-        let measured = try r.positiveNumber("measured")
+        let measured = try r.number("measured", in: ValidationCase.measuredRange)
         let source = try r.source()
         try r.finish()
         if hardware == nil, category != .systolic { throw r.fail("hardware", "is required for \(category.rawValue) cases") }

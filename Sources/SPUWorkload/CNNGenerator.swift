@@ -15,7 +15,14 @@ public enum CNNGenerator {
 
     /// ResNet-50 v1.5 (torchvision: stride on the 3×3 convolution of each bottleneck),
     /// 224×224 input. 4.09 GMACs and 25.5 M weights per image.
-    public static func resnet50(batch: Int, format: NumberFormat = .bf16) -> Workload {
+    /// Throws when `batch` is outside `WorkloadLimits.batch` or makes a dimension (batch × 112 × 112
+    /// output pixels of the first convolution) exceed the trace reader's limits.
+    public static func resnet50(batch: Int, format: NumberFormat = .bf16) throws(WorkloadGeneratorError) -> Workload {
+        guard WorkloadLimits.batch.contains(batch) else {
+            throw .invalid("batch must be in [\(WorkloadLimits.batch.lowerBound), \(WorkloadLimits.batch.upperBound)], got \(batch)")
+        }
+        // batch ≤ 2^24 and at most 112 × 112 output pixels: batch · H · W ≤ 2^38 cannot overflow;
+        // the limits check at the end refuses dimensions beyond the trace reader's.
         var ops: [Op] = []
         func append(_ op: Op) {
             var op = op
@@ -66,6 +73,7 @@ public enum CNNGenerator {
         append(Op(name: "fc", kind: .matmul, dims: ["m": batch, "k": 2048, "n": 1000],
                   inputs: [TensorRef(dims: ["m", "k"], format: format), TensorRef(name: "fc", dims: ["k", "n"], format: format, role: .weight)],
                   output: TensorRef(dims: ["m", "n"], format: format)))
+        for op in ops { if let violation = WorkloadLimits.check(op) { throw .invalid(violation) } }
         return Workload(name: "resnet50-b\(batch)-\(format.rawValue)", description: "ResNet-50 v1.5, 224x224, batch \(batch), lowered to GEMMs",
                         phase: .inference, devices: 1, throughputUnit: "samples", itemsPerIteration: Double(batch), ops: ops,
                         provenance: "spusim CNN generator: resnet50, batch \(batch), format \(format.rawValue)")

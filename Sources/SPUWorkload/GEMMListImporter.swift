@@ -32,18 +32,22 @@ public enum GEMMListImporter {
             }
             var sizes: [Int] = []
             for (column, cell) in zip(["M", "N", "K"], nonEmpty[1...3]) {
-                guard let value = Int(cell), value >= 1 else {
-                    throw ConfigError(file: file, path: "\(location), column \(column)", message: "must be a positive integer, got \"\(cell)\"")
+                guard let value = Int(cell), WorkloadLimits.dimension.contains(value) else {
+                    throw ConfigError(file: file, path: "\(location), column \(column)",
+                                      message: "must be an integer in \(JSONObjectReader.describe(WorkloadLimits.dimension)), got \"\(cell)\"")
                 }
                 sizes.append(value)
             }
             var name = nonEmpty[0]
             if names.contains(name) { name += "#\(index + 1)" }
             names.insert(name)
-            ops.append(Op(name: name, kind: .matmul, dims: ["m": sizes[0], "n": sizes[1], "k": sizes[2]],
-                          inputs: [TensorRef(dims: ["m", "k"], format: format),
-                                   TensorRef(name: name, dims: ["k", "n"], format: format, role: .weight)],
-                          output: TensorRef(dims: ["m", "n"], format: format)))
+            let op = Op(name: name, kind: .matmul, dims: ["m": sizes[0], "n": sizes[1], "k": sizes[2]],
+                        inputs: [TensorRef(dims: ["m", "k"], format: format),
+                                 TensorRef(name: name, dims: ["k", "n"], format: format, role: .weight)],
+                        output: TensorRef(dims: ["m", "n"], format: format))
+            // M × N × K against the trace reader's limit on an op's iteration space.
+            if let violation = WorkloadLimits.check(op) { throw ConfigError(file: file, path: location, message: violation) }
+            ops.append(op)
         }
         guard !ops.isEmpty else { throw ConfigError(file: file, path: "$", message: "contains no GEMM rows") }
         let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent

@@ -35,29 +35,33 @@ public struct TransformerConfig: Sendable, Equatable {
     }
 
     public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> TransformerConfig {
-        func firstInt(_ keys: [String], required: Bool = true) throws(ConfigError) -> Int? {
+        // Ranges from `WorkloadLimits`: with widths ≤ 2^24 and counts ≤ 2^16, the generator's
+        // products (heads × head_dim, 4 × hidden, vocabulary shard × chips) stay far below 2^63.
+        func firstInt(_ keys: [String], in range: ClosedRange<Int>, required: Bool = true) throws(ConfigError) -> Int? {
             for key in keys where r.has(key) {
                 if case .null = r.optionalValue(key) ?? .null { continue }
-                return try r.positiveInt(key)
+                return try r.int(key, in: range)
             }
-            if required { throw r.fail(keys[0], "is required (a positive integer; also accepted: \(keys.dropFirst().joined(separator: ", ")))") }
+            if required {
+                throw r.fail(keys[0], "is required (an integer in \(JSONObjectReader.describe(range)); also accepted: \(keys.dropFirst().joined(separator: ", ")))")
+            }
             return nil
         }
         let modelType = try r.optionalString("model_type") ?? "llama"
-        guard let hidden = try firstInt(["hidden_size", "n_embd", "d_model"]),
-              let layers = try firstInt(["num_hidden_layers", "n_layer", "num_layers"]),
-              let heads = try firstInt(["num_attention_heads", "n_head"]),
-              let vocab = try firstInt(["vocab_size"]) else { throw r.fail(nil, "unreachable") }
-        let intermediate = try firstInt(["intermediate_size", "n_inner", "ffn_dim"], required: false) ?? 4 * hidden
-        let kvHeads = try firstInt(["num_key_value_heads"], required: false) ?? heads
+        guard let hidden = try firstInt(["hidden_size", "n_embd", "d_model"], in: WorkloadLimits.modelWidth),
+              let layers = try firstInt(["num_hidden_layers", "n_layer", "num_layers"], in: WorkloadLimits.modelCount),
+              let heads = try firstInt(["num_attention_heads", "n_head"], in: WorkloadLimits.modelCount),
+              let vocab = try firstInt(["vocab_size"], in: WorkloadLimits.modelWidth) else { throw r.fail(nil, "unreachable") }
+        let intermediate = try firstInt(["intermediate_size", "n_inner", "ffn_dim"], in: WorkloadLimits.modelWidth, required: false) ?? 4 * hidden
+        let kvHeads = try firstInt(["num_key_value_heads"], in: WorkloadLimits.modelCount, required: false) ?? heads
         guard heads % kvHeads == 0 else {
             throw r.fail("num_key_value_heads", "must divide num_attention_heads (\(heads)), got \(kvHeads)")
         }
-        let headDim = try firstInt(["head_dim"], required: false) ?? hidden / heads
+        let headDim = try firstInt(["head_dim"], in: WorkloadLimits.modelWidth, required: false) ?? hidden / heads
         guard r.has("head_dim") || hidden % heads == 0 else {
             throw r.fail("num_attention_heads", "must divide hidden_size (\(hidden)) unless head_dim is given, got \(heads)")
         }
-        let positions = try firstInt(["max_position_embeddings", "n_positions", "n_ctx"], required: false) ?? 2048
+        let positions = try firstInt(["max_position_embeddings", "n_positions", "n_ctx"], in: WorkloadLimits.positions, required: false) ?? 2048
         var activation = "silu"
         if let value = try r.optionalString("hidden_act") { activation = value }
         else if let value = try r.optionalString("activation_function") { activation = value }
@@ -69,8 +73,8 @@ public struct TransformerConfig: Sendable, Equatable {
         }
         let gptStyle = ["gpt2", "gpt3", "gptj", "gpt_neox", "opt"].contains(modelType)
         let tied = try r.bool("tie_word_embeddings", default: modelType == "gpt2" || modelType == "gpt3")
-        let experts = try firstInt(["num_local_experts", "num_experts"], required: false) ?? 1
-        let perToken = try firstInt(["num_experts_per_tok"], required: false) ?? (experts > 1 ? 2 : 1)
+        let experts = try firstInt(["num_local_experts", "num_experts"], in: WorkloadLimits.modelCount, required: false) ?? 1
+        let perToken = try firstInt(["num_experts_per_tok"], in: WorkloadLimits.modelCount, required: false) ?? (experts > 1 ? 2 : 1)
         guard perToken <= experts else {
             throw r.fail("num_experts_per_tok", "must not exceed num_local_experts (\(experts)), got \(perToken)")
         }

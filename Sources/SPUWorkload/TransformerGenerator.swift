@@ -21,12 +21,7 @@ import SPUFormats  // NumberFormat's cases (a default argument names one)
 ///   (TensorRT-LLM and vLLM FP8, SmoothQuant W8A8) quantise at GEMM inputs but keep the GEMM
 ///   outputs and the all-reduced residual stream in 16 bits.
 public struct TransformerGenerator: Sendable {
-    public enum GeneratorError: Error, CustomStringConvertible {
-        case invalid(String)
-        public var description: String {
-            switch self { case let .invalid(message): return message }
-        }
-    }
+    public typealias GeneratorError = WorkloadGeneratorError
 
     /// The attention of one layer: scores `QKᵀ` against the K cache, softmax, context `PV` against
     /// the V cache, for `batch` sequences of `queryLength` new tokens attending `keyLength` keys,
@@ -56,7 +51,9 @@ public struct TransformerGenerator: Sendable {
     public static func expertOps(tokens: Int, hidden d: Int, intermediateShard: Int, experts e: Int, topK k: Int, gated: Bool,
                                  format: NumberFormat, repeat r: Int = 1) -> [Op] {
         let expectedActive = Double(e) * (1 - pow(1 - Double(k) / Double(e), Double(tokens)))
-        let active = min(e, max(1, Int(expectedActive.rounded(.up))))
+        let active = Int(min(Double(e), max(1, expectedActive.rounded(.up))))   // in Double: never converts a NaN or huge value
+        // tokens ≤ 2^40 (`WorkloadLimits.dimension`, checked by `generate` and the validation
+        // cases) and k ≤ 2^16 (`WorkloadLimits.modelCount`): tokens · k ≤ 2^56 cannot overflow.
         let perExpert = (tokens * k + active - 1) / active
         let resident = Double(e) / Double(active)
         let upWidth = gated ? 2 * intermediateShard : intermediateShard
@@ -92,7 +89,12 @@ public struct TransformerGenerator: Sendable {
     public func generate(phase: Phase, batch: Int, sequenceLength: Int, tensorParallel tp: Int) throws(GeneratorError) -> Workload {
         let m = model
         guard phase == .prefill || phase == .decode else { throw .invalid("the transformer generator supports phases prefill and decode, got \(phase.rawValue)") }
-        guard batch >= 1, sequenceLength >= 1, tp >= 1 else { throw .invalid("batch, sequence length and tensor parallelism must be positive") }
+        try Self.check(batch: batch, sequenceLength: sequenceLength, tensorParallel: tp, model: m)
+        // batch ≤ 2^24 and sequence ≤ 2^31 (checked above): batch · sequence ≤ 2^55 cannot overflow.
+        let tokens = phase == .prefill ? batch * sequenceLength : batch
+        guard WorkloadLimits.dimension.contains(tokens) else {
+            throw .invalid("batch \(batch) × prompt \(sequenceLength) = \(tokens) tokens per iteration exceeds the largest trace dimension, \(WorkloadLimits.dimension.upperBound) (2^40)")
+        }
         guard m.attentionHeads % tp == 0 else { throw .invalid("tensor parallelism \(tp) must divide the \(m.attentionHeads) attention heads") }
         guard m.keyValueHeads % tp == 0 || tp % m.keyValueHeads == 0 else {
             throw .invalid("tensor parallelism \(tp) and the \(m.keyValueHeads) key/value heads must divide one another")
@@ -102,8 +104,9 @@ public struct TransformerGenerator: Sendable {
         let qHeads = m.attentionHeads / tp
         let kvHeads = max(1, m.keyValueHeads / tp)    // replicated when fewer KV heads than chips
         let groups = qHeads / kvHeads
+        // Model widths ≤ 2^24 and counts ≤ 2^16 (`WorkloadLimits`, checked above): every product
+        // below ((q + 2·kv heads) · head_dim ≤ 2^50, vocabulary shard · chips ≤ 2^45) fits an Int.
         let hd = m.headDim, d = m.hiddenSize
-        let tokens = phase == .prefill ? batch * sequenceLength : batch
         let queryLength = phase == .prefill ? sequenceLength : 1
         let keyLength = phase == .prefill ? (sequenceLength + 2) / 2 : sequenceLength
         let kvResident = phase == .prefill ? Double(sequenceLength) / Double(keyLength) : 1
@@ -171,12 +174,33 @@ public struct TransformerGenerator: Sendable {
         add("lm_head", .matmul, ["t": batch, "d": d, "v": vocabShard], [act("td"), weight(m.tiedEmbeddings ? "embed_tokens" : "lm_head", "dv")], "tv")
         if tp > 1 { add("logits_all_gather", .allGather, ["t": batch, "v": vocabShard * tp], [reduced("tv")], "tv", group: tp) }
 
+        // The trace reader's limits, so the trace this writes always reads back.
+        for op in ops { if let violation = WorkloadLimits.check(op) { throw .invalid(violation) } }
         let name = "\(modelName)-\(phase.rawValue)-b\(batch)-\(phase == .prefill ? "prompt" : "ctx")\(sequenceLength)-tp\(tp)-\(f.rawValue)"
         return Workload(
             name: name,
             description: "\(modelName) \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor parallel \(tp), \(f.rawValue)",
             phase: phase, devices: tp, throughputUnit: "tokens",
-            itemsPerIteration: Double(phase == .prefill ? batch * sequenceLength : batch), ops: ops,
+            itemsPerIteration: Double(tokens), ops: ops,
             provenance: "spusim transformer generator: model \(modelName), phase \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor-parallel \(tp), format \(f.rawValue), kv-format \(kvFormat.rawValue)")
+    }
+
+    /// The generator's arguments and the model against `WorkloadLimits` (a model built in code
+    /// skips `TransformerConfig.decode`'s checks).
+    static func check(batch: Int, sequenceLength: Int, tensorParallel tp: Int, model m: TransformerConfig) throws(GeneratorError) {
+        func require(_ value: Int, in range: ClosedRange<Int>, _ what: String) throws(GeneratorError) {
+            guard range.contains(value) else { throw .invalid("\(what) must be in [\(range.lowerBound), \(range.upperBound)], got \(value)") }
+        }
+        try require(batch, in: WorkloadLimits.batch, "batch")
+        try require(sequenceLength, in: WorkloadLimits.sequenceLength, "sequence length (prompt or context)")
+        try require(tp, in: WorkloadLimits.devices, "tensor parallelism")
+        for (value, name) in [(m.hiddenSize, "hidden_size"), (m.intermediateSize, "intermediate_size"), (m.headDim, "head_dim"), (m.vocabSize, "vocab_size")] {
+            try require(value, in: WorkloadLimits.modelWidth, "the model's \(name)")
+        }
+        for (value, name) in [(m.layers, "num_hidden_layers"), (m.attentionHeads, "num_attention_heads"), (m.keyValueHeads, "num_key_value_heads"),
+                              (m.experts, "num_local_experts"), (m.expertsPerToken, "num_experts_per_tok")] {
+            try require(value, in: WorkloadLimits.modelCount, "the model's \(name)")
+        }
+        try require(m.maxPositions, in: WorkloadLimits.positions, "the model's max_position_embeddings")
     }
 }

@@ -21,11 +21,11 @@ extension Workload {
         let name = try root.string("name")
         let description = try root.optionalString("description")
         let phase = try root.choice("phase", as: Phase.self)
-        let devices = root.has("devices") ? try root.positiveInt("devices") : 1
+        let devices = try root.optionalInt("devices", in: WorkloadLimits.devices) ?? 1
         let throughput = try root.object("throughput")
         throughput.expecting(["unit", "per_iteration"])
         let unit = try throughput.string("unit")
-        let perIteration = try throughput.positiveNumber("per_iteration")
+        let perIteration = try throughput.number("per_iteration", in: WorkloadLimits.itemsPerIteration)
         try throughput.finish()
         let provenance = try root.optionalString("provenance")
         let opValues = try root.array("ops")
@@ -48,7 +48,7 @@ extension Workload {
         r.expecting(["name", "kind", "repeat", "einsum", "dims", "inputs", "output", "ops_per_element", "group", "algorithm", "after", "fused"])
         let name = try r.string("name")
         let kind = try r.choice("kind", as: OpKind.self)
-        let repeatCount = r.has("repeat") ? try r.positiveInt("repeat") : 1
+        let repeatCount = try r.optionalInt("repeat", in: WorkloadLimits.repeatCount) ?? 1
         let einsum = try r.string("einsum")
         let (inputDims, outputDims) = try parseEinsum(einsum, reader: r)
 
@@ -62,10 +62,11 @@ extension Workload {
             guard used.contains(letter) else {
                 throw ConfigError(file: r.file, path: entry.path, message: "dimension \"\(letter)\" does not appear in einsum \"\(einsum)\"")
             }
-            guard case let .number(n) = entry.value, n.rounded() == n, n >= 1, n < 9e15 else {
-                throw ConfigError(file: r.file, path: entry.path, message: "must be a positive integer, got \(entry.value.briefDescription)")
-            }
-            sizes[letter] = Int(n)
+            sizes[letter] = try JSONObjectReader.int(entry.value, in: WorkloadLimits.dimension, file: r.file, path: entry.path)
+        }
+        let space = sizes.values.reduce(1.0) { $0 * Double($1) }   // in Double: the check cannot overflow
+        guard space <= Double(WorkloadLimits.opIterationSpace.upperBound) else {
+            throw r.fail("dims", "the product of the dimension sizes (\(JSONWriter.formatNumber(space))) must be at most 2^62 = \(WorkloadLimits.opIterationSpace.upperBound)")
         }
         for letter in used.sorted() where sizes[letter] == nil {
             throw r.fail("dims", "missing size of dimension \"\(letter)\" used in einsum \"\(einsum)\"")
@@ -103,11 +104,11 @@ extension Workload {
         var opsPerElement: Double?
         if r.has("ops_per_element") {
             guard kind.isVector else { throw r.fail("ops_per_element", "applies only to elementwise, softmax, norm and embedding ops") }
-            opsPerElement = try r.nonNegativeNumber("ops_per_element")
+            opsPerElement = try r.number("ops_per_element", in: WorkloadLimits.opsPerElement)
         }
         var group = 1
         if kind.isCollective {
-            group = try r.positiveInt("group")
+            group = try r.int("group", in: WorkloadLimits.devices)
             guard group <= devices else { throw r.fail("group", "must not exceed the workload's devices (\(devices)), got \(group)") }
         } else if r.has("group") {
             throw r.fail("group", "applies only to collectives")
@@ -137,8 +138,11 @@ extension Workload {
             if fused, kind.isCollective { throw r.fail("fused", "collectives are not fused") }
         }
         try r.finish()
-        return Op(name: name, kind: kind, repeatCount: repeatCount, dims: sizes, inputs: inputs, output: output,
-                  opsPerElement: opsPerElement, groupSize: group, collectiveAlgorithm: algorithm, after: after, fusedWithProducer: fused)
+        let op = Op(name: name, kind: kind, repeatCount: repeatCount, dims: sizes, inputs: inputs, output: output,
+                    opsPerElement: opsPerElement, groupSize: group, collectiveAlgorithm: algorithm, after: after, fusedWithProducer: fused)
+        // The generators' check, on the same limits: every field was range-checked above, so this never fires.
+        if let violation = WorkloadLimits.check(op) { throw r.fail(nil, violation) }
+        return op
     }
 
     private static func decodeTensor(_ r: JSONObjectReader, dims: [Character], isOutput: Bool) throws(ConfigError) -> TensorRef {
@@ -150,8 +154,7 @@ extension Workload {
         if !isOutput {
             if r.has("role") { role = try r.choice("role", as: TensorRole.self) }
             if r.has("resident_multiplier") {
-                multiplier = try r.number("resident_multiplier")
-                guard multiplier >= 1 else { throw r.fail("resident_multiplier", "must be at least 1, got \(JSONWriter.formatNumber(multiplier))") }
+                multiplier = try r.number("resident_multiplier", in: WorkloadLimits.residentMultiplier)
             }
         }
         try r.finish()

@@ -57,7 +57,7 @@ import Testing
 
     @Test func powerNeverExceedsTDPAfterThePolicy() throws {
         let workloads = [try Repo.transformer("llama-2-7b", phase: .prefill, batch: 4, length: 2048),
-                         try Repo.transformer("llama-2-7b", phase: .decode, batch: 64, length: 2048), CNNGenerator.resnet50(batch: 64)]
+                         try Repo.transformer("llama-2-7b", phase: .decode, batch: 64, length: 2048), try CNNGenerator.resnet50(batch: 64)]
         for design in PerformanceModelTests.designs + ["configs/gpus/b200.json"] {
             let e = try Self.evaluator(design)
             for w in workloads {
@@ -91,11 +91,11 @@ import Testing
         let inputs = try Self.inputs()
         let one = try JSONEdit.variant("configs/chips/spu-training.json", [(["silicon", "dies"], .number(1)), (["silicon", "die_to_die_links"], .number(0))])
         let e = try DesignEvaluator(device: one, inputs: inputs)
-        let r = e.evaluate(CNNGenerator.resnet50(batch: 1))
+        let r = e.evaluate(try CNNGenerator.resnet50(batch: 1))
         #expect(!r.performance.feasible && r.performance.reason?.contains("reticle") == true)
         let two = try DesignEvaluator(device: try Repo.device("configs/chips/spu-training.json"), inputs: inputs)
         #expect(two.area.dieToDiePhyMM2 > 0 && two.area.perDieMM2 < 858)
-        #expect(two.evaluate(CNNGenerator.resnet50(batch: 1)).performance.feasible)
+        #expect(two.evaluate(try CNNGenerator.resnet50(batch: 1)).performance.feasible)
     }
 
     @Test func unknownProcessNodeIsAClearError() throws {

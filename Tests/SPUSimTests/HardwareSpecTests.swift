@@ -52,11 +52,11 @@ import Testing
 
     @Test func rejectsBadInputWithFilePathAndRule() {
         #expect(decodeError([(["compute", "mesh", "rows"], .number(0))])
-                == "configs/chips/x.json: $.compute.mesh.rows: must be a positive integer, got 0")
+                == "configs/chips/x.json: $.compute.mesh.rows: must be an integer in \(JSONObjectReader.describe(HardwareLimits.meshSide)), got 0")
         #expect(decodeError([(["compute", "mesh", "cols"], .number(2.5))])
-                == "configs/chips/x.json: $.compute.mesh.cols: must be a positive integer, got 2.5")
+                == "configs/chips/x.json: $.compute.mesh.cols: must be an integer in \(JSONObjectReader.describe(HardwareLimits.meshSide)), got 2.5")
         #expect(decodeError([(["clock_hz"], .number(1e9))]).hasPrefix("configs/chips/x.json: $.clock_hz: unknown key"))
-        #expect(decodeError([], removing: ["tdp_w"]) == "configs/chips/x.json: $.tdp_w: is required (a number)")
+        #expect(decodeError([], removing: ["tdp_w"]) == "configs/chips/x.json: $.tdp_w: is required (a number in \(JSONObjectReader.describe(HardwareLimits.tdpWatts)))")
         #expect(decodeError([(["compute", "mac_array", "dataflow"], .string("row-stationary"))])
                 .hasPrefix("configs/chips/x.json: $.compute.mac_array.dataflow: unknown value \"row-stationary\""))
         #expect(decodeError([(["compute", "mac_array", "macs_per_cycle", "fp7"], .number(4096))])
@@ -64,7 +64,7 @@ import Testing
         #expect(decodeError([(["compute", "mac_array", "macs_per_cycle", "bf16"], .number(1000))])
                 == "configs/chips/x.json: $.compute.mac_array.macs_per_cycle.bf16: must be a multiple of mac_array rows x cols = 4096, got 1000")
         #expect(decodeError([(["memory", "offchip", "bandwidth_gb_per_s_per_stack"], .number(-1))])
-                == "configs/chips/x.json: $.memory.offchip.bandwidth_gb_per_s_per_stack: must be a positive number, got -1")
+                == "configs/chips/x.json: $.memory.offchip.bandwidth_gb_per_s_per_stack: must be a number in \(JSONObjectReader.describe(HardwareLimits.bandwidthGBPerSecond)), got -1")
         #expect(decodeError([(["calibration", "compute_fraction"], .number(1.2))])
                 == "configs/chips/x.json: $.calibration.compute_fraction: must be a fraction in (0, 1], got 1.2")
         #expect(decodeError([(["noc", "topology"], .string("ring"))]).contains("$.noc.topology: unknown value \"ring\""))
@@ -75,19 +75,19 @@ import Testing
         let lowLatency: JSONValue = .object([("max_bytes", .number(8e6)), ("base_latency_us", .number(3.4)),
                                              ("per_peer_latency_us", .number(0.4)), ("bandwidth_gb_per_s", .number(0)), ("source", .string("test"))])
         #expect(decodeError([(["calibration", "low_latency_all_reduce"], lowLatency)])
-                == "configs/chips/x.json: $.calibration.low_latency_all_reduce.bandwidth_gb_per_s: must be a positive number, got 0")
+                == "configs/chips/x.json: $.calibration.low_latency_all_reduce.bandwidth_gb_per_s: must be a number in \(JSONObjectReader.describe(HardwareLimits.bandwidthGBPerSecond)), got 0")
         let descending: JSONValue = .array([.array([.number(1e8), .number(0.8)]), .array([.number(1e6), .number(0.3)])])
         #expect(decodeError([(["calibration", "gemm_offchip_efficiency"], descending)])
                 == "configs/chips/x.json: $.calibration.gemm_offchip_efficiency[1]: points must be in increasing byte order (point 1)")
         #expect(decodeError([(["calibration", "gemm_offchip_efficiency"], .array([.array([.number(1e6), .number(1.5)])]))])
-                == "configs/chips/x.json: $.calibration.gemm_offchip_efficiency[0]: must be [bytes > 0, fraction in (0, 1]]")
+                == "configs/chips/x.json: $.calibration.gemm_offchip_efficiency[0]: must be [bytes in \(JSONObjectReader.describe(HardwareLimits.calibrationBytes)), fraction in (0, 1]]")
         func grouped(_ exponent: Double, source: Bool = true) -> JSONValue {
             .object([("fixed_us", .number(15)), ("offchip_bandwidth_fraction", .number(0.8)), ("compute_fraction", .number(0.6)),
                      ("overlap_exponent", .number(exponent))] + (source ? [("source", .string("test fit"))] : []))
         }
         #expect(decodeError([(["calibration", "grouped_gemm"], grouped(2))]) == "accepted")
         #expect(decodeError([(["calibration", "grouped_gemm"], grouped(0.5))])
-                == "configs/chips/x.json: $.calibration.grouped_gemm.overlap_exponent: must be at least 1 (1: compute and data movement do not overlap), got 0.5")
+                == "configs/chips/x.json: $.calibration.grouped_gemm.overlap_exponent: must be a number in \(JSONObjectReader.describe(HardwareLimits.overlapExponent)), got 0.5")
         #expect(decodeError([(["calibration", "grouped_gemm"], grouped(2, source: false))])
                 .hasPrefix("configs/chips/x.json: $.calibration.grouped_gemm.source: is required"))
     }

@@ -13,7 +13,7 @@ import Testing
         [try Repo.transformer("llama-2-7b", phase: .decode, batch: 8, length: 2048),
          try Repo.transformer("llama-2-7b", phase: .prefill, batch: 2, length: 1024),
          try Repo.transformer("mixtral-8x7b", phase: .decode, batch: 16, length: 1024, tp: 4),
-         CNNGenerator.resnet50(batch: 16),
+         try CNNGenerator.resnet50(batch: 16),
          try GEMMListImporter.load(path: Repo.path("workloads/gemms/transformer-gemms.csv"))]
     }
 

@@ -30,7 +30,7 @@ private struct ToolsFixture: Sendable {
         ]
         workloads = [
             try Repo.transformer("llama-2-7b", phase: .decode, batch: 4, length: 256),
-            CNNGenerator.resnet50(batch: 2),
+            try CNNGenerator.resnet50(batch: 2),
         ]
         let options = MappingSearchOptions(budget: 64)
         let workloads = self.workloads

@@ -104,7 +104,7 @@ import SPUSimCLI
     @Test(arguments: [
         (#"[{"path": "$.compute.mesh.rowz", "values": [4]}]"#, "$.compute.mesh.rowz does not exist in the base design"),
         (#"[{"path": "$.compute.mesh.rows", "values": []}]"#, "is empty: an axis needs at least one value"),
-        (#"[{"path": "$.compute.mesh.rows", "values": [0]}]"#, "$.compute.mesh.rows: must be a positive integer, got 0"),
+        (#"[{"path": "$.compute.mesh.rows", "values": [0]}]"#, "$.compute.mesh.rows: must be an integer in [1, 4096], got 0"),   // HardwareLimits.meshSide
         (#"[{"path": "$.compute.mesh.rows", "values": ["x"]}]"#, "does not match the type"),
     ])
     func badAxesAreClearErrors(axes: String, message: String) throws {

@@ -68,17 +68,17 @@ import Testing
     }
 
     /// ResNet-50: 4.09 GMACs and 25.5 M conv/fc weights per 224×224 image (torchvision).
-    @Test func resnet50MatchesPublishedCounts() {
-        let w = CNNGenerator.resnet50(batch: 1)
+    @Test func resnet50MatchesPublishedCounts() throws {
+        let w = try CNNGenerator.resnet50(batch: 1)
         #expect(abs(w.summary.macs / 4.09e9 - 1) < 0.02, "\(w.summary.macs)")
         #expect(abs(w.summary.parameters / 25.5e6 - 1) < 0.02, "\(w.summary.parameters)")
-        let batch8 = CNNGenerator.resnet50(batch: 8)
+        let batch8 = try CNNGenerator.resnet50(batch: 8)
         #expect(abs(batch8.summary.macs / w.summary.macs - 8) < 1e-9)
     }
 
     @Test func traceRoundTripsThroughJSON() throws {
         for workload in [try Repo.transformer("mixtral-8x7b", phase: .prefill, batch: 2, length: 256, tp: 2),
-                         CNNGenerator.resnet50(batch: 2)] {
+                         try CNNGenerator.resnet50(batch: 2)] {
             let text = JSONWriter.pretty(workload.jsonValue())
             let decoded = try Workload.decode(text: text, file: "roundtrip.json")
             #expect(decoded.contentHash == workload.contentHash)
@@ -99,7 +99,7 @@ import Testing
             _ = try GEMMListImporter.parse(text: "Layer, M, N, K,\nbad, 5, 0, 3,\n", file: "gemms.csv")
             Issue.record("accepted a zero dimension")
         } catch {
-            #expect(error.description == "gemms.csv: line 2, column N: must be a positive integer, got \"0\"")
+            #expect(error.description == "gemms.csv: line 2, column N: must be an integer in \(JSONObjectReader.describe(WorkloadLimits.dimension)), got \"0\"")
         }
         let shipped = try GEMMListImporter.load(path: Repo.path("workloads/gemms/transformer-gemms.csv"))
         #expect(shipped.ops.count >= 6)
@@ -126,7 +126,7 @@ import Testing
         #expect(traceError(good.replacingOccurrences(of: "softmax", with: "conv")).hasPrefix("t.json: $.ops[1].kind: unknown value \"conv\""))
         #expect(traceError(good.replacingOccurrences(of: #""after": ["a"]"#, with: #""after": ["z"]"#))
                 == "t.json: $.ops[1].after[0]: no earlier op is named \"z\" (ops are listed producers first)")
-        #expect(traceError(good.replacingOccurrences(of: #""n": 4"#, with: #""n": 0"#)) == "t.json: $.ops[1].dims.n: must be a positive integer, got 0")
+        #expect(traceError(good.replacingOccurrences(of: #""n": 4"#, with: #""n": 0"#)) == "t.json: $.ops[1].dims.n: must be an integer in \(JSONObjectReader.describe(WorkloadLimits.dimension)), got 0")
         #expect(traceError(good.replacingOccurrences(of: #", "n": 4"#, with: "")) == "t.json: $.ops[1].dims: missing size of dimension \"n\" used in einsum \"mn->mn\"")
         #expect(traceError(good.replacingOccurrences(of: "bf16\"}], \"output\"", with: "bf17\"}], \"output\"")).contains("$.ops[1].inputs[0].format: unknown value \"bf17\""))
         #expect(traceError(good.replacingOccurrences(of: "mn->mn", with: "mn->m")).contains("input dimension \"n\" must also be an output dimension"))
