@@ -84,6 +84,10 @@ struct PlotCommand: ParsableCommand {
         @Option(help: "Output SVG file.")
         var out: String
 
+        func validate() throws {
+            try OptionRange.check(top, in: OptionRange.top, option: "--top")
+        }
+
         func run() throws {
             try PlotCommand.writeFigure(to: out) {
                 guard let kind = BreakdownKind(rawValue: kind) else {

@@ -40,23 +40,27 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Ops listed in the summary.")
     var top: Int = 8
 
-    @Option(name: .long, help: "Technology directory (node files, memory.json, area-model.json).")
-    var tech: String = CostInputs.defaultTechDirectory
+    @Option(name: .long, help: "Technology directory (node files, memory.json, model-parameters.json); default: configs/tech of the SPUSim installation.")
+    var tech: String?
 
-    @Option(name: .long, help: "TCO parameters file.")
-    var tco: String = CostInputs.defaultTCOFile
+    @Option(name: .long, help: "TCO parameters file; default: configs/tco/default.json of the SPUSim installation.")
+    var tco: String?
+
+    func validate() throws {
+        try OptionRange.check(mappingBudget, in: OptionRange.mappingBudget, option: "--mapping-budget")
+        try OptionRange.check(top, in: OptionRange.top, option: "--top")
+    }
 
     func run() throws {
         let started = Date()
         let design: DeviceSpec, trace: Workload, inputs: CostInputs
         do {
             design = try DeviceSpec.load(path: arch)
-            trace = try Workload.load(path: workload)
-            inputs = try CostInputs.load(techDirectory: tech, tcoFile: tco)
         } catch {
             throw failInput(error)
         }
-        guard mappingBudget >= 1 else { throw ValidationError("--mapping-budget must be at least 1") }
+        trace = try loadTrace(workload)
+        inputs = try loadCostInputs(tech: tech, tco: tco)
         let evaluator: DesignEvaluator
         do {
             evaluator = try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: mappingBudget, objective: mappingObjective))
