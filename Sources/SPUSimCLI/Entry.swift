@@ -33,8 +33,8 @@ extension SPUSimCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
-            if let message = unknownSubcommandMessage(arguments: arguments, error: error) {
-                printError(message)
+            if exitCode(for: error) == .validationFailure {
+                printError(message(for: error, arguments: arguments))
                 exit(withError: ExitCode.validationFailure)
             }
             exit(withError: error)
@@ -83,6 +83,31 @@ extension SPUSimCommand {
 
     /// What `spusim` prints for an error that ends parsing or a run (the test runner's view of it).
     static func message(for error: Error, arguments: [String]) -> String {
-        unknownSubcommandMessage(arguments: arguments, error: error) ?? fullMessage(for: error)
+        if let message = unknownSubcommandMessage(arguments: arguments, error: error) { return message }
+        let message = fullMessage(for: error)
+        guard let (name, unknown) = unknownOptionLine(arguments: arguments, error: error),
+              !message.contains("Unknown option '\(name)'") else { return message }
+        return unknown + "\n" + message
+    }
+
+    /// ArgumentParser reports a missing required option before an unknown one, so
+    /// `spusim run --arch A --workloads W` would say only that `--workload` is missing. This
+    /// names the first unknown `--option` of a usage error, with the closest known one.
+    static func unknownOptionLine(arguments: [String], error: Error) -> (name: String, line: String)? {
+        guard exitCode(for: error) == .validationFailure else { return nil }
+        var command: ParsableCommand.Type = SPUSimCommand.self
+        for argument in arguments {
+            guard let next = command.configuration.subcommands.first(where: { $0._commandName == argument }) else { break }
+            command = next
+        }
+        let help = SPUSimCommand.helpMessage(for: command, includeHidden: true, columns: 10_000)
+        let known = Set(help.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "-") }).map(String.init)
+            .filter { $0.hasPrefix("--") && $0.count > 2 })
+        for argument in arguments where argument.hasPrefix("--") && argument.count > 2 {
+            let name = String(argument.split(separator: "=", maxSplits: 1)[0])
+            guard !known.contains(name) else { continue }
+            return (name, "Error: Unknown option '\(name)'." + (Suggestion.closest(to: name, in: known.sorted()).map { " Did you mean '\($0)'?" } ?? ""))
+        }
+        return nil
     }
 }

@@ -68,7 +68,7 @@ extension FormatsCommand {
             let source = distribution.map { "distribution:\($0) samples=\(data.count) seed=\(seed) outliers=\(outliers)" } ?? "tensor:\(tensor!)"
             if let db {
                 let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-                try ResultsStore(path: db).recordFormatStudy(
+                try withToolErrors { try ResultsStore(path: db) }.recordFormatStudy(
                     run: .init(command: command, configHash: SHA256.hex(command), startedAt: started, finishedAt: Date()),
                     dataSource: source, valueCount: data.count, rows: rows, dots: dots)
             }

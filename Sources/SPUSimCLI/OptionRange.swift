@@ -24,6 +24,8 @@ enum OptionRange {
     static let mappingBudget: ClosedRange<Int> = 1...10_000_000
     /// Rows listed by `--top`: 10 000; more is unreadable as a table (use `query` instead).
     static let top: ClosedRange<Int> = 1...10_000
+    /// Ops listed by `run --top` (0 lists none).
+    static let opsListed: ClosedRange<Int> = 0...10_000
     /// Rows returned by `--limit`: the query cell limit (50 M) bounds every query anyway.
     static let rowLimit: ClosedRange<Int> = 1...50_000_000
     /// Samples of a synthetic format study: 16 M (2^24), 128 MiB of doubles per copy.
@@ -59,7 +61,7 @@ enum OptionRange {
 
     static func describe<T>(_ range: ClosedRange<T>) -> String {
         func spell(_ x: T) -> String {
-            if let d = x as? Double { return d == d.rounded() && abs(d) < 1e6 ? String(Int(d)) : "\(d)" }
+            if let d = x as? Double { return d == d.rounded() && abs(d) < 1e6 ? String(Int(d)) : String(format: "%g", d) }
             return "\(x)"
         }
         return "\(spell(range.lowerBound))...\(spell(range.upperBound))"

@@ -48,7 +48,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         try OptionRange.check(mappingBudget, in: OptionRange.mappingBudget, option: "--mapping-budget")
-        try OptionRange.check(top, in: OptionRange.top, option: "--top")
+        try OptionRange.check(top, in: OptionRange.opsListed, option: "--top")
     }
 
     func run() throws {
@@ -68,9 +68,10 @@ struct RunCommand: ParsableCommand {
             printError("error: \(arch): $.process_node: \(error.description)")
             throw ExitCode(2)
         }
+        // Opened (and checked: a regular file, not damaged) before the evaluation.
+        let store = noStore ? nil : try withToolErrors { try ResultsStore(path: db) }
         let evaluation = evaluator.evaluate(trace)
-        if !noStore {
-            let store = try ResultsStore(path: db)
+        if let store {
             let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             try store.record(run: .init(command: command, configHash: SHA256.hex(design.contentHash + trace.contentHash),
                                         startedAt: started, finishedAt: Date()),
