@@ -19,7 +19,11 @@ struct RunSummary {
         // An infeasible point cannot run as modelled: its throughput, efficiency and cost do not
         // apply (the latency is kept, marked, as a diagnostic of the ops that were modelled).
         let infeasible = r.feasible ? nil : "\(Formatting.notApplicable) (infeasible)"
-        lines.append("latency   \(Formatting.seconds(r.latencySeconds)) per iteration" + (r.feasible ? "" : " as modelled; not achievable (infeasible)"))
+        if let infeasible, !r.latencySeconds.isFinite {
+            lines.append("latency   \(infeasible)")
+        } else {
+            lines.append("latency   \(Formatting.seconds(r.latencySeconds)) per iteration" + (r.feasible ? "" : " as modelled; not achievable (infeasible)"))
+        }
         lines.append("throughput " + (infeasible ?? "\(Formatting.si(r.throughputPerSecond)) \(r.throughputUnit)/s"))
         lines.append("MAC utilization \(Formatting.percent(r.macUtilization)); bound: \(r.bound.rawValue)"
                      + (r.mappingObjective == .latency ? "" : "; mappings chosen by \(r.mappingObjective.rawValue)"))
@@ -27,7 +31,7 @@ struct RunSummary {
             guard let t = r.timeByBound[b], t > 0, r.latencySeconds > 0 else { return nil }
             return "\(b.rawValue) \(Formatting.percent(t / r.latencySeconds))"
         }
-        lines.append("time by bound: \(shares.joined(separator: ", "))")
+        lines.append("time by bound: \(shares.isEmpty ? Formatting.notApplicable : shares.joined(separator: ", "))")
         lines.append("memory    \(Formatting.bytes(r.capacity.requiredBytes)) needed of \(Formatting.bytes(r.capacity.availableBytes)) (weights \(Formatting.bytes(r.capacity.weightBytes)), KV cache \(Formatting.bytes(r.capacity.kvCacheBytes)))")
         lines.append("traffic   off-chip \(Formatting.bytes(r.activity.offchipReadBytes + r.activity.offchipWriteBytes)), NoC \(Formatting.bytes(r.activity.nocByteHops))·hop, chip links \(Formatting.bytes(r.activity.chipLinkBytes))")
         if let c = cost {
