@@ -193,6 +193,31 @@ import Darwin
         #expect(!SPUSimCommand.flush(stream))
     }
 
+    /// The built `spusim` with standard output on /dev/full: `print` succeeds into the buffer,
+    /// the final flush fails, and the command must say so and exit 74 (skipped when the binary
+    /// or /dev/full is not there).
+    @Test func standardOutputOnFullDeviceFails() throws {
+        let binary = Repo.path(".build/debug/spusim")
+        guard FileManager.default.isExecutableFile(atPath: binary), let full = FileHandle(forWritingAtPath: "/dev/full") else { return }
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = dir.appendingPathComponent("r.sqlite").path
+        _ = try ResultsStore(path: db)
+        for arguments in [["metrics"], ["query", "--db", db], ["formats", "list"]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+            process.standardOutput = full
+            let errors = Pipe()
+            process.standardError = errors
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == SPUSimCommand.outputErrorExitCode, "\(arguments)")
+            #expect(message.contains("error: writing standard output failed"), "\(arguments): \(message)")
+        }
+    }
+
     // MARK: 9. a FIFO or a damaged file given as --db is refused, never opened
 
     @Test func nonRegularDatabaseIsRefused() throws {
