@@ -237,7 +237,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     /// Parses a table name, with an error listing the accepted ones.
     public static func parse(_ name: String) throws -> ResultsTable {
         guard let table = ResultsTable(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-            throw ResultsToolError("unknown --table \"\(name)\" (one of: \(allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ResultsToolError("unknown --table \"\(name)\"\(Suggestion.hint(for: name, in: allCases.map(\.rawValue))) (one of: \(allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return table
     }

@@ -57,7 +57,7 @@ struct FleetCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let numberFormat = NumberFormat(rawValue: format) else { throw ValidationError("unknown --format \"\(format)\"") }
+        guard let numberFormat = NumberFormat(rawValue: format) else { throw unknownValue("--format", format, accepted: NumberFormat.allCases.map(\.rawValue)) }
         let config: TransformerConfig, inputs: CostInputs, designs: [DeviceSpec]
         do {
             config = try TransformerConfig.load(path: model)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SPUCore
 import SPUCost
 import SPUFormats
 
@@ -67,13 +68,13 @@ struct FormatsCommand: ParsableCommand {
             }
             guard let model = MACCostModel.at(node: node, technologies: technologies) else {
                 let known = MACCostModel.referenceNodeNames.prefix(1) + technologies.map(\.name).sorted()
-                throw ValidationError("unknown --node \"\(node)\" (known: \(known.joined(separator: ", ")))")
+                throw unknownValue("--node", node, accepted: Array(known))
             }
             let reference = model.cost(of: "int8")!
             var rows: [[String]] = []
             for name in formats.split(separator: ",").map(String.init) {
                 guard let cost = model.cost(of: name, accumulation: mode) else {
-                    printError("error: unknown format \"\(name)\" (see 'spusim formats list')")
+                    printError("error: unknown format \"\(name)\"\(Suggestion.hint(for: name, in: formatPresetNames)) (see 'spusim formats list')")
                     throw ExitCode(2)
                 }
                 rows.append([name, String(format: "%.1f", cost.areaUm2), String(format: "%.4f", cost.energyPJ),
@@ -144,7 +145,7 @@ struct FormatsCommand: ParsableCommand {
                     start = end
                 }
             } else {
-                throw QuantizeError(message: "unknown format \"\(format)\" (see 'spusim formats list')")
+                throw QuantizeError(message: "unknown format \"\(format)\"\(Suggestion.hint(for: format, in: formatPresetNames)) (see 'spusim formats list')")
             }
             return out
         }

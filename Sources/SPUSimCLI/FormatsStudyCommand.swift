@@ -95,7 +95,7 @@ extension FormatsCommand {
         private func loadData() throws -> [Double] {
             if let distribution {
                 guard let d = Distribution(rawValue: distribution) else {
-                    throw ValidationError("unknown --distribution \"\(distribution)\" (expected one of: \(Distribution.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw unknownValue("--distribution", distribution, accepted: Distribution.allCases.map(\.rawValue))
                 }
                 guard samples >= 1 else { throw ValidationError("--samples must be positive") }
                 return d.samples(count: samples, seed: seed, outlierFraction: outliers)

@@ -1,4 +1,6 @@
 import ArgumentParser
+import SPUCore
+import SPUFormats
 
 /// Accepted ranges of numeric command-line options, checked where the options are parsed
 /// (`validate()`), so a bad value is a usage error (exit 64) that names the option and its range.
@@ -66,4 +68,16 @@ enum OptionRange {
         }
         return "\(spell(range.lowerBound))...\(spell(range.upperBound))"
     }
+}
+
+/// The usage error of an option whose value is not one of the accepted names:
+/// `unknown --format "bf61" (did you mean "bf16"?) (one of: …)`.
+func unknownValue(_ option: String, _ value: String, accepted names: [String], listing: Bool = true) -> ValidationError {
+    ValidationError("unknown \(option) \"\(value)\"\(Suggestion.hint(for: value, in: names))"
+                    + (listing ? " (one of: \(names.joined(separator: ", ")))" : " (see 'spusim formats list')"))
+}
+
+/// Names `spusim formats list` shows (presets, aliases and block formats), for suggestions.
+var formatPresetNames: [String] {
+    FormatRegistry.scalarPresets.map(\.name) + FormatRegistry.aliases.keys.sorted() + FormatRegistry.blockPresets.map(\.name)
 }

@@ -20,8 +20,7 @@ struct ValidateModelCommand: ParsableCommand {
 
     func validate() throws {
         if let category, ValidationCase.Category(rawValue: category) == nil {
-            let names = ValidationCase.Category.allCases.map(\.rawValue)
-            throw ValidationError("unknown --category \"\(category)\"\(Suggestion.hint(for: category, in: names)) (one of: \(names.joined(separator: ", ")))")
+            throw unknownValue("--category", category, accepted: ValidationCase.Category.allCases.map(\.rawValue))
         }
     }
 

@@ -58,11 +58,11 @@ struct WorkloadCommand: ParsableCommand {
             let sources = [model, cnn, gemmCSV].compactMap { $0 }
             guard sources.count == 1 else { throw ValidationError("give exactly one of --model, --cnn or --gemm-csv") }
             guard let numberFormat = NumberFormat(rawValue: format) else {
-                throw ValidationError("unknown --format \"\(format)\" (expected one of: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw unknownValue("--format", format, accepted: NumberFormat.allCases.map(\.rawValue))
             }
             var kv: NumberFormat?
             if let kvFormat {
-                guard let parsed = NumberFormat(rawValue: kvFormat) else { throw ValidationError("unknown --kv-format \"\(kvFormat)\"") }
+                guard let parsed = NumberFormat(rawValue: kvFormat) else { throw unknownValue("--kv-format", kvFormat, accepted: NumberFormat.allCases.map(\.rawValue)) }
                 kv = parsed
             }
             let workload: Workload
@@ -81,7 +81,7 @@ struct WorkloadCommand: ParsableCommand {
                         throw ValidationError(error.description)
                     }
                 } else if let cnn {
-                    guard cnn == "resnet50" else { throw ValidationError("unknown --cnn \"\(cnn)\" (available: resnet50)") }
+                    guard cnn == "resnet50" else { throw unknownValue("--cnn", cnn, accepted: ["resnet50"]) }
                     workload = CNNGenerator.resnet50(batch: batch, format: numberFormat)
                 } else {
                     workload = try GEMMListImporter.load(path: gemmCSV!, format: numberFormat)

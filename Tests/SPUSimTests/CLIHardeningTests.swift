@@ -162,6 +162,19 @@ import Darwin
         (status, stderr) = CLI.runCapturing(["validate-model", "--category", "gem"])
         #expect(status == 64)
         #expect(stderr.contains("did you mean \"gemm\"?"), "\(stderr)")
+        (status, stderr) = CLI.runCapturing(["workload", "generate", "--cnn", "resnet50", "--format", "bf61", "--out", "/tmp/never.json"])
+        #expect(status == 64)
+        #expect(stderr.contains("unknown --format \"bf61\" (did you mean \"bf16\"?)"), "\(stderr)")
+        (status, stderr) = CLI.runCapturing(["query", "--db", "/nonexistent.sqlite", "--table", "reslts"])
+        #expect(status == 2)
+        #expect(stderr.contains("did you mean \"results\"?"), "\(stderr)")
+        #expect(throws: FormatsCommand.Quantize.QuantizeError.self) {
+            try FormatsCommand.Quantize.quantize(text: "1", format: "fp8-e4m", saturate: false)
+        }
+        #expect((try? FormatsCommand.Quantize.quantize(text: "1", format: "fp8-e4m", saturate: false)) == nil)
+        do { _ = try FormatsCommand.Quantize.quantize(text: "1", format: "fp8-e4m", saturate: false) } catch {
+            #expect((error as? FormatsCommand.Quantize.QuantizeError)?.message.contains("did you mean \"fp8-e4m3\"?") == true)
+        }
         let hint = MetricCatalogue.unknownNameHint("area_mm", accepted: ["area_mm2", "latency_s"])
         #expect(hint.hasPrefix("did you mean \"area_mm2\"?"), "\(hint)")
     }
