@@ -237,7 +237,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     /// Parses a table name, with an error listing the accepted ones.
     public static func parse(_ name: String) throws -> ResultsTable {
         guard let table = ResultsTable(rawValue: name.trimmingCharacters(in: .whitespaces)) else {
-            throw ResultsToolError("unknown --table \"\(name)\" (one of: \(allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw ResultsToolError("unknown --table \"\(name)\"\(Suggestion.hint(for: name, in: allCases.map(\.rawValue))) (one of: \(allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         return table
     }
@@ -399,10 +399,7 @@ public final class ResultsReader: Sendable {
     /// Opens `path` read-only after checking it exists and holds the SPUSim tables. With a
     /// `deadline`, statements are interrupted once it has passed.
     static func openReadOnly(path: String, deadline: QueryDeadline? = nil) throws -> DatabaseQueue {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw ResultsToolError("\(path): no such results database")
-        }
+        try DatabaseFileCheck.requireRegularFile(path, allowAbsent: false)
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(30)
@@ -421,15 +418,25 @@ public final class ResultsReader: Sendable {
             guard tables.0, tables.1, tables.2 else {
                 throw ResultsToolError("\(path): not an SPUSim results database (no grdb_migrations, runs and results tables)")
             }
+            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size <= DatabaseFileCheck.readerQuickCheckBytes {
+                try queue.read { db in try DatabaseFileCheck.requireIntact(db, path: path) }
+            }
         } catch let error as DatabaseError {
-            throw ResultsToolError("\(path): not an SPUSim results database (\(error.message ?? "\(error)"))")
+            throw ResultsToolError(DatabaseFileCheck.damageMessage(error, path: path)
+                                   ?? "\(path): not an SPUSim results database (\(error.message ?? "\(error)"))")
         }
         return queue
     }
 
-    /// Runs `body` on the read-only connection.
+    /// Runs `body` on the read-only connection. A damaged file met while reading is reported as
+    /// such (`DatabaseFileCheck.damageMessage`), not as the raw SQLite error.
     public func read<T: Sendable>(_ body: @Sendable (Database) throws -> T) throws -> T {
-        try queue.read(body)
+        do {
+            return try queue.read(body)
+        } catch {
+            if let message = DatabaseFileCheck.damageMessage(error, path: path) { throw ResultsToolError(message) }
+            throw error
+        }
     }
 
     /// The latest run: the latest sweep, else the latest run of any kind (what `compare`,
@@ -462,7 +469,8 @@ public final class ResultsReader: Sendable {
         if let runID = query.runID { try checkRun(runID) }
         deadline.start(seconds: timeLimitSeconds)
         defer { deadline.clear() }
-        return try queue.read { db in
+        let path = self.path
+        return try read { db in
             let (sql, arguments) = try query.sql(in: db)
             let statement: Statement
             do {
@@ -470,7 +478,7 @@ public final class ResultsReader: Sendable {
             } catch let error as ResultsToolError {
                 throw ResultsToolError(error.message.replacingOccurrences(of: "--where must be a read-only query: ", with: "--where is not a valid expression: "))
             }
-            return try Self.fetch(statement, arguments: arguments, option: "--where", timeLimitSeconds: timeLimitSeconds)
+            return try Self.fetch(statement, arguments: arguments, option: "--where", timeLimitSeconds: timeLimitSeconds, path: path)
         }
     }
 
@@ -478,8 +486,9 @@ public final class ResultsReader: Sendable {
     public func execute(sql: String) throws -> QueryResult {
         deadline.start(seconds: timeLimitSeconds)
         defer { deadline.clear() }
-        return try queue.read { db in
-            try Self.fetch(try ReadOnlySQL.validate(sql, in: db), arguments: StatementArguments(), option: "--sql", timeLimitSeconds: timeLimitSeconds)
+        let path = self.path
+        return try read { db in
+            try Self.fetch(try ReadOnlySQL.validate(sql, in: db), arguments: StatementArguments(), option: "--sql", timeLimitSeconds: timeLimitSeconds, path: path)
         }
     }
 
@@ -492,7 +501,7 @@ public final class ResultsReader: Sendable {
         try db.makeStatement(sql: "SELECT * FROM \(ResultsQuery.quote(table)) LIMIT 0").columnNames
     }
 
-    static func fetch(_ statement: Statement, arguments: StatementArguments, option: String, timeLimitSeconds: Double) throws -> QueryResult {
+    static func fetch(_ statement: Statement, arguments: StatementArguments, option: String, timeLimitSeconds: Double, path: String = "") throws -> QueryResult {
         do {
             var rows: [[ResultValue]] = []
             let cursor = try Row.fetchCursor(statement, arguments: arguments)
@@ -508,6 +517,7 @@ public final class ResultsReader: Sendable {
             if error.resultCode == .SQLITE_INTERRUPT {
                 throw ResultsToolError("\(option): stopped after \(JSONWriter.formatNumber(timeLimitSeconds)) s (the time limit for one query); add a LIMIT or narrow the query")
             }
+            if let message = DatabaseFileCheck.damageMessage(error, path: path) { throw ResultsToolError(message) }
             throw ResultsToolError("\(option): \(ResultsToolError.sqliteMessage(error))")
         }
     }

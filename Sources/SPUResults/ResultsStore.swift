@@ -25,9 +25,15 @@ public final class ResultsStore: Sendable {
     ///
     /// Refuses a file that is not an SPUSim results database (another application's SQLite
     /// file, or not SQLite at all) and one written by a newer SPUSim, before writing anything.
-    /// Processes that open a new or older database at once upgrade it one at a time.
+    /// Processes that open a new or older database at once upgrade it one at a time. A path that
+    /// is not a regular file (a FIFO, a device, a directory) and an existing file that fails
+    /// SQLite's `quick_check` (a damaged database) are refused before it is opened for writing.
     public init(path: String) throws {
         self.path = path
+        try DatabaseFileCheck.requireRegularFile(path, allowAbsent: true)
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+            try Self.checkIntact(path: path)
+        }
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -45,6 +51,20 @@ public final class ResultsStore: Sendable {
         // Checked under the lock: another process may have created or upgraded it meanwhile.
         try pool.read { db in try ResultsSchema.checkWritable(db, path: path) }
         try ResultsSchema.migrate(pool)
+    }
+
+    /// Opens the existing file at `path` read-only and runs `quick_check` (nothing is written).
+    static func checkIntact(path: String) throws {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.read { db in try DatabaseFileCheck.requireIntact(db, path: path) }
+            try queue.close()
+        } catch let error as DatabaseError {
+            throw ResultsToolError(DatabaseFileCheck.damageMessage(error, path: path) ?? "\(path): cannot be opened (\(error.message ?? "\(error)"))")
+        }
     }
 
     /// Provenance of one invocation.

@@ -30,6 +30,10 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Output: table or json.")
     var format: ResultsOutputFormat = .table
 
+    func validate() throws {
+        try OptionRange.check(top, in: OptionRange.top, option: "--top")
+    }
+
     func run() throws {
         let comparison = try withToolErrors { () throws -> BaselineComparison in
             guard format != .csv else { throw ResultsToolError("--format: compare prints table or json") }
@@ -56,6 +60,6 @@ struct CompareCommand: ParsableCommand {
         }
     }
 
-    private func number(_ x: Double?) -> String { x.map { Formatting.si($0) } ?? "-" }
-    private func ratio(_ x: Double?) -> String { x.map { String(format: "%.3g", $0) } ?? "-" }
+    private func number(_ x: Double?) -> String { x.map { Formatting.si($0) } ?? Formatting.notApplicable }
+    private func ratio(_ x: Double?) -> String { x.flatMap { $0.isFinite ? String(format: "%.3g", $0) : nil } ?? Formatting.notApplicable }
 }

@@ -24,12 +24,7 @@ struct ExportCommand: ParsableCommand {
         }
         let result = try withToolErrors { try query.fetch() }
         let text = format == .csv ? result.csv() : result.json() + "\n"
-        do {
-            try FileHandleWriter.writeAtomically(text, to: to)
-        } catch {
-            printError("error: \(to): \(error.localizedDescription)")
-            throw ExitCode(2)
-        }
+        try writeOutput(text, to: to, option: "--to")
         print("wrote \(result.rows.count) row\(result.rows.count == 1 ? "" : "s") to \(to)")
     }
 }

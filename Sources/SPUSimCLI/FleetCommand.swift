@@ -39,28 +39,33 @@ struct FleetCommand: ParsableCommand {
     @Option(help: "Number format of weights and activations.")
     var format: String = "bf16"
 
-    @Option(help: "Technology directory.")
-    var tech: String = CostInputs.defaultTechDirectory
+    @Option(help: "Technology directory; default: configs/tech of the SPUSim installation.")
+    var tech: String?
 
-    @Option(help: "TCO parameters file.")
-    var tco: String = CostInputs.defaultTCOFile
+    @Option(help: "TCO parameters file; default: configs/tco/default.json of the SPUSim installation.")
+    var tco: String?
 
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        try OptionRange.check(queriesPerDay, in: OptionRange.queriesPerDay, option: "--queries-per-day")
+        try OptionRange.check(inputTokens, in: OptionRange.queryTokens, option: "--input-tokens")
+        try OptionRange.check(outputTokens, in: OptionRange.queryTokens, option: "--output-tokens")
+        try OptionRange.check(sloTTFTMs, in: OptionRange.latencyMs, option: "--slo-ttft-ms")
+        try OptionRange.check(sloTPOTMs, in: OptionRange.latencyMs, option: "--slo-tpot-ms")
+    }
+
     func run() throws {
-        guard queriesPerDay > 0, inputTokens >= 1, outputTokens >= 1 else {
-            throw ValidationError("--queries-per-day, --input-tokens and --output-tokens must be positive")
-        }
-        guard let numberFormat = NumberFormat(rawValue: format) else { throw ValidationError("unknown --format \"\(format)\"") }
+        guard let numberFormat = NumberFormat(rawValue: format) else { throw unknownValue("--format", format, accepted: NumberFormat.allCases.map(\.rawValue)) }
         let config: TransformerConfig, inputs: CostInputs, designs: [DeviceSpec]
         do {
             config = try TransformerConfig.load(path: model)
-            inputs = try CostInputs.load(techDirectory: tech, tcoFile: tco)
             designs = try ([arch] + baseline).map { (path) throws(ConfigError) in try DeviceSpec.load(path: path) }
         } catch {
             throw failInput(error)
         }
+        inputs = try loadCostInputs(tech: tech, tco: tco)
         let request = FleetRequest(queriesPerDay: queriesPerDay, inputTokens: inputTokens, outputTokens: outputTokens,
                                    sloTTFTSeconds: sloTTFTMs.map { $0 / 1000 }, sloTPOTSeconds: sloTPOTMs.map { $0 / 1000 },
                                    format: numberFormat)
@@ -81,9 +86,9 @@ struct FleetCommand: ParsableCommand {
         }
         print("serving \(modelName): \(Formatting.si(queriesPerDay)) queries/day, \(inputTokens) input + \(outputTokens) output tokens"
               + (sloTTFTMs.map { ", TTFT ≤ \($0) ms" } ?? "") + (sloTPOTMs.map { ", TPOT ≤ \($0) ms" } ?? "")
-              + String(format: "; utilisation %.0f%%, peak/average %.2f", inputs.tco.fleetUtilization * 100, inputs.tco.peakToAverage))
+              + "; utilisation \(Formatting.fixed(inputs.tco.fleetUtilization * 100, 0))%, peak/average \(Formatting.fixed(inputs.tco.peakToAverage, 2))")
         func point(_ p: ServingPoint?) -> String {
-            guard let p else { return "-" }
+            guard let p else { return Formatting.notApplicable }
             return "tp\(p.tensorParallel) b\(p.batch) \(Formatting.seconds(p.latencySeconds)) \(Formatting.si(p.tokensPerSecondPerChip)) tok/s/chip"
         }
         let rows: [[String]] = [
@@ -92,14 +97,14 @@ struct FleetCommand: ParsableCommand {
             ["prefill point"] + plans.map { point($0.prefill) },
             ["accelerators"] + plans.map { Formatting.si($0.accelerators) },
             ["servers"] + plans.map { Formatting.si($0.servers) },
-            ["IT power MW"] + plans.map { String(format: "%.1f", $0.itMW) },
-            ["facility power MW"] + plans.map { String(format: "%.1f", $0.facilityMW) },
-            ["energy GWh/year"] + plans.map { String(format: "%.0f", $0.gwhPerYear) },
+            ["IT power MW"] + plans.map { Formatting.fixed($0.itMW, 1) },
+            ["facility power MW"] + plans.map { Formatting.fixed($0.facilityMW, 1) },
+            ["energy GWh/year"] + plans.map { Formatting.fixed($0.gwhPerYear, 0) },
             ["capex $"] + plans.map { Formatting.si($0.capexUSD) },
             ["annual TCO $"] + plans.map { Formatting.si($0.annualTCOUSD) },
-            ["TCO $/hour/chip"] + plans.map { String(format: "%.2f", $0.tcoUSDPerHourPerChip) },
-            ["$ per 1,000 queries"] + plans.map { String(format: "%.3f", $0.usdPer1000Queries) },
-            ["Wh per query"] + plans.map { String(format: "%.3f", $0.whPerQuery) },
+            ["TCO $/hour/chip"] + plans.map { Formatting.fixed($0.tcoUSDPerHourPerChip, 2) },
+            ["$ per 1,000 queries"] + plans.map { Formatting.fixed($0.usdPer1000Queries, 3) },
+            ["Wh per query"] + plans.map { Formatting.fixed($0.whPerQuery, 3) },
         ]
         print(Formatting.table(header: [""] + plans.map(\.design), rows: rows, rightAligned: Set(1...plans.count)))
     }

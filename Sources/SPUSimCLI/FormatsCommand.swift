@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SPUCore
 import SPUCost
 import SPUFormats
 
@@ -44,8 +45,8 @@ struct FormatsCommand: ParsableCommand {
         @Option(help: "Process node: n45 (the 45 nm reference of the anchors) or a node of the technology directory (name or alias).")
         var node: String = "n5"
 
-        @Option(name: .long, help: "Technology directory whose node files give the area and energy factors.")
-        var tech: String = CostInputs.defaultTechDirectory
+        @Option(name: .long, help: "Technology directory whose node files give the area and energy factors; default: configs/tech of the SPUSim installation.")
+        var tech: String?
 
         @Option(help: "Comma-separated formats (default: a comparison set).")
         var formats: String = "int8,fp8-e4m3,fp8-e5m2,bf16,fp16,fp32,posit8-es0,pal8,pal16,pal8-mdlns,mxfp8-e4m3,mxfp4-e2m1,mxint8,pal8-block32"
@@ -58,21 +59,22 @@ struct FormatsCommand: ParsableCommand {
 
         func run() throws {
             guard let mode = AccumulationMode(accumulation) else { throw ValidationError("unknown --accumulation \"\(accumulation)\"") }
+            let techDirectory = try resolveDefault(tech: tech)
             let technologies: [TechnologySpec]
             do {
-                technologies = try CostInputs.loadTechnologies(techDirectory: tech)
+                technologies = try CostInputs.loadTechnologies(techDirectory: techDirectory)
             } catch {
                 throw failInput(error)
             }
             guard let model = MACCostModel.at(node: node, technologies: technologies) else {
                 let known = MACCostModel.referenceNodeNames.prefix(1) + technologies.map(\.name).sorted()
-                throw ValidationError("unknown --node \"\(node)\" (known: \(known.joined(separator: ", ")))")
+                throw unknownValue("--node", node, accepted: Array(known))
             }
             let reference = model.cost(of: "int8")!
             var rows: [[String]] = []
             for name in formats.split(separator: ",").map(String.init) {
                 guard let cost = model.cost(of: name, accumulation: mode) else {
-                    printError("error: unknown format \"\(name)\" (see 'spusim formats list')")
+                    printError("error: unknown format \"\(name)\"\(Suggestion.hint(for: name, in: formatPresetNames)) (see 'spusim formats list')")
                     throw ExitCode(2)
                 }
                 rows.append([name, String(format: "%.1f", cost.areaUm2), String(format: "%.4f", cost.energyPJ),
@@ -111,13 +113,19 @@ struct FormatsCommand: ParsableCommand {
         struct QuantizeError: Error { let message: String }
 
         /// The whole `quantize` transformation: whitespace-separated decimals in, one
-        /// `input<TAB>0xCODE<TAB>decoded` line per value out.
-        static func quantize(text: String, format: String, saturate: Bool) throws -> String {
-            let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }).map(String.init)
+        /// `input<TAB>0xCODE<TAB>decoded` line per value out. A token that is not a number is
+        /// reported as `FILE:LINE: …` (`file` names the input, `stdin` for standard input).
+        static func quantize(text: String, format: String, saturate: Bool, file: String = "stdin") throws -> String {
+            var tokens: [String] = []
             var values: [Double] = []
-            for token in tokens {
-                guard let value = parse(token) else { throw QuantizeError(message: "stdin: \"\(token)\" is not a decimal number") }
-                values.append(value)
+            for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+                for token in line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" }).map(String.init) {
+                    guard let value = parse(token) else {
+                        throw QuantizeError(message: "\(file):\(index + 1): \"\(token)\" is not a decimal number")
+                    }
+                    tokens.append(token)
+                    values.append(value)
+                }
             }
             var out = ""
             if let scalar = FormatRegistry.scalar(named: format) {
@@ -137,7 +145,7 @@ struct FormatsCommand: ParsableCommand {
                     start = end
                 }
             } else {
-                throw QuantizeError(message: "unknown format \"\(format)\" (see 'spusim formats list')")
+                throw QuantizeError(message: "unknown format \"\(format)\"\(Suggestion.hint(for: format, in: formatPresetNames)) (see 'spusim formats list')")
             }
             return out
         }

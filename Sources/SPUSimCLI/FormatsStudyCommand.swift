@@ -43,6 +43,13 @@ extension FormatsCommand {
         @Option(help: "Also record the study in this results database (tables format_studies, format_dot_products).")
         var db: String?
 
+        func validate() throws {
+            try OptionRange.check(samples, in: OptionRange.samples, option: "--samples")
+            try OptionRange.check(outliers, in: OptionRange.outlierFraction, option: "--outliers")
+            try OptionRange.check(block, in: OptionRange.formatBlock, option: "--block")
+            try OptionRange.check(dot, in: OptionRange.formatBlock, option: "--dot")
+        }
+
         func run() throws {
             guard (distribution == nil) != (tensor == nil) else { throw ValidationError("give exactly one of --distribution or --tensor") }
             let started = Date()
@@ -61,7 +68,7 @@ extension FormatsCommand {
             let source = distribution.map { "distribution:\($0) samples=\(data.count) seed=\(seed) outliers=\(outliers)" } ?? "tensor:\(tensor!)"
             if let db {
                 let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-                try ResultsStore(path: db).recordFormatStudy(
+                try withToolErrors { try ResultsStore(path: db) }.recordFormatStudy(
                     run: .init(command: command, configHash: SHA256.hex(command), startedAt: started, finishedAt: Date()),
                     dataSource: source, valueCount: data.count, rows: rows, dots: dots)
             }
@@ -70,7 +77,7 @@ extension FormatsCommand {
                 return
             }
             print("data: \(distribution.map { "\($0), \(data.count) samples" + (outliers > 0 ? ", outliers \(outliers)" : "") } ?? "\(tensor!), \(data.count) values")\n")
-            func f(_ x: Double, _ digits: Int = 2) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : (x.isNaN ? "-" : "inf") }
+            func f(_ x: Double, _ digits: Int = 2) -> String { x.isFinite ? String(format: "%.\(digits)f", x) : (x.isNaN ? Formatting.notApplicable : "inf") }
             print(Formatting.table(
                 header: ["format", "bits", "scaling", "SQNR dB", "mean rel err", "max rel err", "decimal acc", "flushed", "saturated", "decades"],
                 rows: rows.map { r in
@@ -88,7 +95,7 @@ extension FormatsCommand {
         private func loadData() throws -> [Double] {
             if let distribution {
                 guard let d = Distribution(rawValue: distribution) else {
-                    throw ValidationError("unknown --distribution \"\(distribution)\" (expected one of: \(Distribution.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    throw unknownValue("--distribution", distribution, accepted: Distribution.allCases.map(\.rawValue))
                 }
                 guard samples >= 1 else { throw ValidationError("--samples must be positive") }
                 return d.samples(count: samples, seed: seed, outlierFraction: outliers)

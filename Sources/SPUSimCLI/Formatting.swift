@@ -2,9 +2,18 @@ import Foundation
 
 /// Human-readable numbers for terminal output.
 enum Formatting {
+    /// How every table and summary shows a value that does not apply (a non-finite number, a
+    /// missing point, a figure of an infeasible design): one spelling everywhere.
+    static let notApplicable = "n/a"
+
+    /// Fixed-point with `digits` decimals ("12.3"); `notApplicable` for nan and infinities.
+    static func fixed(_ x: Double, _ digits: Int) -> String {
+        x.isFinite ? String(format: "%.\(digits)f", x) : notApplicable
+    }
+
     /// Seconds with an adaptive unit: "12.3 ms", "4.56 µs".
     static func seconds(_ s: Double) -> String {
-        guard s.isFinite else { return "n/a" }
+        guard s.isFinite else { return notApplicable }
         switch abs(s) {
         case 1...: return String(format: "%.3g s", s)
         case 1e-3...: return String(format: "%.3g ms", s * 1e3)
@@ -15,7 +24,7 @@ enum Formatting {
 
     /// Engineering notation with SI prefix: "6.74 G", "1.2 T".
     static func si(_ x: Double, _ unit: String = "") -> String {
-        guard x.isFinite else { return "n/a" }
+        guard x.isFinite else { return notApplicable }
         let prefixes: [(Double, String)] = [(1e15, "P"), (1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k")]
         for (scale, prefix) in prefixes where abs(x) >= scale {
             return String(format: "%.3g %@%@", x / scale, prefix, unit)
@@ -25,7 +34,7 @@ enum Formatting {
 
     static func bytes(_ x: Double) -> String { si(x, "B") }
 
-    static func percent(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
+    static func percent(_ x: Double) -> String { x.isFinite ? String(format: "%.1f%%", x * 100) : notApplicable }
 
     /// A plain left/right aligned text table.
     static func table(header: [String], rows: [[String]], rightAligned: Set<Int> = []) -> String {

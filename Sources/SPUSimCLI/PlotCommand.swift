@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SPUCore
 import SPUReport
 import SPUResults
 
@@ -84,10 +85,15 @@ struct PlotCommand: ParsableCommand {
         @Option(help: "Output SVG file.")
         var out: String
 
+        func validate() throws {
+            try OptionRange.check(top, in: OptionRange.top, option: "--top")
+        }
+
         func run() throws {
             try PlotCommand.writeFigure(to: out) {
                 guard let kind = BreakdownKind(rawValue: kind) else {
-                    throw ResultsToolError("--kind \(kind): expected one of \(BreakdownKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw ResultsToolError("--kind \(kind): expected one of \(BreakdownKind.allCases.map(\.rawValue).joined(separator: ", "))"
+                                           + (Suggestion.closest(to: kind, in: BreakdownKind.allCases.map(\.rawValue)).map { " (did you mean \"\($0)\"?)" } ?? ""))
                 }
                 let data = try ReportData.load(path: source.db, runID: source.runID)
                 var designs = try data.select(names: design, objective: objective, count: top)

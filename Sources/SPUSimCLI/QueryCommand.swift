@@ -53,6 +53,10 @@ struct QueryOptions: ParsableArguments {
     @Option(help: "One read-only SQL statement (SELECT, WITH, EXPLAIN); excludes the other filters.")
     var sql: String?
 
+    func validate() throws {
+        try OptionRange.check(limit, in: OptionRange.rowLimit, option: "--limit")
+    }
+
     /// Runs the query on a read-only connection; errors are `ResultsToolError`s.
     func fetch() throws -> QueryResult {
         if let sql {

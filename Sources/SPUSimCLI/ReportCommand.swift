@@ -30,10 +30,13 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Output HTML file (written atomically).")
     var out: String
 
+    func validate() throws {
+        try OptionRange.check(top, in: OptionRange.top, option: "--top")
+    }
+
     func run() throws {
         let started = Date()
         let html = try withToolErrors { () throws -> String in
-            guard top >= 1 else { throw ResultsToolError("--top must be at least 1") }
             var options = ReportOptions(runID: source.runID, baseline: baseline)
             options.objective = try ReportOptions.objective(objective, option: "--objective")
             if !pareto.isEmpty { options.pareto = try pareto.map { try ReportOptions.parsePair($0) } }
@@ -55,12 +58,3 @@ struct ReportSourceOptions: ParsableArguments {
     var runID: Int64?
 }
 
-/// Writes an output file atomically, or prints `error: PATH: …` and exits with status 2.
-func writeOutput(_ text: String, to path: String) throws {
-    do {
-        try FileHandleWriter.writeAtomically(text, to: path)
-    } catch {
-        printError("error: --out \(path): \(error.localizedDescription)")
-        throw ExitCode(2)
-    }
-}

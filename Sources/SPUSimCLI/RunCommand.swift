@@ -40,23 +40,27 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Ops listed in the summary.")
     var top: Int = 8
 
-    @Option(name: .long, help: "Technology directory (node files, memory.json, area-model.json).")
-    var tech: String = CostInputs.defaultTechDirectory
+    @Option(name: .long, help: "Technology directory (node files, memory.json, model-parameters.json); default: configs/tech of the SPUSim installation.")
+    var tech: String?
 
-    @Option(name: .long, help: "TCO parameters file.")
-    var tco: String = CostInputs.defaultTCOFile
+    @Option(name: .long, help: "TCO parameters file; default: configs/tco/default.json of the SPUSim installation.")
+    var tco: String?
+
+    func validate() throws {
+        try OptionRange.check(mappingBudget, in: OptionRange.mappingBudget, option: "--mapping-budget")
+        try OptionRange.check(top, in: OptionRange.opsListed, option: "--top")
+    }
 
     func run() throws {
         let started = Date()
         let design: DeviceSpec, trace: Workload, inputs: CostInputs
         do {
             design = try DeviceSpec.load(path: arch)
-            trace = try Workload.load(path: workload)
-            inputs = try CostInputs.load(techDirectory: tech, tcoFile: tco)
         } catch {
             throw failInput(error)
         }
-        guard mappingBudget >= 1 else { throw ValidationError("--mapping-budget must be at least 1") }
+        trace = try loadTrace(workload)
+        inputs = try loadCostInputs(tech: tech, tco: tco)
         let evaluator: DesignEvaluator
         do {
             evaluator = try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: mappingBudget, objective: mappingObjective))
@@ -64,9 +68,10 @@ struct RunCommand: ParsableCommand {
             printError("error: \(arch): $.process_node: \(error.description)")
             throw ExitCode(2)
         }
+        // Opened (and checked: a regular file, not damaged) before the evaluation.
+        let store = noStore ? nil : try withToolErrors { try ResultsStore(path: db) }
         let evaluation = evaluator.evaluate(trace)
-        if !noStore {
-            let store = try ResultsStore(path: db)
+        if let store {
             let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             try store.record(run: .init(command: command, configHash: SHA256.hex(design.contentHash + trace.contentHash),
                                         startedAt: started, finishedAt: Date()),

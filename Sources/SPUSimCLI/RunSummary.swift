@@ -16,22 +16,38 @@ struct RunSummary {
         lines.append("design    \(r.designName) (\(device.kind.rawValue), \(device.compute.unitCount) units, \(device.processNode))")
         lines.append("workload  \(r.workloadName) (\(r.devices) chip\(r.devices == 1 ? "" : "s"))")
         lines.append("feasible  \(r.feasible ? "yes" : "NO: \(r.reason ?? "")")")
-        lines.append("latency   \(Formatting.seconds(r.latencySeconds)) per iteration")
-        lines.append("throughput \(Formatting.si(r.throughputPerSecond)) \(r.throughputUnit)/s")
+        // An infeasible point cannot run as modelled: its throughput, efficiency and cost do not
+        // apply (the latency is kept, marked, as a diagnostic of the ops that were modelled).
+        let infeasible = r.feasible ? nil : "\(Formatting.notApplicable) (infeasible)"
+        if let infeasible, !r.latencySeconds.isFinite {
+            lines.append("latency   \(infeasible)")
+        } else {
+            lines.append("latency   \(Formatting.seconds(r.latencySeconds)) per iteration" + (r.feasible ? "" : " as modelled; not achievable (infeasible)"))
+        }
+        lines.append("throughput " + (infeasible ?? "\(Formatting.si(r.throughputPerSecond)) \(r.throughputUnit)/s"))
         lines.append("MAC utilization \(Formatting.percent(r.macUtilization)); bound: \(r.bound.rawValue)"
                      + (r.mappingObjective == .latency ? "" : "; mappings chosen by \(r.mappingObjective.rawValue)"))
         let shares = Bound.allCases.compactMap { b -> String? in
             guard let t = r.timeByBound[b], t > 0, r.latencySeconds > 0 else { return nil }
             return "\(b.rawValue) \(Formatting.percent(t / r.latencySeconds))"
         }
-        lines.append("time by bound: \(shares.joined(separator: ", "))")
+        lines.append("time by bound: \(shares.isEmpty ? Formatting.notApplicable : shares.joined(separator: ", "))")
         lines.append("memory    \(Formatting.bytes(r.capacity.requiredBytes)) needed of \(Formatting.bytes(r.capacity.availableBytes)) (weights \(Formatting.bytes(r.capacity.weightBytes)), KV cache \(Formatting.bytes(r.capacity.kvCacheBytes)))")
         lines.append("traffic   off-chip \(Formatting.bytes(r.activity.offchipReadBytes + r.activity.offchipWriteBytes)), NoC \(Formatting.bytes(r.activity.nocByteHops))·hop, chip links \(Formatting.bytes(r.activity.chipLinkBytes))")
         if let c = cost {
             let unit = r.throughputUnit
-            lines.append("energy    \(Formatting.si(c.energyJ, "J")) per iteration (all chips); \(Formatting.si(c.averagePowerW, "W")) average per chip of \(Int(device.tdpWatts)) W TDP" + (c.throttleFactor < 1 ? String(format: "; clock throttled to %.0f%% to fit TDP", c.throttleFactor * 100) : ""))
-            lines.append("area      \(String(format: "%.0f", c.area.effectiveTotalMM2)) mm²" + (c.area.publishedTotalMM2 != nil ? String(format: " published (model %.0f mm²)", c.area.totalMM2) : "") + " (\(c.area.dies) die\(c.area.dies == 1 ? "" : "s")); die cost $\(String(format: "%.0f", c.silicon.dieCostUSD)), manufacturing $\(String(format: "%.0f", c.silicon.manufacturingCostUSD)), price $\(String(format: "%.0f", c.silicon.priceUSD))")
-            lines.append("TCO       $\(String(format: "%.2f", c.tco.totalUSDPerHour))/hour per chip; $\(String(format: "%.3g", c.usdPerMillionItems)) per million \(unit); \(Formatting.si(c.itemsPerJoule)) \(unit)/J")
+            if let infeasible {
+                lines.append("energy    \(infeasible)")
+            } else {
+                lines.append("energy    \(Formatting.si(c.energyJ, "J")) per iteration (all chips); \(Formatting.si(c.averagePowerW, "W")) average per chip of \(Formatting.fixed(device.tdpWatts, 0)) W TDP" + (c.throttleFactor < 1 ? "; clock throttled to \(Formatting.fixed(c.throttleFactor * 100, 0))% to fit TDP" : ""))
+            }
+            // Area and silicon cost are the design's, whether or not this workload fits.
+            lines.append("area      \(Formatting.fixed(c.area.effectiveTotalMM2, 0)) mm²" + (c.area.publishedTotalMM2 != nil ? " published (model \(Formatting.fixed(c.area.totalMM2, 0)) mm²)" : "") + " (\(c.area.dies) die\(c.area.dies == 1 ? "" : "s")); die cost $\(Formatting.fixed(c.silicon.dieCostUSD, 0)), manufacturing $\(Formatting.fixed(c.silicon.manufacturingCostUSD, 0)), price $\(Formatting.fixed(c.silicon.priceUSD, 0))")
+            if let infeasible {
+                lines.append("TCO       $\(Formatting.fixed(c.tco.totalUSDPerHour, 2))/hour per chip; per million \(unit) and \(unit)/J \(infeasible)")
+            } else {
+                lines.append("TCO       $\(Formatting.fixed(c.tco.totalUSDPerHour, 2))/hour per chip; $\(c.usdPerMillionItems.isFinite ? String(format: "%.3g", c.usdPerMillionItems) : Formatting.notApplicable) per million \(unit); \(Formatting.si(c.itemsPerJoule)) \(unit)/J")
+            }
         }
         guard top > 0 else { return lines.joined(separator: "\n") }
         lines.append("")
@@ -39,7 +55,7 @@ struct RunSummary {
         let rows = ranked.map { op -> [String] in
             let total = op.latencySeconds * Double(op.repeatCount)
             return [op.name, op.kind.rawValue, "\(op.repeatCount)", Formatting.seconds(op.latencySeconds), Formatting.seconds(total),
-                    r.latencySeconds > 0 ? Formatting.percent(total / r.latencySeconds) : "-", op.bound.rawValue]
+                    r.latencySeconds > 0 ? Formatting.percent(total / r.latencySeconds) : Formatting.notApplicable, op.bound.rawValue]
         }
         lines.append("top ops by time:")
         lines.append(Formatting.table(header: ["op", "kind", "repeat", "each", "total", "share", "bound"], rows: rows, rightAligned: [2, 3, 4, 5]))

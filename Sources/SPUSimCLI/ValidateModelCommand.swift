@@ -9,8 +9,8 @@ struct ValidateModelCommand: ParsableCommand {
         commandName: "validate-model",
         abstract: "Check the model against measured GPU figures; exit 1 when a category exceeds its tolerance.")
 
-    @Option(help: "Directory of validation cases (with tolerances.json).")
-    var dir: String = "validation"
+    @Option(help: "Directory of validation cases (with tolerances.json); default: validation/ of the SPUSim installation.")
+    var dir: String?
 
     @Option(help: "Only this category (\(ValidationCase.Category.allCases.map(\.rawValue).joined(separator: ", "))).")
     var category: String?
@@ -18,7 +18,14 @@ struct ValidateModelCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    func validate() throws {
+        if let category, ValidationCase.Category(rawValue: category) == nil {
+            throw unknownValue("--category", category, accepted: ValidationCase.Category.allCases.map(\.rawValue))
+        }
+    }
+
     func run() throws {
+        let dir = try resolveDefault(validationDirectory: dir)
         var validation: ModelValidation
         let outcomes: [ModelValidation.Outcome]
         do {
@@ -61,7 +68,7 @@ struct ValidateModelCommand: ParsableCommand {
             print(Formatting.table(header: ["category", "cases", "mean |error|", "max |error|", "held-out cases", "held-out mean", "tolerance", "result"],
                                    rows: summaries.map { [$0.category.rawValue, "\($0.cases)", String(format: "%.1f%%", $0.meanAbsolutePercentError),
                                                           String(format: "%.1f%%", $0.maxAbsolutePercentError), "\($0.heldOutCases)",
-                                                          $0.heldOutMeanAbsolutePercentError.map { String(format: "%.1f%%", $0) } ?? "-",
+                                                          $0.heldOutMeanAbsolutePercentError.map { String(format: "%.1f%%", $0) } ?? Formatting.notApplicable,
                                                           String(format: "%.0f%%", $0.tolerancePercent), $0.passes ? "pass" : "FAIL"] },
                                    rightAligned: [1, 2, 3, 4, 5, 6]))
         }

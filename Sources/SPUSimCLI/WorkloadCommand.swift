@@ -47,18 +47,24 @@ struct WorkloadCommand: ParsableCommand {
         @Option(help: "Output file.")
         var out: String
 
+        func validate() throws {
+            try OptionRange.check(batch, in: OptionRange.batch, option: "--batch")
+            try OptionRange.check(context, in: OptionRange.tokens, option: "--context")
+            try OptionRange.check(prompt, in: OptionRange.tokens, option: "--prompt")
+            try OptionRange.check(tensorParallel, in: OptionRange.tensorParallel, option: "--tensor-parallel")
+        }
+
         func run() throws {
             let sources = [model, cnn, gemmCSV].compactMap { $0 }
             guard sources.count == 1 else { throw ValidationError("give exactly one of --model, --cnn or --gemm-csv") }
             guard let numberFormat = NumberFormat(rawValue: format) else {
-                throw ValidationError("unknown --format \"\(format)\" (expected one of: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw unknownValue("--format", format, accepted: NumberFormat.allCases.map(\.rawValue))
             }
             var kv: NumberFormat?
             if let kvFormat {
-                guard let parsed = NumberFormat(rawValue: kvFormat) else { throw ValidationError("unknown --kv-format \"\(kvFormat)\"") }
+                guard let parsed = NumberFormat(rawValue: kvFormat) else { throw unknownValue("--kv-format", kvFormat, accepted: NumberFormat.allCases.map(\.rawValue)) }
                 kv = parsed
             }
-            guard batch >= 1 else { throw ValidationError("--batch must be positive") }
             let workload: Workload
             do {
                 if let model {
@@ -75,7 +81,7 @@ struct WorkloadCommand: ParsableCommand {
                         throw ValidationError(error.description)
                     }
                 } else if let cnn {
-                    guard cnn == "resnet50" else { throw ValidationError("unknown --cnn \"\(cnn)\" (available: resnet50)") }
+                    guard cnn == "resnet50" else { throw unknownValue("--cnn", cnn, accepted: ["resnet50"]) }
                     do { workload = try CNNGenerator.resnet50(batch: batch, format: numberFormat) } catch { throw ValidationError(error.description) }
                 } else {
                     workload = try GEMMListImporter.load(path: gemmCSV!, format: numberFormat)
@@ -83,7 +89,7 @@ struct WorkloadCommand: ParsableCommand {
             } catch let error as ConfigError {
                 throw failInput(error)
             }
-            try FileHandleWriter.writeAtomically(JSONWriter.pretty(workload.jsonValue()) + "\n", to: out)
+            try writeOutput(JSONWriter.pretty(workload.jsonValue()) + "\n", to: out)
             print("wrote \(out): \(workload.name), \(workload.ops.count) ops")
         }
     }
@@ -98,8 +104,7 @@ struct WorkloadCommand: ParsableCommand {
         var ops = false
 
         func run() throws {
-            let workload: Workload
-            do { workload = try Workload.load(path: file) } catch { throw failInput(error) }
+            let workload = try loadTrace(file)
             let s = workload.summary
             print("workload     \(workload.name)")
             if let description = workload.description { print("description  \(description)") }

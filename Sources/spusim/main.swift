@@ -1,3 +1,3 @@
 import SPUSimCLI
 
-SPUSimCommand.main()
+SPUSimCommand.mainCheckingOutput()

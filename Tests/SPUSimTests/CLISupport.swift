@@ -17,7 +17,7 @@ enum CLI {
                 return code.rawValue
             } catch {
                 // What ArgumentParser would print for a usage error.
-                FileHandleWriter.writeStderr(SPUSimCommand.fullMessage(for: error) + "\n")
+                FileHandleWriter.writeStderr(SPUSimCommand.message(for: error, arguments: arguments) + "\n")
                 return SPUSimCommand.exitCode(for: error).rawValue
             }
         }

@@ -1,3 +1,4 @@
+import SPUCore
 /// Every result metric of SPUSim, listed once. To add a metric, add an entry here: the
 /// `results` column (added to existing databases when they are next opened for writing), the
 /// `design_scores` column, the JSON key of `spusim run --json`, sweep objectives and
@@ -124,7 +125,7 @@ public enum MetricCatalogue {
                 }
             }
         }
-        return "expected one of: \(names.joined(separator: ", "))"
+        return (Suggestion.closest(to: name, in: names).map { "did you mean \"\($0)\"? " } ?? "") + "expected one of: \(names.joined(separator: ", "))"
     }
 
     private static let byName = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
