@@ -10,7 +10,7 @@ command that uses it (`run`, `workload generate`, `fleet`, `sweep --dry-run`, a 
 A case is a finding when a command
   * dies from a signal (a trap, an abort, a segfault),
   * runs past its time limit (a hang),
-  * exits with a code outside the documented set (docs/limits.md: 0, 2, 64; 1 only for
+  * exits with a code outside the documented set (docs/limits.md: 0, 2, 64, 74; 1 only for
     validate-model, which the fuzzer does not run),
   * succeeds but prints a non-finite number (nan, inf), or writes a feasible result whose
     metrics are missing, negative where they cannot be, or an infeasible one that carries
@@ -42,7 +42,7 @@ from concurrent.futures import ThreadPoolExecutor, FIRST_COMPLETED, wait
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTED_EXIT_CODES = {0, 2, 64}
+DOCUMENTED_EXIT_CODES = {0, 2, 64, 74}
 
 EDGE_NUMBERS = [
     0, -1, 1, 2, 0.5, -0.0, 3.5, 1e-9, 1e-300, 5e-324, 1e300, 1.7e308, -1.7e308,
