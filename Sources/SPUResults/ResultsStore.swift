@@ -20,6 +20,8 @@ public final class ResultsStore: Sendable {
     let pool: DatabasePool
     /// Design and workload hashes this store has already written (skips re-inserting their JSON).
     private let written = WrittenHashes()
+    /// Locks on the runs this store is writing (`openRun` … `finishRun`).
+    let runLocks = RunLocks()
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     ///

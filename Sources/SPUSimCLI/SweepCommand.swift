@@ -32,7 +32,9 @@ struct SweepCommand: ParsableCommand {
     var top: Int = 5
 
     func run() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (1...SweepLimits.jobs).contains(jobs) else {
+            throw ValidationError("--jobs must be an integer in [1, \(SweepLimits.jobs)], got \(jobs)")
+        }
         var shardValue: (k: Int, n: Int)?
         if let shard {
             let parts = shard.split(separator: "/").compactMap { Int($0) }
