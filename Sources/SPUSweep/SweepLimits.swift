@@ -39,7 +39,7 @@ public enum SweepLimits {
 
     /// Points `--dry-run` (and the check before a run) decodes, costs and prunes: the first ones of
     /// the sweep. Larger sweeps report their pruning as an estimate from this sample.
-    public static let dryRunSample = 2_048
+    public static let dryRunSample = 1_024
 
     /// `a × b`, or nil when it overflows `Int` (a product of counts that no limit can admit).
     public static func product(_ a: Int, _ b: Int) -> Int? {

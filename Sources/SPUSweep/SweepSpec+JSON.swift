@@ -71,15 +71,21 @@ extension SweepSpec {
             throw fail(r.childPath("axes"), "path \(path) appears in more than one axis")
         }
         // Each value must give a valid design on its own (catches type and range mistakes early).
+        // Linear in the values, on every core; the first invalid value in axis order is reported.
+        let checkBase = Self.withShortCitations(base)
         for axis in axes {
-            for index in 0..<axis.count {
-                var design = base
+            let errors = parallelMap(Array(0..<axis.count), jobs: ProcessInfo.processInfo.activeProcessorCount) { index -> ConfigError? in
+                var design = checkBase
                 for parameter in axis.parameters { design = parameter.path.setting(parameter.values[index], in: design) }
                 do throws(ConfigError) {
                     _ = try DeviceSpec.decode(JSONObjectReader(file: "\(file) (axis \(axis.label) value \(index))", value: design))
+                    return nil
                 } catch {
-                    throw fail(r.childPath("axes"), "axis \(axis.label) value \(axis.parameters.map { $0.values[index].briefDescription }.joined(separator: ", ")) makes an invalid design: \(error.path): \(error.message)")
+                    return error
                 }
+            }
+            if let index = errors.firstIndex(where: { $0 != nil }), let error = errors[index] {
+                throw fail(r.childPath("axes"), "axis \(axis.label) value \(axis.parameters.map { $0.values[index].briefDescription }.joined(separator: ", ")) makes an invalid design: \(error.path): \(error.message)")
             }
         }
         inlined.append(("axes", try r.value("axes")))
@@ -203,6 +209,24 @@ extension SweepSpec {
                          workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
                          techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, mappingObjective: mappingObjective,
                          canonicalJSON: canonical)
+    }
+
+    /// The base design for the per-value check, with every `source` and `description` string cut
+    /// to a placeholder (a swept one is set again by its axis): the decoder only requires them to
+    /// be strings, so each value gets the same verdict and message, while the design's canonical
+    /// JSON, which decoding hashes, shrinks about four times.
+    static func withShortCitations(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case let .object(pairs):
+            return .object(pairs.map { pair in
+                if case .string = pair.value, pair.key == "source" || pair.key == "description" { return (pair.key, .string("-")) }
+                return (pair.key, withShortCitations(pair.value))
+            })
+        case let .array(items):
+            return .array(items.map(withShortCitations))
+        default:
+            return value
+        }
     }
 
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {
