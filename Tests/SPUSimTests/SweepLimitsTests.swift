@@ -267,8 +267,9 @@ import Testing
             }
         }
         let results = outcomes.all
-        #expect(results.compactMap { if case let .failure(e) = $0 { return e } else { return nil } } == [])
-        let runIDs = results.compactMap { if case let .success(id) = $0 { return id } else { return nil } }
+        let failures: [String] = results.compactMap { if case let .failure(e) = $0 { return e } else { return nil } }
+        #expect(failures.isEmpty, "\(failures)")
+        let runIDs: [Int64] = results.compactMap { if case let .success(id) = $0 { return id } else { return nil } }
         #expect(Set(runIDs).count == 8)
         for runID in runIDs {
             #expect(try SweepPipelineTests.projection(db: shared, runID: runID) == expected)
