@@ -46,7 +46,7 @@ public final class SweepRunner: @unchecked Sendable {
         let first = source.nextBatch() ?? []
         let total = source.proposedPoints + source.remainingPoints
         let sample = Array(first.prefix(SweepLimits.dryRunSample))
-        var seen = Set<String>()
+        var seen = Set<SeenDesign>()
         let batch = evaluator.prepare(sample, policy: source.preEvaluationPolicy, seen: &seen)
         _ = try evaluator.baselineCandidates()
         let inShard = options.pointsInShard(total)
@@ -83,7 +83,7 @@ public final class SweepRunner: @unchecked Sendable {
                     progress: @Sendable (SweepProgress) -> Void) throws -> SweepSummary {
         let start = Date()
         var source = try makeSource()
-        var seen = Set<String>()
+        var seen = Set<SeenDesign>()
         var tally = SweepTally()
         /// One past the highest point index proposed: baselines are numbered from here.
         var pointsEnd = 0
