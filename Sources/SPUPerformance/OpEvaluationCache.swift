@@ -25,6 +25,9 @@ public final class OpEvaluationCache: @unchecked Sendable {
 
     func store(_ key: String, _ value: OpResult) { lock.withLock { entries[key] = value } }
 
+    /// Op evaluations held.
+    public var count: Int { lock.withLock { entries.count } }
+
     public var hits: Int { lock.withLock { hitCount } }
     public var misses: Int { lock.withLock { missCount } }
 

@@ -41,6 +41,10 @@ public enum SweepLimits {
     /// the sweep. Larger sweeps report their pruning as an estimate from this sample.
     public static let dryRunSample = 1_024
 
+    /// Op evaluations the sweep's shared cache may hold before it is emptied between batches
+    /// (about 1 KB each): keeps a long sweep's memory flat.
+    public static let cachedOpEvaluations = 100_000
+
     /// `a × b`, or nil when it overflows `Int` (a product of counts that no limit can admit).
     public static func product(_ a: Int, _ b: Int) -> Int? {
         let (value, overflow) = a.multipliedReportingOverflow(by: b)

@@ -70,24 +70,6 @@ extension SweepSpec {
         for path in axes.flatMap({ $0.parameters.map(\.path) }) where !distinctPaths.insert(path).inserted {
             throw fail(r.childPath("axes"), "path \(path) appears in more than one axis")
         }
-        // Each value must give a valid design on its own (catches type and range mistakes early).
-        // Linear in the values, on every core; the first invalid value in axis order is reported.
-        let checkBase = Self.withShortCitations(base)
-        for axis in axes {
-            let errors = parallelMap(Array(0..<axis.count), jobs: ProcessInfo.processInfo.activeProcessorCount) { index -> ConfigError? in
-                var design = checkBase
-                for parameter in axis.parameters { design = parameter.path.setting(parameter.values[index], in: design) }
-                do throws(ConfigError) {
-                    _ = try DeviceSpec.decode(JSONObjectReader(file: "\(file) (axis \(axis.label) value \(index))", value: design))
-                    return nil
-                } catch {
-                    return error
-                }
-            }
-            if let index = errors.firstIndex(where: { $0 != nil }), let error = errors[index] {
-                throw fail(r.childPath("axes"), "axis \(axis.label) value \(axis.parameters.map { $0.values[index].briefDescription }.joined(separator: ", ")) makes an invalid design: \(error.path): \(error.message)")
-            }
-        }
         inlined.append(("axes", try r.value("axes")))
 
         // Workloads (each once: the store keys results by design × workload content).
@@ -182,6 +164,26 @@ extension SweepSpec {
             throw fail(r.childPath("axes"), "the grid has \(points) points, more than the \(SweepLimits.gridPoints) a grid may have; use a random, latin-hypercube or nsga2 strategy")
         }
 
+        // Each value must give a valid design on its own (catches type and range mistakes early).
+        // Linear in the values, on every core; the first invalid value in axis order is reported.
+        // Checked after the grid's size, so an oversized grid is refused before any decoding.
+        let checkBase = Self.withShortCitations(base, file: file)
+        for axis in axes {
+            let errors = parallelMap(Array(0..<axis.count), jobs: ProcessInfo.processInfo.activeProcessorCount) { index -> ConfigError? in
+                var design = checkBase
+                for parameter in axis.parameters { design = parameter.path.setting(parameter.values[index], in: design) }
+                do throws(ConfigError) {
+                    _ = try DeviceSpec.decode(JSONObjectReader(file: "\(file) (axis \(axis.label) value \(index))", value: design))
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let index = errors.firstIndex(where: { $0 != nil }), let error = errors[index] {
+                throw fail(r.childPath("axes"), "axis \(axis.label) value \(axis.parameters.map { $0.values[index].briefDescription }.joined(separator: ", ")) makes an invalid design: \(error.path): \(error.message)")
+            }
+        }
+
         // Baselines.
         var baselines: [DeviceSpec] = []
         if r.has("baselines") {
@@ -215,6 +217,18 @@ extension SweepSpec {
     /// to a placeholder (a swept one is set again by its axis): the decoder only requires them to
     /// be strings, so each value gets the same verdict and message, while the design's canonical
     /// JSON, which decoding hashes, shrinks about four times.
+    /// Falls back to the design as it is should the shortened one not decode (a decoder that one
+    /// day checks citations' text).
+    static func withShortCitations(_ design: JSONValue, file: String) -> JSONValue {
+        let short = withShortCitations(design)
+        do throws(ConfigError) {
+            _ = try DeviceSpec.decode(JSONObjectReader(file: file, value: short))
+            return short
+        } catch {
+            return design
+        }
+    }
+
     static func withShortCitations(_ value: JSONValue) -> JSONValue {
         switch value {
         case let .object(pairs):
