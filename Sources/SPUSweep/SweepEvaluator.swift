@@ -11,11 +11,10 @@ final class SweepEvaluator: @unchecked Sendable {
     let spec: SweepSpec
     let options: SweepOptions
     let inputs: CostInputs
-    /// Op evaluations shared by the designs of the sweep; replaced by an empty one between
-    /// batches once it holds `SweepLimits.cachedOpEvaluations` (every design has its own unit
-    /// configuration when the clock or the array is swept, so an unbounded cache would grow with
-    /// the sweep). A pure memo: results do not depend on it.
-    private(set) var cache = OpEvaluationCache()
+    /// Op evaluations shared by the designs of the sweep, at most `SweepLimits.cachedOpEvaluations`
+    /// (every design has its own unit configuration when the clock or the array is swept, so an
+    /// unbounded cache would grow with the sweep). A pure memo: results do not depend on it.
+    let cache = OpEvaluationCache(capacity: SweepLimits.cachedOpEvaluations)
 
     init(spec: SweepSpec, options: SweepOptions) throws(SweepError) {
         self.spec = spec
@@ -54,8 +53,6 @@ final class SweepEvaluator: @unchecked Sendable {
     /// the run (`seen`, by content hash) is a duplicate; one failing a pre-evaluation constraint
     /// is pruned or kept and marked, as `policy` says.
     func prepare(_ points: [DesignPoint], policy: PreEvaluationPolicy, seen: inout Set<SeenDesign>) -> PreparedBatch {
-        // Earlier batches' candidates keep the old cache until they are released.
-        if cache.count > SweepLimits.cachedOpEvaluations { cache = OpEvaluationCache() }
         let decoded = parallelMap(points, jobs: options.jobs) { point -> Result<SweepCandidate, SweepError>? in
             self.options.inShard(point.index) ? self.candidate(point) : nil
         }

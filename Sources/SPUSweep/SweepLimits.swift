@@ -35,15 +35,15 @@ public enum SweepLimits {
 
     /// Points a sampling source (grid, random, Latin hypercube) hands the evaluator at once, so a
     /// 5,000,000-point grid runs in bounded memory. The stored table does not depend on it.
-    public static let pointsPerBatch = 16_384
+    public static let pointsPerBatch = 4_096
 
     /// Points `--dry-run` (and the check before a run) decodes, costs and prunes: the first ones of
     /// the sweep. Larger sweeps report their pruning as an estimate from this sample.
     public static let dryRunSample = 1_024
 
-    /// Op evaluations the sweep's shared cache may hold before it is emptied between batches
-    /// (about 1 KB each): keeps a long sweep's memory flat.
-    public static let cachedOpEvaluations = 100_000
+    /// Op evaluations the sweep's shared cache holds at most (it starts again empty when full):
+    /// keeps a long sweep's memory flat when every design has its own unit configuration.
+    public static let cachedOpEvaluations = 50_000
 
     /// `a × b`, or nil when it overflows `Int` (a product of counts that no limit can admit).
     public static func product(_ a: Int, _ b: Int) -> Int? {
