@@ -16,8 +16,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Results database.")
     var db: String = ResultsStore.defaultPath
 
-    @Option(help: "Parallel workers (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Parallel workers, 1 to \(SweepLimits.jobs) (default: all cores).")
+    var jobs: Int = min(ProcessInfo.processInfo.activeProcessorCount, SweepLimits.jobs)
 
     @Flag(help: "Continue the latest run of this configuration, skipping design × workload pairs already stored.")
     var resume = false
