@@ -13,7 +13,11 @@ public final class OpEvaluationCache: @unchecked Sendable {
     private var hitCount = 0
     private var missCount = 0
 
-    public init() {}
+    /// Entries held at most: when full, the cache starts again empty (a pure memo, so results do
+    /// not depend on it), which keeps a long sweep over many unit configurations in flat memory.
+    public let capacity: Int
+
+    public init(capacity: Int = .max) { self.capacity = max(1, capacity) }
 
     func value(_ key: String) -> OpResult? {
         lock.withLock {
@@ -23,7 +27,15 @@ public final class OpEvaluationCache: @unchecked Sendable {
         }
     }
 
-    func store(_ key: String, _ value: OpResult) { lock.withLock { entries[key] = value } }
+    func store(_ key: String, _ value: OpResult) {
+        lock.withLock {
+            if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
+            entries[key] = value
+        }
+    }
+
+    /// Op evaluations held.
+    public var count: Int { lock.withLock { entries.count } }
 
     public var hits: Int { lock.withLock { hitCount } }
     public var misses: Int { lock.withLock { missCount } }

@@ -30,6 +30,40 @@ struct DatabaseFileLock {
         descriptor = fd
     }
 
+    private init(descriptor: Int32) { self.descriptor = descriptor }
+
+    /// The outcome of a non-blocking attempt.
+    enum Attempt {
+        case locked(DatabaseFileLock)
+        /// Another process (or another open file in this one) holds it; `holder` is the pid the
+        /// holder wrote into the file, when readable.
+        case held(holder: Int32?)
+    }
+
+    /// Tries once, without waiting, to lock `path` (created if needed); on success writes this
+    /// process's id into the file so a refused process can name the holder. The lock goes with
+    /// the process: the system drops it when the process exits or is killed.
+    static func tryLock(path: String) throws -> Attempt {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw ResultsToolError("\(path): cannot open (\(String(cString: strerror(errno))))") }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            let failure = errno
+            defer { close(fd) }
+            guard failure == EWOULDBLOCK else {
+                throw ResultsToolError("\(path): cannot lock (\(String(cString: strerror(failure))))")
+            }
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = pread(fd, &buffer, buffer.count, 0)
+            let text = count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : ""
+            return .held(holder: Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = pid.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        return .locked(DatabaseFileLock(descriptor: fd))
+    }
+
     /// Releases the lock.
     func release() {
         flock(descriptor, LOCK_UN)

@@ -11,13 +11,19 @@ extension ResultsStore {
     /// Starts a run row with status `running`.
     public func beginRun(kind: String, name: String, command: String, configJSON: String, configHash: String, shard: String?) throws -> Int64 {
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO runs (started_at, tool_version, command, config_hash, kind, name, config_json, status, shard)
-                VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)
-                """, arguments: [ISO8601DateFormatter().string(from: Date()), SPUSimVersion.current, command, configHash, kind, name,
-                                 configJSON, shard])
-            return db.lastInsertedRowID
+            try insertRunning(db, kind: kind, name: name, command: command, configJSON: configJSON, configHash: configHash, shard: shard)
         }
+    }
+
+    /// Inserts a run row with status `running` inside the caller's transaction.
+    func insertRunning(_ db: Database, kind: String, name: String, command: String, configJSON: String, configHash: String,
+                       shard: String?) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO runs (started_at, tool_version, command, config_hash, kind, name, config_json, status, shard)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)
+            """, arguments: [ISO8601DateFormatter().string(from: Date()), SPUSimVersion.current, command, configHash, kind, name,
+                             configJSON, shard])
+        return db.lastInsertedRowID
     }
 
     /// The latest run of the same configuration and shard, to resume into.

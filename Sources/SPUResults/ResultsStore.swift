@@ -20,6 +20,8 @@ public final class ResultsStore: Sendable {
     let pool: DatabasePool
     /// Design and workload hashes this store has already written (skips re-inserting their JSON).
     private let written = WrittenHashes()
+    /// Locks on the runs this store is writing (`openRun` … `finishRun`).
+    let runLocks = RunLocks()
 
     /// Opens (creating if needed) the database at `path` and migrates it to the current schema.
     ///
@@ -244,13 +246,21 @@ public final class ResultsStore: Sendable {
     }
 }
 
-/// Hashes already written by one store instance (thread-safe).
+/// Hashes already written by one store instance (thread-safe). A hint only (the inserts are
+/// `INSERT OR IGNORE`), so it forgets everything past `capacity` hashes: a sweep of millions of
+/// designs keeps flat memory.
 final class WrittenHashes: @unchecked Sendable {
+    static let capacity = 100_000
     private let lock = NSLock()
     private var hashes = Set<String>()
 
     /// True the first time a hash is seen.
-    func firstTime(_ hash: String) -> Bool { lock.withLock { hashes.insert(hash).inserted } }
+    func firstTime(_ hash: String) -> Bool {
+        lock.withLock {
+            if hashes.count >= Self.capacity, !hashes.contains(hash) { hashes.removeAll(keepingCapacity: true) }
+            return hashes.insert(hash).inserted
+        }
+    }
 
     /// Forgets everything (after a failed transaction the rows may not exist).
     func reset() { lock.withLock { hashes.removeAll() } }

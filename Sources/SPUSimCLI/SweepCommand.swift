@@ -16,8 +16,8 @@ struct SweepCommand: ParsableCommand {
     @Option(help: "Results database.")
     var db: String = ResultsStore.defaultPath
 
-    @Option(help: "Parallel workers (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Parallel workers, 1 to \(SweepLimits.jobs) (default: all cores).")
+    var jobs: Int = min(ProcessInfo.processInfo.activeProcessorCount, SweepLimits.jobs)
 
     @Flag(help: "Continue the latest run of this configuration, skipping design × workload pairs already stored.")
     var resume = false
@@ -32,7 +32,9 @@ struct SweepCommand: ParsableCommand {
     var top: Int = 5
 
     func run() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+        guard (1...SweepLimits.jobs).contains(jobs) else {
+            throw ValidationError("--jobs must be an integer in [1, \(SweepLimits.jobs)], got \(jobs)")
+        }
         var shardValue: (k: Int, n: Int)?
         if let shard {
             let parts = shard.split(separator: "/").compactMap { Int($0) }

@@ -7,11 +7,16 @@ import SPUSweep
 enum SweepReport {
     static func dryRun(spec: SweepSpec, summary s: SweepSummary) -> String {
         var lines = ["sweep \(spec.name) (dry run): strategy \(spec.strategy.name), \(spec.axes.count) axes (\(spec.axes.map { "\($0.label) × \($0.count)" }.joined(separator: ", ")))"]
-        lines.append("design points: \(s.designPoints); in this shard: \(s.pointsInShard); pruned by constraints before evaluation: \(s.prunedBeforeEvaluation)")
+        if let sample = s.sampledPoints {
+            lines.append("design points: \(s.designPoints); in this shard: \(s.designPoints == s.pointsInShard ? "all" : "about \(s.pointsInShard)"); pruned by constraints before evaluation: about \(s.prunedBeforeEvaluation)")
+            lines.append("(pruning and invalid designs estimated on a sample: the first \(sample) points were decoded and checked)")
+        } else {
+            lines.append("design points: \(s.designPoints); in this shard: \(s.pointsInShard); pruned by constraints before evaluation: \(s.prunedBeforeEvaluation)")
+        }
         lines.append("baselines: \(s.baselinePoints) (shard-local count may be lower); workloads: \(s.workloads) (\(spec.workloads.map { "\($0.workload.name) ×\(JSONWriter.formatNumber($0.weight))" }.joined(separator: ", ")))")
         lines.append("pairs to evaluate: about \((s.pointsInShard - s.prunedBeforeEvaluation + s.baselinePoints) * s.workloads)")
         if !s.invalidDesigns.isEmpty {
-            lines.append("invalid design points (skipped): \(s.invalidDesigns.count); first: \(s.invalidDesigns[0])")
+            lines.append("invalid design points (skipped)\(s.sampledPoints == nil ? "" : " in the sample"): \(s.invalidDesigns.count); first: \(s.invalidDesigns[0])")
         }
         return lines.joined(separator: "\n")
     }

@@ -1,26 +1,38 @@
-/// Every combination of the axes' values in axis order, the last axis fastest.
+/// Every combination of the axes' values in axis order, the last axis fastest. Points are made
+/// batch by batch from their flat index, never all at once.
 public struct GridPointSource: SamplingPointSource {
     /// Values per axis.
     public let counts: [Int]
-    public var yielded: Int?
+    public var sampling: SamplingProgress
 
-    public init(counts: [Int]) { self.counts = counts }
+    public init(counts: [Int], pointsPerBatch: Int = SweepLimits.pointsPerBatch) {
+        self.counts = counts
+        sampling = SamplingProgress(pointsPerBatch: pointsPerBatch)
+    }
 
-    public var plannedPoints: Int { counts.reduce(1, *) }
+    /// The product of the counts (saturating; a sweep's grid is at most `SweepLimits.gridPoints`).
+    public var plannedPoints: Int { SweepLimits.saturatingProduct(counts) }
 
-    public func allPoints() -> [DesignPoint] {
-        let total = plannedPoints
-        var choices: [[Int]] = []
-        choices.reserveCapacity(total)
-        for flat in 0..<total {
+    public func allPoints() -> [DesignPoint] { points(0..<plannedPoints) }
+
+    /// The points with flat indices in `range`.
+    func points(_ range: Range<Int>) -> [DesignPoint] {
+        range.map { flat in
             var rest = flat
             var choice = [Int](repeating: 0, count: counts.count)
             for axis in stride(from: counts.count - 1, through: 0, by: -1) {
                 choice[axis] = rest % counts[axis]
                 rest /= counts[axis]
             }
-            choices.append(choice)
+            return DesignPoint(index: flat, choice: choice)
         }
-        return DesignPoint.numbered(choices)
+    }
+
+    public mutating func nextBatch() -> [DesignPoint]? {
+        let total = plannedPoints
+        guard sampling.yielded < total else { return nil }
+        let end = sampling.yielded + min(total - sampling.yielded, sampling.pointsPerBatch)
+        defer { sampling.yielded = end }
+        return points(sampling.yielded..<end)
     }
 }

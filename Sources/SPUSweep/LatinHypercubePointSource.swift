@@ -8,12 +8,13 @@ public struct LatinHypercubePointSource: SamplingPointSource {
     public let counts: [Int]
     public let count: Int
     public let seed: UInt64
-    public var yielded: Int?
+    public var sampling: SamplingProgress
 
-    public init(counts: [Int], count: Int, seed: UInt64) {
+    public init(counts: [Int], count: Int, seed: UInt64, pointsPerBatch: Int = SweepLimits.pointsPerBatch) {
         self.counts = counts
         self.count = count
         self.seed = seed
+        sampling = SamplingProgress(pointsPerBatch: pointsPerBatch)
     }
 
     public var plannedPoints: Int { count }

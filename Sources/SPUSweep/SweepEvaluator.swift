@@ -11,8 +11,10 @@ final class SweepEvaluator: @unchecked Sendable {
     let spec: SweepSpec
     let options: SweepOptions
     let inputs: CostInputs
-    /// Op evaluations shared by every design of the sweep.
-    let cache = OpEvaluationCache()
+    /// Op evaluations shared by the designs of the sweep, at most `SweepLimits.cachedOpEvaluations`
+    /// (every design has its own unit configuration when the clock or the array is swept, so an
+    /// unbounded cache would grow with the sweep). A pure memo: results do not depend on it.
+    let cache = OpEvaluationCache(capacity: SweepLimits.cachedOpEvaluations)
 
     init(spec: SweepSpec, options: SweepOptions) throws(SweepError) {
         self.spec = spec
@@ -50,7 +52,7 @@ final class SweepEvaluator: @unchecked Sendable {
     /// Decodes a batch of points (this shard's only) into candidates. A design already seen in
     /// the run (`seen`, by content hash) is a duplicate; one failing a pre-evaluation constraint
     /// is pruned or kept and marked, as `policy` says.
-    func prepare(_ points: [DesignPoint], policy: PreEvaluationPolicy, seen: inout Set<String>) -> PreparedBatch {
+    func prepare(_ points: [DesignPoint], policy: PreEvaluationPolicy, seen: inout Set<SeenDesign>) -> PreparedBatch {
         let decoded = parallelMap(points, jobs: options.jobs) { point -> Result<SweepCandidate, SweepError>? in
             self.options.inShard(point.index) ? self.candidate(point) : nil
         }
@@ -65,7 +67,7 @@ final class SweepEvaluator: @unchecked Sendable {
                 batch.statuses.append(.invalid(error.description))
             case let .success(candidate)?:
                 let hash = candidate.design.contentHash
-                if !seen.insert(hash).inserted {
+                if !seen.insert(SeenDesign(hash)).inserted {
                     batch.statuses.append(.duplicate(designHash: hash))
                 } else if candidate.passesPreConstraints || policy == .evaluateAndMark {
                     batch.statuses.append(.candidate(batch.candidates.count))
@@ -109,6 +111,26 @@ final class SweepEvaluator: @unchecked Sendable {
             return SweepResultRow(design: candidate.design, workload: entry.workload, workloadHash: entry.hash, evaluation: evaluation,
                                   point: SweepPointInfo(pointIndex: candidate.index, workloadWeight: entry.weight,
                                                         isBaseline: candidate.isBaseline, meetsConstraints: meets))
+        }
+    }
+}
+
+/// A design already proposed in the run, by the first 128 bits of its hex SHA-256 content hash:
+/// about 40 bytes a design instead of a 64-character string, so the de-duplication set of a
+/// 5,000,000-point grid stays around 200 MB.
+struct SeenDesign: Hashable {
+    let high: UInt64
+    let low: UInt64
+    /// The whole hash when it is not a hex digest (never the case for `DeviceSpec.contentHash`).
+    let other: String?
+
+    init(_ hash: String) {
+        let digits = Array(hash.utf8.prefix(32))
+        if digits.count == 32, let high = UInt64(String(decoding: digits[0..<16], as: UTF8.self), radix: 16),
+           let low = UInt64(String(decoding: digits[16..<32], as: UTF8.self), radix: 16) {
+            (self.high, self.low, other) = (high, low, nil)
+        } else {
+            (self.high, self.low, other) = (0, 0, hash)
         }
     }
 }

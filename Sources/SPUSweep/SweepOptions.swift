@@ -10,17 +10,36 @@ public struct SweepOptions: Sendable {
     public var mappingBudget: Int
     /// Points per database transaction (per job).
     public var batchPointsPerJob: Int
+    /// Points a sampling source (grid, random, Latin hypercube) hands the evaluator at once.
+    public var pointsPerBatch: Int
 
+    /// Clamps `jobs` to [1, `SweepLimits.jobs`] and the batch sizes to their limits (the command
+    /// line refuses out-of-range values before it gets here).
     public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, resume: Bool = false, shard: (k: Int, n: Int)? = nil,
-                mappingBudget: Int = MappingSearchOptions().budget, batchPointsPerJob: Int = 8) {
-        self.jobs = max(1, jobs)
+                mappingBudget: Int = MappingSearchOptions().budget, batchPointsPerJob: Int = 8,
+                pointsPerBatch: Int = SweepLimits.pointsPerBatch) {
+        self.jobs = min(max(1, jobs), SweepLimits.jobs)
         self.resume = resume
         self.shard = shard
         self.mappingBudget = mappingBudget
-        self.batchPointsPerJob = batchPointsPerJob
+        self.batchPointsPerJob = min(max(1, batchPointsPerJob), SweepLimits.batchPointsPerJob)
+        self.pointsPerBatch = min(max(1, pointsPerBatch), SweepLimits.pointsPerBatch)
+    }
+
+    /// Pairs per database transaction: jobs × points per job × workloads (saturating; the
+    /// factors are clamped, so it stays far below `Int.max`).
+    func chunkPairs(workloads: Int) -> Int {
+        SweepLimits.saturatingProduct([jobs, batchPointsPerJob, max(1, workloads)])
     }
 
     var shardLabel: String? { shard.map { "\($0.k)/\($0.n)" } }
+
+    /// How many of the points 0..<total this process owns.
+    func pointsInShard(_ total: Int) -> Int {
+        guard let shard else { return total }
+        let first = shard.k - 1
+        return first < total ? (total - first - 1) / shard.n + 1 : 0
+    }
 
     /// Whether this process owns the point (or baseline) with `index`.
     func inShard(_ index: Int) -> Bool {

@@ -23,34 +23,56 @@ public final class SweepRunner: @unchecked Sendable {
 
     /// The strategy's point source; adaptive sources cannot be sharded.
     func makeSource() throws(SweepError) -> any DesignPointSource {
-        let source = spec.makePointSource()
+        let source = spec.makePointSource(pointsPerBatch: options.pointsPerBatch)
         if source.isAdaptive, options.shard != nil {
             throw .message("--shard is not supported with the \(spec.strategy.name) strategy (its generations depend on each other)")
         }
         return source
     }
 
-    /// Expands and checks the sweep without evaluating workloads.
+    /// Expands and checks the sweep without evaluating workloads, in bounded time and memory
+    /// whatever its size: points are counted, not made, and only the first
+    /// `SweepLimits.dryRunSample` are decoded, costed and checked against the constraints. When
+    /// that is not all of them, pruning and invalid designs are estimated from the sample
+    /// (`SweepSummary.sampledPoints`).
     public func dryRun() throws(SweepError) -> SweepSummary {
         if case .nsga2(_, let population, let generations, _) = spec.strategy {
-            return SweepSummary(runID: nil, designPoints: population * (generations + 1), baselinePoints: spec.baselines.count,
-                                workloads: spec.workloads.count, pointsInShard: population * (generations + 1), prunedBeforeEvaluation: 0,
+            let proposals = SweepLimits.product(population, generations + 1) ?? Int.max
+            return SweepSummary(runID: nil, designPoints: proposals, baselinePoints: spec.baselines.count,
+                                workloads: spec.workloads.count, pointsInShard: proposals, prunedBeforeEvaluation: 0,
                                 invalidDesigns: [], alreadyStored: 0, evaluatedPairs: 0, failingConstraints: 0, cancelled: false, seconds: 0)
         }
         var source = try makeSource()
-        var seen = Set<String>()
-        let batch = evaluator.prepare(source.nextBatch() ?? [], policy: source.preEvaluationPolicy, seen: &seen)
-        try checkNotAllPruned(batch)
+        let first = source.nextBatch() ?? []
+        let total = source.proposedPoints + source.remainingPoints
+        let sample = Array(first.prefix(SweepLimits.dryRunSample))
+        var seen = Set<SeenDesign>()
+        let batch = evaluator.prepare(sample, policy: source.preEvaluationPolicy, seen: &seen)
         _ = try evaluator.baselineCandidates()
-        return SweepSummary(runID: nil, designPoints: source.proposedPoints, baselinePoints: spec.baselines.count,
-                            workloads: spec.workloads.count, pointsInShard: batch.candidates.count + batch.pruned,
-                            prunedBeforeEvaluation: batch.pruned, invalidDesigns: batch.invalid, alreadyStored: 0, evaluatedPairs: 0,
-                            failingConstraints: 0, cancelled: false, seconds: 0)
+        let inShard = options.pointsInShard(total)
+        guard sample.count < total else {
+            try checkNotAllPruned(batch)
+            return SweepSummary(runID: nil, designPoints: total, baselinePoints: spec.baselines.count,
+                                workloads: spec.workloads.count, pointsInShard: batch.candidates.count + batch.pruned,
+                                prunedBeforeEvaluation: batch.pruned, invalidDesigns: batch.invalid, alreadyStored: 0, evaluatedPairs: 0,
+                                failingConstraints: 0, cancelled: false, seconds: 0)
+        }
+        // Scale the sample's shares (valid distinct points, pruned points) to the shard's points.
+        let sampleInShard = options.pointsInShard(sample.count)
+        func scaled(_ n: Int) -> Int { sampleInShard > 0 ? Int((Double(n) / Double(sampleInShard) * Double(inShard)).rounded()) : 0 }
+        return SweepSummary(runID: nil, designPoints: total, baselinePoints: spec.baselines.count, workloads: spec.workloads.count,
+                            pointsInShard: scaled(batch.candidates.count + batch.pruned), prunedBeforeEvaluation: scaled(batch.pruned), invalidDesigns: batch.invalid, alreadyStored: 0,
+                            evaluatedPairs: 0, failingConstraints: 0, cancelled: false, seconds: 0, sampledPoints: sample.count)
     }
 
     func checkNotAllPruned(_ batch: PreparedBatch) throws(SweepError) {
-        if batch.pruned > 0, batch.candidates.isEmpty {
-            throw .message("\(spec.file): $.constraints: impossible: the constraints (\(spec.constraints.map(\.description).joined(separator: "; "))) prune every one of the \(batch.pruned) design points")
+        if batch.candidates.isEmpty { try checkNotAllPruned(pruned: batch.pruned) }
+    }
+
+    /// Refuses a sweep with no design to evaluate because the constraints pruned `pruned` points.
+    func checkNotAllPruned(pruned: Int) throws(SweepError) {
+        if pruned > 0 {
+            throw .message("\(spec.file): $.constraints: impossible: the constraints (\(spec.constraints.map(\.description).joined(separator: "; "))) prune every one of the \(pruned) design points")
         }
     }
 
@@ -61,18 +83,28 @@ public final class SweepRunner: @unchecked Sendable {
                     progress: @Sendable (SweepProgress) -> Void) throws -> SweepSummary {
         let start = Date()
         var source = try makeSource()
-        var seen = Set<String>()
+        var seen = Set<SeenDesign>()
+        var tally = SweepTally()
+        /// One past the highest point index proposed: baselines are numbered from here.
+        var pointsEnd = 0
         var batch = evaluator.prepare(source.nextBatch() ?? [], policy: source.preEvaluationPolicy, seen: &seen)
-        try checkNotAllPruned(batch)
+        // A sampling source's batches are slices of one fixed list: skip (and count) leading
+        // batches with nothing to evaluate, so a sweep whose constraints prune every point is
+        // refused before anything is written, whatever the batch size.
+        var pruned = batch.pruned
+        while !source.isAdaptive, batch.candidates.isEmpty, let points = source.nextBatch() {
+            pointsEnd = batch.points.reduce(pointsEnd) { max($0, $1.index + 1) }
+            tally.add(batch)
+            batch = evaluator.prepare(points, policy: source.preEvaluationPolicy, seen: &seen)
+            pruned += batch.pruned
+        }
+        if batch.candidates.isEmpty { try checkNotAllPruned(pruned: pruned) }
         /// The baselines until they are queued as the last batch.
         var baselines: [SweepCandidate]? = try evaluator.baselineCandidates()
         let runID = try sink.openRun(SweepRunDescription(name: spec.name, command: command, configJSON: spec.canonicalJSON,
                                                          configHash: spec.contentHash, shard: options.shardLabel),
                                      resume: options.resume)
         let stored = try StoredResults(sink: sink, runID: runID, withMetrics: source.isAdaptive)
-        var tally = SweepTally()
-        /// One past the highest point index proposed: baselines are numbered from here.
-        var pointsEnd = 0
         var isFirstBatch = true
         var reportedFinal = false
         while true {
@@ -131,13 +163,13 @@ public final class SweepRunner: @unchecked Sendable {
     /// the next chunk.
     func evaluate(_ work: inout PendingPairs, of batch: PreparedBatch, runID: Int64, into sink: some SweepResultSink,
                   tally: inout SweepTally, cancellation: SweepCancellation, report: (_ done: Int, _ remaining: Int) -> Void) throws {
-        let chunkSize = options.jobs * options.batchPointsPerJob * max(1, spec.workloads.count)
+        let chunkSize = options.chunkPairs(workloads: spec.workloads.count)
         while work.remaining > 0 {
             if cancellation.isCancelled {
                 tally.cancelled = true
                 return
             }
-            let chunk = Array(work.pairs[work.cursor..<min(work.cursor + chunkSize, work.pairs.count)])
+            let chunk = Array(work.pairs[work.cursor..<(work.cursor + min(chunkSize, work.remaining))])
             let rows = evaluator.evaluate(chunk, of: batch.candidates)
             try sink.writeBatch(runID: runID, rows: rows, storeOps: spec.storeOpResults)
             work.advance(past: rows)

@@ -66,27 +66,16 @@ extension SweepSpec {
             }
         }
         guard !axes.isEmpty else { throw fail(r.childPath("axes"), "must contain at least one axis") }
-        let allPaths = axes.flatMap { $0.parameters.map(\.path) }
-        if let duplicate = allPaths.first(where: { path in allPaths.filter { $0 == path }.count > 1 }) {
-            throw fail(r.childPath("axes"), "path \(duplicate) appears in more than one axis")
-        }
-        // Each value must give a valid design on its own (catches type and range mistakes early).
-        for axis in axes {
-            for index in 0..<axis.count {
-                var design = base
-                for parameter in axis.parameters { design = parameter.path.setting(parameter.values[index], in: design) }
-                do throws(ConfigError) {
-                    _ = try DeviceSpec.decode(JSONObjectReader(file: "\(file) (axis \(axis.label) value \(index))", value: design))
-                } catch {
-                    throw fail(r.childPath("axes"), "axis \(axis.label) value \(axis.parameters.map { $0.values[index].briefDescription }.joined(separator: ", ")) makes an invalid design: \(error.path): \(error.message)")
-                }
-            }
+        var distinctPaths = Set<JSONPath>()
+        for path in axes.flatMap({ $0.parameters.map(\.path) }) where !distinctPaths.insert(path).inserted {
+            throw fail(r.childPath("axes"), "path \(path) appears in more than one axis")
         }
         inlined.append(("axes", try r.value("axes")))
 
-        // Workloads.
+        // Workloads (each once: the store keys results by design × workload content).
         var workloads: [WorkloadEntry] = []
         var workloadJSON: [JSONValue] = []
+        var workloadPaths: [String: String] = [:]
         for (p, v) in try r.array("workloads") {
             let w = try JSONObjectReader(file: file, path: p, value: v)
             w.expecting(["trace", "generate", "weight"])
@@ -102,6 +91,10 @@ extension SweepSpec {
             }
             try w.finish()
             let hash = workload.contentHash
+            if let first = workloadPaths[hash] {
+                throw fail(p, "is the same workload as \(first) (identical content): list each workload once")
+            }
+            workloadPaths[hash] = p
             workloads.append(WorkloadEntry(workload: workload, weight: weight, hash: hash))
             workloadJSON.append(.object([("workload", .string(hash)), ("weight", .number(weight))]))
         }
@@ -141,7 +134,7 @@ extension SweepSpec {
             case "grid":
                 strategy = .grid
             case "random", "latin-hypercube":
-                let n = try s.positiveInt("n")
+                let n = try s.int("n", in: 1...SweepLimits.sampledPoints)
                 let seed = UInt64(try s.nonNegativeInt("seed"))
                 strategy = type == "random" ? .random(count: n, seed: seed) : .latinHypercube(count: n, seed: seed)
             case "nsga2":
@@ -151,8 +144,13 @@ extension SweepSpec {
                     do { objectives.append(try Objective(parsing: text)) } catch { throw fail(p, error.description) }
                 }
                 guard objectives.count >= 1 else { throw fail(s.childPath("objectives"), "must list at least one objective") }
-                strategy = .nsga2(objectives: objectives, population: try s.positiveInt("population"),
-                                  generations: try s.positiveInt("generations"), seed: UInt64(try s.nonNegativeInt("seed")))
+                let population = try s.int("population", in: 1...SweepLimits.population)
+                let generations = try s.int("generations", in: 1...SweepLimits.generations)
+                guard let proposals = SweepLimits.product(population, generations + 1), proposals <= SweepLimits.nsga2Proposals else {
+                    throw fail(s.childPath("generations"), "population × (generations + 1) must be at most \(SweepLimits.nsga2Proposals) proposals, got \(population) × \(generations + 1)")
+                }
+                strategy = .nsga2(objectives: objectives, population: population, generations: generations,
+                                  seed: UInt64(try s.nonNegativeInt("seed")))
             default:
                 throw fail(s.childPath("type"), "unknown strategy \"\(type)\" (expected one of: grid, random, latin-hypercube, nsga2)")
             }
@@ -161,16 +159,43 @@ extension SweepSpec {
         } else {
             strategy = .grid
         }
-        if strategy == .grid, axes.reduce(1.0, { $0 * Double($1.count) }) > 5e6 {
-            throw fail(r.childPath("axes"), "the grid has \(Int(axes.reduce(1.0, { $0 * Double($1.count) }))) points; use a random, latin-hypercube or nsga2 strategy")
+        if strategy == .grid, SweepLimits.saturatingProduct(axes.map(\.count)) > SweepLimits.gridPoints {
+            let points = axes.map { String($0.count) }.joined(separator: " × ")
+            throw fail(r.childPath("axes"), "the grid has \(points) points, more than the \(SweepLimits.gridPoints) a grid may have; use a random, latin-hypercube or nsga2 strategy")
+        }
+
+        // Each value must give a valid design on its own (catches type and range mistakes early).
+        // Linear in the values, on every core; the first invalid value in axis order is reported.
+        // Checked after the grid's size, so an oversized grid is refused before any decoding.
+        let checkBase = Self.withShortCitations(base, file: file)
+        for axis in axes {
+            let errors = parallelMap(Array(0..<axis.count), jobs: ProcessInfo.processInfo.activeProcessorCount) { index -> ConfigError? in
+                var design = checkBase
+                for parameter in axis.parameters { design = parameter.path.setting(parameter.values[index], in: design) }
+                do throws(ConfigError) {
+                    _ = try DeviceSpec.decode(JSONObjectReader(file: "\(file) (axis \(axis.label) value \(index))", value: design))
+                    return nil
+                } catch {
+                    return error
+                }
+            }
+            if let index = errors.firstIndex(where: { $0 != nil }), let error = errors[index] {
+                throw fail(r.childPath("axes"), "axis \(axis.label) value \(axis.parameters.map { $0.values[index].briefDescription }.joined(separator: ", ")) makes an invalid design: \(error.path): \(error.message)")
+            }
         }
 
         // Baselines.
         var baselines: [DeviceSpec] = []
         if r.has("baselines") {
+            var baselinePaths: [String: String] = [:]
             for (p, v) in try r.array("baselines") {
                 guard case let .string(path) = v else { throw fail(p, "must be a hardware file path") }
-                baselines.append(try DeviceSpec.load(path: path))
+                let baseline = try DeviceSpec.load(path: path)
+                if let first = baselinePaths[baseline.contentHash] {
+                    throw fail(p, "is the same design as \(first) (identical content): list each baseline once")
+                }
+                baselinePaths[baseline.contentHash] = p
+                baselines.append(baseline)
             }
             inlined.append(("baselines", .array(baselines.map { .string($0.contentHash) })))
         }
@@ -186,6 +211,36 @@ extension SweepSpec {
                          workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
                          techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, mappingObjective: mappingObjective,
                          canonicalJSON: canonical)
+    }
+
+    /// The base design for the per-value check, with every `source` and `description` string cut
+    /// to a placeholder (a swept one is set again by its axis): the decoder only requires them to
+    /// be strings, so each value gets the same verdict and message, while the design's canonical
+    /// JSON, which decoding hashes, shrinks about four times.
+    /// Falls back to the design as it is should the shortened one not decode (a decoder that one
+    /// day checks citations' text).
+    static func withShortCitations(_ design: JSONValue, file: String) -> JSONValue {
+        let short = withShortCitations(design)
+        do throws(ConfigError) {
+            _ = try DeviceSpec.decode(JSONObjectReader(file: file, value: short))
+            return short
+        } catch {
+            return design
+        }
+    }
+
+    static func withShortCitations(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case let .object(pairs):
+            return .object(pairs.map { pair in
+                if case .string = pair.value, pair.key == "source" || pair.key == "description" { return (pair.key, .string("-")) }
+                return (pair.key, withShortCitations(pair.value))
+            })
+        case let .array(items):
+            return .array(items.map(withShortCitations))
+        default:
+            return value
+        }
     }
 
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {
@@ -212,19 +267,32 @@ extension SweepSpec {
         switch kinds[0] {
         case "values":
             values = try a.array("values").map(\.value)
+            guard values.count <= SweepLimits.valuesPerAxis else {
+                throw SweepError.config(a.fail("values", "lists \(values.count) values; an axis may have at most \(SweepLimits.valuesPerAxis)"))
+            }
         case "range":
             let r = try a.object("range")
             r.expecting(["start", "stop", "step"])
             let start = try r.number("start"), stop = try r.number("stop"), step = try r.positiveNumber("step")
             try r.finish()
             guard stop >= start else { throw SweepError.config(a.fail("range", "stop must not be below start")) }
+            // Counted before anything is generated: ⌊(stop − start) / step⌋ + 1 (infinite when the
+            // span overflows), and the loop below is bounded too, so no step can make it run away.
+            let estimate = ((stop - start) / step).rounded(.down) + 1
+            let tooMany = "gives \(estimate.isFinite ? JSONWriter.formatNumber(estimate) : "too many") values; an axis may have at most \(SweepLimits.valuesPerAxis) (raise step)"
+            guard estimate.isFinite, estimate <= Double(SweepLimits.valuesPerAxis) else { throw SweepError.config(a.fail("range", tooMany)) }
             values = []
             var k = 0.0
-            while start + k * step <= stop * (1 + 1e-12) + 1e-12 { values.append(.number(start + k * step)); k += 1 }
+            while start + k * step <= stop * (1 + 1e-12) + 1e-12 {
+                guard values.count < SweepLimits.valuesPerAxis else { throw SweepError.config(a.fail("range", tooMany)) }
+                values.append(.number(start + k * step))
+                k += 1
+            }
         default:
             let r = try a.object("log_range")
             r.expecting(["start", "stop", "count"])
-            let start = try r.positiveNumber("start"), stop = try r.positiveNumber("stop"), count = try r.positiveInt("count")
+            let start = try r.positiveNumber("start"), stop = try r.positiveNumber("stop")
+            let count = try r.int("count", in: 1...SweepLimits.valuesPerAxis)
             try r.finish()
             values = (0..<count).map { i in
                 .number(count == 1 ? start : start * pow(stop / start, Double(i) / Double(count - 1)))
@@ -232,12 +300,13 @@ extension SweepSpec {
         }
         if integer, kinds[0] != "values" {
             values = values.map { if case let .number(n) = $0 { return .number(n.rounded()) }; return $0 }
-            var unique: [JSONValue] = []
-            for v in values where !unique.contains(v) { unique.append(v) }
-            values = unique
+            var seen = Set<String>()
+            values = values.filter { seen.insert(JSONWriter.canonical($0)).inserted }
         }
         guard !values.isEmpty else { throw SweepError.config(a.fail(kinds[0], "is empty: an axis needs at least one value")) }
-        for (i, v) in values.enumerated() where values[..<i].contains(v) {
+        // Distinct by canonical JSON (linear; also catches objects that differ only in key order).
+        var distinct = Set<String>()
+        for v in values where !distinct.insert(JSONWriter.canonical(v)).inserted {
             throw SweepError.config(a.fail(kinds[0], "lists \(v.briefDescription) twice: values must be distinct"))
         }
         for v in values {
@@ -251,18 +320,30 @@ extension SweepSpec {
         return Parameter(path: path, values: values)
     }
 
+    /// A generator spec, strictly: the keys allowed depend on the generator (`model`, `cnn` or
+    /// `gemm_csv`), and an unknown or unused key (`tensor_paralel`, `context` for a prefill) is an
+    /// error rather than a silent default.
     private static func decodeGenerator(_ g: JSONObjectReader) throws -> Workload {
-        g.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "kv_format", "cnn", "gemm_csv"])
-        let format = g.has("format") ? try g.choice("format", as: NumberFormat.self) : .bf16
-        let batch = g.has("batch") ? try g.positiveInt("batch") : 1
+        let kinds = ["model", "cnn", "gemm_csv"].filter(g.has)
+        guard kinds.count == 1 else {
+            g.expecting(["model", "cnn", "gemm_csv"])
+            throw SweepError.config(g.fail(nil, "needs exactly one of \"model\", \"cnn\" or \"gemm_csv\""))
+        }
         let workload: Workload
-        if g.has("model") {
+        switch kinds[0] {
+        case "model":
+            g.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "kv_format"])
             let modelPath = try g.string("model")
             let config = try TransformerConfig.load(path: modelPath)
             let phase = try g.choice("phase", as: Phase.self)
+            // A prefill reads `prompt`, a decode `context`; the other one is refused as unknown.
+            g.expecting(["model", "phase", "batch", phase == .prefill ? "prompt" : "context", "tensor_parallel", "format", "kv_format"])
+            let format = g.has("format") ? try g.choice("format", as: NumberFormat.self) : .bf16
+            let batch = g.has("batch") ? try g.positiveInt("batch") : 1
             let length = phase == .prefill ? try g.positiveInt("prompt") : try g.positiveInt("context")
             let tp = g.has("tensor_parallel") ? try g.positiveInt("tensor_parallel") : 1
             let kv = g.has("kv_format") ? try g.choice("kv_format", as: NumberFormat.self) : nil
+            try g.finish()
             let name = URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent
             do {
                 workload = try TransformerGenerator(model: config, modelName: name, format: format, kvFormat: kv)
@@ -270,15 +351,20 @@ extension SweepSpec {
             } catch {
                 throw SweepError.config(g.fail(nil, error.description))
             }
-        } else if g.has("cnn") {
+        case "cnn":
+            g.expecting(["cnn", "batch", "format"])
             guard try g.string("cnn") == "resnet50" else { throw SweepError.config(g.fail("cnn", "unknown CNN (available: resnet50)")) }
+            let format = g.has("format") ? try g.choice("format", as: NumberFormat.self) : .bf16
+            let batch = g.has("batch") ? try g.positiveInt("batch") : 1
+            try g.finish()
             do { workload = try CNNGenerator.resnet50(batch: batch, format: format) } catch { throw SweepError.config(g.fail("batch", error.description)) }
-        } else if g.has("gemm_csv") {
-            workload = try GEMMListImporter.load(path: try g.string("gemm_csv"), format: format)
-        } else {
-            throw SweepError.config(g.fail(nil, "needs one of \"model\", \"cnn\" or \"gemm_csv\""))
+        default:
+            g.expecting(["gemm_csv", "format"])
+            let path = try g.string("gemm_csv")
+            let format = g.has("format") ? try g.choice("format", as: NumberFormat.self) : .bf16
+            try g.finish()
+            workload = try GEMMListImporter.load(path: path, format: format)
         }
-        g.ignoreRemaining()
         return workload
     }
 }

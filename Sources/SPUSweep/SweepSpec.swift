@@ -156,5 +156,5 @@ public struct SweepSpec: Sendable {
     public var contentHash: String { SHA256.hex(canonicalJSON) }
 
     /// Number of design points the strategy will evaluate (before constraint pruning).
-    public var gridSize: Int { axes.reduce(1) { $0.multipliedReportingOverflow(by: $1.count).overflow ? Int.max : $0 * $1.count } }
+    public var gridSize: Int { SweepLimits.saturatingProduct(axes.map(\.count)) }
 }

@@ -25,4 +25,8 @@ public struct SweepSummary: Sendable {
     public var failingConstraints: Int
     public var cancelled: Bool
     public var seconds: Double
+    /// For a dry run of a sweep larger than `SweepLimits.dryRunSample`: the points actually decoded
+    /// and checked against the constraints (the first ones); `prunedBeforeEvaluation` and
+    /// `invalidDesigns` are then estimated from them. Nil when every point was checked.
+    public var sampledPoints: Int? = nil
 }

@@ -1,4 +1,0 @@
-#!/bin/sh
-# Run from the repository root: sh results/fuzz/findings/NNNN/repro.sh
-D="$(cd "$(dirname "$0")" && pwd)"
-${SPUSIM:-.build/release/spusim} "fleet" "--model" "workloads/models/llama-3-8b.json" "--queries-per-day" "1e9" "--slo-tpot-ms" "0.5" "--arch" "configs/gpus/h100-sxm.json"
