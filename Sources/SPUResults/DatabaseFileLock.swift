@@ -15,12 +15,14 @@ import Darwin
 struct DatabaseFileLock {
     private let descriptor: Int32
 
-    /// Opens (creating if needed) `<databasePath>.lock` and blocks until the lock is held.
-    init(databasePath: String) throws {
+    /// Opens (creating if needed) `<databasePath>.lock` and blocks until the lock is held:
+    /// exclusively (creating, converting to WAL, migrating) or shared (reading the file while no
+    /// one creates or upgrades it).
+    init(databasePath: String, shared: Bool = false) throws {
         let path = databasePath + ".lock"
-        let fd = open(path, O_RDWR | O_CREAT, 0o644)
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw ResultsToolError("\(path): cannot open (\(String(cString: strerror(errno))))") }
-        while flock(fd, LOCK_EX) != 0 {
+        while flock(fd, shared ? LOCK_SH : LOCK_EX) != 0 {
             guard errno == EINTR else {
                 let reason = String(cString: strerror(errno))
                 close(fd)

@@ -34,6 +34,9 @@ public final class ResultsStore: Sendable {
         self.path = path
         try DatabaseFileCheck.requireRegularFile(path, allowAbsent: true)
         if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+            // Shared: waits while another process creates or upgrades the file.
+            let lock = try DatabaseFileLock(databasePath: path, shared: true)
+            defer { lock.release() }
             try Self.checkIntact(path: path)
         }
         let directory = (path as NSString).deletingLastPathComponent
@@ -46,11 +49,14 @@ public final class ResultsStore: Sendable {
         // WAL with synchronous=NORMAL: commits survive a process crash or kill -9; only an OS
         // crash or power loss can drop the last transactions (never corrupt the file).
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
-        pool = try DatabasePool(path: path, configuration: configuration)
-        if try pool.read({ try ResultsSchema.isCurrent($0) }) { return }
+        // Opening converts the file to WAL (new files, merged files in rollback mode), which
+        // SQLite may refuse with "database is locked" rather than wait when another process does
+        // the same; so the open, and the migration when one is due, happen one process at a time
+        // (milliseconds when the schema is current).
         let lock = try DatabaseFileLock(databasePath: path)
         defer { lock.release() }
-        // Checked under the lock: another process may have created or upgraded it meanwhile.
+        pool = try DatabasePool(path: path, configuration: configuration)
+        if try pool.read({ try ResultsSchema.isCurrent($0) }) { return }
         try pool.read { db in try ResultsSchema.checkWritable(db, path: path) }
         try ResultsSchema.migrate(pool)
     }
