@@ -132,11 +132,15 @@ public final class JSONObjectReader {
         return n
     }
 
-    /// A number in (0, 1].
+    /// The fractions a spec may state (efficiencies, yields, utilisations): [1e-6, 1]. The model
+    /// divides by them (time = work / (peak × fraction), cost / yield), so the lower end keeps the
+    /// quotient finite; a fraction of one part per million of peak describes a broken kernel or
+    /// process, not a calibration.
+    public static let fractionRange: ClosedRange<Double> = 1e-6...1
+
+    /// A number in `fractionRange`.
     public func fraction(_ key: String) throws(ConfigError) -> Double {
-        let n = try number(key)
-        guard n > 0, n <= 1 else { throw fail(key, "must be a fraction in (0, 1], got \(JSONWriter.formatNumber(n))") }
-        return n
+        try number(key, in: Self.fractionRange)
     }
 
     public func optionalInt(_ key: String) throws(ConfigError) -> Int? {

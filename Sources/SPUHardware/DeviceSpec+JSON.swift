@@ -190,9 +190,9 @@ extension DeviceSpec {
         var points: [(bytes: Double, fraction: Double)] = []
         for (index, item) in try r.array(key).enumerated() {
             guard case let .array(pair) = item.value, pair.count == 2, case let .number(b) = pair[0], case let .number(f) = pair[1],
-                  HardwareLimits.calibrationBytes.contains(b), f > 0, f <= 1 else {
+                  HardwareLimits.calibrationBytes.contains(b), JSONObjectReader.fractionRange.contains(f) else {
                 throw ConfigError(file: r.file, path: item.path,
-                                  message: "must be [bytes in \(JSONObjectReader.describe(HardwareLimits.calibrationBytes)), fraction in (0, 1]]")
+                                  message: "must be [bytes in \(JSONObjectReader.describe(HardwareLimits.calibrationBytes)), fraction in \(JSONObjectReader.describe(JSONObjectReader.fractionRange))]")
             }
             if let last = points.last, b <= last.bytes {
                 throw ConfigError(file: r.file, path: item.path, message: "points must be in increasing byte order (point \(index))")
@@ -256,9 +256,9 @@ extension DeviceSpec {
                 var points: [(gflop: Double, fraction: Double)] = []
                 for (index, item) in items.enumerated() {
                     guard case let .array(pair) = item, pair.count == 2, case let .number(g) = pair[0], case let .number(f) = pair[1],
-                          HardwareLimits.calibrationGFLOP.contains(g), f > 0, f <= 1 else {
+                          HardwareLimits.calibrationGFLOP.contains(g), JSONObjectReader.fractionRange.contains(f) else {
                         throw ConfigError(file: r.file, path: "\(entry.path)[\(index)]",
-                                          message: "must be [gflop in \(JSONObjectReader.describe(HardwareLimits.calibrationGFLOP)), fraction in (0, 1]]")
+                                          message: "must be [gflop in \(JSONObjectReader.describe(HardwareLimits.calibrationGFLOP)), fraction in \(JSONObjectReader.describe(JSONObjectReader.fractionRange))]")
                     }
                     if let last = points.last, g <= last.gflop {
                         throw ConfigError(file: r.file, path: "\(entry.path)[\(index)]", message: "points must be in increasing gflop order")

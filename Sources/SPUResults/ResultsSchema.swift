@@ -196,19 +196,20 @@ public enum ResultsSchema {
             // workload-dependent metrics as of this version, frozen here.
             let measured = ["latency_s", "items_per_s", "items_per_s_per_chip", "mac_utilization", "energy_j", "avg_power_w",
                             "throttle_factor", "usd_per_million_items", "items_per_joule"]
-            // mac_utilization was created NOT NULL; SQLite drops a NOT NULL constraint by editing
-            // the stored schema text (the documented procedure of "Making Other Kinds Of Table
-            // Schema Changes": same transaction, schema_version bumped, integrity checked).
+            // mac_utilization and the time-by-bound columns were created NOT NULL; an undefined
+            // value of an infeasible result is NULL like every other. SQLite drops a NOT NULL
+            // constraint by editing the stored schema text (the documented procedure of "Making
+            // Other Kinds Of Table Schema Changes": same transaction, schema_version bumped,
+            // checked with quick_check).
+            let relaxed = ["mac_utilization"] + ["compute", "sram", "noc", "offchip", "chiplink", "overhead"].map { "time_\($0)_s" }
             let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
             try db.execute(sql: "PRAGMA writable_schema = ON")
-            try db.execute(sql: """
-                UPDATE sqlite_master SET sql = replace(sql, '"mac_utilization" DOUBLE NOT NULL', '"mac_utilization" DOUBLE')
-                WHERE type = 'table' AND name = 'results'
-                """)
+            let edited = relaxed.reduce("sql") { sql, column in "replace(\(sql), '\"\(column)\" DOUBLE NOT NULL', '\"\(column)\" DOUBLE')" }
+            try db.execute(sql: "UPDATE sqlite_master SET sql = \(edited) WHERE type = 'table' AND name = 'results'")
             try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
             try db.execute(sql: "PRAGMA writable_schema = OFF")
-            guard try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok" else {
-                throw DatabaseError(message: "integrity check failed after relaxing results.mac_utilization")
+            guard try String.fetchOne(db, sql: "PRAGMA quick_check") == "ok" else {
+                throw DatabaseError(message: "integrity check failed after relaxing NOT NULL on results columns")
             }
             try db.execute(sql: "UPDATE results SET \(measured.map { "\($0) = NULL" }.joined(separator: ", ")) WHERE NOT feasible")
         }

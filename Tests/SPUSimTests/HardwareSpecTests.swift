@@ -66,7 +66,7 @@ import Testing
         #expect(decodeError([(["memory", "offchip", "bandwidth_gb_per_s_per_stack"], .number(-1))])
                 == "configs/chips/x.json: $.memory.offchip.bandwidth_gb_per_s_per_stack: must be a number in \(JSONObjectReader.describe(HardwareLimits.bandwidthGBPerSecond)), got -1")
         #expect(decodeError([(["calibration", "compute_fraction"], .number(1.2))])
-                == "configs/chips/x.json: $.calibration.compute_fraction: must be a fraction in (0, 1], got 1.2")
+                == "configs/chips/x.json: $.calibration.compute_fraction: must be a number in [1e-06, 1], got 1.2")
         #expect(decodeError([(["noc", "topology"], .string("ring"))]).contains("$.noc.topology: unknown value \"ring\""))
         #expect(decodeError([], removing: ["memory", "offchip", "source"])
                 .hasPrefix("configs/chips/x.json: $.memory.offchip.source: is required"))
@@ -80,7 +80,7 @@ import Testing
         #expect(decodeError([(["calibration", "gemm_offchip_efficiency"], descending)])
                 == "configs/chips/x.json: $.calibration.gemm_offchip_efficiency[1]: points must be in increasing byte order (point 1)")
         #expect(decodeError([(["calibration", "gemm_offchip_efficiency"], .array([.array([.number(1e6), .number(1.5)])]))])
-                == "configs/chips/x.json: $.calibration.gemm_offchip_efficiency[0]: must be [bytes in \(JSONObjectReader.describe(HardwareLimits.calibrationBytes)), fraction in (0, 1]]")
+                == "configs/chips/x.json: $.calibration.gemm_offchip_efficiency[0]: must be [bytes in \(JSONObjectReader.describe(HardwareLimits.calibrationBytes)), fraction in \(JSONObjectReader.describe(JSONObjectReader.fractionRange))]")
         func grouped(_ exponent: Double, source: Bool = true) -> JSONValue {
             .object([("fixed_us", .number(15)), ("offchip_bandwidth_fraction", .number(0.8)), ("compute_fraction", .number(0.6)),
                      ("overlap_exponent", .number(exponent))] + (source ? [("source", .string("test fit"))] : []))

@@ -79,6 +79,27 @@ import Testing
         #expect(MetricCatalogue.metric(named: "area_mm2")?.isDefined(feasible: false) == true)
     }
 
+    /// The safety net's verdict reaches the database: an infeasible result whose model arithmetic
+    /// gave a non-finite bound time is stored with NULL there, not refused by a NOT NULL column.
+    @Test func nonFiniteTimesOfAnInfeasibleResultAreStoredAsNull() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try ResultsStore(path: dir.appendingPathComponent("r.sqlite").path)
+        let device = try Repo.device("configs/chips/spu-datacenter.json")
+        let workload = try Repo.transformer("llama-2-7b", phase: .decode, batch: 1, length: 128)
+        var result = PerformanceModel(device: device).evaluate(workload)
+        result.feasible = false
+        result.reason = "latency is not finite"
+        result.timeByBound[.compute] = .nan
+        result.macUtilization = .nan
+        try store.record(run: .init(command: "t", configHash: "h", startedAt: Date(), finishedAt: Date()), design: device, workload: workload, result: result)
+        let (compute, utilization) = try store.read { db -> (Double?, Double?) in
+            let row = try Row.fetchOne(db, sql: "SELECT time_compute_s, mac_utilization FROM results")!
+            return (row["time_compute_s"], row["mac_utilization"])
+        }
+        #expect(compute == nil && utilization == nil)
+    }
+
     /// A design's score needs every workload's value: SQL's SUM would otherwise average over the
     /// feasible workloads only and flatter a design that cannot run the others.
     @Test func designScoreIsNullWhenAnyWorkloadLacksTheMetric() throws {
