@@ -199,13 +199,19 @@ def mutated_file(source, rng):
     return dumps(doc), note
 
 
-def case_hardware(rng):
-    source = rng.choice(shipped("configs/chips/*.json") + shipped("configs/gpus/*.json"))
+def mutated_case(kind, sources, name, rng):
+    """A case holding a mutated copy of one of `sources` as `name`, first validated."""
+    source = rng.choice(sources)
     text, note = mutated_file(source, rng)
-    case = Case("hardware", f"{source}: {note}")
-    case.files["design.json"] = text
+    case = Case(kind, f"{source}: {note}")
+    case.files[name] = text
+    case.commands.append((["validate", "{dir}/" + name], 30, None))
+    return case
+
+
+def case_hardware(rng):
+    case = mutated_case("hardware", shipped("configs/chips/*.json") + shipped("configs/gpus/*.json"), "design.json", rng)
     trace = rng.choice([TRACE, SMALL_TRACE] + shipped("workloads/traces/*.json"))
-    case.commands.append((["validate", "{dir}/design.json"], 30, None))
     case.commands.append((["run", "--arch", "{dir}/design.json", "--workload", trace, "--db", "{dir}/r.sqlite",
                            "--json"], 60, "run-json+db"))
     return case
@@ -225,10 +231,7 @@ def case_tech(rng):
 
 
 def case_tco(rng):
-    text, note = mutated_file("configs/tco/default.json", rng)
-    case = Case("tco", f"configs/tco/default.json: {note}")
-    case.files["tco.json"] = text
-    case.commands.append((["validate", "{dir}/tco.json"], 30, None))
+    case = mutated_case("tco", ["configs/tco/default.json"], "tco.json", rng)
     case.commands.append((["run", "--arch", CHIP, "--workload", TRACE, "--tco", "{dir}/tco.json", "--no-store", "--json"], 60,
                           "run-json"))
     case.commands.append((["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--arch", CHIP, "--baseline", GPU,
@@ -237,12 +240,8 @@ def case_tco(rng):
 
 
 def case_model(rng):
-    source = rng.choice(shipped("workloads/models/*.json"))
-    text, note = mutated_file(source, rng)
-    case = Case("model", f"{source}: {note}")
-    case.files["model.json"] = text
+    case = mutated_case("model", shipped("workloads/models/*.json"), "model.json", rng)
     phase = rng.choice(["decode", "prefill"])
-    case.commands.append((["validate", "{dir}/model.json"], 30, None))
     case.commands.append((["workload", "generate", "--model", "{dir}/model.json", "--phase", phase, "--batch",
                            str(rng.choice([1, 8, 32])), "--tensor-parallel", str(rng.choice([1, 2, 8])),
                            "--out", "{dir}/trace.json"], 60, "output"))
@@ -255,11 +254,7 @@ def case_model(rng):
 
 
 def case_trace(rng):
-    source = rng.choice(shipped("workloads/traces/*.json"))
-    text, note = mutated_file(source, rng)
-    case = Case("trace", f"{source}: {note}")
-    case.files["trace.json"] = text
-    case.commands.append((["validate", "{dir}/trace.json"], 30, None))
+    case = mutated_case("trace", shipped("workloads/traces/*.json"), "trace.json", rng)
     case.commands.append((["workload", "show", "{dir}/trace.json"], 30, "output"))
     case.commands.append((["run", "--arch", rng.choice([CHIP, GPU]), "--workload", "{dir}/trace.json", "--no-store", "--json"],
                           60, "run-json"))
@@ -267,11 +262,7 @@ def case_trace(rng):
 
 
 def case_sweep(rng):
-    source = rng.choice(shipped("configs/sweeps/*.json"))
-    text, note = mutated_file(source, rng)
-    case = Case("sweep", f"{source}: {note}")
-    case.files["sweep.json"] = text
-    case.commands.append((["validate", "{dir}/sweep.json"], 30, None))
+    case = mutated_case("sweep", shipped("configs/sweeps/*.json"), "sweep.json", rng)
     case.commands.append((["sweep", "{dir}/sweep.json", "--dry-run"], 30, "output"))
     if rng.random() < 0.25:
         # A small slice of the real sweep: shard 1 of 64 keeps it to a few seconds.
