@@ -74,7 +74,7 @@ public enum FleetSizing {
         let (context, overflow) = request.inputTokens.addingReportingOverflow(request.outputTokens)
         guard request.inputTokens >= 1, request.outputTokens >= 1, !overflow, WorkloadLimits.sequenceLength.contains(context) else {
             return FleetPlan(design: evaluator.device.name, feasible: false,
-                             reason: "input + output tokens (\(request.inputTokens) + \(request.outputTokens)) must be positive and at most \(WorkloadLimits.sequenceLength.upperBound) (2^31) together",
+                             reason: "input + output tokens (\(request.inputTokens) + \(request.outputTokens)) must be positive and at most \(WorkloadLimits.sequenceLength.upperBound) together",
                              decode: nil, prefill: nil, accelerators: .nan, servers: .nan, itMW: .nan, facilityMW: .nan,
                              gwhPerYear: .nan, capexUSD: .nan, annualTCOUSD: .nan, usdPer1000Queries: .nan, whPerQuery: .nan,
                              tcoUSDPerHourPerChip: tco.totalUSDPerHour)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SPUCore
 import SPUFormats
+import SPUWorkload
 
 /// Accepted ranges of numeric command-line options, checked where the options are parsed
 /// (`validate()`), so a bad value is a usage error (exit 64) that names the option and its range.
@@ -9,13 +10,13 @@ import SPUFormats
 /// (integer products of tokens × width × layers below 2^63, doubles finite) and every command's
 /// time and memory bounded. `docs/limits.md` lists them.
 enum OptionRange {
-    /// Prompt or context tokens: 16 M (2^24), ≥ 10× the longest context window of any model today;
-    /// tokens × hidden size × layers × batch stays far below 2^63.
-    static let tokens: ClosedRange<Int> = 1...(1 << 24)
-    /// Sequences (or images) per batch: 1 M (2^20); batch × tokens stays below 2^44.
-    static let batch: ClosedRange<Int> = 1...(1 << 20)
-    /// Chips one model is split over: 65 536, beyond any tensor-parallel group built.
-    static let tensorParallel: ClosedRange<Int> = 1...65_536
+    /// Prompt or context tokens: the generators' own limit (`WorkloadLimits.sequenceLength`,
+    /// 2^31), so the command line accepts exactly what a sweep's generator spec accepts.
+    static let tokens: ClosedRange<Int> = WorkloadLimits.sequenceLength
+    /// Sequences (or images) per batch: `WorkloadLimits.batch` (2^24).
+    static let batch: ClosedRange<Int> = WorkloadLimits.batch
+    /// Chips one model is split over: `WorkloadLimits.devices` (2^20).
+    static let tensorParallel: ClosedRange<Int> = WorkloadLimits.devices
     /// Tokens per fleet query (prompt or generated): as `tokens`.
     static let queryTokens: ClosedRange<Int> = tokens
     /// Queries per day of a fleet: up to 10^15 (10^5 × the busiest services today); must be > 0.

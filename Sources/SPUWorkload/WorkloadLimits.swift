@@ -21,9 +21,11 @@ public enum WorkloadLimits {
 
     /// Sequences in a batch: 2^24 (real serving batches: 1–4096).
     public static let batch = 1...(1 << 24)
-    /// Prompt or context length in tokens: 2^31 (real: up to ~10 M). With `batch`, tokens per
-    /// iteration ≤ 2^55 cannot overflow before the dimension check below refuses them.
-    public static let sequenceLength = 1...(1 << 31)
+    /// Prompt or context length in tokens: 2^24 (16.7 M; ≥ 10× the longest context window of any
+    /// model today). With `batch`, tokens per iteration ≤ 2^48 cannot overflow before the
+    /// dimension check below refuses them. The command line's `--prompt`, `--context` and
+    /// `fleet --input-tokens`/`--output-tokens` use this same range.
+    public static let sequenceLength = 1...(1 << 24)
 
     // MARK: Traces
 
