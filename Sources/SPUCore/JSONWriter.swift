@@ -26,21 +26,34 @@ public enum JSONWriter {
     }
 
     public static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+        var out = ""
+        appendQuoted(s, to: &out)
+        return out
+    }
+
+    /// Appends `s` as a JSON string literal. Most strings (keys, names, citations) need no
+    /// escape and are appended whole: canonical JSON of every sweep point is written for its
+    /// content hash, and appending scalar by scalar was most of a design's decode time.
+    static func appendQuoted(_ s: String, to out: inout String) {
+        out += "\""
+        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+            out += s
+        } else {
+            for scalar in s.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
             }
         }
-        return out + "\""
+        out += "\""
     }
 
     private static func write(_ value: JSONValue, into out: inout String, sortKeys: Bool, indent: String?, level: Int) {
@@ -48,7 +61,7 @@ public enum JSONWriter {
         case .null: out += "null"
         case let .bool(b): out += b ? "true" : "false"
         case let .number(n): out += formatNumber(n)
-        case let .string(s): out += quote(s)
+        case let .string(s): appendQuoted(s, to: &out)
         case let .array(items):
             if items.isEmpty { out += "[]"; return }
             // Arrays of scalars stay on one line when pretty-printing.
@@ -68,7 +81,8 @@ public enum JSONWriter {
             for (i, pair) in ordered.enumerated() {
                 if i > 0 { out += "," }
                 if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
-                out += quote(pair.key) + (indent == nil ? ":" : ": ")
+                appendQuoted(pair.key, to: &out)
+                out += indent == nil ? ":" : ": "
                 write(pair.value, into: &out, sortKeys: sortKeys, indent: indent, level: level + 1)
             }
             if let indent { out += "\n" + String(repeating: indent, count: level) }

@@ -13,6 +13,18 @@ extension DeviceSpec {
 
     /// Decodes strictly: unknown keys, missing fields, non-positive sizes and unknown names fail.
     public static func decode(_ root: JSONObjectReader) throws(ConfigError) -> DeviceSpec {
+        try decode(root, identified: true)
+    }
+
+    /// Applies every rule of `decode` and returns nothing: for checking many candidate designs
+    /// (a sweep axis's values) without building each one's canonical JSON and content hash, which
+    /// is most of a decode's time.
+    public static func check(_ root: JSONObjectReader) throws(ConfigError) {
+        _ = try decode(root, identified: false)
+    }
+
+    /// `identified`: whether to compute the canonical JSON and content hash (empty otherwise).
+    private static func decode(_ root: JSONObjectReader, identified: Bool) throws(ConfigError) -> DeviceSpec {
         root.expecting(["name", "kind", "description", "process_node", "clock_ghz", "tdp_w", "source",
                         "compute", "memory", "noc", "chip_links", "calibration", "silicon", "price", "mapping"])
         var sources: [String: String] = [:]
@@ -42,11 +54,11 @@ extension DeviceSpec {
         let price = try root.optionalObject("price").map { (r) throws(ConfigError) in try decodePrice(r, cite: cite) }
         let mapping = try root.optionalObject("mapping").map { (r) throws(ConfigError) in try decodeMapping(r, sources: &sources) }
         try root.finish()
-        let canonical = JSONWriter.canonical(root.value)
+        let canonical = identified ? JSONWriter.canonical(root.value) : ""
         return DeviceSpec(name: name, kind: kind, description: description, processNode: processNode,
                           clockGHz: clockGHz, tdpWatts: tdp, compute: compute, memory: memory, noc: noc,
                           chipLinks: links, calibration: calibration, silicon: silicon, price: price, mapping: mapping, sources: sources,
-                          canonicalJSON: canonical, contentHash: SHA256.hex(canonical))
+                          canonicalJSON: canonical, contentHash: identified ? SHA256.hex(canonical) : "")
     }
 
     private static func decodeCompute(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> ComputeSpec {

@@ -167,13 +167,12 @@ extension SweepSpec {
         // Each value must give a valid design on its own (catches type and range mistakes early).
         // Linear in the values, on every core; the first invalid value in axis order is reported.
         // Checked after the grid's size, so an oversized grid is refused before any decoding.
-        let checkBase = Self.withShortCitations(base, file: file)
         for axis in axes {
             let errors = parallelMap(Array(0..<axis.count), jobs: ProcessInfo.processInfo.activeProcessorCount) { index -> ConfigError? in
-                var design = checkBase
+                var design = base
                 for parameter in axis.parameters { design = parameter.path.setting(parameter.values[index], in: design) }
                 do throws(ConfigError) {
-                    _ = try DeviceSpec.decode(JSONObjectReader(file: "\(file) (axis \(axis.label) value \(index))", value: design))
+                    try DeviceSpec.check(JSONObjectReader(file: "\(file) (axis \(axis.label) value \(index))", value: design))
                     return nil
                 } catch {
                     return error
@@ -213,36 +212,6 @@ extension SweepSpec {
                          canonicalJSON: canonical)
     }
 
-    /// The base design for the per-value check, with every `source` and `description` string cut
-    /// to a placeholder (a swept one is set again by its axis): the decoder only requires them to
-    /// be strings, so each value gets the same verdict and message, while the design's canonical
-    /// JSON, which decoding hashes, shrinks about four times.
-    /// Falls back to the design as it is should the shortened one not decode (a decoder that one
-    /// day checks citations' text).
-    static func withShortCitations(_ design: JSONValue, file: String) -> JSONValue {
-        let short = withShortCitations(design)
-        do throws(ConfigError) {
-            _ = try DeviceSpec.decode(JSONObjectReader(file: file, value: short))
-            return short
-        } catch {
-            return design
-        }
-    }
-
-    static func withShortCitations(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case let .object(pairs):
-            return .object(pairs.map { pair in
-                if case .string = pair.value, pair.key == "source" || pair.key == "description" { return (pair.key, .string("-")) }
-                return (pair.key, withShortCitations(pair.value))
-            })
-        case let .array(items):
-            return .array(items.map(withShortCitations))
-        default:
-            return value
-        }
-    }
-
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {
         a.expecting(["path", "values", "range", "log_range", "integer"])
         let path = try JSONPath(parsing: try a.string("path"))
@@ -255,7 +224,7 @@ extension SweepSpec {
             guard case let .number(n) = current else { return false }
             let probe = path.setting(.number(n + 0.5), in: base)
             do throws(ConfigError) {
-                _ = try DeviceSpec.decode(JSONObjectReader(file: "", value: probe))
+                try DeviceSpec.check(JSONObjectReader(file: "", value: probe))
                 return false
             } catch {
                 return error.message.contains("integer")
