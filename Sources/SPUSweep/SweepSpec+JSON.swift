@@ -79,7 +79,7 @@ extension SweepSpec {
         for (p, v) in try r.array("workloads") {
             let w = try JSONObjectReader(file: file, path: p, value: v)
             w.expecting(["trace", "generate", "weight"])
-            let weight = w.has("weight") ? try w.positiveNumber("weight") : 1
+            let weight = w.has("weight") ? try w.number("weight", in: SweepLimits.workloadWeight) : 1
             let workload: Workload
             switch (w.has("trace"), w.has("generate")) {
             case (true, false):

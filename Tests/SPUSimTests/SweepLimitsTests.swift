@@ -178,6 +178,17 @@ import Testing
         return "\(area * 1.0001)"
     }
 
+    /// Found by the 30-minute fuzz run: a weight of 1.7e308 made the weighted design scores
+    /// infinite (and printed `inf`).
+    @Test func workloadWeightsAreBounded() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trace = Repo.path("workloads/traces/transformer-gemms.json")
+        let huge = try #require(Self.refusal(try Self.file(dir, workloads: #"[{"trace": "\#(trace)", "weight": 1.7e308}]"#)))
+        #expect(huge.contains("$.workloads[0].weight: must be a number in [1e-06, 1000000], got 1.7e+308"), "\(huge)")
+        #expect(Self.refusal(try Self.file(dir, workloads: #"[{"trace": "\#(trace)", "weight": 1e6}]"#)) == nil)
+    }
+
     // MARK: Duplicates
 
     @Test func duplicateWorkloadsAndBaselinesAreValidationErrors() throws {
