@@ -16,16 +16,13 @@ struct RunSummary {
         lines.append("design    \(r.designName) (\(device.kind.rawValue), \(device.compute.unitCount) units, \(device.processNode))")
         lines.append("workload  \(r.workloadName) (\(r.devices) chip\(r.devices == 1 ? "" : "s"))")
         lines.append("feasible  \(r.feasible ? "yes" : "NO: \(r.reason ?? "")")")
-        // An infeasible point cannot run as modelled: its throughput, efficiency and cost do not
-        // apply (the latency is kept, marked, as a diagnostic of the ops that were modelled).
+        // An infeasible point cannot run as modelled: like its stored row and its JSON
+        // (`Metric.isDefined(feasible:)`), it shows no latency, throughput, utilisation,
+        // efficiency or cost per item; the time shares and traffic stay as diagnostics.
         let infeasible = r.feasible ? nil : "\(Formatting.notApplicable) (infeasible)"
-        if let infeasible, !r.latencySeconds.isFinite {
-            lines.append("latency   \(infeasible)")
-        } else {
-            lines.append("latency   \(Formatting.seconds(r.latencySeconds)) per iteration" + (r.feasible ? "" : " as modelled; not achievable (infeasible)"))
-        }
+        lines.append("latency   " + (infeasible ?? "\(Formatting.seconds(r.latencySeconds)) per iteration"))
         lines.append("throughput " + (infeasible ?? "\(Formatting.si(r.throughputPerSecond)) \(r.throughputUnit)/s"))
-        lines.append("MAC utilization \(Formatting.percent(r.macUtilization)); bound: \(r.bound.rawValue)"
+        lines.append("MAC utilization \(infeasible ?? Formatting.percent(r.macUtilization)); bound: \(r.bound.rawValue)"
                      + (r.mappingObjective == .latency ? "" : "; mappings chosen by \(r.mappingObjective.rawValue)"))
         let shares = Bound.allCases.compactMap { b -> String? in
             guard let t = r.timeByBound[b], t > 0, r.latencySeconds > 0 else { return nil }

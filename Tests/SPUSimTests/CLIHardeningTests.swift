@@ -84,7 +84,9 @@ import Darwin
         #expect(!evaluation.performance.feasible)
         let text = RunSummary(result: evaluation.performance, cost: evaluation.cost, device: device, top: 0).text
         #expect(text.contains("feasible  NO: "))
+        #expect(text.contains("latency   n/a (infeasible)"))
         #expect(text.contains("throughput n/a (infeasible)"))
+        #expect(text.contains("MAC utilization n/a (infeasible)"))
         #expect(text.contains("energy    n/a (infeasible)"))
         #expect(text.contains("n/a (infeasible)"))
         #expect(!text.contains("per million tokens;"), "no $/item figure for an infeasible point: \(text)")
