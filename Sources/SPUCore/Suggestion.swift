@@ -17,7 +17,10 @@ public enum Suggestion {
             let d = distance(lowered, candidate.lowercased())
             if d < bestDistance { best = [candidate]; bestDistance = d } else if d == bestDistance, !best.contains(candidate) { best.append(candidate) }
         }
-        if bestDistance <= maximumDistance, best.count == 1 { return best[0] }
+        // Short names allow one edit: two edits of a three-letter word ("foo" → "moe") is a
+        // different word, not a typo.
+        let allowed = lowered.count <= 4 ? 1 : maximumDistance
+        if bestDistance <= allowed, best.count == 1 { return best[0] }
         let prefixed = Set(candidates.filter { c in
             let l = c.lowercased()
             return (lowered.count >= 3 && l.hasPrefix(lowered)) || (l.count >= 3 && lowered.hasPrefix(l))

@@ -140,6 +140,8 @@ import Darwin
         #expect(Suggestion.closest(to: "--workloads", in: ["--workload", "--arch"]) == "--workload")
         #expect(Suggestion.closest(to: "valid", in: ["validate", "validate-model"]) == nil)  // ambiguous prefix
         #expect(Suggestion.closest(to: "zzzzzz", in: ["sweep", "run"]) == nil)
+        #expect(Suggestion.closest(to: "foo", in: ["gemm", "moe", "bandwidth"]) == nil)   // two edits of a short word: not a typo
+        #expect(Suggestion.closest(to: "mo", in: ["gemm", "moe", "bandwidth"]) == "moe")
         #expect(Suggestion.distance("kitten", "sitting") == 3)
         #expect(Suggestion.distance("ab", "ba") == 1)
     }
