@@ -71,8 +71,6 @@ public struct DesignEvaluator: Sendable {
     public let tco: TCOBreakdown
     let energyModel: EnergyModel
     let cache: OpEvaluationCache?
-    /// `PerformanceModel.designKey` of the device, computed once (only with a cache).
-    let designKey: String?
 
     public init(device: DeviceSpec, inputs: CostInputs, options: MappingSearchOptions = MappingSearchOptions(),
                 cache: OpEvaluationCache? = nil) throws(CostError) {
@@ -83,7 +81,6 @@ public struct DesignEvaluator: Sendable {
         self.technology = technology
         self.inputs = inputs
         self.cache = cache
-        self.designKey = cache == nil ? nil : PerformanceModel.designKey(device)
         let area = AreaModel(technology: technology, parameters: inputs.model).area(of: device)
         self.area = area
         self.silicon = SiliconCost.cost(device: device, area: area, technology: technology, memory: inputs.memory, parameters: inputs.tco)
@@ -155,8 +152,8 @@ public struct DesignEvaluator: Sendable {
     }
 
     private func evaluate(_ workload: Workload, summary: WorkloadSummary, clockScale: Double) -> EvaluationResult {
-        PerformanceModel(device: device, operatingPoint: OperatingPoint(clockScale: clockScale), options: options, cache: cache,
-                         designKey: designKey).evaluate(workload, summary: summary)
+        PerformanceModel(device: device, operatingPoint: OperatingPoint(clockScale: clockScale), options: options, cache: cache)
+            .evaluate(workload, summary: summary)
     }
 
     /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat).

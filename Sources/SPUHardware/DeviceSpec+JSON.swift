@@ -58,7 +58,8 @@ extension DeviceSpec {
         return DeviceSpec(name: name, kind: kind, description: description, processNode: processNode,
                           clockGHz: clockGHz, tdpWatts: tdp, compute: compute, memory: memory, noc: noc,
                           chipLinks: links, calibration: calibration, silicon: silicon, price: price, mapping: mapping, sources: sources,
-                          canonicalJSON: canonical, contentHash: identified ? SHA256.hex(canonical) : "")
+                          canonicalJSON: canonical, contentHash: identified ? SHA256.hex(canonical) : "",
+                          architectureHash: identified ? architectureHash(of: root.value) : "")
     }
 
     private static func decodeCompute(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> ComputeSpec {

@@ -37,6 +37,29 @@ public struct DeviceSpec: Sendable, Equatable {
     /// Computed once (a sweep stores it with every result).
     public private(set) var contentHash: String
 
+    /// Hash of what defines the architecture's behaviour on an op: the canonical JSON without
+    /// `architectureIndependentKeys` at the top level and without any `source`. Designs that
+    /// differ only in name, clock, TDP, process, silicon, price or mapping preference share it,
+    /// so a sweep's op-evaluation cache serves them all (the clock and the mapping objective
+    /// join the cache key separately). Computed once, from the decoded JSON; empty for a design
+    /// decoded by `check` only.
+    public private(set) var architectureHash: String
+
+    /// Top-level keys that do not change how an op runs at a given clock (see `architectureHash`).
+    public static let architectureIndependentKeys: Set<String> = ["name", "description", "clock_ghz", "tdp_w", "process_node",
+                                                                   "silicon", "price", "mapping", "source"]
+
+    /// `architectureHash` of a design's JSON.
+    public static func architectureHash(of design: JSONValue) -> String {
+        guard case let .object(pairs) = design else { return SHA256.hex(JSONWriter.canonical(design)) }
+        func withoutSources(_ value: JSONValue) -> JSONValue {
+            guard case let .object(inner) = value else { return value }
+            return .object(inner.filter { $0.key != "source" }.map { ($0.key, withoutSources($0.value)) })
+        }
+        let kept = JSONValue.object(pairs.filter { !architectureIndependentKeys.contains($0.key) }.map { ($0.key, withoutSources($0.value)) })
+        return SHA256.hex(JSONWriter.canonical(kept))
+    }
+
     public var clockHz: Double { clockGHz * Units.giga }
 
     /// Peak dense MAC operations per second in `format` across the whole chip (0 if unsupported).

@@ -25,10 +25,8 @@ public struct PerformanceModel: Sendable {
     ///   - options: mapping budget and objective; the energy and EDP objectives need
     ///     `options.energyPricer` (`DesignEvaluator` supplies the energy model).
     ///   - cache: shared memo of op evaluations (sweeps); nil evaluates every op.
-    ///   - designKey: `PerformanceModel.designKey(device)` when already computed (it parses and
-    ///     hashes the design, so callers evaluating one design many times compute it once).
     public init(device: DeviceSpec, operatingPoint: OperatingPoint = .nominal, options: MappingSearchOptions = MappingSearchOptions(),
-                cache: OpEvaluationCache? = nil, designKey: String? = nil) {
+                cache: OpEvaluationCache? = nil) {
         self.device = device
         self.operatingPoint = operatingPoint
         self.options = options
@@ -38,7 +36,7 @@ public struct PerformanceModel: Sendable {
         self.mappingObjective = objective
         self.geometry = DeviceGeometry(device, at: operatingPoint)
         self.cache = cache
-        self.cacheKey = cache == nil ? "" : Self.cacheKey(designKey: designKey ?? Self.designKey(device), device: device,
+        self.cacheKey = cache == nil ? "" : Self.cacheKey(designKey: Self.designKey(device), device: device,
                                                           operatingPoint: operatingPoint, options: options, objective: objective)
     }
 
@@ -53,18 +51,12 @@ public struct PerformanceModel: Sendable {
     }
 
     /// Identifies what in a design affects op evaluation apart from its clock and mapping
-    /// objective: its canonical JSON without the name, description, clock, TDP, process, silicon,
-    /// price, mapping preference and sources. (The effective clock and objective are added to
-    /// the cache key by `cacheKey`; energy prices, which depend on process and silicon, too.)
+    /// objective: `DeviceSpec.architectureHash` (its canonical JSON without the name,
+    /// description, clock, TDP, process, silicon, price, mapping preference and sources). The
+    /// effective clock and objective are added to the cache key by `cacheKey`; energy prices,
+    /// which depend on process and silicon, too.
     public static func designKey(_ device: DeviceSpec) -> String {
-        guard case let .object(pairs) = (try? JSONParser.parse(device.canonicalJSON)) ?? .null else { return device.contentHash }
-        let ignored: Set<String> = ["name", "description", "clock_ghz", "tdp_w", "process_node", "silicon", "price", "mapping", "source"]
-        func strip(_ value: JSONValue) -> JSONValue {
-            guard case let .object(inner) = value else { return value }
-            return .object(inner.filter { $0.key != "source" }.map { ($0.key, strip($0.value)) })
-        }
-        let kept = JSONValue.object(pairs.filter { !ignored.contains($0.key) }.map { ($0.key, strip($0.value)) })
-        return SHA256.hex(JSONWriter.canonical(kept))
+        device.architectureHash.isEmpty ? device.contentHash : device.architectureHash
     }
 
     /// Evaluates `workload` on the device. Callers that evaluate one workload many times (the
