@@ -127,21 +127,17 @@ def mutate_json(doc, rng):
                 new = old * rng.choice([1e-6, 1e-3, 10, 1e3, 1e6, -1])
             doc = set_at(doc, path, new)
             notes.append(f"{fmt_path(path)}: {old!r} -> {new!r}")
-        elif roll < 0.65:
-            objects = [(p, v) for p, v in nodes if isinstance(v, dict) and v]
-            if objects:
-                path, obj = rng.choice(objects)
-                key = rng.choice(list(obj))
-                del obj[key]
-                notes.append(f"{fmt_path(path + (key,))}: deleted")
         elif roll < 0.72:
-            objects = [(p, v) for p, v in nodes if isinstance(v, dict) and v]
-            if objects:
-                path, obj = rng.choice(objects)
-                key = rng.choice(list(obj))
-                typo = key[:-1] if len(key) > 2 else key + "x"
-                obj[typo] = obj.pop(key)
-                notes.append(f"{fmt_path(path + (key,))}: renamed {typo}")
+            picked = pick_key(nodes, rng)
+            if picked:
+                path, obj, key = picked
+                if roll < 0.65:
+                    del obj[key]
+                    notes.append(f"{fmt_path(path + (key,))}: deleted")
+                else:
+                    typo = key[:-1] if len(key) > 2 else key + "x"
+                    obj[typo] = obj.pop(key)
+                    notes.append(f"{fmt_path(path + (key,))}: renamed {typo}")
         elif roll < 0.82:
             candidates = [(p, v) for p, v in nodes if p]
             if candidates:
@@ -163,6 +159,15 @@ def mutate_json(doc, rng):
                 doc = set_at(doc, path, new)
                 notes.append(f"{fmt_path(path)}: {old!r} -> {new[:40]!r}")
     return doc, "; ".join(notes) or "no-op"
+
+
+def pick_key(nodes, rng):
+    """A random key of a random non-empty object: (path of the object, the object, the key)."""
+    objects = [(p, v) for p, v in nodes if isinstance(v, dict) and v]
+    if not objects:
+        return None
+    path, obj = rng.choice(objects)
+    return path, obj, rng.choice(list(obj))
 
 
 def fmt_path(path):

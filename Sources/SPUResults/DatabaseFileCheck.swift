@@ -5,19 +5,20 @@ import GRDB
 enum DatabaseFileCheck {
     /// Throws unless `path` is a regular file, or absent when `allowAbsent` (a writer creates it).
     /// A FIFO would block the open forever, a device or directory is no database: all are
-    /// refused by name before SQLite sees them.
-    static func requireRegularFile(_ path: String, allowAbsent: Bool) throws {
+    /// refused by name before SQLite sees them. Returns the file's size in bytes (nil when absent).
+    @discardableResult
+    static func requireRegularFile(_ path: String, allowAbsent: Bool) throws -> Int? {
         var status = stat()
         guard stat(path, &status) == 0 else {
             if errno == ENOENT {
-                if allowAbsent { return }
+                if allowAbsent { return nil }
                 throw ResultsToolError("\(path): no such results database")
             }
             throw ResultsToolError("\(path): cannot be read (\(String(cString: strerror(errno))))")
         }
         let kind: String
         switch status.st_mode & S_IFMT {
-        case S_IFREG: return
+        case S_IFREG: return Int(status.st_size)
         case S_IFDIR: kind = "a directory"
         case S_IFIFO: kind = "a FIFO (named pipe)"
         case S_IFCHR, S_IFBLK: kind = "a device"

@@ -399,7 +399,7 @@ public final class ResultsReader: Sendable {
     /// Opens `path` read-only after checking it exists and holds the SPUSim tables. With a
     /// `deadline`, statements are interrupted once it has passed.
     static func openReadOnly(path: String, deadline: QueryDeadline? = nil) throws -> DatabaseQueue {
-        try DatabaseFileCheck.requireRegularFile(path, allowAbsent: false)
+        let sizeBytes = try DatabaseFileCheck.requireRegularFile(path, allowAbsent: false) ?? 0
         var configuration = Configuration()
         configuration.readonly = true
         configuration.busyMode = .timeout(30)
@@ -418,7 +418,7 @@ public final class ResultsReader: Sendable {
             guard tables.0, tables.1, tables.2 else {
                 throw ResultsToolError("\(path): not an SPUSim results database (no grdb_migrations, runs and results tables)")
             }
-            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size <= DatabaseFileCheck.readerQuickCheckBytes {
+            if sizeBytes <= DatabaseFileCheck.readerQuickCheckBytes {
                 try queue.read { db in try DatabaseFileCheck.requireIntact(db, path: path) }
             }
         } catch let error as DatabaseError {

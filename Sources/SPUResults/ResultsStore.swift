@@ -32,8 +32,7 @@ public final class ResultsStore: Sendable {
     /// SQLite's `quick_check` (a damaged database) are refused before it is opened for writing.
     public init(path: String) throws {
         self.path = path
-        try DatabaseFileCheck.requireRegularFile(path, allowAbsent: true)
-        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size > 0 {
+        if let sizeBytes = try DatabaseFileCheck.requireRegularFile(path, allowAbsent: true), sizeBytes > 0 {
             // Shared: waits while another process creates or upgrades the file.
             let lock = try DatabaseFileLock(databasePath: path, shared: true)
             defer { lock.release() }
