@@ -14,6 +14,18 @@ public enum CostInputLimits {
     public static let scalingFactorVs45nm = 1e-4...100.0
     /// Leakage in W/mm²: 0 to 1000 (real: 0.05–0.1; 1000 W/mm² would melt any die).
     public static let leakageWattsPerMM2 = 0.0...1000.0
+    /// Supply voltages in volts: 0.05 to 5 (real: 0.5–1.1).
+    public static let supplyVoltageV = 0.05...5.0
+    /// Threshold voltage in volts: 0 to 5 (real: 0.2–0.4); below the minimum supply, checked separately.
+    public static let thresholdVoltageV = 0.0...5.0
+    /// Alpha-power-law exponent: 1 (velocity saturated) to 2 (long channel).
+    public static let alphaPowerLawExponent = 1.0...2.0
+    /// Exponent of leakage power in supply voltage: 0 to 10 (real: 2–4).
+    public static let leakageVoltageExponent = 0.0...10.0
+    /// Junction temperatures in °C: −60 to 200 (real: 60–105).
+    public static let junctionTemperatureC = -60.0...200.0
+    /// Temperature rise that doubles leakage, °C: 1 to 1000 (real: 20–40).
+    public static let leakageDoublingC = 1.0...1000.0
     /// SRAM macro density in Mbit/mm²: 1/1000 to 1e6 (real: 20–40).
     public static let sramDensityMbitPerMM2 = 0.001...1e6
     /// SRAM bit cell in µm²: 1e-6 to 1000 (real: 0.02–0.03).
@@ -57,7 +69,7 @@ public enum CostInputLimits {
     public static let fixedIOMM2 = 0.0...1e5
     /// SRAM bank size in bytes: 1 to 1e15 (real: 64 KiB–1 MiB).
     public static let bankBytes = 1.0...1e15
-    /// Multiplier on dynamic energy: 1e-6 to 1e6 (real: ~4).
+    /// Multiplier on a class of dynamic energy (logic, SRAM, wires): 1e-6 to 1e6 (real: 1–10).
     public static let energyCalibration = 1e-6...1e6
 
     // MARK: TCO parameters (configs/tco/)

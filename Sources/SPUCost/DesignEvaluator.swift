@@ -20,6 +20,8 @@ public struct CostResult: Sendable {
     /// Clock scale applied to stay within TDP (1 when none was needed): the clock scale of the
     /// operating point the performance result was evaluated at.
     public var throttleFactor: Double
+    /// Clock, supply voltage, temperature and power by component the iteration ran at.
+    public var operatingPoint: PowerOperatingPoint
     public var silicon: SiliconCost.Result
     public var tco: TCOBreakdown
     /// Cost per million throughput items (tokens, samples) for the whole group.
@@ -52,12 +54,14 @@ public enum CostError: Error, Equatable, CustomStringConvertible {
 /// Evaluates a design on a workload end to end: performance, then energy and power with the TDP
 /// policy, area with the reticle check, silicon cost and TCO.
 ///
-/// TDP policy: if average power exceeds TDP, the clock is scaled down by the factor s at which
-/// average power equals TDP (found by bisection, re-running the performance model at the
-/// operating point s, the design itself unchanged; dynamic energy per iteration is kept, as
-/// voltage is not modelled); the throttled result carries its operating point, and s is reported
-/// as the throttle factor. If even s = 0.02 exceeds TDP (power set by clock-independent traffic),
-/// the point is infeasible.
+/// TDP policy (DVFS): if average power at the nominal clock and voltage exceeds TDP, the clock is
+/// scaled down by the factor s at which average power equals TDP, found by bisection, re-running
+/// the performance model at clock scale s (the design itself unchanged). The core supply follows
+/// the node's V–f curve down with the clock (`SupplyPowerSpec`), so dynamic energy per operation
+/// falls as (V/V_nom)² and leakage falls with V; off-chip memory and SerDes energy per bit does
+/// not change. The throttled result carries its operating point (clock, voltage, power by
+/// component), and s is reported as the throttle factor. If even s = 0.02 exceeds TDP (power set
+/// by clock-independent traffic), the point is infeasible.
 ///
 /// The mapping search gets the energy model as its pricer, so designs and runs may choose the
 /// energy or EDP mapping objective (`MappingSearchOptions.objective`, else the design's).
@@ -97,40 +101,72 @@ public struct DesignEvaluator: Sendable {
     public func evaluate(_ workload: Workload) -> CostedEvaluation {
         let summary = workload.summary
         var performance = evaluate(workload, summary: summary, clockScale: 1)
-        var energy = dynamicEnergy(performance)
+        var state = electricalState(performance)
         var reasons: [String] = performance.reason.map { [$0] } ?? []
         if area.effectivePerDieMM2 > technology.wafer.reticleLimitMM2 {
             reasons.append("die area \(JSONWriter.formatNumber(area.effectivePerDieMM2.rounded())) mm² exceeds the \(JSONWriter.formatNumber(technology.wafer.reticleLimitMM2)) mm² reticle limit; declare more dies in silicon.dies")
         }
-        if performance.latencySeconds.isFinite, power(energy.total, performance.latencySeconds) > device.tdpWatts {
-            var lo = 0.02, hi = 1.0
+        if performance.latencySeconds.isFinite, state.powerW > device.tdpWatts {
+            var lo = Self.lowestClockScale, hi = 1.0
             var slowest = evaluate(workload, summary: summary, clockScale: lo)
-            if power(dynamicEnergy(slowest).total, slowest.latencySeconds) > device.tdpWatts {
-                reasons.append("average power exceeds the \(JSONWriter.formatNumber(device.tdpWatts)) W TDP even with the clock throttled to 2%")
+            var slowestState = electricalState(slowest)
+            if slowestState.powerW > device.tdpWatts {
+                reasons.append("average power exceeds the \(JSONWriter.formatNumber(device.tdpWatts)) W TDP even with the clock throttled to \(JSONWriter.formatNumber(Self.lowestClockScale * 100))%")
             } else {
                 for _ in 0..<16 {
                     let mid = (lo + hi) / 2
                     let trial = evaluate(workload, summary: summary, clockScale: mid)
-                    if power(dynamicEnergy(trial).total, trial.latencySeconds) > device.tdpWatts { hi = mid } else { lo = mid; slowest = trial }
+                    let trialState = electricalState(trial)
+                    if trialState.powerW > device.tdpWatts { hi = mid } else { lo = mid; slowest = trial; slowestState = trialState }
                 }
                 performance = slowest
-                energy = dynamicEnergy(performance)
+                state = slowestState
             }
         }
         performance.feasible = reasons.isEmpty
         performance.reason = reasons.isEmpty ? nil : reasons.joined(separator: "; ")
         let latency = performance.latencySeconds
-        let staticJ = staticPowerW * (latency.isFinite ? latency : 0)
-        let perChip = energy.total.totalJ + staticJ
+        let staticJ = state.staticPowerW * (latency.isFinite ? latency : 0)
+        let perChip = state.energy.total.totalJ + staticJ
         let devices = Double(workload.devices)
         let averagePower = latency > 0 && latency.isFinite ? perChip / latency : .nan
         let throughput = performance.throughputPerSecond
+        let clockScale = performance.operatingPoint.clockScale
+        let operatingPoint = PowerOperatingPoint(
+            clockScale: clockScale, clockGHz: performance.operatingPoint.effectiveClockGHz(for: device), voltageV: state.voltageV,
+            junctionTemperatureC: technology.power.junctionTemperatureC,
+            dynamicPowerW: Dictionary(uniqueKeysWithValues: state.energy.total.parts.map { ($0.0, latency > 0 && latency.isFinite ? $0.1 / latency : .nan) }),
+            staticPowerW: state.staticPowerW)
         let cost = CostResult(
-            area: area, dynamicEnergy: energy.total, staticEnergyJ: staticJ, opEnergyJ: energy.perOp,
-            energyJ: perChip * devices, averagePowerW: averagePower, throttleFactor: performance.operatingPoint.clockScale, silicon: silicon, tco: tco,
+            area: area, dynamicEnergy: state.energy.total, staticEnergyJ: staticJ, opEnergyJ: state.energy.perOp,
+            energyJ: perChip * devices, averagePowerW: averagePower, throttleFactor: clockScale, operatingPoint: operatingPoint,
+            silicon: silicon, tco: tco,
             usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
             itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan)
         return Self.checked(CostedEvaluation(performance: performance, cost: cost))
+    }
+
+    /// The lowest clock scale the TDP policy tries (2 % of nominal).
+    public static let lowestClockScale = 0.02
+
+    /// Energy and power of a performance result at the supply voltage its clock needs.
+    struct ElectricalState {
+        var voltageV: Double
+        var energy: (total: EnergyBreakdown, perOp: [Double])
+        var staticPowerW: Double
+        var powerW: Double
+    }
+
+    /// DVFS: the core supply for the result's clock (V–f curve), dynamic energy at that supply
+    /// ((V/V_nom)² on core components) and leakage at that supply, and the resulting average power.
+    func electricalState(_ result: EvaluationResult) -> ElectricalState {
+        let supply = energyModel.supply
+        let voltage = supply.voltage(forClockScale: result.operatingPoint.clockScale)
+        let energy = dynamicEnergy(result, coreSupplyScale: supply.dynamicEnergyScale(atVoltage: voltage))
+        let staticW = energyModel.staticPowerW(atVoltage: voltage)
+        let latency = result.latencySeconds
+        let power = latency > 0 && latency.isFinite ? energy.total.totalJ / latency + staticW : 0
+        return ElectricalState(voltageV: voltage, energy: energy, staticPowerW: staticW, powerW: power)
     }
 
     /// The safety net of `FiniteResultCheck`: a result reporting a non-finite or negative quantity
@@ -147,22 +183,19 @@ public struct DesignEvaluator: Sendable {
         return e
     }
 
-    private func power(_ energy: EnergyBreakdown, _ latency: Double) -> Double {
-        (energy.totalJ + staticPowerW * latency) / latency
-    }
-
     private func evaluate(_ workload: Workload, summary: WorkloadSummary, clockScale: Double) -> EvaluationResult {
         PerformanceModel(device: device, operatingPoint: OperatingPoint(clockScale: clockScale), options: options, cache: cache)
             .evaluate(workload, summary: summary)
     }
 
-    /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat).
-    func dynamicEnergy(_ result: EvaluationResult) -> (total: EnergyBreakdown, perOp: [Double]) {
+    /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat), with
+    /// the core-supply components scaled by `coreSupplyScale` ((V/V_nom)² at the operating point).
+    func dynamicEnergy(_ result: EvaluationResult, coreSupplyScale: Double = 1) -> (total: EnergyBreakdown, perOp: [Double]) {
         var total = EnergyBreakdown()
         var perOp: [Double] = []
         perOp.reserveCapacity(result.ops.count)
         for op in result.ops {
-            let e = energyModel.energy(op.activity)
+            let e = energyModel.energy(op.activity).scalingCoreSupply(by: coreSupplyScale)
             perOp.append(e.totalJ)
             total.add(e, times: Double(op.repeatCount))
         }

@@ -16,8 +16,9 @@ public struct ModelParameters: Sendable, Equatable {
     /// SRAM bank sizes that set access energy (energy grows with √bank size).
     public var localSRAMBankBytes: Double
     public var sharedSRAMBankBytes: Double
-    /// Multiplier on every dynamic energy, fitted on a measured GPU power point.
-    public var dynamicEnergyCalibration: Double
+    /// Factors on the bottom-up dynamic energies by class (logic, SRAM, wires), fitted on measured
+    /// GPU power points; off-chip memory and chip links are not calibrated.
+    public var energyCalibration: EnergyCalibration
 
     public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> ModelParameters {
         r.expecting(["compute_overhead_factor", "multi_format_pe_overhead", "control_io_fraction", "fixed_io_mm2",
@@ -27,14 +28,18 @@ public struct ModelParameters: Sendable, Equatable {
         let banks = try r.object("sram_bank_bytes")
         banks.expecting(["local", "shared", "source"])
         let energy = try r.object("dynamic_energy_calibration")
-        energy.expecting(["factor", "source"])
+        energy.expecting(EnergyClass.allCases.map(\.rawValue) + ["source"])
+        var calibration = EnergyCalibration.none
+        for energyClass in EnergyClass.allCases {
+            calibration[energyClass] = try energy.number(energyClass.rawValue, in: CostInputLimits.energyCalibration)
+        }
         let p = ModelParameters(
             gpuComputeOverheadFactor: try overhead.number("gpu", in: CostInputLimits.computeOverheadFactor),
             spuComputeOverheadFactor: try overhead.number("spu", in: CostInputLimits.computeOverheadFactor),
             multiFormatPEOverhead: try r.number("multi_format_pe_overhead", in: CostInputLimits.areaFraction),
             controlIOFraction: try r.number("control_io_fraction", in: CostInputLimits.areaFraction), fixedIOMM2: try r.number("fixed_io_mm2", in: CostInputLimits.fixedIOMM2),
             localSRAMBankBytes: try banks.number("local", in: CostInputLimits.bankBytes), sharedSRAMBankBytes: try banks.number("shared", in: CostInputLimits.bankBytes),
-            dynamicEnergyCalibration: try energy.number("factor", in: CostInputLimits.energyCalibration))
+            energyCalibration: calibration)
         for part in [overhead, banks, energy] {
             _ = try part.source()
             try part.finish()

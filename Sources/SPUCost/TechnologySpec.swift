@@ -20,6 +20,8 @@ public struct TechnologySpec: Sendable, Equatable {
     public var chipLinkPhyMM2PerLink: Double
     public var dieToDiePhyMM2PerLink: Double
     public var wafer: WaferSpec
+    /// Supply voltage, V–f curve and leakage dependence (DVFS and static power).
+    public var power: SupplyPowerSpec
     public var sources: [String: String]
 
     public struct WaferSpec: Sendable, Equatable {
@@ -38,7 +40,7 @@ public struct TechnologySpec: Sendable, Equatable {
     }
 
     public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> TechnologySpec {
-        r.expecting(["name", "aliases", "description", "logic", "sram", "interconnect", "phy", "wafer"])
+        r.expecting(["name", "aliases", "description", "logic", "sram", "interconnect", "phy", "wafer", "power"])
         var sources: [String: String] = [:]
         let name = try r.string("name")
         var aliases: [String] = []
@@ -60,6 +62,8 @@ public struct TechnologySpec: Sendable, Equatable {
         let wafer = try r.object("wafer")
         wafer.expecting(["price_usd", "diameter_mm", "edge_exclusion_mm", "defect_density_per_cm2", "clustering_alpha",
                          "reticle_limit_mm2", "mask_set_usd", "source"])
+        let powerReader = try r.object("power")
+        let power = try SupplyPowerSpec.decode(powerReader)
         let spec = TechnologySpec(
             name: name, aliases: aliases,
             areaFactorVs45nm: try logic.number("area_factor_vs_45nm", in: CostInputLimits.scalingFactorVs45nm),
@@ -80,7 +84,7 @@ public struct TechnologySpec: Sendable, Equatable {
                              clusteringAlpha: try wafer.number("clustering_alpha", in: CostInputLimits.clusteringAlpha),
                              reticleLimitMM2: try wafer.number("reticle_limit_mm2", in: CostInputLimits.reticleLimitMM2),
                              maskSetUSD: try wafer.number("mask_set_usd", in: CostInputLimits.amountUSD)),
-            sources: [:])
+            power: power, sources: [:])
         guard 2 * spec.wafer.edgeExclusionMM < spec.wafer.diameterMM else {
             throw wafer.fail("edge_exclusion_mm", "must be less than the wafer's radius (\(JSONWriter.formatNumber(spec.wafer.diameterMM / 2)) mm), got \(JSONWriter.formatNumber(spec.wafer.edgeExclusionMM))")
         }
@@ -90,6 +94,7 @@ public struct TechnologySpec: Sendable, Equatable {
         }
         try r.finish()
         var out = spec
+        sources[powerReader.path] = try powerReader.source()
         out.sources = sources
         return out
     }
@@ -98,8 +103,14 @@ public struct TechnologySpec: Sendable, Equatable {
 /// Energy and price of memories and links by type (`configs/tech/memory.json`).
 public struct MemoryTechnology: Sendable, Equatable {
     public struct Entry: Sendable, Equatable {
+        /// DRAM device energy per bit transferred (core and interface I/O), pJ.
         public var pjPerBit: Double
+        /// Host-side PHY and memory controller energy per bit, pJ.
+        public var hostPJPerBit: Double
         public var usdPerGB: Double
+
+        /// Energy per bit as the chip pays it: device plus host PHY and controller, pJ.
+        public var effectivePJPerBit: Double { pjPerBit + hostPJPerBit }
     }
 
     public var memoryTypes: [String: Entry]
@@ -115,8 +126,10 @@ public struct MemoryTechnology: Sendable, Equatable {
                 throw ConfigError(file: r.file, path: entry.path, message: "unknown memory type (expected one of: \(requiredTypes.joined(separator: ", ")))")
             }
             let e = try JSONObjectReader(file: r.file, path: entry.path, value: entry.value)
-            e.expecting(["pj_per_bit", "usd_per_gb", "source"])
-            types[entry.key] = Entry(pjPerBit: try e.number("pj_per_bit", in: CostInputLimits.memoryPicojoulesPerBit), usdPerGB: try e.number("usd_per_gb", in: CostInputLimits.usdPerGB))
+            e.expecting(["pj_per_bit", "host_pj_per_bit", "usd_per_gb", "source"])
+            types[entry.key] = Entry(pjPerBit: try e.number("pj_per_bit", in: CostInputLimits.memoryPicojoulesPerBit),
+                                     hostPJPerBit: try e.number("host_pj_per_bit", in: CostInputLimits.picojoulesPerBit),
+                                     usdPerGB: try e.number("usd_per_gb", in: CostInputLimits.usdPerGB))
             _ = try e.source()
             try e.finish()
         }

@@ -20,6 +20,11 @@ extension CostedEvaluation {
         extra += [
             ("energy_breakdown_j", .object(c.dynamicEnergy.parts.map { ($0.0.rawValue, n($0.1)) }
                                            + [(EnergyComponent.staticEnergyName, n(c.staticEnergyJ))])),
+            ("operating_point", .object([
+                ("clock_scale", n(c.operatingPoint.clockScale)), ("clock_ghz", n(c.operatingPoint.clockGHz)),
+                ("voltage_v", n(c.operatingPoint.voltageV)), ("junction_temperature_c", n(c.operatingPoint.junctionTemperatureC)),
+                ("power_breakdown_w", .object(c.operatingPoint.parts.map { ($0.0, performance.feasible ? n($0.1) : .null) })),
+            ])),
             ("area_breakdown_mm2", .object(c.area.parts.map { ($0.0.rawValue, n($0.1)) })),
             ("silicon", .object([
                 ("die_area_mm2", n(c.silicon.dieAreaMM2)), ("dies", .number(Double(c.area.dies))),

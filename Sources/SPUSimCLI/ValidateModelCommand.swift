@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPUCore
+import SPUCost
 import SPUValidation
 
 /// `spusim validate-model`: predicted vs measured for every case in `validation/`.
@@ -18,6 +19,15 @@ struct ValidateModelCommand: ParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Fit the energy calibration factors (logic, SRAM, wires) on the power category's calibration cases and print them, instead of validating.")
+    var fitPower = false
+
+    @Option(help: "Technology directory (node files, memory.json, model-parameters.json) for the power category; default: configs/tech of the SPUSim installation.")
+    var tech: String?
+
+    @Option(help: "TCO parameters file for the power category; default: configs/tco/default.json of the SPUSim installation.")
+    var tco: String?
+
     func validate() throws {
         if let category, ValidationCase.Category(rawValue: category) == nil {
             throw unknownValue("--category", category, accepted: ValidationCase.Category.allCases.map(\.rawValue))
@@ -30,13 +40,18 @@ struct ValidateModelCommand: ParsableCommand {
         let outcomes: [ModelValidation.Outcome]
         do {
             validation = try ModelValidation.load(directory: dir)
+            let costInputs = try loadCostInputs(tech: tech, tco: tco)
+            if fitPower {
+                printPowerFit(try PowerCalibrationFit.fit(cases: validation.cases, inputs: costInputs))
+                return
+            }
             if let category {
                 guard let c = ValidationCase.Category(rawValue: category) else {
                     throw ValidationError("unknown --category \"\(category)\" (one of: \(ValidationCase.Category.allCases.map(\.rawValue).joined(separator: ", ")))")
                 }
                 validation.cases = validation.cases.filter { $0.category == c }
             }
-            outcomes = try validation.run()
+            outcomes = try validation.run(costInputs: costInputs)
         } catch let error as ConfigError {
             throw failInput(error)
         }
@@ -73,5 +88,32 @@ struct ValidateModelCommand: ParsableCommand {
                                    rightAligned: [1, 2, 3, 4, 5, 6]))
         }
         if summaries.contains(where: { !$0.passes }) { throw ExitCode(1) }
+    }
+
+    private func printPowerFit(_ fit: PowerCalibrationFit) {
+        let k = fit.calibration
+        if json {
+            func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
+            print(JSONWriter.pretty(.object([
+                ("dynamic_energy_calibration", .object(EnergyClass.allCases.map { ($0.rawValue, n(k[$0])) })),
+                ("objective", n(fit.objective)),
+                ("cases", .array(fit.points.map { p in
+                    .object([("name", .string(p.name)), ("measured", n(p.measured)), ("predicted", n(p.predicted(k))),
+                             ("error", n(p.predicted(k) / p.measured - 1)),
+                             ("uncalibrated_class_j", .object(EnergyClass.allCases.map { ($0.rawValue, n(p.classJ[$0] ?? 0)) })),
+                             ("fixed_j", n(p.fixedJ)), ("divisor", n(p.divisor))])
+                })),
+            ])))
+            return
+        }
+        print("fitted dynamic_energy_calibration (configs/tech/model-parameters.json):")
+        for prior in PowerCalibrationFit.Prior.all {
+            print("  \(prior.energyClass.rawValue): \(String(format: "%.3g", k[prior.energyClass]))   (prior \(String(format: "%g", prior.expected)) ×/÷ \(String(format: "%g", prior.spreadFactor)))")
+        }
+        print("")
+        print(Formatting.table(header: ["calibration case", "measured", "fitted", "error"],
+                               rows: fit.points.map { [$0.name, String(format: "%.4g", $0.measured), String(format: "%.4g", $0.predicted(k)),
+                                                        String(format: "%+.1f%%", ($0.predicted(k) / $0.measured - 1) * 100)] },
+                               rightAligned: [1, 2, 3]))
     }
 }

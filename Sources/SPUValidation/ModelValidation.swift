@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUCost
 import SPUHardware
 import SPUPerformance
 import SPUWorkload
@@ -62,7 +63,9 @@ public struct ModelValidation: Sendable {
 
     /// - Parameter baseDirectory: directory that relative hardware and model paths in the cases
     ///   are resolved against (the repository root; nil = the current directory).
-    public func run(baseDirectory: String? = nil) throws(ConfigError) -> [Outcome] {
+    ///   - costInputs: technology, model and TCO parameters for the `power` category (required
+    ///     when it has cases).
+    public func run(baseDirectory: String? = nil, costInputs: CostInputs? = nil) throws(ConfigError) -> [Outcome] {
         func resolve(_ path: String) -> String {
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
             return baseDirectory + "/" + path
@@ -80,7 +83,13 @@ public struct ModelValidation: Sendable {
                 t.model = resolve(t.model)
                 resolved.kind = .transformer(t)
             }
-            let predicted = try Self.predict(resolved, device: device)
+            let predicted: Double
+            if c.metric.isPower {
+                guard let costInputs else { throw ConfigError(file: c.file, path: "$.metric", message: "power cases need the cost inputs (--tech, --tco)") }
+                predicted = try PowerValidation.predict(resolved, device: device!, inputs: costInputs)
+            } else {
+                predicted = try Self.predict(resolved, device: device)
+            }
             outcomes.append(Outcome(validationCase: c, predicted: predicted, error: (predicted - c.measured) / c.measured))
         }
         return outcomes
@@ -104,20 +113,11 @@ public struct ModelValidation: Sendable {
         case let .systolic(rows, cols, dataflow, m, n, k):
             return SystolicArrayTiming.computeCycles(m: m, n: n, k: k, rows: rows, cols: cols, dataflow: dataflow)
         case let .gemm(m, n, k, format):
-            let op = Op(name: "gemm", kind: .matmul, dims: ["m": m, "n": n, "k": k],
-                        inputs: [TensorRef(dims: ["m", "k"], format: format), TensorRef(dims: ["k", "n"], format: format, role: .weight)],
-                        output: TensorRef(dims: ["m", "n"], format: format == .fp8E4M3 || format == .fp8E5M2 ? .bf16 : format))
-            let latency = microbenchmark(device!, [op], timing: c.timing)
+            let latency = microbenchmark(device!, [gemmOp(m: m, n: n, k: k, format: format)], timing: c.timing)
             return c.metric == .latencyS ? latency : 2 * Double(m) * Double(n) * Double(k) / latency / 1e12
         case let .stream(kernel, bytes):
-            // Arrays of fp32 as rows × 1024; dot reduces each row (its output is 1/1024 of an array).
-            let rows = max(1, Int(bytes / 4 / 1024))   // bytes ≤ 1e12 (`ValidationCase.bytesRange`): at most 2.5e8 rows
+            let latency = microbenchmark(device!, [streamOp(kernel: kernel, bytesPerArray: bytes)], timing: c.timing)
             let inputs = (kernel == "copy" || kernel == "mul") ? 1 : 2
-            let output = kernel == "dot" ? TensorRef(dims: ["r"], format: .fp32) : TensorRef(dims: ["r", "c"], format: .fp32)
-            let op = Op(name: kernel, kind: .elementwise, dims: ["r": rows, "c": 1024],
-                        inputs: Array(repeating: TensorRef(dims: ["r", "c"], format: .fp32), count: inputs),
-                        output: output, opsPerElement: kernel == "dot" ? 2048 : 2)
-            let latency = microbenchmark(device!, [op], timing: c.timing)
             let moved = bytes * Double(inputs) + (kernel == "dot" ? 0 : bytes)
             return moved / latency / 1e12
         case let .attention(batch, queryHeads, kvHeads, headDim, kvLength, format):
@@ -138,22 +138,44 @@ public struct ModelValidation: Sendable {
             // NCCL bus bandwidth: algorithm bandwidth × 2(n−1)/n.
             return bytes / latency * 2 * Double(devices - 1) / Double(devices) / 1e9
         case let .transformer(t):
-            let config = try TransformerConfig.load(path: t.model)
-            let generator = TransformerGenerator(model: config, modelName: URL(fileURLWithPath: t.model).deletingPathExtension().lastPathComponent,
-                                                 format: t.format, kvFormat: t.kvFormat)
             func evaluate(_ phase: Phase, _ length: Int) throws(ConfigError) -> EvaluationResult {
-                do {
-                    let w = try generator.generate(phase: phase, batch: t.batch, sequenceLength: length, tensorParallel: t.tensorParallel)
-                    return PerformanceModel(device: device!).evaluate(w)
-                } catch {
-                    throw ConfigError(file: c.file, path: "$.case.transformer", message: error.description)
-                }
+                PerformanceModel(device: device!).evaluate(try transformerWorkload(t, phase: phase, length: length, file: c.file))
             }
             let step = try evaluate(t.phase, t.length)
             guard let generation = t.generation else { return c.metric == .latencyS ? step.latencySeconds : step.throughputPerSecond }
             // A whole generation: the prefill yields the first token, then output − 1 decode steps.
             let total = try evaluate(.prefill, generation.prompt).latencySeconds + Double(generation.outputTokens - 1) * step.latencySeconds
             return c.metric == .latencyS ? total / Double(generation.outputTokens) : Double(t.batch * generation.outputTokens) / total
+        }
+    }
+
+    /// One dense GEMM as cuBLAS runs it (FP8 inputs write BF16).
+    static func gemmOp(m: Int, n: Int, k: Int, format: NumberFormat) -> Op {
+        Op(name: "gemm", kind: .matmul, dims: ["m": m, "n": n, "k": k],
+           inputs: [TensorRef(dims: ["m", "k"], format: format), TensorRef(dims: ["k", "n"], format: format, role: .weight)],
+           output: TensorRef(dims: ["m", "n"], format: format == .fp8E4M3 || format == .fp8E5M2 ? .bf16 : format))
+    }
+
+    /// One STREAM kernel over fp32 arrays of `bytesPerArray`, as rows × 1024; dot reduces each
+    /// row (its output is 1/1024 of an array).
+    static func streamOp(kernel: String, bytesPerArray bytes: Double) -> Op {
+        let rows = max(1, Int(bytes / 4 / 1024))   // bytes ≤ 1e12 (`ValidationCase.bytesRange`): at most 2.5e8 rows
+        let inputs = (kernel == "copy" || kernel == "mul") ? 1 : 2
+        let output = kernel == "dot" ? TensorRef(dims: ["r"], format: .fp32) : TensorRef(dims: ["r", "c"], format: .fp32)
+        return Op(name: kernel, kind: .elementwise, dims: ["r": rows, "c": 1024],
+                  inputs: Array(repeating: TensorRef(dims: ["r", "c"], format: .fp32), count: inputs),
+                  output: output, opsPerElement: kernel == "dot" ? 2048 : 2)
+    }
+
+    /// The generator's trace of a transformer case at `phase` and `length` (context or prompt).
+    static func transformerWorkload(_ t: ValidationCase.TransformerCase, phase: Phase, length: Int, file: String) throws(ConfigError) -> Workload {
+        let config = try TransformerConfig.load(path: t.model)
+        let generator = TransformerGenerator(model: config, modelName: URL(fileURLWithPath: t.model).deletingPathExtension().lastPathComponent,
+                                             format: t.format, kvFormat: t.kvFormat)
+        do {
+            return try generator.generate(phase: phase, batch: t.batch, sequenceLength: length, tensorParallel: t.tensorParallel)
+        } catch {
+            throw ConfigError(file: file, path: "$.case.transformer", message: error.description)
         }
     }
 

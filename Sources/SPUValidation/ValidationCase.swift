@@ -10,7 +10,9 @@ import SPUWorkload
 /// (`calibration`: the check shows the residual of the fit) or not (`held-out`: a prediction).
 public struct ValidationCase: Sendable {
     public enum Category: String, CaseIterable, Sendable {
-        case gemm, bandwidth, attention, moe, collective, endToEnd = "end-to-end", systolic
+        case gemm, bandwidth, attention, moe, collective, endToEnd = "end-to-end", systolic, power
+        /// Energy per output token of LLM serving runs: the power model and the serving time together.
+        case servingEnergy = "serving-energy"
     }
 
     public enum Role: String, CaseIterable, Sendable { case calibration, heldOut = "held-out" }
@@ -27,6 +29,13 @@ public struct ValidationCase: Sendable {
 
     public enum Metric: String, CaseIterable, Sendable {
         case tflops, tbPerS = "tb_per_s", busGBPerS = "bus_gb_per_s", latencyS = "latency_s", tokensPerS = "tokens_per_s", cycles
+        /// Average board power of one chip while the case runs (power category).
+        case watts
+        /// Energy of all chips of the group per output token (power category, transformer cases).
+        case joulesPerToken = "joules_per_token"
+
+        /// Metrics the cost model predicts (the `power` category) rather than the performance model.
+        public var isPower: Bool { self == .watts || self == .joulesPerToken }
     }
 
     public enum Kind: Sendable {
@@ -171,7 +180,26 @@ public struct ValidationCase: Sendable {
         let source = try r.source()
         try r.finish()
         if hardware == nil, category != .systolic { throw r.fail("hardware", "is required for \(category.rawValue) cases") }
+        try checkPowerMetric(category: category, metric: metric, kind: kind, reader: r)
         return ValidationCase(name: name, file: path, category: category, role: role, hardware: hardware, kind: kind, metric: metric,
                               timing: timing, measured: measured, source: source)
+    }
+}
+
+extension ValidationCase {
+    /// The `power` category measures `watts` or `joules_per_token`, and only it does; power cases
+    /// run a GEMM, a STREAM kernel or a transformer trace, and energy per token needs a transformer.
+    static func checkPowerMetric(category: Category, metric: Metric, kind: Kind, reader r: JSONObjectReader) throws(ConfigError) {
+        let isPowerCategory = category == .power || category == .servingEnergy
+        guard isPowerCategory == metric.isPower else {
+            throw r.fail("metric", isPowerCategory ? "must be watts or joules_per_token in the \(category.rawValue) category"
+                                                   : "\(metric.rawValue) belongs to the power or serving-energy category")
+        }
+        guard isPowerCategory else { return }
+        switch kind {
+        case .gemm, .stream: if metric == .joulesPerToken { throw r.fail("metric", "joules_per_token needs a transformer case") }
+        case .transformer: break
+        default: throw r.fail("case", "power cases run gemm, stream or transformer")
+        }
     }
 }
