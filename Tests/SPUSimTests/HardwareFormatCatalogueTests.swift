@@ -86,7 +86,7 @@ import SPUCost
     /// Node factors come from `configs/tech`; 45 nm is the reference; nodes without a file are unknown.
     @Test func nodeFactorsComeFromTheTechnologyFiles() throws {
         let technologies = try CostInputs.loadTechnologies(techDirectory: Repo.path("configs/tech"))
-        #expect(Set(technologies.map(\.name)) == ["n3", "n4", "n5", "n7"])
+        #expect(Set(technologies.map(\.name)) == ["n3", "n4", "n4p", "n5", "n7"])
         for technology in technologies {
             let model = try #require(MACCostModel.at(node: technology.name, technologies: technologies))
             #expect(model.areaFactor == technology.areaFactorVs45nm && model.energyFactor == technology.energyFactorVs45nm)

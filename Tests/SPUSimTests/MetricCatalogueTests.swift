@@ -29,7 +29,7 @@ import Testing
             #expect(!metric.summary.isEmpty && !metric.label.isEmpty && !metric.unit.isEmpty, "\(metric.name)")
             // The name ends with its unit (or is a ratio or count of one).
             let suffixes = ["_s", "_w", "_j", "_mm2", "_usd", "_per_hour", "_bytes", "_per_joule", "_per_million_items", "_per_chip",
-                            "_utilization", "_factor"]
+                            "_utilization", "_factor", "_ghz", "_v"]
             #expect(suffixes.contains { metric.name.hasSuffix($0) }, "\(metric.name) does not state its unit")
         }
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SPUCore
+import SPUCost
 @testable import SPUHardware
 @testable import SPUValidation
 @testable import SPUWorkload
@@ -100,7 +101,8 @@ import Testing
     /// (validation/tolerances.json; docs/validation.md has the per-case table).
     @Test func modelStaysWithinValidationTolerances() throws {
         let validation = try ModelValidation.load(directory: Repo.path("validation"))
-        let outcomes = try validation.run(baseDirectory: Repo.root.path)   // case paths are relative to the repository root
+        let inputs = try CostInputs.load(techDirectory: Repo.path("configs/tech"), tcoFile: Repo.path("configs/tco/default.json"))
+        let outcomes = try validation.run(baseDirectory: Repo.root.path, costInputs: inputs)   // case paths are relative to the repository root
         #expect(outcomes.count >= 30)
         let summaries = Dictionary(uniqueKeysWithValues: validation.summaries(outcomes).map { ($0.category, $0) })
         for category in ValidationCase.Category.allCases {
