@@ -97,20 +97,23 @@ public struct PackagingModel: Sendable {
                 reasons.append("\(areaText); the largest package class, \(largest.0.rawValue), holds \(mm2(largest.1.maxInterposerMM2)) mm²")
             } else {
                 // Only when no `auto` class carries HBM: report the first HBM-capable class.
-                chosen = p.orderedClasses.first { $0.1.carriesHBM }?.0 ?? p.orderedClasses[0].0
+                chosen = p.orderedClasses.first { $0.1.carriesHBM }?.0 ?? p.orderedClasses.first?.0 ?? .cowosS
                 reasons.append("no package class the TCO file lets \"auto\" choose carries HBM stacks")
             }
-        } else {
+        } else if let spec = p.classes[declared] {
             chosen = declared
-            let spec = p.classes[declared]!
             if stacks > 0, !spec.carriesHBM {
                 reasons.append("package class \(declared.rawValue) cannot carry HBM stacks (they need a silicon interposer or bridge); declare a class that does, or \"auto\"")
             }
             if interposer > spec.maxInterposerMM2 {
                 reasons.append("\(areaText); package class \(declared.rawValue) holds at most \(mm2(spec.maxInterposerMM2)) mm²; declare a larger class, or \"auto\"")
             }
+        } else {
+            // `PackagingParameters.decode` requires every class; only hand-built parameters lack one.
+            chosen = declared
+            reasons.append("package class \(declared.rawValue) has no entry in the TCO file's package.classes")
         }
-        let cost = p.classes[chosen]!.costUSD(interposerMM2: interposer, hbmStacks: stacks)
+        let cost = p.classes[chosen]?.costUSD(interposerMM2: interposer, hbmStacks: stacks) ?? .nan
         return PackagingResult(packageClass: chosen, chosenAutomatically: declared == .auto, interposerAreaMM2: interposer,
                                packageUSD: cost, hbmStacks: stacks, shorelineNeededMM: needed,
                                shorelineAvailableMM: Double(edges) * edge, hbmStackCapacity: capacity, reasons: reasons)
