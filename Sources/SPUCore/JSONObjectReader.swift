@@ -102,6 +102,12 @@ public final class JSONObjectReader {
         return s
     }
 
+    public func bool(_ key: String) throws(ConfigError) -> Bool {
+        guard let value = optionalValue(key) else { throw fail(key, "is required (true or false)") }
+        guard case let .bool(b) = value else { throw fail(key, "must be true or false, got \(value.briefDescription)") }
+        return b
+    }
+
     public func bool(_ key: String, default defaultValue: Bool) throws(ConfigError) -> Bool {
         guard let value = optionalValue(key) else { return defaultValue }
         guard case let .bool(b) = value else { throw fail(key, "must be true or false, got \(value.briefDescription)") }

@@ -72,6 +72,22 @@ public enum CostInputLimits {
     /// Multiplier on a class of dynamic energy (logic, SRAM, wires): 1e-6 to 1e6 (real: 1–10).
     public static let energyCalibration = 1e-6...1e6
 
+    // MARK: Packaging (the TCO file's `package` section)
+
+    /// Die edges and stack pitches in mm: 1/1000 mm to 1e4 mm (10 m; real: 8–33 mm).
+    public static let packageLengthMM = 0.001...1e4
+    /// Stack footprints and interposer limits in mm²: 1/1000 mm² to 1e6 mm² (14× a 300 mm wafer;
+    /// real: 90–5,000 mm²).
+    public static let packageAreaMM2 = 0.001...1e6
+    /// Package cost per mm² of interposer in USD: 0 to 1e6 (real: 0.1–0.5).
+    public static let usdPerMM2 = 0.0...1e6
+    /// Die edges that may face HBM: 1 to 4 (a rectangle has four).
+    public static let hbmEdgesPerDie = 1...4
+    /// A die's longest over shortest edge: 1 (square) to 100 (real: 1–2).
+    public static let dieAspectRatio = 1.0...100.0
+    /// Interposer area over the area of what it carries: 1 (no gaps) to 100 (real: 1.05–1.3).
+    public static let interposerSpacingFactor = 1.0...100.0
+
     // MARK: TCO parameters (configs/tco/)
 
     /// Units built, over which NRE is spread: 1 to 1e12.

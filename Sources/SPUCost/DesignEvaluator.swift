@@ -52,7 +52,7 @@ public enum CostError: Error, Equatable, CustomStringConvertible {
 }
 
 /// Evaluates a design on a workload end to end: performance, then energy and power with the TDP
-/// policy, area with the reticle check, silicon cost and TCO.
+/// policy, area, buildability and package (`PackagingModel`), silicon cost and TCO.
 ///
 /// TDP policy (DVFS): if average power at the nominal clock and voltage exceeds TDP, the clock is
 /// scaled down by the factor s at which average power equals TDP, found by bisection, re-running
@@ -87,7 +87,9 @@ public struct DesignEvaluator: Sendable {
         self.cache = cache
         let area = AreaModel(technology: technology, parameters: inputs.model).area(of: device)
         self.area = area
-        self.silicon = SiliconCost.cost(device: device, area: area, technology: technology, memory: inputs.memory, parameters: inputs.tco)
+        let packaging = PackagingModel(parameters: inputs.tco.packaging).evaluate(device: device, area: area, technology: technology)
+        self.silicon = SiliconCost.cost(device: device, area: area, technology: technology, memory: inputs.memory, parameters: inputs.tco,
+                                        packaging: packaging)
         self.tco = TCOModel.perAcceleratorHour(priceUSD: silicon.priceUSD, tdpW: device.tdpWatts, parameters: inputs.tco)
         let energyModel = EnergyModel(device: device, technology: technology, memory: inputs.memory, parameters: inputs.model, area: area)
         self.energyModel = energyModel
@@ -103,9 +105,7 @@ public struct DesignEvaluator: Sendable {
         var performance = evaluate(workload, summary: summary, clockScale: 1)
         var state = electricalState(performance)
         var reasons: [String] = performance.reason.map { [$0] } ?? []
-        if area.effectivePerDieMM2 > technology.wafer.reticleLimitMM2 {
-            reasons.append("die area \(JSONWriter.formatNumber(area.effectivePerDieMM2.rounded())) mm² exceeds the \(JSONWriter.formatNumber(technology.wafer.reticleLimitMM2)) mm² reticle limit; declare more dies in silicon.dies")
-        }
+        reasons += silicon.packaging.reasons   // reticle, HBM shoreline, package class (PackagingModel)
         if performance.latencySeconds.isFinite, state.powerW > device.tdpWatts {
             var lo = Self.lowestClockScale, hi = 1.0
             var slowest = evaluate(workload, summary: summary, clockScale: lo)

@@ -60,16 +60,19 @@ public enum SiliconCost {
         /// Cost of the good silicon of one accelerator (all its dies).
         public var dieCostUSD: Double
         public var memoryCostUSD: Double
+        /// The package (class, interposer area, cost) and test of one accelerator.
         public var packageAndTestUSD: Double
         public var nrePerUnitUSD: Double
         /// Manufacturing cost of one packaged accelerator.
         public var manufacturingCostUSD: Double
         /// Price paid: published default for GPUs, cost × margin for SPUs.
         public var priceUSD: Double
+        /// The packaging model's result (its package cost is part of `packageAndTestUSD`).
+        public var packaging: PackagingResult
     }
 
     public static func cost(device: DeviceSpec, area: AreaBreakdown, technology: TechnologySpec, memory: MemoryTechnology,
-                            parameters: TCOParameters) -> Result {
+                            parameters: TCOParameters, packaging: PackagingResult) -> Result {
         let die = area.effectivePerDieMM2
         let wafer = technology.wafer
         let dpw = diesPerWafer(dieAreaMM2: die, wafer: wafer)
@@ -92,11 +95,12 @@ public enum SiliconCost {
         let dieCost = perDie * Double(area.dies)
         let memoryGB = device.memory.offchip.capacityBytes / Units.giga
         let memoryCost = memoryGB * (memory.memoryTypes[device.memory.offchip.type.rawValue]?.usdPerGB ?? 0)
-        let package = (parameters.packageUSD[device.silicon.package.rawValue] ?? 0) + parameters.testUSDPerPackage
+        let package = packaging.packageUSD + parameters.testUSDPerPackage
         let nre = (parameters.nreUSD + wafer.maskSetUSD) / parameters.volumeUnits
         let manufacturing = (dieCost + memoryCost + package) / parameters.packageYield + nre
         let price = device.price?.defaultUSD ?? manufacturing * parameters.spuPriceMargin
         return Result(dieAreaMM2: die, grossDiesPerWafer: dpw, dieYield: y, dieCostUSD: dieCost, memoryCostUSD: memoryCost,
-                      packageAndTestUSD: package, nrePerUnitUSD: nre, manufacturingCostUSD: manufacturing, priceUSD: price)
+                      packageAndTestUSD: package, nrePerUnitUSD: nre, manufacturingCostUSD: manufacturing, priceUSD: price,
+                      packaging: packaging)
     }
 }

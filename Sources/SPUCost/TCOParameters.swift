@@ -11,7 +11,6 @@ public struct TCOParameters: Sendable, Equatable {
 
     // Silicon
     public var yieldModel: YieldModel
-    public var packageUSD: [String: Double]
     public var testUSDPerPackage: Double
     public var packageYield: Double
     public var nreUSD: Double
@@ -36,14 +35,15 @@ public struct TCOParameters: Sendable, Equatable {
     // Fleet
     public var fleetUtilization: Double
     public var peakToAverage: Double
+    // Packaging: buildability rules and package cost (the `package` section)
+    public var packaging: PackagingParameters
 
     public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> TCOParameters {
-        r.expecting(["silicon", "system", "facility", "operations", "finance", "fleet"])
+        r.expecting(["silicon", "system", "facility", "operations", "finance", "fleet", "package"])
         let silicon = try r.object("silicon")
-        silicon.expecting(["yield_model", "package_usd", "test_usd_per_package", "package_yield", "nre_usd", "volume_units", "spu_price_margin", "source"])
-        var packages: [String: Double] = [:]
-        for entry in try silicon.entries("package_usd") {
-            packages[entry.key] = try JSONObjectReader.number(entry.value, in: CostInputLimits.amountUSD, file: r.file, path: entry.path)
+        silicon.expecting(["yield_model", "test_usd_per_package", "package_yield", "nre_usd", "volume_units", "spu_price_margin", "source"])
+        if silicon.has("package_usd") {
+            throw silicon.fail("package_usd", "no longer read: package cost comes from the \"package\" section (class, interposer area, HBM stacks; docs/cost-inputs-format.md)")
         }
         let system = try r.object("system")
         system.expecting(["server_usd_per_accelerator", "network_fraction_of_server_capex", "wall_power_ratio", "accelerators_per_server", "source"])
@@ -59,7 +59,7 @@ public struct TCOParameters: Sendable, Equatable {
         // At least 1: wall power includes the accelerator.
         let wallRatio = try system.number("wall_power_ratio", in: CostInputLimits.powerRatio)
         let params = TCOParameters(
-            yieldModel: try silicon.choice("yield_model", as: YieldModel.self), packageUSD: packages,
+            yieldModel: try silicon.choice("yield_model", as: YieldModel.self),
             testUSDPerPackage: try silicon.number("test_usd_per_package", in: CostInputLimits.amountUSD), packageYield: try silicon.fraction("package_yield"),
             nreUSD: try silicon.number("nre_usd", in: CostInputLimits.amountUSD), volumeUnits: try silicon.number("volume_units", in: CostInputLimits.volumeUnits),
             spuPriceMargin: try silicon.number("spu_price_margin", in: CostInputLimits.priceMargin),
@@ -71,7 +71,8 @@ public struct TCOParameters: Sendable, Equatable {
             usdPerKWh: try operations.number("usd_per_kwh", in: CostInputLimits.usdPerKWh), averageLoadFraction: try operations.fraction("average_load_fraction"),
             opexFractionOfCapexPerYear: try operations.number("opex_fraction_of_capex_per_year", in: CostInputLimits.costFraction),
             depreciationYears: try finance.number("depreciation_years", in: CostInputLimits.years), costOfCapital: try finance.number("cost_of_capital", in: CostInputLimits.costFraction),
-            fleetUtilization: try fleet.fraction("utilization"), peakToAverage: try fleet.number("peak_to_average", in: CostInputLimits.peakToAverage))
+            fleetUtilization: try fleet.fraction("utilization"), peakToAverage: try fleet.number("peak_to_average", in: CostInputLimits.peakToAverage),
+            packaging: try PackagingParameters.decode(try r.object("package")))
         for part in [silicon, system, facility, operations, finance, fleet] {
             _ = try part.source()
             try part.finish()

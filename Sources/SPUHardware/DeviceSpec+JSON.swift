@@ -169,7 +169,7 @@ extension DeviceSpec {
         let spec = SiliconSpec(dies: dies, dieToDieLinks: links,
                                physicalUnits: r.has("physical_units") ? try r.int("physical_units", in: HardwareLimits.units) : nil,
                                physicalMemoryStacks: r.has("physical_memory_stacks") ? try r.int("physical_memory_stacks", in: HardwareLimits.memoryStacks) : nil,
-                               package: try r.choice("package", as: SiliconSpec.Package.self),
+                               package: r.has("package") ? try r.choice("package", as: SiliconSpec.Package.self) : .auto,
                                publishedDieAreaMM2: r.has("published_die_area_mm2") ? try r.number("published_die_area_mm2", in: HardwareLimits.dieAreaMM2) : nil)
         try cite(r)
         try r.finish()

@@ -150,6 +150,10 @@ public struct SharedSRAMSpec: Sendable, Equatable {
 /// Off-chip memory technologies.
 public enum MemoryType: String, CaseIterable, Sendable {
     case hbm2, hbm2e, hbm3, hbm3e, hbm4, ddr4, ddr5, lpddr5, gddr6, gddr7
+
+    /// HBM stacks sit beside the die on an interposer and take die edge (shoreline); DDR,
+    /// LPDDR and GDDR devices sit on the board or substrate.
+    public var isHBM: Bool { rawValue.hasPrefix("hbm") }
 }
 
 /// Off-chip DRAM: HBM stacks or DRAM channels.
@@ -341,11 +345,14 @@ public struct CalibrationSpec: Sendable, Equatable {
 
 /// Physical facts the area and cost models need beyond the performance description.
 public struct SiliconSpec: Sendable, Equatable {
+    /// The package class: one of the classes of the TCO file's `package.classes`, or `auto`
+    /// (the default): the cheapest class that holds the design (`PackagingModel`).
     public enum Package: String, CaseIterable, Sendable {
         case organic
         case cowosS = "cowos-s"
         case cowosL = "cowos-l"
         case soicCowos = "soic-cowos"
+        case auto
     }
 
     /// Compute dies in the package.
@@ -361,7 +368,7 @@ public struct SiliconSpec: Sendable, Equatable {
     public var publishedDieAreaMM2: Double?
 
     public static let `default` = SiliconSpec(dies: 1, dieToDieLinks: 0, physicalUnits: nil, physicalMemoryStacks: nil,
-                                              package: .cowosS, publishedDieAreaMM2: nil)
+                                              package: .auto, publishedDieAreaMM2: nil)
 }
 
 /// A published unit-price range with a chosen default, in US dollars.

@@ -31,6 +31,7 @@ extension CostedEvaluation {
                 ("gross_dies_per_wafer", n(c.silicon.grossDiesPerWafer)), ("die_yield", n(c.silicon.dieYield)),
                 ("memory_cost_usd", n(c.silicon.memoryCostUSD)), ("package_and_test_usd", n(c.silicon.packageAndTestUSD)),
                 ("nre_per_unit_usd", n(c.silicon.nrePerUnitUSD)),
+                ("package", c.silicon.packaging.jsonValue),
             ])),
             ("tco_breakdown_usd_per_hour", .object([
                 ("it_capital", n(c.tco.itCapitalUSDPerHour)), ("electricity", n(c.tco.electricityUSDPerHour)),
@@ -39,5 +40,20 @@ extension CostedEvaluation {
         ]
         return performance.jsonValue(designHash: designHash, workloadHash: workloadHash,
                                      metrics: MetricCatalogue.all.map { ($0.name, $0.value(self)) }, extra: extra, opEnergyJ: c.opEnergyJ)
+    }
+}
+
+extension PackagingResult {
+    /// The package as JSON (the `silicon.package` object of `spusim run --json`): class, whether
+    /// `auto` chose it, interposer area, package cost (test excluded), HBM stacks and shoreline.
+    public var jsonValue: JSONValue {
+        func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
+        return .object([
+            ("class", .string(packageClass.rawValue)), ("chosen_automatically", .bool(chosenAutomatically)),
+            ("interposer_area_mm2", n(interposerAreaMM2)), ("package_usd", n(packageUSD)),
+            ("hbm_stacks", .number(Double(hbmStacks))), ("hbm_stack_capacity", .number(Double(hbmStackCapacity))),
+            ("shoreline_needed_mm", n(shorelineNeededMM)), ("shoreline_available_mm", n(shorelineAvailableMM)),
+            ("buildable", .bool(buildable)),
+        ])
     }
 }

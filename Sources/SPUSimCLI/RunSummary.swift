@@ -43,6 +43,9 @@ struct RunSummary {
             }
             // Area and silicon cost are the design's, whether or not this workload fits.
             lines.append("area      \(Formatting.fixed(c.area.effectiveTotalMM2, 0)) mm²" + (c.area.publishedTotalMM2 != nil ? " published (model \(Formatting.fixed(c.area.totalMM2, 0)) mm²)" : "") + " (\(c.area.dies) die\(c.area.dies == 1 ? "" : "s")); die cost $\(Formatting.fixed(c.silicon.dieCostUSD, 0)), manufacturing $\(Formatting.fixed(c.silicon.manufacturingCostUSD, 0)), price $\(Formatting.fixed(c.silicon.priceUSD, 0))")
+            let p = c.silicon.packaging
+            lines.append("package   \(p.packageClass.rawValue)\(p.chosenAutomatically ? " (auto)" : ""), interposer \(Formatting.fixed(p.interposerAreaMM2, 0)) mm², $\(Formatting.fixed(p.packageUSD, 0))"
+                         + (p.hbmStacks > 0 ? "; \(p.hbmStacks) HBM stacks, die edge holds \(p.hbmStackCapacity)" : ""))
             if let infeasible {
                 lines.append("TCO       $\(Formatting.fixed(c.tco.totalUSDPerHour, 2))/hour per chip; per million \(unit) and \(unit)/J \(infeasible)")
             } else {

@@ -1,5 +1,6 @@
 // Release-build benchmarks on one core:
-// 1. the performance model: evaluations (design × workload, mapping search included) per second;
+// 1. the performance model: evaluations (design × workload, mapping search included) per second,
+//    then whole evaluations with energy, power (the TDP/DVFS policy), area and cost;
 // 2. number-format encoding: values per second for fp8-e4m3, lns8f3 (pal8), bf16 and posit8;
 // 3. bulk inserts into the results database: result rows per second (one transaction per batch).
 //
@@ -65,11 +66,40 @@ do {
     let elapsed = (clock.now - start) / .seconds(1)
     print(String(format: "evaluations: %d in %.2f s = %.0f evaluations/s on one core", evaluations, elapsed, Double(evaluations) / elapsed))
     print(String(format: "mapping candidates per evaluation: %.0f; mean latency %.4g s", Double(candidates) / Double(evaluations), checksum / Double(evaluations)))
+    try benchmarkCostedEvaluations(variants: variants, workload: workload, seconds: options.seconds)
     benchmarkEncoding(seconds: options.seconds / 2)
     try benchmarkInserts(device: base, workload: workload)
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)
+}
+
+/// Evaluations through `DesignEvaluator` (performance, then energy with the TDP/DVFS policy,
+/// area, silicon cost, TCO), each on another design variant with its own evaluator, as a sweep
+/// point is; the TDP is lowered to 60 % of the first variant's power so the policy throttles.
+func benchmarkCostedEvaluations(variants: [DeviceSpec], workload: Workload, seconds: Double) throws {
+    let inputs = try CostInputs.load()
+    let power = try DesignEvaluator(device: variants[0], inputs: inputs).evaluate(workload).cost.averagePowerW
+    let throttled = variants.map { d -> DeviceSpec in
+        var t = d
+        t.tdpWatts = power * 0.6
+        return t
+    }
+    let clock = ContinuousClock()
+    var evaluations = 0
+    var throttle = 0.0
+    let start = clock.now
+    let deadline = start + .milliseconds(Int(seconds * 1000))
+    while clock.now < deadline {
+        for _ in 0..<8 {
+            let e = try DesignEvaluator(device: throttled[evaluations % throttled.count], inputs: inputs).evaluate(workload)
+            throttle += e.cost.throttleFactor
+            evaluations += 1
+        }
+    }
+    let elapsed = (clock.now - start) / .seconds(1)
+    print(String(format: "costed evaluations (TDP-throttled): %d in %.2f s = %.0f evaluations/s on one core; mean throttle %.3f",
+                 evaluations, elapsed, Double(evaluations) / elapsed, throttle / Double(evaluations)))
 }
 
 /// Encodes a fixed array of Gaussian-distributed values (scaled into range) repeatedly.
