@@ -82,9 +82,15 @@ public struct EnergyCalibration: Sendable, Equatable {
 
 extension EnergyBreakdown {
     /// These energies with the core-supply components scaled by `factor` (DVFS: (V/V_nom)²).
+    /// (Written out field by field: it runs for every op of every evaluation.)
     public func scalingCoreSupply(by factor: Double) -> EnergyBreakdown {
+        guard factor != 1 else { return self }
         var out = self
-        for component in EnergyComponent.allCases where component.onCoreSupply { out[component] *= factor }
+        out.macJ *= factor
+        out.vectorJ *= factor
+        out.localSRAMJ *= factor
+        out.sharedSRAMJ *= factor
+        out.nocJ *= factor
         return out
     }
 
