@@ -1,3 +1,4 @@
+import Foundation
 import SPUHardware
 
 /// How the designs of a comparison are priced: `--pricing` of `spusim compare`, `fleet` and
@@ -80,7 +81,7 @@ public enum PricingPolicy: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .asConfigured: return "as configured (list prices for GPUs, cost-plus for SPUs)"
-        case let .equalMargin(m): return "equal margin: every design at manufacturing cost × \(Self.format(m)) (gross margin \(Self.format((1 - 1 / m) * 100))%)"
+        case let .equalMargin(m): return "equal margin: every design at manufacturing cost × \(Self.format(m)) (gross margin \(String(format: "%.1f", (1 - 1 / m) * 100))%)"
         }
     }
 

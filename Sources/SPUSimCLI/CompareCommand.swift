@@ -56,11 +56,11 @@ struct CompareCommand: ParsableCommand {
         for w in comparison.workloads {
             print("\nworkload \(w.workloadName) (\(w.throughputUnit)/s)")
             let b = w.baseline
-            var rows = [[b.designName + " (baseline)", number(b.itemsPerS), usd(b.priceUSD), usd(b.usdPerMillionItems, digits: 3),
+            var rows = [[b.designName + " (baseline)", number(b.itemsPerS), usd(b.priceUSD), ratio(b.usdPerMillionItems),
                          "1", "1", "1", "1", "1", "1"]]
             rows += w.designs.map { e in
                 let r = e.ratios
-                return [e.design.designName, number(e.design.itemsPerS), usd(e.design.priceUSD), usd(e.design.usdPerMillionItems, digits: 3),
+                return [e.design.designName, number(e.design.itemsPerS), usd(e.design.priceUSD), ratio(e.design.usdPerMillionItems),
                         ratio(r.throughput), ratio(r.speedup), ratio(r.itemsPerJoule), ratio(r.throughputPerTCODollar), ratio(r.area), ratio(r.energy)]
             }
             print(Formatting.table(header: ["design", "throughput/s", "price $", "$/M \(w.throughputUnit)", "× throughput", "× speed", "× items/J",
@@ -72,8 +72,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     private func number(_ x: Double?) -> String { x.map { Formatting.si($0) } ?? Formatting.notApplicable }
-    private func usd(_ x: Double?, digits: Int = 0) -> String {
-        x.flatMap { $0.isFinite ? Formatting.fixed($0, digits) : nil } ?? Formatting.notApplicable
-    }
+    private func usd(_ x: Double?) -> String { x.map { Formatting.fixed($0, 0) } ?? Formatting.notApplicable }
+    /// Three significant digits (ratios, $ per million items).
     private func ratio(_ x: Double?) -> String { x.flatMap { $0.isFinite ? String(format: "%.3g", $0) : nil } ?? Formatting.notApplicable }
 }
