@@ -1,4 +1,5 @@
 import Foundation
+import SPUCore
 import SPUHardware
 
 /// How the designs of a comparison are priced: `--pricing` of `spusim compare`, `fleet` and
@@ -77,11 +78,12 @@ public enum PricingPolicy: Sendable, Equatable, CustomStringConvertible {
         return Repriced(priceUSD: price, tcoUSDPerHour: tco, costScale: stored.tcoUSDPerHour > 0 ? tco / stored.tcoUSDPerHour : .nan)
     }
 
-    /// `as configured` or `equal margin ×1.6`.
+    /// What the policy does, for output headers: "as configured (…)" or "equal margin: … × 1.6 (…)".
     public var description: String {
         switch self {
         case .asConfigured: return "as configured (list prices for GPUs, cost-plus for SPUs)"
-        case let .equalMargin(m): return "equal margin: every design at manufacturing cost × \(Self.format(m)) (gross margin \(String(format: "%.1f", (1 - 1 / m) * 100))%)"
+        case let .equalMargin(m):
+            return "equal margin: every design at manufacturing cost × \(String(format: "%g", m)) (gross margin \(String(format: "%.1f", (1 - 1 / m) * 100))%)"
         }
     }
 
@@ -99,8 +101,9 @@ public enum PricingPolicy: Sendable, Equatable, CustomStringConvertible {
         return nil
     }
 
-    private static func format(_ x: Double) -> String {
-        let rounded = (x * 1000).rounded() / 1000
-        return rounded == rounded.rounded() ? String(Int(rounded)) : "\(rounded)"
+    /// `{"policy": "equal-margin", "margin": 1.6}` (`margin` null as configured), in the JSON of
+    /// `compare` and `fleet`.
+    public var jsonValue: JSONValue {
+        .object([("policy", .string(name)), ("margin", margin.map(JSONValue.number) ?? .null)])
     }
 }

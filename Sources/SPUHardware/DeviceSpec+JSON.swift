@@ -195,12 +195,10 @@ extension DeviceSpec {
                              volumeUnits: try r.optionalNumber("volume_units", in: HardwareLimits.volumeUnits))
         switch policy {
         case .list:
-            spec.lowUSD = try r.number("low_usd", in: HardwareLimits.priceUSD)
-            spec.defaultUSD = try r.number("default_usd", in: HardwareLimits.priceUSD)
-            spec.highUSD = try r.number("high_usd", in: HardwareLimits.priceUSD)
-            guard spec.lowUSD! <= spec.defaultUSD!, spec.defaultUSD! <= spec.highUSD! else {
-                throw r.fail("default_usd", "must lie between low_usd and high_usd")
-            }
+            let low = try r.number("low_usd", in: HardwareLimits.priceUSD), listed = try r.number("default_usd", in: HardwareLimits.priceUSD)
+            let high = try r.number("high_usd", in: HardwareLimits.priceUSD)
+            guard low <= listed, listed <= high else { throw r.fail("default_usd", "must lie between low_usd and high_usd") }
+            (spec.lowUSD, spec.defaultUSD, spec.highUSD) = (low, listed, high)
             if r.has("margin") { throw r.fail("margin", "applies to policy \"cost-plus\" only (a list price is published, not cost × margin)") }
         case .costPlus:
             for key in ["low_usd", "default_usd", "high_usd"] where r.has(key) {

@@ -10,7 +10,8 @@ import SPUCost
 /// against the top N other designs by `items_per_s` among the feasible rows that meet the
 /// constraints (rows flagged `is_baseline` and rows of the baseline design itself are not
 /// candidates). Ratios read "design relative to baseline", so > 1 is better except for area and
-/// energy, where < 1 is smaller.
+/// energy, where < 1 is smaller. Prices, TCO and $ per million items are as stored, or re-priced
+/// from stored columns under `PricingPolicy.equalMargin` (every design at cost × one margin).
 public struct BaselineComparison: Sendable {
     /// The stored metrics of one result row.
     public struct Metrics: Sendable, Equatable {
@@ -217,7 +218,7 @@ public struct BaselineComparison: Sendable {
     public var jsonValue: JSONValue {
         .object([
             ("run_id", .number(Double(runID))), ("baseline", .string(baselineName)), ("top", .number(Double(top))),
-            ("pricing", .object([("policy", .string(pricing.name)), ("margin", pricing.margin.map(JSONValue.number) ?? .null)])),
+            ("pricing", pricing.jsonValue),
             ("workloads", .array(workloads.map { w in
                 .object([
                     ("workload_name", .string(w.workloadName)), ("workload_hash", .string(w.workloadHash)),

@@ -84,11 +84,7 @@ struct FleetCommand: ParsableCommand {
             }
         }
         if json {
-            let pricingJSON = JSONValue.object([("policy", .string(policy.name)), ("margin", policy.margin.map(JSONValue.number) ?? .null)])
-            print(JSONWriter.pretty(.array(plans.map { plan in
-                guard case let .object(pairs) = Self.json(plan) else { return Self.json(plan) }
-                return .object(pairs + [(key: "pricing", value: pricingJSON)])
-            })))
+            print(JSONWriter.pretty(.array(plans.map { Self.json($0, pricing: policy) })))
             return
         }
         print("serving \(modelName): \(Formatting.si(queriesPerDay)) queries/day, \(inputTokens) input + \(outputTokens) output tokens"
@@ -119,7 +115,7 @@ struct FleetCommand: ParsableCommand {
         print(Formatting.table(header: [""] + plans.map(\.design), rows: rows, rightAligned: Set(1...plans.count)))
     }
 
-    static func json(_ p: FleetPlan) -> JSONValue {
+    static func json(_ p: FleetPlan, pricing: PricingPolicy) -> JSONValue {
         func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
         func point(_ o: ServingPoint?) -> JSONValue {
             guard let o else { return .null }
@@ -134,6 +130,7 @@ struct FleetCommand: ParsableCommand {
             ("annual_tco_usd", n(p.annualTCOUSD)), ("tco_usd_per_hour_per_chip", n(p.tcoUSDPerHourPerChip)),
             ("usd_per_1000_queries", n(p.usdPer1000Queries)), ("wh_per_query", n(p.whPerQuery)),
             ("avg_chip_power_w", n(p.averageChipPowerW)), ("price_usd_per_chip", n(p.priceUSDPerChip)),
+            ("pricing", pricing.jsonValue),
         ])
     }
 }
