@@ -1,3 +1,5 @@
+import SPUHardware
+
 /// The accepted range of every number of the cost inputs: process-node files and the memory
 /// table (`configs/tech/`), the model parameters (`configs/tech/model-parameters.json`) and the
 /// TCO parameters (`configs/tco/`), checked where the files are read.
@@ -90,10 +92,12 @@ public enum CostInputLimits {
 
     // MARK: TCO parameters (configs/tco/)
 
-    /// Units built, over which NRE is spread: 1 to 1e12.
-    public static let volumeUnits = 1.0...1e12
-    /// SPU price over manufacturing cost: 1/1000 to 1000 (real: 1.5–3).
-    public static let priceMargin = 0.001...1000.0
+    /// Units built, over which NRE is spread: as a design's `price.volume_units` (`HardwareLimits`).
+    public static let volumeUnits = HardwareLimits.volumeUnits
+    /// Default cost-plus price over manufacturing cost: as a design's `price.margin` (`HardwareLimits`).
+    public static let priceMargin = HardwareLimits.priceMargin
+    /// Default design NRE: as a design's `price.nre_usd` (`HardwareLimits`).
+    public static let nreUSD = HardwareLimits.nreUSD
     /// Fractions that may exceed 1 (network share of server capex, opex per year, cost of capital): 0 to 100.
     public static let costFraction = 0.0...100.0
     /// Wall power over accelerator TDP (and PUE): 1 (nothing else draws power) to 100 (real: 1.1–2).

@@ -15,7 +15,17 @@ import SPUWorkload
 /// for decode and for prefill separately, keeping the highest per-chip rate that meets the SLOs
 /// (TPOT = decode step latency, TTFT = prefill latency of the batch) and fits memory. Decode is
 /// evaluated at the longest context (input + output tokens), so capacity and speed are
-/// conservative. Energy per query uses wall power: N · TDP · wall ratio · load · PUE · 24 h / Q.
+/// conservative.
+///
+/// Energy comes from the modelled power of the chosen operating points, not from TDP: a query
+/// keeps chips busy for T_out / R_out chip-seconds at the decode point's average power per chip
+/// and T_in / R_prefill at the prefill point's (`CostResult.averagePowerW`, after the TDP
+/// policy); the rest of the provisioned chip-time (N × 24 h less the busy time, the headroom that
+/// U and the peak factor leave) the chips idle at the model's static (leakage) power. Chip energy
+/// × wall ratio × PUE is facility energy: Wh/query and GWh/year. Facility power provisioning (IT
+/// and facility MW) stays at TDP × wall ratio: a data centre is built for the peak.
+///
+/// Prices follow `PricingPolicy`: as configured, or every design at manufacturing cost × one margin.
 public struct FleetRequest: Sendable {
     public var queriesPerDay: Double
     public var inputTokens: Int
@@ -43,6 +53,8 @@ public struct ServingPoint: Sendable, Equatable {
     /// Tokens per second per accelerator.
     public var tokensPerSecondPerChip: Double
     public var throttleFactor: Double
+    /// Modelled average power of one chip at this point (after the TDP policy).
+    public var averagePowerW: Double
 }
 
 public struct FleetPlan: Sendable {
@@ -53,23 +65,32 @@ public struct FleetPlan: Sendable {
     public var prefill: ServingPoint?
     public var accelerators: Double
     public var servers: Double
+    /// Provisioned IT power: accelerators × TDP × wall ratio.
     public var itMW: Double
+    /// Provisioned facility power: IT MW × PUE.
     public var facilityMW: Double
+    /// Facility energy per year from the modelled power (busy and idle chips, wall ratio, PUE).
     public var gwhPerYear: Double
     public var capexUSD: Double
     public var annualTCOUSD: Double
     public var usdPer1000Queries: Double
+    /// Facility energy per query from the modelled power.
     public var whPerQuery: Double
+    /// Modelled chip power averaged over the fleet and the day (busy at the operating points, idle at leakage).
+    public var averageChipPowerW: Double
     public var tcoUSDPerHourPerChip: Double
+    /// Price of one accelerator under the plan's pricing policy.
+    public var priceUSDPerChip: Double
 }
 
 public enum FleetSizing {
     static let tensorParallelOptions = [1, 2, 4, 8]
     static let batchOptions = [1, 2, 4, 8, 16, 32, 64, 128, 256]
 
-    public static func plan(model: TransformerConfig, modelName: String, request: FleetRequest, evaluator: DesignEvaluator) -> FleetPlan {
+    public static func plan(model: TransformerConfig, modelName: String, request: FleetRequest, evaluator: DesignEvaluator,
+                            pricing: PricingPolicy = .asConfigured) -> FleetPlan {
         let p = evaluator.inputs.tco
-        let tco = evaluator.tco
+        let (silicon, tco) = pricing.repriced(silicon: evaluator.silicon, tco: evaluator.tco)
         // Checked: token counts come from the command line and may be anything up to Int.max.
         let (context, overflow) = request.inputTokens.addingReportingOverflow(request.outputTokens)
         guard request.inputTokens >= 1, request.outputTokens >= 1, !overflow, WorkloadLimits.sequenceLength.contains(context) else {
@@ -77,7 +98,7 @@ public enum FleetSizing {
                              reason: "input + output tokens (\(request.inputTokens) + \(request.outputTokens)) must be positive and at most \(WorkloadLimits.sequenceLength.upperBound) together",
                              decode: nil, prefill: nil, accelerators: .nan, servers: .nan, itMW: .nan, facilityMW: .nan,
                              gwhPerYear: .nan, capexUSD: .nan, annualTCOUSD: .nan, usdPer1000Queries: .nan, whPerQuery: .nan,
-                             tcoUSDPerHourPerChip: tco.totalUSDPerHour)
+                             averageChipPowerW: .nan, tcoUSDPerHourPerChip: tco.totalUSDPerHour, priceUSDPerChip: silicon.priceUSD)
         }
         func search(_ phase: Phase, slo: Double?) -> ServingPoint? {
             var best: ServingPoint?
@@ -92,7 +113,8 @@ public enum FleetSizing {
                     let rate = e.performance.throughputPerSecond / Double(tp)
                     if rate > (best?.tokensPerSecondPerChip ?? 0) {
                         best = ServingPoint(tensorParallel: tp, batch: batch, latencySeconds: e.performance.latencySeconds,
-                                              tokensPerSecondPerChip: rate, throttleFactor: e.cost.throttleFactor)
+                                              tokensPerSecondPerChip: rate, throttleFactor: e.cost.throttleFactor,
+                                              averagePowerW: e.cost.averagePowerW)
                     }
                 }
             }
@@ -106,21 +128,30 @@ public enum FleetSizing {
                              reason: "no \(missing) operating point (tensor parallel 1–8, batch 1–256) fits memory and meets the SLO",
                              decode: decode, prefill: prefill, accelerators: .nan, servers: .nan, itMW: .nan, facilityMW: .nan,
                              gwhPerYear: .nan, capexUSD: .nan, annualTCOUSD: .nan, usdPer1000Queries: .nan, whPerQuery: .nan,
-                             tcoUSDPerHourPerChip: tco.totalUSDPerHour)
+                             averageChipPowerW: .nan, tcoUSDPerHourPerChip: tco.totalUSDPerHour, priceUSDPerChip: silicon.priceUSD)
         }
         let queriesPerSecond = request.queriesPerDay / 86400
-        let secondsPerQuery = Double(request.outputTokens) / decode.tokensPerSecondPerChip + Double(request.inputTokens) / prefill.tokensPerSecondPerChip
+        let decodeChipSeconds = Double(request.outputTokens) / decode.tokensPerSecondPerChip
+        let prefillChipSeconds = Double(request.inputTokens) / prefill.tokensPerSecondPerChip
+        let secondsPerQuery = decodeChipSeconds + prefillChipSeconds
         let accelerators = (queriesPerSecond * p.peakToAverage * secondsPerQuery / p.fleetUtilization).rounded(.up)
         let servers = (accelerators / Double(p.acceleratorsPerServer)).rounded(.up)
         let itMW = accelerators * tco.wallPowerW / 1e6
         let facilityMW = itMW * p.pue
-        let gwhPerYear = itMW * p.averageLoadFraction * p.pue * 8.76
+        // Chip energy per query: busy at the operating points' modelled power, idle (the provisioned
+        // chip-time the query volume leaves unused) at leakage.
+        let idleChipSecondsPerQuery = max(0, accelerators * 86400 / request.queriesPerDay - secondsPerQuery)
+        let chipJPerQuery = decodeChipSeconds * decode.averagePowerW + prefillChipSeconds * prefill.averagePowerW
+            + idleChipSecondsPerQuery * evaluator.staticPowerW
+        let whPerQuery = chipJPerQuery * p.wallPowerRatio * p.pue / 3600
+        let gwhPerYear = whPerQuery * request.queriesPerDay * 365 / 1e9
+        let averageChipPower = chipJPerQuery * request.queriesPerDay / (accelerators * 86400)
         let capex = accelerators * tco.itCapexUSD + itMW * p.facilityCapexUSDPerMWIT
         let annual = accelerators * tco.totalUSDPerHour * TCOModel.hoursPerYear
-        let whPerQuery = accelerators * tco.wallPowerW * p.averageLoadFraction * p.pue * 24 / request.queriesPerDay
         return FleetPlan(design: evaluator.device.name, feasible: true, reason: nil, decode: decode, prefill: prefill,
                          accelerators: accelerators, servers: servers, itMW: itMW, facilityMW: facilityMW, gwhPerYear: gwhPerYear,
                          capexUSD: capex, annualTCOUSD: annual, usdPer1000Queries: annual / (request.queriesPerDay * 365) * 1000,
-                         whPerQuery: whPerQuery, tcoUSDPerHourPerChip: tco.totalUSDPerHour)
+                         whPerQuery: whPerQuery, averageChipPowerW: averageChipPower, tcoUSDPerHourPerChip: tco.totalUSDPerHour,
+                         priceUSDPerChip: silicon.priceUSD)
     }
 }

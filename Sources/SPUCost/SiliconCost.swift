@@ -62,10 +62,12 @@ public enum SiliconCost {
         public var memoryCostUSD: Double
         /// The package (class, interposer area, cost) and test of one accelerator.
         public var packageAndTestUSD: Double
+        /// Design NRE and mask set over the volume (the design's `price` object, else the TCO file).
         public var nrePerUnitUSD: Double
         /// Manufacturing cost of one packaged accelerator.
         public var manufacturingCostUSD: Double
-        /// Price paid: published default for GPUs, cost × margin for SPUs.
+        /// Price paid under the design's pricing policy (`PricingPolicy.configuredPriceUSD`):
+        /// the published default of a list price, manufacturing cost × margin for cost-plus.
         public var priceUSD: Double
         /// The packaging model's result (its package cost is part of `packageAndTestUSD`).
         public var packaging: PackagingResult
@@ -96,9 +98,9 @@ public enum SiliconCost {
         let memoryGB = device.memory.offchip.capacityBytes / Units.giga
         let memoryCost = memoryGB * (memory.memoryTypes[device.memory.offchip.type.rawValue]?.usdPerGB ?? 0)
         let package = packaging.packageUSD + parameters.testUSDPerPackage
-        let nre = (parameters.nreUSD + wafer.maskSetUSD) / parameters.volumeUnits
+        let nre = ((device.price?.nreUSD ?? parameters.nreUSD) + wafer.maskSetUSD) / (device.price?.volumeUnits ?? parameters.volumeUnits)
         let manufacturing = (dieCost + memoryCost + package) / parameters.packageYield + nre
-        let price = device.price?.defaultUSD ?? manufacturing * parameters.spuPriceMargin
+        let price = PricingPolicy.configuredPriceUSD(device.price, manufacturingCostUSD: manufacturing, defaultMargin: parameters.spuPriceMargin)
         return Result(dieAreaMM2: die, grossDiesPerWafer: dpw, dieYield: y, dieCostUSD: dieCost, memoryCostUSD: memoryCost,
                       packageAndTestUSD: package, nrePerUnitUSD: nre, manufacturingCostUSD: manufacturing, priceUSD: price,
                       packaging: packaging)

@@ -15,8 +15,34 @@ public struct TCOBreakdown: Sendable, Equatable {
     public var facilityUSDPerHour: Double
     public var opexUSDPerHour: Double
     public var wallPowerW: Double
+    /// IT capex per dollar of accelerator price: 1 + the network share.
+    public var capexUSDPerPriceUSD: Double
+    /// Capital cost per hour per dollar of IT capex: CRF(r, N_IT) / 8760.
+    public var capitalUSDPerHourPerCapexUSD: Double
+    /// Operations cost per hour per dollar of IT capex: opex fraction / 8760.
+    public var opexUSDPerHourPerCapexUSD: Double
 
     public var totalUSDPerHour: Double { itCapitalUSDPerHour + electricityUSDPerHour + facilityUSDPerHour + opexUSDPerHour }
+
+    /// What one more dollar of accelerator price adds to the TCO per hour: capital and operations
+    /// are proportional to IT capex, electricity and facility do not depend on the price, so
+    /// TCO/h is affine in the price with this slope. Stored with every result
+    /// (`tco_usd_per_hour_per_price_usd`), so that stored results can be re-priced (`PricingPolicy`).
+    public var usdPerHourPerPriceUSD: Double {
+        capexUSDPerPriceUSD * (capitalUSDPerHourPerCapexUSD + opexUSDPerHourPerCapexUSD)
+    }
+
+    /// The same TCO at accelerator price `newPriceUSD` instead of `oldPriceUSD`: IT capex moves
+    /// by the price difference × (1 + network), capital and operations with it; electricity and
+    /// facility are unchanged.
+    public func repriced(from oldPriceUSD: Double, to newPriceUSD: Double) -> TCOBreakdown {
+        guard newPriceUSD != oldPriceUSD else { return self }
+        var t = self
+        t.itCapexUSD += (newPriceUSD - oldPriceUSD) * capexUSDPerPriceUSD
+        t.itCapitalUSDPerHour = t.itCapexUSD * capitalUSDPerHourPerCapexUSD
+        t.opexUSDPerHour = t.itCapexUSD * opexUSDPerHourPerCapexUSD
+        return t
+    }
 }
 
 public enum TCOModel {
@@ -30,12 +56,14 @@ public enum TCOModel {
     public static func perAcceleratorHour(priceUSD: Double, tdpW: Double, parameters p: TCOParameters) -> TCOBreakdown {
         let capex = (priceUSD + p.serverUSDPerAccelerator) * (1 + p.networkFractionOfServerCapex)
         let wall = tdpW * p.wallPowerRatio
+        let crf = capitalRecoveryFactor(rate: p.costOfCapital, years: p.depreciationYears)
         return TCOBreakdown(
             itCapexUSD: capex,
-            itCapitalUSDPerHour: capex * capitalRecoveryFactor(rate: p.costOfCapital, years: p.depreciationYears) / hoursPerYear,
+            itCapitalUSDPerHour: capex * crf / hoursPerYear,
             electricityUSDPerHour: wall / 1000 * p.averageLoadFraction * p.pue * p.usdPerKWh,
             facilityUSDPerHour: p.facilityCapexUSDPerMWIT * wall / 1e6 * capitalRecoveryFactor(rate: p.costOfCapital, years: p.facilityDepreciationYears) / hoursPerYear,
             opexUSDPerHour: p.opexFractionOfCapexPerYear * capex / hoursPerYear,
-            wallPowerW: wall)
+            wallPowerW: wall, capexUSDPerPriceUSD: 1 + p.networkFractionOfServerCapex,
+            capitalUSDPerHourPerCapexUSD: crf / hoursPerYear, opexUSDPerHourPerCapexUSD: p.opexFractionOfCapexPerYear / hoursPerYear)
     }
 }

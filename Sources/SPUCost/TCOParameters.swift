@@ -13,8 +13,11 @@ public struct TCOParameters: Sendable, Equatable {
     public var yieldModel: YieldModel
     public var testUSDPerPackage: Double
     public var packageYield: Double
+    /// Default design NRE and amortisation volume, for designs whose `price` object states none.
     public var nreUSD: Double
     public var volumeUnits: Double
+    /// Default cost-plus margin (price over manufacturing cost) of designs whose `price` object
+    /// states none (SPUs), and the default of `--pricing equal-margin`.
     public var spuPriceMargin: Double
     // System
     public var serverUSDPerAccelerator: Double
@@ -61,7 +64,7 @@ public struct TCOParameters: Sendable, Equatable {
         let params = TCOParameters(
             yieldModel: try silicon.choice("yield_model", as: YieldModel.self),
             testUSDPerPackage: try silicon.number("test_usd_per_package", in: CostInputLimits.amountUSD), packageYield: try silicon.fraction("package_yield"),
-            nreUSD: try silicon.number("nre_usd", in: CostInputLimits.amountUSD), volumeUnits: try silicon.number("volume_units", in: CostInputLimits.volumeUnits),
+            nreUSD: try silicon.number("nre_usd", in: CostInputLimits.nreUSD), volumeUnits: try silicon.number("volume_units", in: CostInputLimits.volumeUnits),
             spuPriceMargin: try silicon.number("spu_price_margin", in: CostInputLimits.priceMargin),
             serverUSDPerAccelerator: try system.number("server_usd_per_accelerator", in: CostInputLimits.amountUSD),
             networkFractionOfServerCapex: try system.number("network_fraction_of_server_capex", in: CostInputLimits.costFraction),

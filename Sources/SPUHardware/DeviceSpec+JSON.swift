@@ -186,12 +186,25 @@ extension DeviceSpec {
         return spec
     }
 
+    /// `policy` defaults to `list` when `default_usd` is given (the GPU files' price ranges) and
+    /// to `cost-plus` otherwise; a list price needs its range, a cost-plus price must not state one.
     private static func decodePrice(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> PriceSpec {
-        r.expecting(["low_usd", "default_usd", "high_usd", "source"])
-        let spec = PriceSpec(lowUSD: try r.number("low_usd", in: HardwareLimits.priceUSD), defaultUSD: try r.number("default_usd", in: HardwareLimits.priceUSD),
-                             highUSD: try r.number("high_usd", in: HardwareLimits.priceUSD))
-        guard spec.lowUSD <= spec.defaultUSD, spec.defaultUSD <= spec.highUSD else {
-            throw r.fail("default_usd", "must lie between low_usd and high_usd")
+        r.expecting(["policy", "low_usd", "default_usd", "high_usd", "margin", "nre_usd", "volume_units", "source"])
+        let policy: PriceSpec.Policy = r.has("policy") ? try r.choice("policy") : (r.has("default_usd") ? .list : .costPlus)
+        var spec = PriceSpec(policy: policy, nreUSD: try r.optionalNumber("nre_usd", in: HardwareLimits.nreUSD),
+                             volumeUnits: try r.optionalNumber("volume_units", in: HardwareLimits.volumeUnits))
+        switch policy {
+        case .list:
+            let low = try r.number("low_usd", in: HardwareLimits.priceUSD), listed = try r.number("default_usd", in: HardwareLimits.priceUSD)
+            let high = try r.number("high_usd", in: HardwareLimits.priceUSD)
+            guard low <= listed, listed <= high else { throw r.fail("default_usd", "must lie between low_usd and high_usd") }
+            (spec.lowUSD, spec.defaultUSD, spec.highUSD) = (low, listed, high)
+            if r.has("margin") { throw r.fail("margin", "applies to policy \"cost-plus\" only (a list price is published, not cost × margin)") }
+        case .costPlus:
+            for key in ["low_usd", "default_usd", "high_usd"] where r.has(key) {
+                throw r.fail(key, "applies to policy \"list\" only (a cost-plus price is manufacturing cost × margin)")
+            }
+            spec.margin = try r.optionalNumber("margin", in: HardwareLimits.priceMargin)
         }
         try cite(r)
         try r.finish()

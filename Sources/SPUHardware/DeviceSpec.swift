@@ -24,7 +24,7 @@ public struct DeviceSpec: Sendable, Equatable {
     public var calibration: CalibrationSpec
     /// Packaging and physical facts for the area and cost models (defaults when absent).
     public var silicon: SiliconSpec
-    /// Published unit-price estimates (GPUs); nil means "price from manufacturing cost".
+    /// Pricing policy, NRE and volume (`PriceSpec`); nil: cost-plus with the TCO file's margin, NRE and volume.
     public var price: PriceSpec?
     /// How the mapper chooses among mappings (nil: latency, the default).
     public var mapping: MappingSpec?
@@ -371,9 +371,54 @@ public struct SiliconSpec: Sendable, Equatable {
                                               package: .auto, publishedDieAreaMM2: nil)
 }
 
-/// A published unit-price range with a chosen default, in US dollars.
+/// How a design is priced (`price` object of a hardware file, `docs/hardware-format.md`), and the
+/// design NRE amortised into its manufacturing cost.
+///
+/// - `list`: the published unit price (`default_usd`, with the `low_usd`…`high_usd` range of the
+///   estimates); GPUs, whose prices are public.
+/// - `cost-plus`: price = manufacturing cost × `margin` (gross margin 1 − 1/margin); a new chip
+///   whose price is not public. Without `margin`, the TCO file's `silicon.spu_price_margin`.
+///
+/// `nreUSD` (design NRE: architecture, verification, software) and `volumeUnits` (units it and
+/// the mask set are spread over) enter the manufacturing cost under either policy; nil takes the
+/// TCO file's `silicon.nre_usd` and `silicon.volume_units`. A design without a `price` object is
+/// cost-plus with every value from the TCO file.
 public struct PriceSpec: Sendable, Equatable {
-    public var lowUSD: Double
-    public var defaultUSD: Double
-    public var highUSD: Double
+    public enum Policy: String, CaseIterable, Sendable {
+        case list
+        case costPlus = "cost-plus"
+    }
+
+    public var policy: Policy
+    /// Published range and chosen default (policy `list`; nil for `cost-plus`).
+    public var lowUSD: Double?
+    public var defaultUSD: Double?
+    public var highUSD: Double?
+    /// Price over manufacturing cost (policy `cost-plus`; nil: the TCO file's).
+    public var margin: Double?
+    /// Design NRE in USD (nil: the TCO file's).
+    public var nreUSD: Double?
+    /// Units over which NRE and masks are amortised (nil: the TCO file's).
+    public var volumeUnits: Double?
+
+    public init(policy: Policy, lowUSD: Double? = nil, defaultUSD: Double? = nil, highUSD: Double? = nil, margin: Double? = nil,
+                nreUSD: Double? = nil, volumeUnits: Double? = nil) {
+        self.policy = policy
+        self.lowUSD = lowUSD
+        self.defaultUSD = defaultUSD
+        self.highUSD = highUSD
+        self.margin = margin
+        self.nreUSD = nreUSD
+        self.volumeUnits = volumeUnits
+    }
+
+    /// A published price range (policy `list`).
+    public static func list(lowUSD: Double, defaultUSD: Double, highUSD: Double, nreUSD: Double? = nil, volumeUnits: Double? = nil) -> PriceSpec {
+        PriceSpec(policy: .list, lowUSD: lowUSD, defaultUSD: defaultUSD, highUSD: highUSD, nreUSD: nreUSD, volumeUnits: volumeUnits)
+    }
+
+    /// Manufacturing cost × `margin` (policy `cost-plus`; nil margin: the TCO file's).
+    public static func costPlus(margin: Double? = nil, nreUSD: Double? = nil, volumeUnits: Double? = nil) -> PriceSpec {
+        PriceSpec(policy: .costPlus, margin: margin, nreUSD: nreUSD, volumeUnits: volumeUnits)
+    }
 }

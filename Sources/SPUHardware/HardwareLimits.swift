@@ -64,6 +64,13 @@ public enum HardwareLimits {
     public static let dieAreaMM2 = 0.001...1e6
     /// Unit price in US dollars: 1 cent to 1e9 USD (real accelerators: 10–40 kUSD; a wafer-scale system ~3 MUSD).
     public static let priceUSD = 0.01...1e9
+    /// Price over manufacturing cost (`price.margin`, and the TCO file's default): 1/1000 to 1000
+    /// (real: 1.2–10; merchant GPUs ~7–10, custom ASICs ~1.5–3).
+    public static let priceMargin = 0.001...1000.0
+    /// Design NRE in US dollars (`price.nre_usd`, and the TCO file's default): 0 to 1e12 (real: up to ~1e9).
+    public static let nreUSD = 0.0...1e12
+    /// Units over which NRE and masks are spread (`price.volume_units`, and the TCO file's default): 1 to 1e12.
+    public static let volumeUnits = 1.0...1e12
 
     // MARK: Calibration
 

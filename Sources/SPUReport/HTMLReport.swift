@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUCost
 import SPUResults
 
 /// The self-contained HTML report of a sweep run: inline CSS and SVG, no scripts, no network.
@@ -25,7 +26,8 @@ public enum HTMLReport {
         html += "<header><h1>SPUSim report: \(e(data.run.name ?? "run \(data.run.id)"))</h1>\n"
         html += "<p class=\"lead\">Run \(data.run.id) (\(e(data.run.kind)), \(e(data.run.status))) in <code>\(e(data.databasePath))</code>: "
         html += "\(data.designs.filter { !$0.isBaseline }.count) designs, \(data.designs.filter(\.isBaseline).count) baselines, "
-        html += "\(data.workloads.count) workloads. Objective for rankings and sensitivity: \(e(objectiveLabel)).</p>\n"
+        html += "\(data.workloads.count) workloads. Objective for rankings and sensitivity: \(e(objectiveLabel)). "
+        html += "Pricing: \(e(data.pricing.description)).</p>\n"
         html += "<nav>" + [("pareto", "Pareto fronts"), ("roofline", "Rooflines"), ("breakdown", "Breakdowns"), ("sensitivity", "Sensitivity"),
                            ("top", "Top designs"), ("provenance", "Provenance")]
             .map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav></header>\n"
@@ -142,7 +144,8 @@ public enum HTMLReport {
             ("baselines", data.designs.filter(\.isBaseline).map(\.name).joined(separator: ", ")),
             ("workloads", data.workloads.map { "\($0.name) (\($0.phase), weight \(TickLabel.value($0.weight)))" }.joined(separator: "; ")),
             ("results", "\(data.results.count) (\(data.results.filter(\.feasible).count) feasible); \(data.opResultCount) op_results rows"),
-            ("database", data.databasePath), ("report generated", ISO8601DateFormatter().string(from: generatedAt)),
+            ("database", data.databasePath), ("pricing", data.pricing.description),
+            ("report generated", ISO8601DateFormatter().string(from: generatedAt)),
         ]
         if let shard = r.shard { rows.append(("shard", shard)) }
         var out = section("provenance", "Provenance", intro: nil)

@@ -84,6 +84,8 @@ public struct ReportData: Sendable {
     public var workloads: [Workload]
     /// Number of `op_results` rows of the run.
     public var opResultCount: Int
+    /// How prices, TCO and costs per item are stated (`priced(_:)`); as stored by default.
+    public var pricing: PricingPolicy = .asConfigured
 
     public static let bounds = Bound.allCases.map(\.rawValue)
     static var boundColumns: [String] { ResultsSchema.boundColumns }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import SPUCore
+import SPUCost
 
 /// The best designs of a run against a baseline design, workload by workload.
 ///
@@ -9,7 +10,8 @@ import SPUCore
 /// against the top N other designs by `items_per_s` among the feasible rows that meet the
 /// constraints (rows flagged `is_baseline` and rows of the baseline design itself are not
 /// candidates). Ratios read "design relative to baseline", so > 1 is better except for area and
-/// energy, where < 1 is smaller.
+/// energy, where < 1 is smaller. Prices, TCO and $ per million items are as stored, or re-priced
+/// from stored columns under `PricingPolicy.equalMargin` (every design at cost × one margin).
 public struct BaselineComparison: Sendable {
     /// The stored metrics of one result row.
     public struct Metrics: Sendable, Equatable {
@@ -24,10 +26,17 @@ public struct BaselineComparison: Sendable {
         public var areaMM2: Double?
         public var energyJ: Double?
         public var avgPowerW: Double?
+        /// Price, manufacturing cost and TCO of one chip, and the TCO's slope in the price: what
+        /// `PricingPolicy` re-prices a stored result from.
+        public var priceUSD: Double?
+        public var manufacturingCostUSD: Double?
+        public var tcoUSDPerHour: Double?
+        public var tcoUSDPerHourPerPriceUSD: Double?
 
         public init(resultID: Int64 = 0, designName: String, designHash: String = "", feasible: Bool = true, itemsPerS: Double?,
                     latencyS: Double?, itemsPerJoule: Double?, usdPerMillionItems: Double?, areaMM2: Double?, energyJ: Double?,
-                    avgPowerW: Double? = nil) {
+                    avgPowerW: Double? = nil, priceUSD: Double? = nil, manufacturingCostUSD: Double? = nil, tcoUSDPerHour: Double? = nil,
+                    tcoUSDPerHourPerPriceUSD: Double? = nil) {
             self.resultID = resultID
             self.designName = designName
             self.designHash = designHash
@@ -39,16 +48,41 @@ public struct BaselineComparison: Sendable {
             self.areaMM2 = areaMM2
             self.energyJ = energyJ
             self.avgPowerW = avgPowerW
+            self.priceUSD = priceUSD
+            self.manufacturingCostUSD = manufacturingCostUSD
+            self.tcoUSDPerHour = tcoUSDPerHour
+            self.tcoUSDPerHourPerPriceUSD = tcoUSDPerHourPerPriceUSD
         }
 
         init(row: Row) {
             self.init(resultID: row["id"], designName: row["design_name"], designHash: row["design_hash"], feasible: row["feasible"],
                       itemsPerS: row["items_per_s"], latencyS: row["latency_s"], itemsPerJoule: row["items_per_joule"],
                       usdPerMillionItems: row["usd_per_million_items"], areaMM2: row["area_mm2"], energyJ: row["energy_j"],
-                      avgPowerW: row["avg_power_w"])
+                      avgPowerW: row["avg_power_w"], priceUSD: row["price_usd"], manufacturingCostUSD: row["manufacturing_cost_usd"],
+                      tcoUSDPerHour: row["tco_usd_per_hour"], tcoUSDPerHourPerPriceUSD: row["tco_usd_per_hour_per_price_usd"])
         }
 
-        static let columns = "id, design_name, design_hash, feasible, items_per_s, latency_s, items_per_joule, usd_per_million_items, area_mm2, energy_j, avg_power_w"
+        static let columns = """
+            id, design_name, design_hash, feasible, items_per_s, latency_s, items_per_joule, usd_per_million_items, area_mm2, energy_j, \
+            avg_power_w, price_usd, manufacturing_cost_usd, tco_usd_per_hour, tco_usd_per_hour_per_price_usd
+            """
+
+        /// These metrics under `pricing`: price, TCO/h and $ per million items re-priced
+        /// (`PricingPolicy`); everything else unchanged. Throws when the row lacks the columns a
+        /// re-pricing needs (a row stored before they were recorded).
+        public func priced(_ pricing: PricingPolicy) throws -> Metrics {
+            guard pricing != .asConfigured else { return self }
+            guard let priceUSD, let manufacturingCostUSD, let tcoUSDPerHour, let tcoUSDPerHourPerPriceUSD else {
+                throw ResultsToolError("--pricing \(pricing.name): result \(resultID) (\(designName)) has no stored manufacturing_cost_usd or tco_usd_per_hour_per_price_usd (written by an SPUSim before pricing policies); re-run it to re-price it")
+            }
+            let r = pricing.repriced(PricingPolicy.StoredPricing(priceUSD: priceUSD, manufacturingCostUSD: manufacturingCostUSD,
+                                                                 tcoUSDPerHour: tcoUSDPerHour, tcoUSDPerHourPerPriceUSD: tcoUSDPerHourPerPriceUSD))
+            var m = self
+            m.priceUSD = r.priceUSD
+            m.tcoUSDPerHour = r.tcoUSDPerHour
+            m.usdPerMillionItems = usdPerMillionItems.map { $0 * r.costScale }
+            return m
+        }
 
         var jsonValue: JSONValue {
             .object([
@@ -56,6 +90,7 @@ public struct BaselineComparison: Sendable {
                 ("feasible", .bool(feasible)), ("items_per_s", json(itemsPerS)), ("latency_s", json(latencyS)),
                 ("items_per_joule", json(itemsPerJoule)), ("usd_per_million_items", json(usdPerMillionItems)),
                 ("area_mm2", json(areaMM2)), ("energy_j", json(energyJ)), ("avg_power_w", json(avgPowerW)),
+                ("price_usd", json(priceUSD)), ("manufacturing_cost_usd", json(manufacturingCostUSD)), ("tco_usd_per_hour", json(tcoUSDPerHour)),
             ])
         }
     }
@@ -109,12 +144,17 @@ public struct BaselineComparison: Sendable {
     public var runID: Int64
     public var baselineName: String
     public var top: Int
+    /// How prices, TCO and $ per million items are stated (stored results re-priced by it).
+    public var pricing: PricingPolicy = .asConfigured
     public var workloads: [WorkloadComparison]
 
     /// Compares the top `top` designs of run `runID` (default: the latest run in which a row of
     /// `baseline` is flagged `is_baseline`, else the latest run holding a row of that design)
     /// with the design named `baseline`.
-    public static func compute(reader: ResultsReader, baseline: String, runID: Int64? = nil, top: Int = 5) throws -> BaselineComparison {
+    /// Prices, TCO and $ per million items are re-priced under `pricing` (`PricingPolicy`); the
+    /// ranking (by throughput) does not depend on it.
+    public static func compute(reader: ResultsReader, baseline: String, runID: Int64? = nil, top: Int = 5,
+                               pricing: PricingPolicy = .asConfigured) throws -> BaselineComparison {
         guard top >= 1 else { throw ResultsToolError("--top must be at least 1 (got \(top))") }
         return try reader.read { db in
             let run: Int64
@@ -145,21 +185,21 @@ public struct BaselineComparison: Sendable {
             for row in baselineRows {
                 let workloadHash: String = row["workload_hash"]
                 guard seen.insert(workloadHash).inserted else { continue }
-                let base = Metrics(row: row)
+                let base = try Metrics(row: row).priced(pricing)
                 let candidates = try Row.fetchAll(db, sql: """
                     SELECT \(Metrics.columns) FROM results
                     WHERE run_id = ? AND workload_hash = ? AND feasible = 1 AND meets_constraints = 1 AND is_baseline = 0
                       AND design_name != ? AND design_hash != ? AND items_per_s IS NOT NULL
                     ORDER BY items_per_s DESC, id LIMIT ?
                     """, arguments: [run, workloadHash, baseline, base.designHash, top])
-                let entries = candidates.map { row -> Entry in
-                    let metrics = Metrics(row: row)
+                let entries = try candidates.map { row -> Entry in
+                    let metrics = try Metrics(row: row).priced(pricing)
                     return Entry(design: metrics, ratios: Ratios(design: metrics, baseline: base))
                 }
                 comparisons.append(WorkloadComparison(workloadName: row["workload_name"], workloadHash: workloadHash,
                                                       throughputUnit: row["throughput_unit"], baseline: base, designs: entries))
             }
-            return BaselineComparison(runID: run, baselineName: baseline, top: top, workloads: comparisons)
+            return BaselineComparison(runID: run, baselineName: baseline, top: top, pricing: pricing, workloads: comparisons)
         }
     }
 
@@ -178,6 +218,7 @@ public struct BaselineComparison: Sendable {
     public var jsonValue: JSONValue {
         .object([
             ("run_id", .number(Double(runID))), ("baseline", .string(baselineName)), ("top", .number(Double(top))),
+            ("pricing", pricing.jsonValue),
             ("workloads", .array(workloads.map { w in
                 .object([
                     ("workload_name", .string(w.workloadName)), ("workload_hash", .string(w.workloadHash)),

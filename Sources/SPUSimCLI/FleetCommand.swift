@@ -45,6 +45,8 @@ struct FleetCommand: ParsableCommand {
     @Option(help: "TCO parameters file; default: configs/tco/default.json of the SPUSim installation.")
     var tco: String?
 
+    @OptionGroup var pricing: PricingOptions
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -66,6 +68,7 @@ struct FleetCommand: ParsableCommand {
             throw failInput(error)
         }
         inputs = try loadCostInputs(tech: tech, tco: tco)
+        let policy = try pricing.policy { inputs.tco.spuPriceMargin }
         let request = FleetRequest(queriesPerDay: queriesPerDay, inputTokens: inputTokens, outputTokens: outputTokens,
                                    sloTTFTSeconds: sloTTFTMs.map { $0 / 1000 }, sloTPOTSeconds: sloTPOTMs.map { $0 / 1000 },
                                    format: numberFormat)
@@ -74,22 +77,23 @@ struct FleetCommand: ParsableCommand {
         for design in designs {
             do {
                 let evaluator = try DesignEvaluator(device: design, inputs: inputs)
-                plans.append(FleetSizing.plan(model: config, modelName: modelName, request: request, evaluator: evaluator))
+                plans.append(FleetSizing.plan(model: config, modelName: modelName, request: request, evaluator: evaluator, pricing: policy))
             } catch {
                 printError("error: \(error.description)")
                 throw ExitCode(2)
             }
         }
         if json {
-            print(JSONWriter.pretty(.array(plans.map(Self.json))))
+            print(JSONWriter.pretty(.array(plans.map { Self.json($0, pricing: policy) })))
             return
         }
         print("serving \(modelName): \(Formatting.si(queriesPerDay)) queries/day, \(inputTokens) input + \(outputTokens) output tokens"
               + (sloTTFTMs.map { ", TTFT ≤ \($0) ms" } ?? "") + (sloTPOTMs.map { ", TPOT ≤ \($0) ms" } ?? "")
-              + "; utilisation \(Formatting.fixed(inputs.tco.fleetUtilization * 100, 0))%, peak/average \(Formatting.fixed(inputs.tco.peakToAverage, 2))")
+              + "; utilisation \(Formatting.fixed(inputs.tco.fleetUtilization * 100, 0))%, peak/average \(Formatting.fixed(inputs.tco.peakToAverage, 2))"
+              + "\npricing \(policy); power provisioned at TDP, energy from the modelled power")
         func point(_ p: ServingPoint?) -> String {
             guard let p else { return Formatting.notApplicable }
-            return "tp\(p.tensorParallel) b\(p.batch) \(Formatting.seconds(p.latencySeconds)) \(Formatting.si(p.tokensPerSecondPerChip)) tok/s/chip"
+            return "tp\(p.tensorParallel) b\(p.batch) \(Formatting.seconds(p.latencySeconds)) \(Formatting.si(p.tokensPerSecondPerChip)) tok/s/chip \(Formatting.fixed(p.averagePowerW, 0)) W"
         }
         let rows: [[String]] = [
             ["feasible"] + plans.map { $0.feasible ? "yes" : "NO: \($0.reason ?? "")" },
@@ -97,25 +101,27 @@ struct FleetCommand: ParsableCommand {
             ["prefill point"] + plans.map { point($0.prefill) },
             ["accelerators"] + plans.map { Formatting.si($0.accelerators) },
             ["servers"] + plans.map { Formatting.si($0.servers) },
-            ["IT power MW"] + plans.map { Formatting.fixed($0.itMW, 1) },
-            ["facility power MW"] + plans.map { Formatting.fixed($0.facilityMW, 1) },
-            ["energy GWh/year"] + plans.map { Formatting.fixed($0.gwhPerYear, 0) },
+            ["IT power MW (TDP)"] + plans.map { Formatting.fixed($0.itMW, 1) },
+            ["facility power MW (TDP)"] + plans.map { Formatting.fixed($0.facilityMW, 1) },
+            ["avg chip power W (model)"] + plans.map { Formatting.fixed($0.averageChipPowerW, 0) },
+            ["energy GWh/year (model)"] + plans.map { Formatting.fixed($0.gwhPerYear, 0) },
+            ["price $/chip"] + plans.map { Formatting.fixed($0.priceUSDPerChip, 0) },
             ["capex $"] + plans.map { Formatting.si($0.capexUSD) },
             ["annual TCO $"] + plans.map { Formatting.si($0.annualTCOUSD) },
             ["TCO $/hour/chip"] + plans.map { Formatting.fixed($0.tcoUSDPerHourPerChip, 2) },
             ["$ per 1,000 queries"] + plans.map { Formatting.fixed($0.usdPer1000Queries, 3) },
-            ["Wh per query"] + plans.map { Formatting.fixed($0.whPerQuery, 3) },
+            ["Wh per query (model)"] + plans.map { Formatting.fixed($0.whPerQuery, 3) },
         ]
         print(Formatting.table(header: [""] + plans.map(\.design), rows: rows, rightAligned: Set(1...plans.count)))
     }
 
-    static func json(_ p: FleetPlan) -> JSONValue {
+    static func json(_ p: FleetPlan, pricing: PricingPolicy) -> JSONValue {
         func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
         func point(_ o: ServingPoint?) -> JSONValue {
             guard let o else { return .null }
             return .object([("tensor_parallel", .number(Double(o.tensorParallel))), ("batch", .number(Double(o.batch))),
                             ("latency_s", n(o.latencySeconds)), ("tokens_per_s_per_chip", n(o.tokensPerSecondPerChip)),
-                            ("throttle_factor", n(o.throttleFactor))])
+                            ("throttle_factor", n(o.throttleFactor)), ("avg_power_w", n(o.averagePowerW))])
         }
         return .object([
             ("design", .string(p.design)), ("feasible", .bool(p.feasible)), ("reason", p.reason.map(JSONValue.string) ?? .null),
@@ -123,6 +129,8 @@ struct FleetCommand: ParsableCommand {
             ("it_mw", n(p.itMW)), ("facility_mw", n(p.facilityMW)), ("gwh_per_year", n(p.gwhPerYear)), ("capex_usd", n(p.capexUSD)),
             ("annual_tco_usd", n(p.annualTCOUSD)), ("tco_usd_per_hour_per_chip", n(p.tcoUSDPerHourPerChip)),
             ("usd_per_1000_queries", n(p.usdPer1000Queries)), ("wh_per_query", n(p.whPerQuery)),
+            ("avg_chip_power_w", n(p.averageChipPowerW)), ("price_usd_per_chip", n(p.priceUSDPerChip)),
+            ("pricing", pricing.jsonValue),
         ])
     }
 }

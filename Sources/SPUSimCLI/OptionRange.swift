@@ -1,6 +1,7 @@
 import ArgumentParser
 import SPUCore
 import SPUFormats
+import SPUHardware
 import SPUWorkload
 
 /// Accepted ranges of numeric command-line options, checked where the options are parsed
@@ -33,6 +34,9 @@ enum OptionRange {
     static let rowLimit: ClosedRange<Int> = 1...50_000_000
     /// Samples of a synthetic format study: 16 M (2^24), 128 MiB of doubles per copy.
     static let samples: ClosedRange<Int> = 1...(1 << 24)
+    /// Price over manufacturing cost of `--pricing equal-margin` (`--margin`): a design's
+    /// `price.margin` range, `HardwareLimits.priceMargin`.
+    static let priceMargin: ClosedRange<Double> = HardwareLimits.priceMargin
     /// Fraction of samples made outliers.
     static let outlierFraction: ClosedRange<Double> = 0...1
     /// Block size of block scaling and dot-product length of a format study: 1 M (2^20).

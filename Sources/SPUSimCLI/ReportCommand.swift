@@ -9,7 +9,9 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML report (Pareto fronts, rooflines, breakdowns, sensitivity, top designs) of a run.",
         discussion: """
-            Inline SVG and CSS only: open it in a browser or attach it to a review. See docs/report.md. Example:
+            Inline SVG and CSS only: open it in a browser or attach it to a review. See docs/report.md. \
+            --pricing equal-margin re-prices every design (GPU baselines included) at its modelled manufacturing \
+            cost × --margin before ranking. Example:
               spusim report --db results/quickstart.sqlite --out report.html
             """)
 
@@ -30,18 +32,24 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Output HTML file (written atomically).")
     var out: String
 
+    @OptionGroup var pricing: PricingOptions
+
+    @Option(help: "TCO parameters file, for the default --margin; default: configs/tco/default.json of the SPUSim installation.")
+    var tco: String?
+
     func validate() throws {
         try OptionRange.check(top, in: OptionRange.top, option: "--top")
     }
 
     func run() throws {
         let started = Date()
+        let policy = try pricing.policy { try loadTCOParameters(tco: tco).spuPriceMargin }
         let html = try withToolErrors { () throws -> String in
             var options = ReportOptions(runID: source.runID, baseline: baseline)
             options.objective = try ReportOptions.objective(objective, option: "--objective")
             if !pareto.isEmpty { options.pareto = try pareto.map { try ReportOptions.parsePair($0) } }
             options.top = top
-            let data = try ReportData.load(path: source.db, runID: source.runID)
+            let data = try ReportData.load(path: source.db, runID: source.runID).priced(policy)
             return try HTMLReport.render(data, options: options)
         }
         try writeOutput(html, to: out)

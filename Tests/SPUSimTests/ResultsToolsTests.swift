@@ -404,7 +404,7 @@ private struct SplitMix64: RandomNumberGenerator {
         #expect(try BaselineComparison.compute(reader: reader, baseline: "h100-sxm", runID: 1).runID == 1)
 
         guard case let .object(pairs) = comparison.jsonValue else { Issue.record("not an object"); return }
-        #expect(pairs.map(\.key) == ["run_id", "baseline", "top", "workloads"])
+        #expect(pairs.map(\.key) == ["run_id", "baseline", "top", "pricing", "workloads"])
         #expect(CLI.run(["compare", "--db", path, "--baseline", "h100-sxm"]) == 0)
         #expect(CLI.run(["compare", "--db", path, "--baseline", "h100-sxm", "--format", "json"]) == 0)
         #expect(CLI.run(["compare", "--db", path, "--baseline", "nope"]) == 2)
