@@ -175,10 +175,11 @@ import Testing
         }
         let good = try load(#"{"name": "x", "category": "area", "role": "held-out", "hardware": "configs/gpus/h100-sxm.json", "case": {"die_area": {}}, "metric": "mm2", "measured": 814, "source": "s"}"#)
         #expect(good.metric == .mm2)
-        let h100 = try Repo.device("configs/gpus/h100-sxm.json")
-        let modelled = try ModelValidation.predict(good, device: h100, dieArea: DieAreaPrediction(techDirectory: Repo.path("configs/tech")))
-        #expect(modelled > 700 && modelled < 950)   // the modelled area, not the published 814
-        #expect(modelled != 814)
+        let validation = ModelValidation(cases: [good], tolerances: [.area: 0.2])
+        let outcome = try #require(try validation.run(baseDirectory: Repo.root.path, costInputs: try Self.inputs()).first)
+        #expect(outcome.predicted > 700 && outcome.predicted < 950)   // the modelled area (885 mm²), not the published 814
+        #expect(outcome.predicted != 814 && abs(outcome.error - (outcome.predicted / 814 - 1)) < 1e-12)
+        #expect(throws: ConfigError.self) { try validation.run(baseDirectory: Repo.root.path) }   // no technology files given
         #expect(throws: ConfigError.self) { try load(#"{"name": "x", "category": "area", "role": "held-out", "hardware": "h.json", "case": {"die_area": {}}, "metric": "tflops", "measured": 1, "source": "s"}"#) }
         #expect(throws: ConfigError.self) { try load(#"{"name": "x", "category": "area", "role": "held-out", "hardware": "h.json", "case": {"die_area": {"mm2": 1}}, "metric": "mm2", "measured": 1, "source": "s"}"#) }
         #expect(throws: ConfigError.self) { try load(#"{"name": "x", "category": "gemm", "role": "held-out", "hardware": "h.json", "case": {"gemm": {"m": 1, "n": 1, "k": 1, "format": "bf16"}}, "metric": "mm2", "measured": 1, "source": "s"}"#) }
