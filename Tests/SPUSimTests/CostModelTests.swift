@@ -75,9 +75,14 @@ import Testing
     }
 
     @Test func energyIsConserved() throws {
-        let e = try Self.evaluator("configs/chips/spu-datacenter.json")
+        // spu-datacenter made legal (its calibrated 5,284 mm² over seven dies) and unthrottled (a TDP
+        // above its full-clock power), so the per-op energies are at the nominal operating point.
+        let device = try JSONEdit.variant("configs/chips/spu-datacenter.json", [(["silicon", "dies"], .number(7)), (["silicon", "die_to_die_links"], .number(1)),
+                                                                               (["silicon", "package"], .string("cowos-l")), (["tdp_w"], .number(10000))])
+        let e = try DesignEvaluator(device: device, inputs: try Self.inputs())
         let w = try Repo.transformer("mixtral-8x7b", phase: .decode, batch: 32, length: 1024, tp: 2)
         let r = e.evaluate(w)
+        #expect(r.performance.feasible && r.cost.throttleFactor == 1)
         let perOp = zip(r.cost.opEnergyJ, r.performance.ops).reduce(0.0) { $0 + $1.0 * Double($1.1.repeatCount) }
         let fromTotals = e.energy(of: r.performance.activity).totalJ
         #expect(abs(perOp - r.cost.dynamicEnergy.totalJ) <= 1e-9 * perOp)
