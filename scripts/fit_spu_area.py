@@ -21,8 +21,8 @@ Leave-one-out: for each fitted chip, refit on the others and predict it. Chips l
 HELD_OUT are never fitted; the fitted parameters predict them.
 
 Usage (repository root, after `swift build -c release --product spusim`):
-  scripts/fit_spu_area.py            print the fit and the leave-one-out residuals
-  scripts/fit_spu_area.py --write    also store f, e (with their source) in model-parameters.json
+  python3 scripts/fit_spu_area.py            print the fit and the leave-one-out residuals
+  python3 scripts/fit_spu_area.py --write    also store f, e (with their source) in model-parameters.json
                                      and write validation/area/<chip>-die-area.json
 Stdlib only.
 """

@@ -21,8 +21,8 @@ Data (both on Google TPU v5e, configs/reference-chips/tpu-v5e.json):
   constant fraction); the small one, with that efficiency, sets the per-op overhead.
 
 Usage (repository root, after `swift build -c release --product spusim`):
-  scripts/fit_spu_derates.py           print the fit and the held-out checks
-  scripts/fit_spu_derates.py --write   store the values in configs/chips/spu-*.json and
+  python3 scripts/fit_spu_derates.py           print the fit and the held-out checks
+  python3 scripts/fit_spu_derates.py --write   store the values in configs/chips/spu-*.json and
                                        configs/reference-chips/ (calibration block)
 Stdlib only.
 """

@@ -8,7 +8,7 @@ power at the full clock (the same run with the TDP lifted to 1 MW), against the 
 Issue 14 asks for 50-100 % of TDP; this script only reports (the power model is being rebuilt).
 
 Usage (repository root, after `swift build -c release --product spusim`):
-  scripts/reference_chip_gemm_power.py [--n 8192]
+  python3 scripts/reference_chip_gemm_power.py [--n 8192]
 Stdlib only.
 """
 import glob, json, os, subprocess, sys, tempfile
