@@ -57,7 +57,8 @@ let package = Package(
             name: "SPUReport",
             dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults",
                            .product(name: "GRDB", package: "GRDB.swift")]),
-        // Model validation against measured figures (`validation/`, `spusim validate-model`).
+        // Model validation against measured figures (`validation/`, `spusim validate-model`); the area
+        // model prices `die_area` cases.
         .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(

@@ -85,7 +85,7 @@ public final class JSONObjectReader {
 
     private func allowedKeysHint() -> String {
         let names = declaredKeys.isEmpty ? Array(used).sorted() : declaredKeys
-        return names.joined(separator: ", ")
+        return names.isEmpty ? "none" : names.joined(separator: ", ")
     }
 
     // MARK: Typed accessors

@@ -21,9 +21,9 @@ public struct AreaModel: Sendable {
         return worst * (1 + parameters.multiFormatPEOverhead * Double(max(0, formats.count - 1)))
     }
 
-    /// SRAM macro area for `bytes`.
-    func sramMM2(bytes: Double) -> Double {
-        bytes * 8 / (technology.sramMacroDensityMbitPerMM2 * Units.mebi)
+    /// SRAM macro area for `bytes` at `efficiency` × the node's macro density.
+    func sramMM2(bytes: Double, efficiency: Double = 1) -> Double {
+        bytes * 8 / (technology.sramMacroDensityMbitPerMM2 * efficiency * Units.mebi)
     }
 
     public func area(of device: DeviceSpec) -> AreaBreakdown {
@@ -35,7 +35,9 @@ public struct AreaModel: Sendable {
         let vector = units * Double(device.compute.vectorUnit.lanes) * fma / 1e6
         let overheadFactor = device.kind == .gpu ? parameters.gpuComputeOverheadFactor : parameters.spuComputeOverheadFactor
         let computeOverhead = (macArrays + vector) * (overheadFactor - 1)
-        let local = units * sramMM2(bytes: device.memory.localSRAM.capacityBytes)
+        // An SPU's tile SRAM reaches `spuSRAMArrayEfficiency` of the macro density; shared SRAM and GPU SRAM the macro density.
+        let local = units * sramMM2(bytes: device.memory.localSRAM.capacityBytes,
+                                    efficiency: device.kind == .spu ? parameters.spuSRAMArrayEfficiency : 1)
         let shared = device.memory.sharedSRAM.map { sramMM2(bytes: $0.capacityBytes) } ?? 0
         // Routers: a mesh/torus router has 5 ports (4 neighbours + the tile); a crossbar port pair
         // (to and from L2) per unit.

@@ -62,9 +62,12 @@ public enum CostInputLimits {
 
     // MARK: Model parameters (configs/tech/model-parameters.json)
 
-    /// Compute overhead factor on MAC-array and vector area: 1 (no overhead) to 1000 (real: 3–20).
+    /// Compute overhead factor on MAC-array and vector area: 1 (no overhead) to 1000 (fitted: 18–34).
     /// Below 1 the overhead area would be negative.
     public static let computeOverheadFactor = 1.0...1000.0
+    /// Fraction of the node's SRAM macro density an SPU's tile SRAM achieves: 1e-3 to 10 (real: 0.3–1.33;
+    /// above 1 the SRAM is denser than the node file's derated macro figure).
+    public static let sramArrayEfficiency = 0.001...10.0
     /// Multi-format PE overhead and control/IO fraction: 0 to 100 (real: 0.1).
     public static let areaFraction = 0.0...100.0
     /// Fixed I/O area per die in mm²: 0 to 1e5 (real: ~20).

@@ -1,13 +1,18 @@
 import SPUCore
 
 /// Parameters of the area and energy models that are not technology constants
-/// (`configs/tech/model-parameters.json`). The compute overhead factors are calibrations: fitted on one
-/// published die area and checked on another (see `docs/cost-model.md`).
+/// (`configs/tech/model-parameters.json`). The compute overhead factors and the SPU SRAM efficiency
+/// are calibrations on published die areas: GPUs on A100 and H100, SPUs on published spatial chips
+/// (see `docs/cost-model.md`, `docs/validation.md`).
 public struct ModelParameters: Sendable, Equatable {
     /// Multiplier on a unit's modelled MAC-array and vector-unit area for what the part list does
     /// not itemise (instruction issue, register files, load/store, special functions), by kind.
     public var gpuComputeOverheadFactor: Double
     public var spuComputeOverheadFactor: Double
+    /// Fraction of the node's SRAM macro density that an SPU's tile (local) SRAM achieves (fitted
+    /// with the SPU factor on published spatial chips, `scripts/fit_spu_area.py`); shared SRAM and
+    /// GPU SRAM are priced at the macro density, as the GPU factor was fitted that way.
+    public var spuSRAMArrayEfficiency: Double
     /// Extra PE area per additional supported MAC format (multi-format datapath).
     public var multiFormatPEOverhead: Double
     /// Control, clocking, test and I/O as a fraction of the itemised die area, plus a fixed part.
@@ -21,10 +26,12 @@ public struct ModelParameters: Sendable, Equatable {
     public var energyCalibration: EnergyCalibration
 
     public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> ModelParameters {
-        r.expecting(["compute_overhead_factor", "multi_format_pe_overhead", "control_io_fraction", "fixed_io_mm2",
+        r.expecting(["compute_overhead_factor", "spu_sram_array_efficiency", "multi_format_pe_overhead", "control_io_fraction", "fixed_io_mm2",
                      "sram_bank_bytes", "dynamic_energy_calibration", "source"])
         let overhead = try r.object("compute_overhead_factor")
         overhead.expecting(["gpu", "spu", "source"])
+        let sram = try r.object("spu_sram_array_efficiency")
+        sram.expecting(["fraction", "source"])
         let banks = try r.object("sram_bank_bytes")
         banks.expecting(["local", "shared", "source"])
         let energy = try r.object("dynamic_energy_calibration")
@@ -36,11 +43,12 @@ public struct ModelParameters: Sendable, Equatable {
         let p = ModelParameters(
             gpuComputeOverheadFactor: try overhead.number("gpu", in: CostInputLimits.computeOverheadFactor),
             spuComputeOverheadFactor: try overhead.number("spu", in: CostInputLimits.computeOverheadFactor),
+            spuSRAMArrayEfficiency: try sram.number("fraction", in: CostInputLimits.sramArrayEfficiency),
             multiFormatPEOverhead: try r.number("multi_format_pe_overhead", in: CostInputLimits.areaFraction),
             controlIOFraction: try r.number("control_io_fraction", in: CostInputLimits.areaFraction), fixedIOMM2: try r.number("fixed_io_mm2", in: CostInputLimits.fixedIOMM2),
             localSRAMBankBytes: try banks.number("local", in: CostInputLimits.bankBytes), sharedSRAMBankBytes: try banks.number("shared", in: CostInputLimits.bankBytes),
             energyCalibration: calibration)
-        for part in [overhead, banks, energy] {
+        for part in [overhead, sram, banks, energy] {
             _ = try part.source()
             try part.finish()
         }

@@ -168,7 +168,7 @@ extension DeviceSpec {
         if dies > 1, links == 0 { throw r.fail("die_to_die_links", "a design with \(dies) dies needs at least one die-to-die link per die") }
         let spec = SiliconSpec(dies: dies, dieToDieLinks: links,
                                physicalUnits: r.has("physical_units") ? try r.int("physical_units", in: HardwareLimits.units) : nil,
-                               physicalMemoryStacks: r.has("physical_memory_stacks") ? try r.int("physical_memory_stacks", in: HardwareLimits.memoryStacks) : nil,
+                               physicalMemoryStacks: r.has("physical_memory_stacks") ? try r.int("physical_memory_stacks", in: HardwareLimits.physicalMemoryStacks) : nil,
                                package: r.has("package") ? try r.choice("package", as: SiliconSpec.Package.self) : .auto,
                                publishedDieAreaMM2: r.has("published_die_area_mm2") ? try r.number("published_die_area_mm2", in: HardwareLimits.dieAreaMM2) : nil)
         try cite(r)

@@ -361,7 +361,8 @@ public struct SiliconSpec: Sendable, Equatable {
     public var dieToDieLinks: Int
     /// Units on the silicon, including ones disabled for yield (nil: all enabled).
     public var physicalUnits: Int?
-    /// Memory PHYs on the silicon, including unused ones (nil: as many as stacks).
+    /// Memory PHYs on the silicon, including unused ones (nil: as many as stacks; 0: the die reaches
+    /// its DRAM through another chip).
     public var physicalMemoryStacks: Int?
     public var package: Package
     /// Published die area, for cross-checks.

@@ -43,6 +43,9 @@ public enum HardwareLimits {
     public static let latencyCycles = 0.0...1e9
     /// Off-chip stacks or channels: 4096 (real: 5–12 HBM stacks, up to 32 DDR channels).
     public static let memoryStacks = 1...4096
+    /// Memory PHYs on the silicon: 0 (a die that reaches its DRAM through another chip, as
+    /// Graphcore's GC200 and Tesla's D1 do) to 4096.
+    public static let physicalMemoryStacks = 0...4096
     /// Capacity per stack in GB: 1 kB to 1 PB (real: 8–64 GB).
     public static let capacityGBPerStack = 1e-6...1e6
     /// Bandwidth per stack, or per chip link and direction, in GB/s: 1 kB/s to 1 PB/s (real: 25–2000).

@@ -8,7 +8,7 @@ import SPUValidation
 struct ValidateModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate-model",
-        abstract: "Check the model against measured GPU figures; exit 1 when a category exceeds its tolerance.")
+        abstract: "Check the model against measured figures (GPU kernels and power, published die areas); exit 1 when a category exceeds its tolerance.")
 
     @Option(help: "Directory of validation cases (with tolerances.json); default: validation/ of the SPUSim installation.")
     var dir: String?
@@ -22,7 +22,7 @@ struct ValidateModelCommand: ParsableCommand {
     @Flag(help: "Fit the energy calibration factors (logic, SRAM, wires) on the power category's calibration cases and print them, instead of validating.")
     var fitPower = false
 
-    @Option(help: "Technology directory (node files, memory.json, model-parameters.json) for the power category; default: configs/tech of the SPUSim installation.")
+    @Option(help: "Technology directory (node files, memory.json, model-parameters.json) for the power and area categories; default: configs/tech of the SPUSim installation.")
     var tech: String?
 
     @Option(help: "TCO parameters file for the power category; default: configs/tco/default.json of the SPUSim installation.")

@@ -63,8 +63,8 @@ public struct ModelValidation: Sendable {
 
     /// - Parameter baseDirectory: directory that relative hardware and model paths in the cases
     ///   are resolved against (the repository root; nil = the current directory).
-    ///   - costInputs: technology, model and TCO parameters for the `power` category (required
-    ///     when it has cases).
+    ///   - costInputs: technology, model and TCO parameters for the `power` and `area` categories
+    ///     (required when they have cases).
     public func run(baseDirectory: String? = nil, costInputs: CostInputs? = nil) throws(ConfigError) -> [Outcome] {
         func resolve(_ path: String) -> String {
             guard let baseDirectory, !path.hasPrefix("/") else { return path }
@@ -87,6 +87,9 @@ public struct ModelValidation: Sendable {
             if c.metric.isPower {
                 guard let costInputs else { throw ConfigError(file: c.file, path: "$.metric", message: "power cases need the cost inputs (--tech, --tco)") }
                 predicted = try PowerValidation.predict(resolved, device: device!, inputs: costInputs)
+            } else if case .dieArea = c.kind {
+                guard let costInputs else { throw ConfigError(file: c.file, path: "$.case", message: "die_area cases need the cost inputs (--tech)") }
+                predicted = try Self.modelledDieAreaMM2(device!, file: c.file, inputs: costInputs)
             } else {
                 predicted = try Self.predict(resolved, device: device)
             }
@@ -110,6 +113,8 @@ public struct ModelValidation: Sendable {
 
     static func predict(_ c: ValidationCase, device: DeviceSpec?) throws(ConfigError) -> Double {
         switch c.kind {
+        case .dieArea:
+            throw ConfigError(file: c.file, path: "$.case", message: "die_area cases are priced by the area model (run with cost inputs)")
         case let .systolic(rows, cols, dataflow, m, n, k):
             return SystolicArrayTiming.computeCycles(m: m, n: n, k: k, rows: rows, cols: cols, dataflow: dataflow)
         case let .gemm(m, n, k, format):

@@ -13,6 +13,7 @@ public struct ValidationCase: Sendable {
         case gemm, bandwidth, attention, moe, collective, endToEnd = "end-to-end", systolic, power
         /// Energy per output token of LLM serving runs: the power model and the serving time together.
         case servingEnergy = "serving-energy"
+        case area
     }
 
     public enum Role: String, CaseIterable, Sendable { case calibration, heldOut = "held-out" }
@@ -34,6 +35,9 @@ public struct ValidationCase: Sendable {
         /// Energy of all chips of the group per output token (power category, transformer cases).
         case joulesPerToken = "joules_per_token"
 
+        /// Die area in mm² (area category, `die_area` cases).
+        case mm2
+
         /// Metrics the cost model predicts (the `power` category) rather than the performance model.
         public var isPower: Bool { self == .watts || self == .joulesPerToken }
     }
@@ -54,6 +58,8 @@ public struct ValidationCase: Sendable {
         /// A transformer step or whole generation run of a model config.
         case transformer(TransformerCase)
         case systolic(rows: Int, cols: Int, dataflow: Dataflow, m: Int, n: Int, k: Int)
+        /// The hardware's modelled die area (all dies), from the area model and the technology files.
+        case dieArea
     }
 
     /// A measurement that covers a whole generation: one prefill of `prompt` tokens per sequence
@@ -166,8 +172,11 @@ public struct ValidationCase: Sendable {
             kind = .systolic(rows: try s.int("rows", in: HardwareLimits.macArraySide), cols: try s.int("cols", in: HardwareLimits.macArraySide), dataflow: try s.choice("dataflow", as: Dataflow.self),
                              m: try s.int("m", in: WorkloadLimits.dimension), n: try s.int("n", in: WorkloadLimits.dimension), k: try s.int("k", in: WorkloadLimits.dimension))
             try s.finish()
+        case "die_area":
+            try c.object("die_area").finish()
+            kind = .dieArea
         default:
-            throw c.fail(nil, "must hold one of gemm, stream, attention, moe, all_reduce, transformer, systolic")
+            throw c.fail(nil, "must hold one of gemm, stream, attention, moe, all_reduce, transformer, systolic, die_area")
         }
         try c.finish()
         let metric = try r.choice("metric", as: Metric.self)
@@ -176,6 +185,9 @@ public struct ValidationCase: Sendable {
         case .gemm, .stream, .attention, .moe: break
         default: if r.has("timing") { throw r.fail("timing", "applies to gemm, stream, attention and moe cases only") }
         }
+        let isDieArea: Bool = if case .dieArea = kind { true } else { false }
+        if isDieArea != (metric == .mm2) { throw r.fail("metric", isDieArea ? "must be mm2 for die_area cases" : "mm2 applies to die_area cases only") }
+        if isDieArea != (category == .area) { throw r.fail("category", isDieArea ? "must be area for die_area cases" : "area holds die_area cases only") }
         let measured = try r.number("measured", in: ValidationCase.measuredRange)
         let source = try r.source()
         try r.finish()

@@ -150,7 +150,7 @@ import Testing
     @Test func storedTableIsTheSameWhateverTheBatchSize() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes, constraints: #"[{"metric": "area_mm2", "max": 80}]"#,
+        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes, constraints: #"[{"metric": "area_mm2", "max": 300}]"#,
                                               baselines: "[\"\(Repo.path("configs/gpus/h100-sxm.json"))\"]")
         let whole = dir.appendingPathComponent("whole.sqlite").path, batched = dir.appendingPathComponent("batched.sqlite").path
         let a = try SweepTests.run(config, db: whole)

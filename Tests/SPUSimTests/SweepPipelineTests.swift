@@ -58,7 +58,7 @@ struct SweepPipelineTests {
     @Test func gridSweepWritesTheSameRowsToMemoryAndSQLite() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes, constraints: #"[{"metric": "area_mm2", "max": 80}, {"metric": "latency_s", "max": 0.001}]"#,
+        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes, constraints: #"[{"metric": "area_mm2", "max": 300}, {"metric": "latency_s", "max": 0.001}]"#,
                                               baselines: "[\"\(Repo.path("configs/gpus/h100-sxm.json"))\"]")
         try Self.expectSameRowsInBothSinks(config, in: dir)
     }
@@ -68,7 +68,7 @@ struct SweepPipelineTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes,
                                               strategy: #"{"type": "nsga2", "objectives": ["max:items_per_joule", "min:usd_per_million_items"], "population": 6, "generations": 3, "seed": 9}"#,
-                                              constraints: #"[{"metric": "area_mm2", "max": 80}]"#,
+                                              constraints: #"[{"metric": "area_mm2", "max": 300}]"#,
                                               baselines: "[\"\(Repo.path("configs/gpus/h100-sxm.json"))\"]")
         try Self.expectSameRowsInBothSinks(config, in: dir)
     }

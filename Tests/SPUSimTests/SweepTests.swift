@@ -90,12 +90,12 @@ import SPUSimCLI
     @Test func constraintsPruneAndMark() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let config = try Self.sweepFile(dir, axes: Self.smallAxes, constraints: #"[{"metric": "area_mm2", "max": 80}, {"metric": "latency_s", "max": 0.001}]"#)
+        let config = try Self.sweepFile(dir, axes: Self.smallAxes, constraints: #"[{"metric": "area_mm2", "max": 300}, {"metric": "latency_s", "max": 0.001}]"#)
         let db = dir.appendingPathComponent("c.sqlite").path
         let summary = try Self.run(config, db: db)
         #expect(summary.prunedBeforeEvaluation > 0 && summary.prunedBeforeEvaluation < 18)
         let counts = try ResultsStore(path: db).read { db in
-            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results WHERE area_mm2 > 80")!,
+            (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results WHERE area_mm2 > 300")!,
              try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results WHERE latency_s > 0.001 AND meets_constraints")!)
         }
         #expect(counts.0 == 0 && counts.1 == 0)
