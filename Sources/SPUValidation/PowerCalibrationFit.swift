@@ -16,7 +16,8 @@ import SPUWorkload
 /// P(k) = (Σ_class k_class·E_class + E_off-chip + E_links + E_static) / T.
 ///
 /// The fit minimises, in log space (relative errors),
-/// Σ_cases ((ln P_i(k) − ln M_i) / σ_measured)² + Σ_classes ((ln k_c − ln prior_c) / σ_c)²,
+/// Σ_cases ((ln P_i(k) − ln M_i) / σ_i)² + Σ_classes ((ln k_c − ln prior_c) / σ_c)², with σ_i the
+/// case's stated `uncertainty` (a TDP bound on a spatial chip's GEMM power) or 10 %,
 /// a maximum-a-posteriori fit: the priors (`Prior.all`, with their physical reasons) keep a factor
 /// that the cases cannot separate from another near its physical expectation instead of letting
 /// it drift to an extreme. Minimised by a coarse-to-fine grid search over ln k in [ln 0.1, ln 100].
@@ -55,6 +56,8 @@ public struct PowerCalibrationFit: Sendable {
         public var fixedJ: Double
         /// What the joules are divided by: seconds (watts) or tokens (J/token).
         public var divisor: Double
+        /// σ of ln(measured): the case's `uncertainty`, else `measurementSigma`.
+        public var sigma: Double
 
         public func predicted(_ k: EnergyCalibration) -> Double {
             (EnergyClass.allCases.reduce(fixedJ) { $0 + k[$1] * (classJ[$1] ?? 0) }) / divisor
@@ -71,7 +74,7 @@ public struct PowerCalibrationFit: Sendable {
         uncalibrated.model.energyCalibration = .none
         var points: [Point] = []
         var devices: [String: DeviceSpec] = [:]
-        for c in cases where c.category == .power && c.role == .calibration {
+        for c in cases where (c.category == .power || c.category == .tdpBound) && c.role == .calibration {
             guard let path = c.hardware else { continue }
             let resolved = baseDirectory.map { path.hasPrefix("/") ? path : $0 + "/" + path } ?? path
             if devices[resolved] == nil { devices[resolved] = try DeviceSpec.load(path: resolved) }
@@ -97,7 +100,7 @@ public struct PowerCalibrationFit: Sendable {
                 seconds += e.performance.latencySeconds * part.count
             }
             points.append(Point(name: c.name, measured: c.measured, classJ: classJ, fixedJ: fixedJ,
-                                divisor: c.metric == .joulesPerToken ? tokens : seconds))
+                                divisor: c.metric == .joulesPerToken ? tokens : seconds, sigma: c.uncertainty ?? measurementSigma))
         }
         guard !points.isEmpty else {
             throw ConfigError(file: baseDirectory ?? ".", path: "$", message: "no calibration cases in the power category to fit")
@@ -109,7 +112,7 @@ public struct PowerCalibrationFit: Sendable {
     static func objective(_ points: [Point], _ k: EnergyCalibration) -> Double {
         var total = 0.0
         for p in points {
-            let r = (log(p.predicted(k)) - log(p.measured)) / measurementSigma
+            let r = (log(p.predicted(k)) - log(p.measured)) / p.sigma
             total += r * r
         }
         for prior in Prior.all {

@@ -13,6 +13,11 @@ public struct ValidationCase: Sendable {
         case gemm, bandwidth, attention, moe, collective, endToEnd = "end-to-end", systolic, power
         /// Energy per output token of LLM serving runs: the power model and the serving time together.
         case servingEnergy = "serving-energy"
+        /// Dense-GEMM power of spatial chips against their TDP (bounds, not measurements).
+        case tdpBound = "tdp-bound"
+
+        /// Categories whose cases the cost model predicts (power or energy).
+        public var isPower: Bool { self == .power || self == .servingEnergy || self == .tdpBound }
         case area
     }
 
@@ -94,6 +99,13 @@ public struct ValidationCase: Sendable {
     public var timing: Timing
     public var measured: Double
     public var source: String
+    /// Relative uncertainty (σ of ln) of the figure, for the power fit; nil: the fit's default
+    /// measurement σ. Set for figures that bound rather than measure (a chip's TDP bounds its
+    /// dense-GEMM power).
+    public var uncertainty: Double? = nil
+
+    /// Relative uncertainties a case may state: 1 % to a factor e.
+    public static let uncertaintyRange = 0.01...1.0
 
     /// Sizes in bytes of the stream and all-reduce cases: 1 byte to 1e12 bytes (a terabyte;
     /// real microbenchmarks go up to ~1e10), so element counts fit a trace dimension.
@@ -103,7 +115,7 @@ public struct ValidationCase: Sendable {
 
     public static func load(path: String) throws(ConfigError) -> ValidationCase {
         let r = try InputFile.readJSONObject(path)
-        r.expecting(["name", "category", "role", "hardware", "case", "metric", "timing", "measured", "source"])
+        r.expecting(["name", "category", "role", "hardware", "case", "metric", "timing", "measured", "uncertainty", "source"])
         let name = try r.string("name")
         let category = try r.choice("category", as: Category.self)
         let role = try r.choice("role", as: Role.self)
@@ -189,12 +201,14 @@ public struct ValidationCase: Sendable {
         if isDieArea != (metric == .mm2) { throw r.fail("metric", isDieArea ? "must be mm2 for die_area cases" : "mm2 applies to die_area cases only") }
         if isDieArea != (category == .area) { throw r.fail("category", isDieArea ? "must be area for die_area cases" : "area holds die_area cases only") }
         let measured = try r.number("measured", in: ValidationCase.measuredRange)
+        let uncertainty = try r.optionalNumber("uncertainty", in: ValidationCase.uncertaintyRange)
+        if uncertainty != nil, !category.isPower { throw r.fail("uncertainty", "applies to power and tdp-bound cases only (the power fit's weight)") }
         let source = try r.source()
         try r.finish()
         if hardware == nil, category != .systolic { throw r.fail("hardware", "is required for \(category.rawValue) cases") }
         try checkPowerMetric(category: category, metric: metric, kind: kind, reader: r)
         return ValidationCase(name: name, file: path, category: category, role: role, hardware: hardware, kind: kind, metric: metric,
-                              timing: timing, measured: measured, source: source)
+                              timing: timing, measured: measured, source: source, uncertainty: uncertainty)
     }
 }
 
@@ -202,7 +216,7 @@ extension ValidationCase {
     /// The `power` category measures `watts` or `joules_per_token`, and only it does; power cases
     /// run a GEMM, a STREAM kernel or a transformer trace, and energy per token needs a transformer.
     static func checkPowerMetric(category: Category, metric: Metric, kind: Kind, reader r: JSONObjectReader) throws(ConfigError) {
-        let isPowerCategory = category == .power || category == .servingEnergy
+        let isPowerCategory = category.isPower
         guard isPowerCategory == metric.isPower else {
             throw r.fail("metric", isPowerCategory ? "must be watts or joules_per_token in the \(category.rawValue) category"
                                                    : "\(metric.rawValue) belongs to the power or serving-energy category")
