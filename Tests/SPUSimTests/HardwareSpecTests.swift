@@ -62,7 +62,7 @@ import Testing
         #expect(decodeError([(["compute", "mac_array", "macs_per_cycle", "fp7"], .number(4096))])
                 .hasPrefix("configs/chips/x.json: $.compute.mac_array.macs_per_cycle.fp7: unknown number format \"fp7\""))
         #expect(decodeError([(["compute", "mac_array", "macs_per_cycle", "bf16"], .number(1000))])
-                == "configs/chips/x.json: $.compute.mac_array.macs_per_cycle.bf16: must be a multiple of mac_array rows x cols = 4096, got 1000")
+                == "configs/chips/x.json: $.compute.mac_array.macs_per_cycle.bf16: must be a multiple of mac_array rows x cols = 1024, got 1000")
         #expect(decodeError([(["memory", "offchip", "bandwidth_gb_per_s_per_stack"], .number(-1))])
                 == "configs/chips/x.json: $.memory.offchip.bandwidth_gb_per_s_per_stack: must be a number in \(JSONObjectReader.describe(HardwareLimits.bandwidthGBPerSecond)), got -1")
         #expect(decodeError([(["calibration", "compute_fraction"], .number(1.2))])
