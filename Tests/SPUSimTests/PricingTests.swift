@@ -164,16 +164,9 @@ import Testing
 
     /// A sweep over `$.price.margin` (the base design's price object), the H100 as baseline.
     private func marginSweep(_ dir: URL) throws -> String {
-        let spec = """
-            {"name": "margin-sweep", "base_design": "\(Repo.path("configs/chips/spu-edge-inference.json"))",
-             "axes": [{"path": "$.price.margin", "values": [1.2, 2, 3]}, {"path": "$.price.volume_units", "values": [100000, 1000000]}],
-             "workloads": [{"generate": {"model": "\(Repo.path("workloads/models/llama-2-7b.json"))", "phase": "decode", "batch": 1, "context": 128}}],
-             "strategy": {"type": "grid"},
-             "baselines": ["\(Repo.path("configs/gpus/h100-sxm.json"))"],
-             "tech": "\(Repo.path("configs/tech"))", "tco": "\(Repo.path("configs/tco/default.json"))"}
-            """
-        let specPath = dir.appendingPathComponent("sweep.json").path
-        try spec.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let specPath = try Repo.writeEdgeSweep(in: dir, name: "margin-sweep", axes: """
+            [{"path": "$.price.margin", "values": [1.2, 2, 3]}, {"path": "$.price.volume_units", "values": [100000, 1000000]}]
+            """)
         let db = dir.appendingPathComponent("m.sqlite").path
         #expect(CLI.run(["sweep", specPath, "--db", db]) == 0)
         return db

@@ -114,16 +114,9 @@ import Testing
     /// A 4-point sweep of the edge SPU (clock × local SRAM) on one small workload, with the H100
     /// as baseline, run through the CLI into `dir/r.sqlite`.
     private func smallSweep(_ dir: URL) throws -> String {
-        let spec = """
-            {"name": "report-test", "base_design": "\(Repo.path("configs/chips/spu-edge-inference.json"))",
-             "axes": [{"path": "$.clock_ghz", "values": [0.8, 1.2]}, {"path": "$.memory.local_sram.capacity_kib", "values": [256, 512]}],
-             "workloads": [{"generate": {"model": "\(Repo.path("workloads/models/llama-2-7b.json"))", "phase": "decode", "batch": 1, "context": 128}}],
-             "strategy": {"type": "grid"},
-             "baselines": ["\(Repo.path("configs/gpus/h100-sxm.json"))"],
-             "tech": "\(Repo.path("configs/tech"))", "tco": "\(Repo.path("configs/tco/default.json"))"}
-            """
-        let specPath = dir.appendingPathComponent("sweep.json").path
-        try spec.write(toFile: specPath, atomically: true, encoding: .utf8)
+        let specPath = try Repo.writeEdgeSweep(in: dir, name: "report-test", axes: """
+            [{"path": "$.clock_ghz", "values": [0.8, 1.2]}, {"path": "$.memory.local_sram.capacity_kib", "values": [256, 512]}]
+            """)
         let db = dir.appendingPathComponent("r.sqlite").path
         #expect(CLI.run(["sweep", specPath, "--db", db]) == 0)
         return db

@@ -31,6 +31,22 @@ enum Repo {
     }
 
     /// A temporary directory removed by the caller.
+    /// Writes a small grid sweep of the edge SPU (`axes`: the JSON array of its axes) on one
+    /// Llama-2-7B decode step with the H100 as baseline into `dir`, and returns the spec's path.
+    static func writeEdgeSweep(in dir: URL, name: String, axes: String) throws -> String {
+        let spec = """
+            {"name": "\(name)", "base_design": "\(path("configs/chips/spu-edge-inference.json"))",
+             "axes": \(axes),
+             "workloads": [{"generate": {"model": "\(path("workloads/models/llama-2-7b.json"))", "phase": "decode", "batch": 1, "context": 128}}],
+             "strategy": {"type": "grid"},
+             "baselines": ["\(path("configs/gpus/h100-sxm.json"))"],
+             "tech": "\(path("configs/tech"))", "tco": "\(path("configs/tco/default.json"))"}
+            """
+        let specPath = dir.appendingPathComponent("sweep.json").path
+        try spec.write(toFile: specPath, atomically: true, encoding: .utf8)
+        return specPath
+    }
+
     static func temporaryDirectory() -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("spusim-tests-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
