@@ -66,22 +66,14 @@ public struct ModelValidation: Sendable {
     ///   - costInputs: technology, model and TCO parameters for the `power` and `area` categories
     ///     (required when they have cases).
     public func run(baseDirectory: String? = nil, costInputs: CostInputs? = nil) throws(ConfigError) -> [Outcome] {
-        func resolve(_ path: String) -> String {
-            guard let baseDirectory, !path.hasPrefix("/") else { return path }
-            return baseDirectory + "/" + path
-        }
         var devices: [String: DeviceSpec] = [:]
         var outcomes: [Outcome] = []
         for c in cases {
+            let resolved = c.resolvingPaths(against: baseDirectory)
             var device: DeviceSpec?
-            if let path = c.hardware {
-                if devices[path] == nil { devices[path] = try DeviceSpec.load(path: resolve(path)) }
+            if let path = resolved.hardware {
+                if devices[path] == nil { devices[path] = try DeviceSpec.load(path: path) }
                 device = devices[path]
-            }
-            var resolved = c
-            if case var .transformer(t) = c.kind {
-                t.model = resolve(t.model)
-                resolved.kind = .transformer(t)
             }
             let predicted: Double
             if c.metric.isPower {

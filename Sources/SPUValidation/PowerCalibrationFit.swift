@@ -75,16 +75,11 @@ public struct PowerCalibrationFit: Sendable {
         var points: [Point] = []
         var devices: [String: DeviceSpec] = [:]
         for c in cases where (c.category == .power || c.category == .tdpBound) && c.role == .calibration {
-            guard let path = c.hardware else { continue }
-            let resolved = baseDirectory.map { path.hasPrefix("/") ? path : $0 + "/" + path } ?? path
-            if devices[resolved] == nil { devices[resolved] = try DeviceSpec.load(path: resolved) }
-            var device = PowerValidation.measuredDevice(devices[resolved]!, c)
+            let resolvedCase = c.resolvingPaths(against: baseDirectory)
+            guard let path = resolvedCase.hardware else { continue }
+            if devices[path] == nil { devices[path] = try DeviceSpec.load(path: path) }
+            var device = PowerValidation.measuredDevice(devices[path]!, c)
             device.tdpWatts = 1e9   // no TDP policy: the nominal operating point
-            var resolvedCase = c
-            if case var .transformer(t) = c.kind, let baseDirectory, !t.model.hasPrefix("/") {
-                t.model = baseDirectory + "/" + t.model
-                resolvedCase.kind = .transformer(t)
-            }
             let (parts, tokens) = try PowerValidation.parts(resolvedCase)
             let evaluator = try PowerValidation.makeEvaluator(device, inputs: uncalibrated, file: c.file)
             var classJ: [EnergyClass: Double] = [:]

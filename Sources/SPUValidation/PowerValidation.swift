@@ -67,10 +67,6 @@ enum PowerValidation {
         return c.metric == .joulesPerToken ? totals.groupJ / tokens : totals.chipJ / totals.seconds
     }
 
-    static func makeEvaluator(_ device: DeviceSpec, inputs: CostInputs) throws(ConfigError) -> DesignEvaluator {
-        try makeEvaluator(device, inputs: inputs, file: "validation")
-    }
-
     static func makeEvaluator(_ device: DeviceSpec, inputs: CostInputs, file: String) throws(ConfigError) -> DesignEvaluator {
         do {
             return try DesignEvaluator(device: device, inputs: inputs)

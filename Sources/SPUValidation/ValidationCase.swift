@@ -229,3 +229,19 @@ extension ValidationCase {
         }
     }
 }
+
+extension ValidationCase {
+    /// The case with its relative hardware and model paths resolved against `baseDirectory` (the
+    /// repository root; nil leaves them relative to the current directory).
+    public func resolvingPaths(against baseDirectory: String?) -> ValidationCase {
+        guard let baseDirectory else { return self }
+        func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : baseDirectory + "/" + path }
+        var out = self
+        out.hardware = hardware.map(resolve)
+        if case var .transformer(t) = kind {
+            t.model = resolve(t.model)
+            out.kind = .transformer(t)
+        }
+        return out
+    }
+}
