@@ -83,6 +83,29 @@ import SPUCost
         #expect(t.format == .bf16 && t.kvFormat == .fp8E4M3 && t.generation == ValidationCase.Generation(prompt: 128, outputTokens: 2048))
     }
 
+    /// Power metrics belong to the power categories and need the right case kind; `uncertainty`
+    /// only weights power cases.
+    @Test(arguments: [
+        (#""category": "gemm", "case": {"gemm": {"m": 8, "n": 8, "k": 8, "format": "bf16"}}, "metric": "watts""#, "$.metric"),
+        (#""category": "power", "case": {"gemm": {"m": 8, "n": 8, "k": 8, "format": "bf16"}}, "metric": "tflops""#, "$.metric"),
+        (#""category": "power", "case": {"gemm": {"m": 8, "n": 8, "k": 8, "format": "bf16"}}, "metric": "joules_per_token""#, "$.metric"),
+        (#""category": "gemm", "case": {"gemm": {"m": 8, "n": 8, "k": 8, "format": "bf16"}}, "metric": "tflops", "uncertainty": 0.2"#, "$.uncertainty"),
+        (#""category": "tdp-bound", "case": {"gemm": {"m": 8, "n": 8, "k": 8, "format": "bf16"}}, "metric": "watts", "uncertainty": 2"#, "$.uncertainty"),
+    ])
+    func powerCasesAreChecked(fields: String, path: String) throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("case.json").path
+        try #"{"name": "p", "role": "held-out", "hardware": "configs/gpus/h100-sxm.json", \#(fields), "measured": 1, "source": "test"}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try ValidationCase.load(path: file)
+            Issue.record("accepted \(fields)")
+        } catch {
+            #expect(error.description.contains(path), "\(error.description)")
+        }
+    }
+
     @Test func rejectsGenerationOnPrefillCases() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spusim-generation-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
