@@ -17,11 +17,10 @@ public struct CostResult: Sendable {
     public var energyJ: Double
     /// Average power of one chip over the iteration, after the TDP policy.
     public var averagePowerW: Double
-    /// Clock scale applied to stay within TDP (1 when none was needed): the clock scale of the
-    /// operating point the performance result was evaluated at.
-    public var throttleFactor: Double
-    /// Clock, supply voltage, temperature and power by component the iteration ran at.
+    /// Clock, supply voltage, temperature and leakage the iteration ran at.
     public var operatingPoint: PowerOperatingPoint
+    /// Clock scale applied to stay within TDP (1 when none was needed): the operating point's.
+    public var throttleFactor: Double { operatingPoint.clockScale }
     public var silicon: SiliconCost.Result
     public var tco: TCOBreakdown
     /// Cost per million throughput items (tokens, samples) for the whole group.
@@ -127,19 +126,17 @@ public struct DesignEvaluator: Sendable {
         performance.reason = reasons.isEmpty ? nil : reasons.joined(separator: "; ")
         let latency = performance.latencySeconds
         let staticJ = state.staticPowerW * (latency.isFinite ? latency : 0)
-        let perChip = state.energy.total.totalJ + staticJ
+        let perChip = state.energy.totalJ + staticJ
         let devices = Double(workload.devices)
         let averagePower = latency > 0 && latency.isFinite ? perChip / latency : .nan
         let throughput = performance.throughputPerSecond
-        let clockScale = performance.operatingPoint.clockScale
         let operatingPoint = PowerOperatingPoint(
-            clockScale: clockScale, clockGHz: performance.operatingPoint.effectiveClockGHz(for: device), voltageV: state.voltageV,
-            junctionTemperatureC: technology.power.junctionTemperatureC,
-            dynamicPowerW: Dictionary(uniqueKeysWithValues: state.energy.total.parts.map { ($0.0, latency > 0 && latency.isFinite ? $0.1 / latency : .nan) }),
-            staticPowerW: state.staticPowerW)
+            clockScale: performance.operatingPoint.clockScale, clockGHz: performance.operatingPoint.effectiveClockGHz(for: device),
+            voltageV: state.voltageV, junctionTemperatureC: technology.power.junctionTemperatureC, staticPowerW: state.staticPowerW)
         let cost = CostResult(
-            area: area, dynamicEnergy: state.energy.total, staticEnergyJ: staticJ, opEnergyJ: state.energy.perOp,
-            energyJ: perChip * devices, averagePowerW: averagePower, throttleFactor: clockScale, operatingPoint: operatingPoint,
+            area: area, dynamicEnergy: state.energy, staticEnergyJ: staticJ,
+            opEnergyJ: performance.ops.map { energyModel.energy($0.activity).scalingCoreSupply(by: state.coreSupplyScale).totalJ },
+            energyJ: perChip * devices, averagePowerW: averagePower, operatingPoint: operatingPoint,
             silicon: silicon, tco: tco,
             usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
             itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan)
@@ -152,7 +149,10 @@ public struct DesignEvaluator: Sendable {
     /// Energy and power of a performance result at the supply voltage its clock needs.
     struct ElectricalState {
         var voltageV: Double
-        var energy: (total: EnergyBreakdown, perOp: [Double])
+        /// (V/V_nom)², the factor on core-supply energies.
+        var coreSupplyScale: Double
+        /// Dynamic energy of one iteration per chip at that supply.
+        var energy: EnergyBreakdown
         var staticPowerW: Double
         var powerW: Double
     }
@@ -162,11 +162,13 @@ public struct DesignEvaluator: Sendable {
     func electricalState(_ result: EvaluationResult) -> ElectricalState {
         let supply = energyModel.supply
         let voltage = supply.voltage(forClockScale: result.operatingPoint.clockScale)
-        let energy = dynamicEnergy(result, coreSupplyScale: supply.dynamicEnergyScale(atVoltage: voltage))
+        let scale = supply.dynamicEnergyScale(atVoltage: voltage)
+        // The scaling is linear in each component, so the iteration's total scales as its ops do.
+        let energy = iterationEnergy(result).scalingCoreSupply(by: scale)
         let staticW = energyModel.staticPowerW(atVoltage: voltage)
         let latency = result.latencySeconds
-        let power = latency > 0 && latency.isFinite ? energy.total.totalJ / latency + staticW : 0
-        return ElectricalState(voltageV: voltage, energy: energy, staticPowerW: staticW, powerW: power)
+        let power = latency > 0 && latency.isFinite ? energy.totalJ / latency + staticW : 0
+        return ElectricalState(voltageV: voltage, coreSupplyScale: scale, energy: energy, staticPowerW: staticW, powerW: power)
     }
 
     /// The safety net of `FiniteResultCheck`: a result reporting a non-finite or negative quantity
@@ -188,18 +190,11 @@ public struct DesignEvaluator: Sendable {
             .evaluate(workload, summary: summary)
     }
 
-    /// Per-op dynamic energy (one execution) and the iteration total (Σ op energy × repeat), with
-    /// the core-supply components scaled by `coreSupplyScale` ((V/V_nom)² at the operating point).
-    func dynamicEnergy(_ result: EvaluationResult, coreSupplyScale: Double = 1) -> (total: EnergyBreakdown, perOp: [Double]) {
+    /// Dynamic energy of one iteration at the nominal supply: Σ op energy × repeat.
+    func iterationEnergy(_ result: EvaluationResult) -> EnergyBreakdown {
         var total = EnergyBreakdown()
-        var perOp: [Double] = []
-        perOp.reserveCapacity(result.ops.count)
-        for op in result.ops {
-            let e = energyModel.energy(op.activity).scalingCoreSupply(by: coreSupplyScale)
-            perOp.append(e.totalJ)
-            total.add(e, times: Double(op.repeatCount))
-        }
-        return (total, perOp)
+        for op in result.ops { total.add(energyModel.energy(op.activity), times: Double(op.repeatCount)) }
+        return total
     }
 
     /// Energy of aggregated activity counts (used to check energy conservation).

@@ -38,6 +38,9 @@ extension EnergyComponent {
     /// Whether the component switches on the core supply, so its energy per operation scales
     /// with V² under DVFS (off-chip memory and SerDes have their own supplies).
     public var onCoreSupply: Bool { energyClass != nil }
+
+    /// The components that switch on the core supply (computed once: scaling runs per op).
+    public static let coreSupplyComponents = allCases.filter(\.onCoreSupply)
 }
 
 /// The calibration factors, one per `EnergyClass`.
@@ -82,15 +85,10 @@ public struct EnergyCalibration: Sendable, Equatable {
 
 extension EnergyBreakdown {
     /// These energies with the core-supply components scaled by `factor` (DVFS: (V/V_nom)²).
-    /// (Written out field by field: it runs for every op of every evaluation.)
     public func scalingCoreSupply(by factor: Double) -> EnergyBreakdown {
         guard factor != 1 else { return self }
         var out = self
-        out.macJ *= factor
-        out.vectorJ *= factor
-        out.localSRAMJ *= factor
-        out.sharedSRAMJ *= factor
-        out.nocJ *= factor
+        for component in EnergyComponent.coreSupplyComponents { out[component] *= factor }
         return out
     }
 

@@ -18,8 +18,11 @@ public struct EnergyModel: Sendable {
     let nocPJPerByteHop: Double
     let offchipPJPerByte: Double
     let chipLinkPJPerByte: Double
-    /// Leakage power of one chip at the nominal supply and the node's operating junction
-    /// temperature: the node's W/mm² times the chip's silicon area.
+    /// Leakage of one chip at the nominal supply and the temperature the node quotes it at: the
+    /// node's W/mm² times the chip's silicon area.
+    let referenceLeakageW: Double
+    /// Leakage power of one chip at the nominal supply and the node's junction temperature
+    /// (stored: the mapping search's energy objective charges it for every candidate).
     public let staticPowerW: Double
     /// The node's voltage and leakage behaviour.
     public let supply: SupplyPowerSpec
@@ -41,13 +44,14 @@ public struct EnergyModel: Sendable {
         offchipPJPerByte = 8 * (memory.memoryTypes[device.memory.offchip.type.rawValue]?.effectivePJPerBit ?? 0)
         chipLinkPJPerByte = 8 * memory.chipLinkPJPerBit
         supply = technology.power
-        staticPowerW = technology.leakageWattsPerMM2 * area.effectiveTotalMM2 * technology.power.leakageScale(atVoltage: technology.power.nominalVoltageV)
+        referenceLeakageW = technology.leakageWattsPerMM2 * area.effectiveTotalMM2
+        staticPowerW = referenceLeakageW * technology.power.leakageScale(atVoltage: technology.power.nominalVoltageV)
     }
 
-    /// Leakage power of one chip at core supply `voltageV`.
-    public func staticPowerW(atVoltage voltageV: Double) -> Double {
-        staticPowerW * supply.leakageScale(atVoltage: voltageV) / supply.leakageScale(atVoltage: supply.nominalVoltageV)
-    }
+    /// Leakage power of one chip at core supply `voltageV` and the node's junction temperature.
+    public func staticPowerW(atVoltage voltageV: Double) -> Double { referenceLeakageW * supply.leakageScale(atVoltage: voltageV) }
+
+
 
     /// Off-chip memory energy per bit transferred, pJ (device, PHY and controller).
     public var offchipPJPerBit: Double { offchipPJPerByte / 8 }

@@ -23,7 +23,8 @@ extension CostedEvaluation {
             ("operating_point", .object([
                 ("clock_scale", n(c.operatingPoint.clockScale)), ("clock_ghz", n(c.operatingPoint.clockGHz)),
                 ("voltage_v", n(c.operatingPoint.voltageV)), ("junction_temperature_c", n(c.operatingPoint.junctionTemperatureC)),
-                ("power_breakdown_w", .object(c.operatingPoint.parts.map { ($0.0, performance.feasible ? n($0.1) : .null) })),
+                ("power_breakdown_w", .object((performance.feasible ? powerBreakdownW : nil)
+                    .map { $0.map { ($0.0, n($0.1)) } } ?? c.dynamicEnergy.parts.map { ($0.0.rawValue, .null) } + [(EnergyComponent.staticEnergyName, .null)])),
             ])),
             ("area_breakdown_mm2", .object(c.area.parts.map { ($0.0.rawValue, n($0.1)) })),
             ("silicon", .object([

@@ -38,7 +38,7 @@ struct RunSummary {
             } else {
                 lines.append("energy    \(Formatting.si(c.energyJ, "J")) per iteration (all chips); \(Formatting.si(c.averagePowerW, "W")) average per chip of \(Formatting.fixed(device.tdpWatts, 0)) W TDP" + (c.throttleFactor < 1 ? "; clock throttled to \(Formatting.fixed(c.throttleFactor * 100, 0))% to fit TDP" : ""))
                 let o = c.operatingPoint
-                let parts = o.parts.filter { $0.1 > 0.05 }.map { "\($0.0) \(Formatting.si($0.1, "W"))" }
+                let parts = (CostedEvaluation(performance: r, cost: c).powerBreakdownW ?? []).filter { $0.1 > 0.05 }.map { "\($0.0) \(Formatting.si($0.1, "W"))" }
                 lines.append("operating \(Formatting.fixed(o.clockGHz, 3)) GHz at \(Formatting.fixed(o.voltageV, 3)) V, \(Formatting.fixed(o.junctionTemperatureC, 0)) °C; power per chip: \(parts.joined(separator: ", "))")
             }
             // Area and silicon cost are the design's, whether or not this workload fits.

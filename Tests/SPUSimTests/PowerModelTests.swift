@@ -55,7 +55,7 @@ import Testing
     @Test(arguments: ["configs/gpus/b200.json", "configs/gpus/h100-sxm.json", "configs/chips/spu-datacenter.json"])
     func powerAndEnergyComponentsSumToTheTotal(design: String) throws {
         let e = try Self.gemm8192(design)
-        let parts = e.cost.operatingPoint.parts.map(\.1).reduce(0, +)
+        let parts = try #require(e.powerBreakdownW).map(\.1).reduce(0, +)
         #expect(abs(parts - e.cost.averagePowerW) <= 1e-9 * e.cost.averagePowerW)
         #expect(abs(e.cost.dynamicEnergy.totalJ + e.cost.staticEnergyJ - e.cost.energyJ) <= 1e-9 * e.cost.energyJ)
     }
@@ -116,7 +116,7 @@ import Testing
             let evaluator = try CostModelTests.evaluator("configs/gpus/\(gpu).json")
             let e = evaluator.evaluate(try Repo.transformer("llama-3-8b", phase: .decode, batch: 1, length: 1024))
             let peakBytesPerSecond = evaluator.device.memory.offchip.peakBandwidthBytesPerSecond
-            let offchipW = try #require(e.cost.operatingPoint.dynamicPowerW[.offchip])
+            let offchipW = try #require(e.powerBreakdownW?.first { $0.0 == EnergyComponent.offchip.rawValue }?.1)
             #expect(offchipW > 0 && offchipW <= peakBytesPerSecond * 8 * evaluator.energyModel.offchipPJPerBit * 1e-12)
         }
     }
