@@ -24,6 +24,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Bit-exact number formats (floats, posits, LNS, MDLNS, MX, integers), the hardware-format
@@ -42,6 +43,13 @@ let package = Package(
         // Energy, power (TDP policy), area, silicon cost, TCO and fleet sizing: prices the
         // activity counts of the performance model.
         .target(name: "SPUCost", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance"]),
+        // Request-level LLM serving simulation: arrivals and lengths, continuous batching with chunked
+        // prefill, paged KV cache and preemption, disaggregated prefill/decode pools; iterations priced
+        // by the performance and power models (memoised), plus the engine's host time.
+        .target(
+            name: "SPUServing",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost",
+                           .product(name: "DequeModule", package: "swift-collections"), .product(name: "HeapModule", package: "swift-collections")]),
         // Sweep driver: JSON sweep specs and the pipeline point source (grid, random, LHS, NSGA-II)
         // → evaluator (decode, de-duplicate, constraints, parallel costed evaluation) → result sink
         // (protocol; an in-memory sink here), resumable and shardable. Knows no database.
@@ -63,14 +71,14 @@ let package = Package(
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
-        .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults"]),
+        .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults", "SPUServing"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUSimCLI",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Data")]),

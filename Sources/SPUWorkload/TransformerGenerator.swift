@@ -87,14 +87,77 @@ public struct TransformerGenerator: Sendable {
     /// - Parameters:
     ///   - phase: `.prefill` (`sequenceLength` = prompt length) or `.decode` (`sequenceLength` = context length).
     public func generate(phase: Phase, batch: Int, sequenceLength: Int, tensorParallel tp: Int) throws(GeneratorError) -> Workload {
-        let m = model
         guard phase == .prefill || phase == .decode else { throw .invalid("the transformer generator supports phases prefill and decode, got \(phase.rawValue)") }
-        try Self.check(batch: batch, sequenceLength: sequenceLength, tensorParallel: tp, model: m)
+        try Self.check(batch: batch, sequenceLength: sequenceLength, tensorParallel: tp, model: model)
         // batch ≤ 2^24 and sequence ≤ 2^31 (checked above): batch · sequence ≤ 2^55 cannot overflow.
         let tokens = phase == .prefill ? batch * sequenceLength : batch
         guard WorkloadLimits.dimension.contains(tokens) else {
             throw .invalid("batch \(batch) × prompt \(sequenceLength) = \(tokens) tokens per iteration exceeds the largest trace dimension, \(WorkloadLimits.dimension.upperBound) (2^40)")
         }
+        let slice = phase == .prefill
+            ? AttentionSlice(sequences: batch, queryLength: sequenceLength, keyLength: (sequenceLength + 2) / 2, cachedTokens: sequenceLength)
+            : AttentionSlice(sequences: batch, queryLength: 1, keyLength: sequenceLength, cachedTokens: sequenceLength)
+        let ops = try iterationOps(tokens: tokens, attention: [slice], sampledSequences: batch, tensorParallel: tp)
+        let f = format
+        let name = "\(modelName)-\(phase.rawValue)-b\(batch)-\(phase == .prefill ? "prompt" : "ctx")\(sequenceLength)-tp\(tp)-\(f.rawValue)"
+        return Workload(
+            name: name,
+            description: "\(modelName) \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor parallel \(tp), \(f.rawValue)",
+            phase: phase, devices: tp, throughputUnit: "tokens",
+            itemsPerIteration: Double(tokens), ops: ops,
+            provenance: "spusim transformer generator: model \(modelName), phase \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor-parallel \(tp), format \(f.rawValue), kv-format \(kvFormat.rawValue)")
+    }
+
+    /// Sequences of one iteration that attend alike: `sequences` sequences each computing
+    /// `queryLength` new tokens against `keyLength` keys on average (causal prefill: the mean over
+    /// the new tokens), with `cachedTokens` tokens of KV cache resident per sequence.
+    public struct AttentionSlice: Sendable, Hashable {
+        public var sequences: Int
+        public var queryLength: Int
+        public var keyLength: Int
+        public var cachedTokens: Int
+
+        public init(sequences: Int, queryLength: Int, keyLength: Int, cachedTokens: Int) {
+            self.sequences = sequences
+            self.queryLength = queryLength
+            self.keyLength = keyLength
+            self.cachedTokens = cachedTokens
+        }
+    }
+
+    /// One iteration of a continuous-batching serving engine (Orca, vLLM, Sarathi-Serve): decode
+    /// sequences and prefill chunks batched together. Every new token passes the dense layers
+    /// once; each slice attends its own keys; logits are computed for `sampledSequences`
+    /// sequences (every decode and every prefill whose last chunk this is). With one slice this is
+    /// exactly `generate(phase:…)`'s trace. Items per iteration = sampled tokens.
+    public func generateIteration(attention slices: [AttentionSlice], sampledSequences: Int, tensorParallel tp: Int) throws(GeneratorError) -> Workload {
+        guard !slices.isEmpty else { throw .invalid("an iteration needs at least one sequence") }
+        var tokens = 0, sequences = 0
+        for slice in slices {
+            try Self.check(batch: slice.sequences, sequenceLength: max(slice.keyLength, slice.cachedTokens, slice.queryLength), tensorParallel: tp, model: model)
+            guard slice.queryLength >= 1, slice.keyLength >= 1 else { throw .invalid("attention slices need at least one query and one key") }
+            tokens += slice.sequences * slice.queryLength
+            sequences += slice.sequences
+            guard WorkloadLimits.dimension.contains(tokens) else {
+                throw .invalid("\(tokens) tokens per iteration exceeds the largest trace dimension, \(WorkloadLimits.dimension.upperBound) (2^40)")
+            }
+        }
+        guard (1...max(1, sequences)).contains(sampledSequences) else {
+            throw .invalid("sampled sequences (\(sampledSequences)) must be between 1 and the iteration's \(sequences) sequences")
+        }
+        let ops = try iterationOps(tokens: tokens, attention: slices, sampledSequences: sampledSequences, tensorParallel: tp)
+        let shape = slices.map { "\($0.sequences)x\($0.queryLength)@\($0.keyLength)" }.joined(separator: "+")
+        return Workload(
+            name: "\(modelName)-iteration-\(shape)-tp\(tp)-\(format.rawValue)",
+            description: "\(modelName) serving iteration: \(tokens) new tokens (\(shape) sequences × queries @ keys), tensor parallel \(tp), \(format.rawValue)",
+            phase: sampledSequences == tokens ? .decode : .prefill, devices: tp, throughputUnit: "tokens",
+            itemsPerIteration: Double(sampledSequences), ops: ops,
+            provenance: "spusim transformer generator: model \(modelName), serving iteration \(shape), tensor-parallel \(tp), format \(format.rawValue), kv-format \(kvFormat.rawValue)")
+    }
+
+    /// The per-chip ops of one iteration over `tokens` new tokens.
+    private func iterationOps(tokens: Int, attention slices: [AttentionSlice], sampledSequences: Int, tensorParallel tp: Int) throws(GeneratorError) -> [Op] {
+        let m = model
         guard m.attentionHeads % tp == 0 else { throw .invalid("tensor parallelism \(tp) must divide the \(m.attentionHeads) attention heads") }
         guard m.keyValueHeads % tp == 0 || tp % m.keyValueHeads == 0 else {
             throw .invalid("tensor parallelism \(tp) and the \(m.keyValueHeads) key/value heads must divide one another")
@@ -107,9 +170,6 @@ public struct TransformerGenerator: Sendable {
         // Model widths ≤ 2^24 and counts ≤ 2^16 (`WorkloadLimits`, checked above): every product
         // below ((q + 2·kv heads) · head_dim ≤ 2^50, vocabulary shard · chips ≤ 2^45) fits an Int.
         let hd = m.headDim, d = m.hiddenSize
-        let queryLength = phase == .prefill ? sequenceLength : 1
-        let keyLength = phase == .prefill ? (sequenceLength + 2) / 2 : sequenceLength
-        let kvResident = phase == .prefill ? Double(sequenceLength) / Double(keyLength) : 1
         let f = format
         let L = m.layers
 
@@ -142,10 +202,22 @@ public struct TransformerGenerator: Sendable {
         if !m.learnedPositions {
             add("layers.rotary", .elementwise, repeat: L, ["t": tokens, "n": (qHeads + kvHeads) * hd], [act("tn")], "tn", opsPerElement: 3)
         }
-        var attention = Self.attentionOps(batch: batch, kvHeads: kvHeads, groups: groups, queryLength: queryLength, keyLength: keyLength,
-                                          headDim: hd, format: f, kvFormat: kvFormat, kvResidentMultiplier: kvResident, repeat: L)
-        attention[0].after = ops.last.map { [$0.name] } ?? []
-        ops += attention
+        for (index, slice) in slices.enumerated() {
+            var attention = Self.attentionOps(batch: slice.sequences, kvHeads: kvHeads, groups: groups, queryLength: slice.queryLength,
+                                              keyLength: slice.keyLength, headDim: hd, format: f, kvFormat: kvFormat,
+                                              kvResidentMultiplier: Double(slice.cachedTokens) / Double(slice.keyLength), repeat: L)
+            if index > 0 {   // further slices are further kernels of the same layers, with their own names
+                for i in attention.indices {
+                    attention[i].name += ".\(index)"
+                    attention[i].after = attention[i].after.map { $0 + ".\(index)" }
+                    for j in attention[i].inputs.indices where attention[i].inputs[j].role == .kvCache {
+                        attention[i].inputs[j].name = attention[i].inputs[j].name.map { $0 + ".\(index)" }
+                    }
+                }
+            }
+            attention[0].after = ops.last.map { [$0.name] } ?? []
+            ops += attention
+        }
         add("layers.o_proj", .matmul, repeat: L, ["t": tokens, "n": qHeads * hd, "d": d], [act("tn"), weight("layers.o_proj", "nd")], "td")
         if tp > 1 { add("layers.attn_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [reduced("td")], "td", group: tp) }
         add("layers.attn_residual", .elementwise, repeat: L, ["t": tokens, "d": d], [act("td"), act("td")], "td")
@@ -169,20 +241,15 @@ public struct TransformerGenerator: Sendable {
         if tp > 1 { add("layers.mlp_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [reduced("td")], "td", group: tp) }
         add("layers.mlp_residual", .elementwise, repeat: L, ["t": tokens, "d": d], [act("td"), act("td")], "td")
 
-        // Head: logits for the last token of each sequence.
+        // Head: logits for the last token of each sampled sequence.
+        let batch = sampledSequences
         add("final_norm", .norm, ["t": batch, "d": d], [act("td"), weight("final_norm", "d", multiplier: normMultiplier)], "td")
         add("lm_head", .matmul, ["t": batch, "d": d, "v": vocabShard], [act("td"), weight(m.tiedEmbeddings ? "embed_tokens" : "lm_head", "dv")], "tv")
         if tp > 1 { add("logits_all_gather", .allGather, ["t": batch, "v": vocabShard * tp], [reduced("tv")], "tv", group: tp) }
 
         // The trace reader's limits, so the trace this writes always reads back.
         for op in ops { if let violation = WorkloadLimits.check(op) { throw .invalid(violation) } }
-        let name = "\(modelName)-\(phase.rawValue)-b\(batch)-\(phase == .prefill ? "prompt" : "ctx")\(sequenceLength)-tp\(tp)-\(f.rawValue)"
-        return Workload(
-            name: name,
-            description: "\(modelName) \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor parallel \(tp), \(f.rawValue)",
-            phase: phase, devices: tp, throughputUnit: "tokens",
-            itemsPerIteration: Double(tokens), ops: ops,
-            provenance: "spusim transformer generator: model \(modelName), phase \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor-parallel \(tp), format \(f.rawValue), kv-format \(kvFormat.rawValue)")
+        return ops
     }
 
     /// The generator's arguments and the model against `WorkloadLimits` (a model built in code

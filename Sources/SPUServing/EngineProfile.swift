@@ -1,0 +1,84 @@
+import SPUCore
+
+/// The host side of a serving engine: the time each iteration spends outside the accelerator's
+/// kernels (scheduling, input preparation, sampling, detokenisation, kernel launches), named by
+/// engine and version, with its source (`configs/serving/engines.json`).
+///
+///     host time per iteration = perIterationSeconds + perSequenceSeconds · sequences in the batch
+///
+/// A serialised engine adds it to the device time (vLLM ≤ 0.5: the GPU waits while the CPU
+/// schedules the next step); an overlapped engine (vLLM with async scheduling, SGLang's
+/// overlap scheduler) prepares step n + 1 while the GPU runs step n, so an iteration takes
+/// max(device time, host time).
+public struct EngineProfile: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var perIterationSeconds: Double
+    public var perSequenceSeconds: Double
+    public var overlapped: Bool
+    public var source: String
+
+    public init(name: String, version: String, perIterationSeconds: Double, perSequenceSeconds: Double, overlapped: Bool, source: String) {
+        self.name = name
+        self.version = version
+        self.perIterationSeconds = perIterationSeconds
+        self.perSequenceSeconds = perSequenceSeconds
+        self.overlapped = overlapped
+        self.source = source
+    }
+
+    /// `name-version`, how the command line names a profile.
+    public var identifier: String { "\(name)-\(version)" }
+
+    /// No host time at all: kernels back to back (the performance model alone).
+    public static let ideal = EngineProfile(name: "ideal", version: "0", perIterationSeconds: 0, perSequenceSeconds: 0, overlapped: false,
+                                            source: "no host overhead: the accelerator's kernels back to back")
+
+    public func hostSeconds(sequences: Int) -> Double { perIterationSeconds + perSequenceSeconds * Double(sequences) }
+
+    /// Wall time of an iteration whose kernels take `deviceSeconds`.
+    public func iterationSeconds(deviceSeconds: Double, sequences: Int) -> Double {
+        let host = hostSeconds(sequences: sequences)
+        return overlapped ? max(deviceSeconds, host) : deviceSeconds + host
+    }
+
+    /// Host times longer than this describe no real engine (a broken config).
+    static let maximumSeconds = 1.0
+
+    /// Reads `configs/serving/engines.json`: `{"engines": [{name, version, per_iteration_s,
+    /// per_sequence_s, overlapped, source}]}`.
+    public static func loadAll(path: String) throws(ServingError) -> [EngineProfile] {
+        do throws(ConfigError) {
+            let root = try JSONObjectReader.document(file: path, text: try InputFile.readText(path))
+            root.expecting(["engines", "source"])
+            _ = try root.optionalString("source")
+            var profiles: [EngineProfile] = []
+            for (itemPath, value) in try root.array("engines") {
+                let e = try JSONObjectReader(file: path, path: itemPath, value: value)
+                e.expecting(["name", "version", "per_iteration_s", "per_sequence_s", "overlapped", "source", "notes"])
+                let profile = EngineProfile(
+                    name: try e.string("name"), version: try e.string("version"),
+                    perIterationSeconds: try e.number("per_iteration_s", in: 0...maximumSeconds),
+                    perSequenceSeconds: try e.number("per_sequence_s", in: 0...maximumSeconds / 100),
+                    overlapped: try e.bool("overlapped"), source: try e.source())
+                _ = try e.optionalString("notes")
+                try e.finish()
+                guard !profiles.contains(where: { $0.identifier == profile.identifier }) else {
+                    throw e.fail("name", "engine \(profile.identifier) is listed twice")
+                }
+                profiles.append(profile)
+            }
+            try root.finish()
+            guard !profiles.isEmpty else { throw root.fail("engines", "lists no engine") }
+            return profiles
+        } catch {
+            throw .input(error)
+        }
+    }
+
+    /// The profile `name` names: `name-version` exactly, or a bare engine name for its last-listed version.
+    public static func find(_ name: String, in profiles: [EngineProfile]) -> EngineProfile? {
+        if name == ideal.name || name == ideal.identifier { return ideal }
+        return profiles.first { $0.identifier == name } ?? profiles.last { $0.name == name }
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import SPUFormats  // SplitMix64
+
+/// A distribution of token counts (prompt or output lengths) of served requests.
+///
+/// - `fixed`: every request has the same length (MLPerf-style fixed-length runs, `--input-tokens`).
+/// - `uniform`: integers uniform in [min, max] (vLLM `benchmark_serving.py --random-range-ratio`).
+/// - `lognormal`: exp(N(ln median, σ²)) rounded, clamped to [1, max]; LLM prompt and output lengths
+///   are close to log-normal (e.g. the Azure LLM inference traces, Patel et al., Splitwise, ISCA 2024).
+/// - `empirical`: drawn uniformly from a list of observed lengths (a CSV column).
+public enum LengthDistribution: Sendable, Equatable, CustomStringConvertible {
+    case fixed(Int)
+    case uniform(min: Int, max: Int)
+    case lognormal(median: Double, sigma: Double, max: Int)
+    case empirical([Int])
+
+    /// The largest length the distribution can produce.
+    public var maximum: Int {
+        switch self {
+        case let .fixed(n): return n
+        case let .uniform(_, hi): return hi
+        case let .lognormal(_, _, hi): return hi
+        case let .empirical(values): return values.max() ?? 0
+        }
+    }
+
+    /// The mean length (analytic; for the log-normal, of the unclamped distribution).
+    public var mean: Double {
+        switch self {
+        case let .fixed(n): return Double(n)
+        case let .uniform(lo, hi): return Double(lo + hi) / 2
+        case let .lognormal(median, sigma, _): return median * exp(sigma * sigma / 2)
+        case let .empirical(values): return values.isEmpty ? 0 : Double(values.reduce(0, +)) / Double(values.count)
+        }
+    }
+
+    public func sample(_ rng: inout SplitMix64) -> Int {
+        switch self {
+        case let .fixed(n):
+            return n
+        case let .uniform(lo, hi):
+            return lo + Int(rng.nextUnit() * Double(hi - lo + 1))
+        case let .lognormal(median, sigma, hi):
+            let x = median * exp(sigma * StandardNormal.sample(&rng))
+            return Int(Swift.min(Double(hi), Swift.max(1, x.rounded())))
+        case let .empirical(values):
+            return values[Int(rng.nextUnit() * Double(values.count))]
+        }
+    }
+
+    /// Checks the parameters: lengths ≥ 1, min ≤ max, σ ≥ 0, a non-empty list.
+    public func validated(_ what: String) throws(ServingError) -> LengthDistribution {
+        switch self {
+        case let .fixed(n):
+            guard n >= 1 else { throw .invalid("\(what) must be at least 1 token, got \(n)") }
+        case let .uniform(lo, hi):
+            guard lo >= 1, hi >= lo else { throw .invalid("\(what): uniform lengths need 1 ≤ min ≤ max, got \(lo)–\(hi)") }
+        case let .lognormal(median, sigma, hi):
+            guard median.isFinite, median >= 1, sigma.isFinite, sigma >= 0, sigma <= 4, hi >= 1 else {
+                throw .invalid("\(what): log-normal lengths need median ≥ 1, 0 ≤ σ ≤ 4 and max ≥ 1, got median \(median), σ \(sigma), max \(hi)")
+            }
+        case let .empirical(values):
+            guard !values.isEmpty else { throw .invalid("\(what): the list of lengths is empty") }
+            guard let low = values.min(), low >= 1 else { throw .invalid("\(what): every length must be at least 1 token") }
+        }
+        return self
+    }
+
+    public var description: String {
+        switch self {
+        case let .fixed(n): return "\(n)"
+        case let .uniform(lo, hi): return "uniform \(lo)–\(hi)"
+        case let .lognormal(median, sigma, hi): return "log-normal median \(median) σ \(sigma) ≤ \(hi)"
+        case let .empirical(values): return "empirical (\(values.count) values, mean \(Int(mean.rounded())))"
+        }
+    }
+}
+
+/// Standard normal deviates by the Box–Muller transform (one of the pair is used, so the draw
+/// sequence depends only on the seed and the number of draws).
+enum StandardNormal {
+    static func sample(_ rng: inout SplitMix64) -> Double {
+        let u1 = Swift.max(rng.nextUnit(), 0x1p-53), u2 = rng.nextUnit()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+}
