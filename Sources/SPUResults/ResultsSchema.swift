@@ -213,6 +213,9 @@ public enum ResultsSchema {
             }
             try db.execute(sql: "UPDATE results SET \(measured.map { "\($0) = NULL" }.joined(separator: ", ")) WHERE NOT feasible")
         }
+        migrator.registerMigration("v9-serving") { db in
+            try ResultsStore.createServingTable(db)
+        }
         return migrator
     }
 

@@ -84,3 +84,35 @@ enum StandardNormal {
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 }
+
+extension LengthDistribution {
+    /// Parses a length specification: `N` (fixed), `uniform:MIN:MAX`, `lognormal:MEDIAN:SIGMA[:MAX]`
+    /// (MAX defaults to `maxTokens`) or `csv:FILE[:COLUMN]` (one column of a CSV file; by default
+    /// the trace conventions' input or output column).
+    public static func parse(_ text: String, output: Bool, maxTokens: Int) throws(ServingError) -> LengthDistribution {
+        let what = output ? "output tokens" : "input tokens"
+        if let n = Int(text) { return try LengthDistribution.fixed(n).validated(what) }
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        func int(_ s: String) throws(ServingError) -> Int {
+            guard let v = Int(s) else { throw .invalid("\(what) \"\(text)\": \"\(s)\" is not a whole number") }
+            return v
+        }
+        func double(_ s: String) throws(ServingError) -> Double {
+            guard let v = Double(s), v.isFinite else { throw .invalid("\(what) \"\(text)\": \"\(s)\" is not a number") }
+            return v
+        }
+        switch parts[0] {
+        case "uniform" where parts.count == 3:
+            return try LengthDistribution.uniform(min: try int(parts[1]), max: try int(parts[2])).validated(what)
+        case "lognormal" where parts.count == 3 || parts.count == 4:
+            let hi = parts.count == 4 ? try int(parts[3]) : maxTokens
+            return try LengthDistribution.lognormal(median: try double(parts[1]), sigma: try double(parts[2]), max: hi).validated(what)
+        case "csv" where parts.count >= 2:
+            let column = parts.count >= 3 ? parts.last : nil
+            let path = parts.count >= 3 ? parts[1..<(parts.count - 1)].joined(separator: ":") : parts[1]
+            return try LengthDistribution.empirical(try RequestTrace.lengths(path: path, column: column, output: output)).validated(what)
+        default:
+            throw .invalid("\(what) \"\(text)\" is not a length: use N, uniform:MIN:MAX, lognormal:MEDIAN:SIGMA[:MAX] or csv:FILE[:COLUMN]")
+        }
+    }
+}

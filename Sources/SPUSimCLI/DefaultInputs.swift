@@ -19,6 +19,11 @@ func resolveDefault(validationDirectory: String?) throws -> String {
     try resolveDefault(validationDirectory, default: "validation", what: "validation directory", option: "--dir DIR")
 }
 
+/// The engine profiles file `--engines` names, or the installation's `configs/serving/engines.json`.
+func resolveDefault(engines: String?) throws -> String {
+    try resolveDefault(engines, default: "configs/serving/engines.json", what: "serving-engine profiles", option: "--engines FILE")
+}
+
 private func resolveDefault(_ given: String?, default path: String, what: String, option: String) throws -> String {
     if let given { return given }
     do {
