@@ -9,14 +9,18 @@ public struct LatencySummary: Sendable, Equatable {
     public var p99: Double
     public var max: Double
 
+    /// The `p`-th percentile (0–100) of ascending `sorted` values (NaN when empty).
+    public static func percentile(_ p: Double, sorted: [Double]) -> Double {
+        guard !sorted.isEmpty else { return .nan }
+        let position = p / 100 * Double(sorted.count - 1)
+        let low = Int(position.rounded(.down)), high = Swift.min(low + 1, sorted.count - 1)
+        return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
+    }
+
     public init(_ values: [Double]) {
         guard !values.isEmpty else { self.init(mean: .nan, p50: .nan, p90: .nan, p99: .nan, max: .nan); return }
         let sorted = values.sorted()
-        func percentile(_ p: Double) -> Double {
-            let position = p / 100 * Double(sorted.count - 1)
-            let low = Int(position.rounded(.down)), high = Swift.min(low + 1, sorted.count - 1)
-            return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
-        }
+        func percentile(_ p: Double) -> Double { Self.percentile(p, sorted: sorted) }
         self.init(mean: sorted.reduce(0, +) / Double(sorted.count), p50: percentile(50), p90: percentile(90), p99: percentile(99), max: sorted[sorted.count - 1])
     }
 
@@ -90,6 +94,19 @@ public struct ServingReport: Sendable {
     /// Requests per second that meet `slo`.
     public func goodputRequestsPerSecond(_ slo: ServingSLO) -> Double {
         Double(requestsMeeting(slo)) / makespanSeconds
+    }
+
+    /// Whether the `percentile`-th percentile of TTFT and of TPOT are within `slo` (MLPerf's
+    /// server-scenario rule at the 99th, DistServe's attainment at the 90th).
+    public func meets(_ slo: ServingSLO, atPercentile percentile: Double) -> Bool {
+        if let limit = slo.ttftSeconds {
+            guard LatencySummary.percentile(percentile, sorted: latencies.map(\.ttft).sorted()) <= limit else { return false }
+        }
+        if let limit = slo.tpotSeconds {
+            let tpots = latencies.map(\.tpot).filter { !$0.isNaN }.sorted()
+            guard tpots.isEmpty || LatencySummary.percentile(percentile, sorted: tpots) <= limit else { return false }
+        }
+        return true
     }
 
     public func requestsMeeting(_ slo: ServingSLO) -> Int {

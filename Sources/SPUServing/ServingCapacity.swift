@@ -1,0 +1,74 @@
+/// The highest request rate a serving system sustains within latency targets: MLPerf Inference's
+/// server scenario (the Poisson rate at which the 99th-percentile TTFT and TPOT meet the
+/// benchmark's limits), DistServe's per-GPU goodput (the rate at 90 % attainment), and what
+/// `fleet` sizes replicas with.
+///
+/// The saturated throughput of an offline run bounds the rate from above; the rate is then
+/// bisected, each trial a seeded simulation of `requestsPerTrial` Poisson arrivals with the same
+/// lengths, until the bracket is within `relativeTolerance`. Trials are deterministic, so the
+/// answer is too.
+public struct ServingCapacity {
+    public var system: ServingSystem
+    public var inputTokens: LengthDistribution
+    public var outputTokens: LengthDistribution
+    public var slo: ServingSLO
+    /// Which percentile of TTFT and TPOT must meet the SLO (99 = MLPerf).
+    public var percentile: Double
+    public var requestsPerTrial: Int
+    public var relativeTolerance: Double
+    public var seed: UInt64
+
+    public init(system: ServingSystem, inputTokens: LengthDistribution, outputTokens: LengthDistribution, slo: ServingSLO,
+                percentile: Double = 99, requestsPerTrial: Int = 2000, relativeTolerance: Double = 0.01, seed: UInt64 = 1) {
+        self.system = system
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.slo = slo
+        self.percentile = percentile
+        self.requestsPerTrial = requestsPerTrial
+        self.relativeTolerance = relativeTolerance
+        self.seed = seed
+    }
+
+    public struct Result: Sendable {
+        /// The highest Poisson rate found that meets the SLO (0 when even the lowest tried does not).
+        public var ratePerSecond: Double
+        /// The simulation at that rate (nil when none met the SLO).
+        public var report: ServingReport?
+        /// The offline (saturated) run that bounded the search.
+        public var offline: ServingReport
+        public var trials: Int
+    }
+
+    public func search() throws(ServingError) -> Result {
+        guard (1...1_000_000).contains(requestsPerTrial) else { throw .invalid("requests per trial must be in [1, 1000000], got \(requestsPerTrial)") }
+        guard percentile.isFinite, percentile > 0, percentile <= 100 else { throw .invalid("the SLO percentile must be in (0, 100], got \(percentile)") }
+        let simulator = ServingSimulator(system: system)
+        let offline = try simulator.run(.generated(arrivals: .offline, count: requestsPerTrial, inputTokens: inputTokens, outputTokens: outputTokens, seed: seed))
+        func trial(_ rate: Double) throws(ServingError) -> ServingReport {
+            try simulator.run(.generated(arrivals: .poisson(ratePerSecond: rate), count: requestsPerTrial, inputTokens: inputTokens,
+                                         outputTokens: outputTokens, seed: seed))
+        }
+        var trials = 1
+        var high = offline.requestsPerSecond * 1.05
+        var low = 0.0
+        var best: ServingReport?
+        // A rate the SLO admits at the low end, halving from the saturation bound (at most 20 halvings).
+        var probe = offline.requestsPerSecond
+        for _ in 0..<20 {
+            let report = try trial(probe)
+            trials += 1
+            if report.meets(slo, atPercentile: percentile) { low = probe; best = report; break }
+            high = probe
+            probe /= 2
+        }
+        guard best != nil else { return Result(ratePerSecond: 0, report: nil, offline: offline, trials: trials) }
+        while (high - low) > relativeTolerance * low {
+            let mid = (low + high) / 2
+            let report = try trial(mid)
+            trials += 1
+            if report.meets(slo, atPercentile: percentile) { low = mid; best = report } else { high = mid }
+        }
+        return Result(ratePerSecond: low, report: best, offline: offline, trials: trials)
+    }
+}
