@@ -55,6 +55,15 @@ public struct ServingPoint: Sendable, Equatable {
     public var throttleFactor: Double
     /// Modelled average power of one chip at this point (after the TDP policy).
     public var averagePowerW: Double
+
+    public init(tensorParallel: Int, batch: Int, latencySeconds: Double, tokensPerSecondPerChip: Double, throttleFactor: Double, averagePowerW: Double) {
+        self.tensorParallel = tensorParallel
+        self.batch = batch
+        self.latencySeconds = latencySeconds
+        self.tokensPerSecondPerChip = tokensPerSecondPerChip
+        self.throttleFactor = throttleFactor
+        self.averagePowerW = averagePowerW
+    }
 }
 
 public struct FleetPlan: Sendable {
@@ -81,6 +90,47 @@ public struct FleetPlan: Sendable {
     public var tcoUSDPerHourPerChip: Double
     /// Price of one accelerator under the plan's pricing policy.
     public var priceUSDPerChip: Double
+    /// How the plan was sized: nil for the static formula, else the simulated serving unit.
+    public var simulated: SimulatedServingUnit?
+}
+
+/// The serving unit a simulated fleet plan replicates (`spusim fleet --sizing simulated`): one
+/// replica, or a disaggregated group of prefill and decode replicas, and the highest Poisson
+/// request rate it sustains within the SLOs at the percentile, from the serving simulator.
+public struct SimulatedServingUnit: Sendable, Equatable {
+    public var tensorParallel: Int
+    public var prefillReplicas: Int
+    /// Decode replicas and their tensor parallelism (disaggregated units; nil when colocated).
+    public var decodeReplicas: Int?
+    public var decodeTensorParallel: Int?
+    public var decodeDesign: String?
+    public var chips: Int
+    /// The highest rate meeting the SLOs, requests per second per unit.
+    public var requestsPerSecond: Double
+    public var ttftP99Seconds: Double
+    public var tpotP99Seconds: Double
+    /// Average power of the unit's chips at that rate (per chip).
+    public var powerWPerChipAtCapacity: Double
+    /// Peak-to-average request rate the fleet is provisioned for (the diurnal curve's).
+    public var peakToAverage: Double
+    public var engine: String
+
+    public init(tensorParallel: Int, prefillReplicas: Int, decodeReplicas: Int?, decodeTensorParallel: Int?, decodeDesign: String?, chips: Int,
+                requestsPerSecond: Double, ttftP99Seconds: Double, tpotP99Seconds: Double, powerWPerChipAtCapacity: Double, peakToAverage: Double,
+                engine: String) {
+        self.tensorParallel = tensorParallel
+        self.prefillReplicas = prefillReplicas
+        self.decodeReplicas = decodeReplicas
+        self.decodeTensorParallel = decodeTensorParallel
+        self.decodeDesign = decodeDesign
+        self.chips = chips
+        self.requestsPerSecond = requestsPerSecond
+        self.ttftP99Seconds = ttftP99Seconds
+        self.tpotP99Seconds = tpotP99Seconds
+        self.powerWPerChipAtCapacity = powerWPerChipAtCapacity
+        self.peakToAverage = peakToAverage
+        self.engine = engine
+    }
 }
 
 public enum FleetSizing {
@@ -90,15 +140,12 @@ public enum FleetSizing {
     public static func plan(model: TransformerConfig, modelName: String, request: FleetRequest, evaluator: DesignEvaluator,
                             pricing: PricingPolicy = .asConfigured) -> FleetPlan {
         let p = evaluator.inputs.tco
-        let (silicon, tco) = pricing.repriced(silicon: evaluator.silicon, tco: evaluator.tco)
         // Checked: token counts come from the command line and may be anything up to Int.max.
         let (context, overflow) = request.inputTokens.addingReportingOverflow(request.outputTokens)
         guard request.inputTokens >= 1, request.outputTokens >= 1, !overflow, WorkloadLimits.sequenceLength.contains(context) else {
-            return FleetPlan(design: evaluator.device.name, feasible: false,
-                             reason: "input + output tokens (\(request.inputTokens) + \(request.outputTokens)) must be positive and at most \(WorkloadLimits.sequenceLength.upperBound) together",
-                             decode: nil, prefill: nil, accelerators: .nan, servers: .nan, itMW: .nan, facilityMW: .nan,
-                             gwhPerYear: .nan, capexUSD: .nan, annualTCOUSD: .nan, usdPer1000Queries: .nan, whPerQuery: .nan,
-                             averageChipPowerW: .nan, tcoUSDPerHourPerChip: tco.totalUSDPerHour, priceUSDPerChip: silicon.priceUSD)
+            return infeasible(design: evaluator.device.name,
+                              reason: "input + output tokens (\(request.inputTokens) + \(request.outputTokens)) must be positive and at most \(WorkloadLimits.sequenceLength.upperBound) together",
+                              evaluator: evaluator, pricing: pricing)
         }
         func search(_ phase: Phase, slo: Double?) -> ServingPoint? {
             var best: ServingPoint?
@@ -124,34 +171,57 @@ public enum FleetSizing {
         let prefill = search(.prefill, slo: request.sloTTFTSeconds)
         guard let decode, let prefill else {
             let missing = decode == nil ? "decode" : "prefill"
-            return FleetPlan(design: evaluator.device.name, feasible: false,
-                             reason: "no \(missing) operating point (tensor parallel 1–8, batch 1–256) fits memory and meets the SLO",
-                             decode: decode, prefill: prefill, accelerators: .nan, servers: .nan, itMW: .nan, facilityMW: .nan,
-                             gwhPerYear: .nan, capexUSD: .nan, annualTCOUSD: .nan, usdPer1000Queries: .nan, whPerQuery: .nan,
-                             averageChipPowerW: .nan, tcoUSDPerHourPerChip: tco.totalUSDPerHour, priceUSDPerChip: silicon.priceUSD)
+            var plan = infeasible(design: evaluator.device.name,
+                                  reason: "no \(missing) operating point (tensor parallel 1–8, batch 1–256) fits memory and meets the SLO",
+                                  evaluator: evaluator, pricing: pricing)
+            plan.decode = decode
+            plan.prefill = prefill
+            return plan
         }
         let queriesPerSecond = request.queriesPerDay / 86400
         let decodeChipSeconds = Double(request.outputTokens) / decode.tokensPerSecondPerChip
         let prefillChipSeconds = Double(request.inputTokens) / prefill.tokensPerSecondPerChip
         let secondsPerQuery = decodeChipSeconds + prefillChipSeconds
         let accelerators = (queriesPerSecond * p.peakToAverage * secondsPerQuery / p.fleetUtilization).rounded(.up)
-        let servers = (accelerators / Double(p.acceleratorsPerServer)).rounded(.up)
-        let itMW = accelerators * tco.wallPowerW / 1e6
-        let facilityMW = itMW * p.pue
         // Chip energy per query: busy at the operating points' modelled power, idle (the provisioned
         // chip-time the query volume leaves unused) at leakage.
         let idleChipSecondsPerQuery = max(0, accelerators * 86400 / request.queriesPerDay - secondsPerQuery)
         let chipJPerQuery = decodeChipSeconds * decode.averagePowerW + prefillChipSeconds * prefill.averagePowerW
             + idleChipSecondsPerQuery * evaluator.staticPowerW
-        let whPerQuery = chipJPerQuery * p.wallPowerRatio * p.pue / 3600
+        var plan = provision(design: evaluator.device.name, accelerators: accelerators, chipJoulesPerQuery: chipJPerQuery, request: request,
+                             evaluator: evaluator, pricing: pricing)
+        plan.decode = decode
+        plan.prefill = prefill
+        return plan
+    }
+
+    /// Servers, provisioned power, energy and cost of `accelerators` chips serving the request's
+    /// query volume with `chipJoulesPerQuery` of modelled chip energy per query (busy and idle):
+    /// facility energy = chip energy × wall ratio × PUE; IT power provisioned at TDP × wall ratio.
+    public static func provision(design: String, accelerators: Double, chipJoulesPerQuery: Double, request: FleetRequest,
+                                 evaluator: DesignEvaluator, pricing: PricingPolicy) -> FleetPlan {
+        let p = evaluator.inputs.tco
+        let (silicon, tco) = pricing.repriced(silicon: evaluator.silicon, tco: evaluator.tco)
+        let servers = (accelerators / Double(p.acceleratorsPerServer)).rounded(.up)
+        let itMW = accelerators * tco.wallPowerW / 1e6
+        let facilityMW = itMW * p.pue
+        let whPerQuery = chipJoulesPerQuery * p.wallPowerRatio * p.pue / 3600
         let gwhPerYear = whPerQuery * request.queriesPerDay * 365 / 1e9
-        let averageChipPower = chipJPerQuery * request.queriesPerDay / (accelerators * 86400)
+        let averageChipPower = chipJoulesPerQuery * request.queriesPerDay / (accelerators * 86400)
         let capex = accelerators * tco.itCapexUSD + itMW * p.facilityCapexUSDPerMWIT
         let annual = accelerators * tco.totalUSDPerHour * TCOModel.hoursPerYear
-        return FleetPlan(design: evaluator.device.name, feasible: true, reason: nil, decode: decode, prefill: prefill,
+        return FleetPlan(design: design, feasible: true, reason: nil, decode: nil, prefill: nil,
                          accelerators: accelerators, servers: servers, itMW: itMW, facilityMW: facilityMW, gwhPerYear: gwhPerYear,
                          capexUSD: capex, annualTCOUSD: annual, usdPer1000Queries: annual / (request.queriesPerDay * 365) * 1000,
                          whPerQuery: whPerQuery, averageChipPowerW: averageChipPower, tcoUSDPerHourPerChip: tco.totalUSDPerHour,
                          priceUSDPerChip: silicon.priceUSD)
+    }
+
+    /// An infeasible plan: the reason, no figures.
+    public static func infeasible(design: String, reason: String, evaluator: DesignEvaluator, pricing: PricingPolicy) -> FleetPlan {
+        let (silicon, tco) = pricing.repriced(silicon: evaluator.silicon, tco: evaluator.tco)
+        return FleetPlan(design: design, feasible: false, reason: reason, decode: nil, prefill: nil, accelerators: .nan, servers: .nan,
+                         itMW: .nan, facilityMW: .nan, gwhPerYear: .nan, capexUSD: .nan, annualTCOUSD: .nan, usdPer1000Queries: .nan,
+                         whPerQuery: .nan, averageChipPowerW: .nan, tcoUSDPerHourPerChip: tco.totalUSDPerHour, priceUSDPerChip: silicon.priceUSD)
     }
 }

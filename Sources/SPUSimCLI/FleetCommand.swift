@@ -4,6 +4,7 @@ import SPUCore
 import SPUCost
 import SPUHardware
 import SPUPerformance
+import SPUServing
 import SPUWorkload
 
 /// `spusim fleet`: accelerators, power and cost to serve a query volume, per design.
@@ -45,6 +46,24 @@ struct FleetCommand: ParsableCommand {
     @Option(help: "TCO parameters file; default: configs/tco/default.json of the SPUSim installation.")
     var tco: String?
 
+    @Option(help: "Sizing: simulated (serving simulator: highest request rate per serving unit within the SLOs at p99) or static (the chip-seconds formula with a utilisation factor).")
+    var sizing = "simulated"
+
+    @Option(name: .customLong("decode-arch"), help: "Decode design for disaggregated serving of --arch (simulated sizing searches the prefill:decode split).")
+    var decodeArch: String?
+
+    @Option(help: "Serving engine profile for simulated sizing (host time per iteration), e.g. vllm-0.6; 'ideal' for none.")
+    var engine = "vllm-0.6"
+
+    @Option(help: "Engine profiles file; default: configs/serving/engines.json of the SPUSim installation.")
+    var engines: String?
+
+    @Option(name: .customLong("diurnal-peak"), help: "Peak-to-average request rate the fleet is provisioned for (default: the TCO file's peak_to_average).")
+    var diurnalPeak: Double?
+
+    @Option(name: .customLong("requests-per-trial"), help: "Requests per simulation of the capacity search (simulated sizing).")
+    var requestsPerTrial = 1000
+
     @OptionGroup var pricing: PricingOptions
 
     @Flag(help: "Print JSON.")
@@ -56,14 +75,19 @@ struct FleetCommand: ParsableCommand {
         try OptionRange.check(outputTokens, in: OptionRange.queryTokens, option: "--output-tokens")
         try OptionRange.check(sloTTFTMs, in: OptionRange.latencyMs, option: "--slo-ttft-ms")
         try OptionRange.check(sloTPOTMs, in: OptionRange.latencyMs, option: "--slo-tpot-ms")
+        try OptionRange.check(diurnalPeak, in: 1...2, option: "--diurnal-peak")
+        try OptionRange.check(requestsPerTrial, in: 10...1_000_000, option: "--requests-per-trial")
+        guard ["simulated", "static"].contains(sizing) else { throw unknownValue("--sizing", sizing, accepted: ["simulated", "static"]) }
+        if decodeArch != nil, sizing == "static" { throw ValidationError("--decode-arch needs --sizing simulated") }
     }
 
     func run() throws {
         guard let numberFormat = NumberFormat(rawValue: format) else { throw unknownValue("--format", format, accepted: NumberFormat.allCases.map(\.rawValue)) }
-        let config: TransformerConfig, inputs: CostInputs, designs: [DeviceSpec]
+        let config: TransformerConfig, inputs: CostInputs, designs: [DeviceSpec], decodeDesign: DeviceSpec?
         do {
             config = try TransformerConfig.load(path: model)
             designs = try ([arch] + baseline).map { (path) throws(ConfigError) in try DeviceSpec.load(path: path) }
+            decodeDesign = try decodeArch.map { (path) throws(ConfigError) in try DeviceSpec.load(path: path) }
         } catch {
             throw failInput(error)
         }
@@ -73,32 +97,70 @@ struct FleetCommand: ParsableCommand {
                                    sloTTFTSeconds: sloTTFTMs.map { $0 / 1000 }, sloTPOTSeconds: sloTPOTMs.map { $0 / 1000 },
                                    format: numberFormat)
         let modelName = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
+        let simulated = sizing == "simulated"
+        let profile = simulated ? try loadEngineProfile(engine, file: engines) : EngineProfile.ideal
+        let peak = diurnalPeak ?? inputs.tco.peakToAverage
+        var sizer = SimulatedFleetSizing(model: config, modelName: modelName, request: request, engine: profile, peakToAverage: peak)
+        sizer.requestsPerTrial = requestsPerTrial
         var plans: [FleetPlan] = []
-        for design in designs {
-            do {
-                let evaluator = try DesignEvaluator(device: design, inputs: inputs)
-                plans.append(FleetSizing.plan(model: config, modelName: modelName, request: request, evaluator: evaluator, pricing: policy))
+        let cache = OpEvaluationCache()
+        func evaluator(_ design: DeviceSpec) throws -> DesignEvaluator {
+            do throws(CostError) {
+                return try DesignEvaluator(device: design, inputs: inputs, cache: cache)
             } catch {
                 printError("error: \(error.description)")
                 throw ExitCode(2)
+            }
+        }
+        for (index, design) in designs.enumerated() {
+            let e = try evaluator(design)
+            if simulated {
+                plans.append(sizer.plan(evaluator: e, pricing: policy))
+                if index == 0, let decodeDesign {
+                    plans.append(sizer.plan(evaluator: e, decodeEvaluator: try evaluator(decodeDesign), pricing: policy))
+                }
+            } else {
+                plans.append(FleetSizing.plan(model: config, modelName: modelName, request: request, evaluator: e, pricing: policy))
             }
         }
         if json {
             print(JSONWriter.pretty(.array(plans.map { Self.json($0, pricing: policy) })))
             return
         }
-        print("serving \(modelName): \(Formatting.si(queriesPerDay)) queries/day, \(inputTokens) input + \(outputTokens) output tokens"
-              + (sloTTFTMs.map { ", TTFT ≤ \($0) ms" } ?? "") + (sloTPOTMs.map { ", TPOT ≤ \($0) ms" } ?? "")
-              + "; utilisation \(Formatting.fixed(inputs.tco.fleetUtilization * 100, 0))%, peak/average \(Formatting.fixed(inputs.tco.peakToAverage, 2))"
-              + "\npricing \(policy); power provisioned at TDP, energy from the modelled power")
+        if simulated {
+            let slo = sizer.slo
+            print("serving \(modelName): \(Formatting.si(queriesPerDay)) queries/day, \(inputTokens) input + \(outputTokens) output tokens"
+                  + "; SLO at p99: TTFT ≤ \(Formatting.seconds(slo.ttftSeconds ?? .nan)), TPOT ≤ \(Formatting.seconds(slo.tpotSeconds ?? .nan))"
+                  + (sloTTFTMs == nil && sloTPOTMs == nil ? " (MLPerf server defaults)" : "")
+                  + "\nsized by the serving simulator (engine \(profile.identifier), peak/average \(Formatting.fixed(peak, 2)), \(requestsPerTrial) requests per trial)"
+                  + "\npricing \(policy); power provisioned at TDP, energy from the modelled power")
+        } else {
+            print("serving \(modelName): \(Formatting.si(queriesPerDay)) queries/day, \(inputTokens) input + \(outputTokens) output tokens"
+                  + (sloTTFTMs.map { ", TTFT ≤ \($0) ms" } ?? "") + (sloTPOTMs.map { ", TPOT ≤ \($0) ms" } ?? "")
+                  + "; static formula, utilisation \(Formatting.fixed(inputs.tco.fleetUtilization * 100, 0))%, peak/average \(Formatting.fixed(inputs.tco.peakToAverage, 2))"
+                  + "\npricing \(policy); power provisioned at TDP, energy from the modelled power")
+        }
         func point(_ p: ServingPoint?) -> String {
             guard let p else { return Formatting.notApplicable }
             return "tp\(p.tensorParallel) b\(p.batch) \(Formatting.seconds(p.latencySeconds)) \(Formatting.si(p.tokensPerSecondPerChip)) tok/s/chip \(Formatting.fixed(p.averagePowerW, 0)) W"
         }
+        func unit(_ u: SimulatedServingUnit?) -> String {
+            guard let u else { return Formatting.notApplicable }
+            let pools = u.decodeReplicas.map { "\(u.prefillReplicas)P×tp\(u.tensorParallel) + \($0)D×tp\(u.decodeTensorParallel ?? 0)" } ?? "tp\(u.tensorParallel)"
+            return "\(pools) (\(u.chips) chips) \(Formatting.fixed(u.requestsPerSecond, 2)) req/s"
+        }
+        func p99(_ u: SimulatedServingUnit?) -> String {
+            guard let u else { return Formatting.notApplicable }
+            return "TTFT \(Formatting.seconds(u.ttftP99Seconds)), TPOT \(Formatting.seconds(u.tpotP99Seconds))"
+        }
+        let pointRows: [[String]] = simulated
+            ? [["serving unit"] + plans.map { unit($0.simulated) }, ["p99 at capacity"] + plans.map { p99($0.simulated) },
+               ["output tok/s/chip"] + plans.map { $0.decode.map { Formatting.si($0.tokensPerSecondPerChip) } ?? Formatting.notApplicable },
+               ["chip power W at capacity"] + plans.map { $0.simulated.map { Formatting.fixed($0.powerWPerChipAtCapacity, 0) } ?? Formatting.notApplicable }]
+            : [["decode point"] + plans.map { point($0.decode) }, ["prefill point"] + plans.map { point($0.prefill) }]
         let rows: [[String]] = [
             ["feasible"] + plans.map { $0.feasible ? "yes" : "NO: \($0.reason ?? "")" },
-            ["decode point"] + plans.map { point($0.decode) },
-            ["prefill point"] + plans.map { point($0.prefill) },
+        ] + pointRows + [
             ["accelerators"] + plans.map { Formatting.si($0.accelerators) },
             ["servers"] + plans.map { Formatting.si($0.servers) },
             ["IT power MW (TDP)"] + plans.map { Formatting.fixed($0.itMW, 1) },
@@ -131,6 +193,15 @@ struct FleetCommand: ParsableCommand {
             ("usd_per_1000_queries", n(p.usdPer1000Queries)), ("wh_per_query", n(p.whPerQuery)),
             ("avg_chip_power_w", n(p.averageChipPowerW)), ("price_usd_per_chip", n(p.priceUSDPerChip)),
             ("pricing", pricing.jsonValue),
+            ("simulated", p.simulated.map { u in
+                .object([("tensor_parallel", .number(Double(u.tensorParallel))), ("prefill_replicas", .number(Double(u.prefillReplicas))),
+                         ("decode_replicas", u.decodeReplicas.map { .number(Double($0)) } ?? .null),
+                         ("decode_tensor_parallel", u.decodeTensorParallel.map { .number(Double($0)) } ?? .null),
+                         ("decode_design", u.decodeDesign.map(JSONValue.string) ?? .null), ("chips_per_unit", .number(Double(u.chips))),
+                         ("requests_per_s_per_unit", n(u.requestsPerSecond)), ("ttft_p99_s", n(u.ttftP99Seconds)), ("tpot_p99_s", n(u.tpotP99Seconds)),
+                         ("power_w_per_chip_at_capacity", n(u.powerWPerChipAtCapacity)), ("peak_to_average", n(u.peakToAverage)),
+                         ("engine", .string(u.engine))])
+            } ?? .null),
         ])
     }
 }

@@ -105,7 +105,7 @@ struct ServeCommand: ParsableCommand {
             throw failInput(error)
         }
         let inputs = try loadCostInputs(tech: tech, tco: tco)
-        let profile = try loadEngine()
+        let profile = try loadEngineProfile(engine, file: engines)
         let modelName = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
         var scheduler = SchedulerOptions()
         scheduler.batching = batchingPolicy
@@ -174,22 +174,6 @@ struct ServeCommand: ParsableCommand {
         }
     }
 
-    private func loadEngine() throws -> EngineProfile {
-        if engine == EngineProfile.ideal.name { return .ideal }
-        let path = try resolveDefault(engines: engines)
-        let profiles: [EngineProfile]
-        do throws(ServingError) {
-            profiles = try EngineProfile.loadAll(path: path)
-        } catch {
-            printError("error: \(error.description)")
-            throw ExitCode(2)
-        }
-        guard let found = EngineProfile.find(engine, in: profiles) else {
-            throw unknownValue("--engine", engine, accepted: ["ideal"] + profiles.map(\.identifier))
-        }
-        return found
-    }
-
     private func requestSource(maxTokens: Int) throws(ServingError) -> RequestSource {
         if let trace {
             return .trace(try RequestTrace.load(path: trace), name: trace)
@@ -215,4 +199,22 @@ struct ServeCommand: ParsableCommand {
         }
         return .generated(arrivals: try arrivals.validated(), count: count, inputTokens: input, outputTokens: output, seed: seed)
     }
+}
+
+/// The engine profile `name` names in the profiles file (`--engines`, default
+/// configs/serving/engines.json), or the built-in `ideal`; a bad file exits 2, an unknown name 64.
+func loadEngineProfile(_ name: String, file: String?) throws -> EngineProfile {
+    if name == EngineProfile.ideal.name || name == EngineProfile.ideal.identifier { return .ideal }
+    let path = try resolveDefault(engines: file)
+    let profiles: [EngineProfile]
+    do throws(ServingError) {
+        profiles = try EngineProfile.loadAll(path: path)
+    } catch {
+        printError("error: \(error.description)")
+        throw ExitCode(2)
+    }
+    guard let found = EngineProfile.find(name, in: profiles) else {
+        throw unknownValue("--engine", name, accepted: ["ideal"] + profiles.map(\.identifier))
+    }
+    return found
 }
