@@ -44,6 +44,8 @@ struct ServeCommand: ParsableCommand {
 
     @Option(name: .customLong("slo-ttft-ms"), help: "Time-to-first-token target, ms (goodput counts requests within both targets).") var sloTTFTMs: Double?
     @Option(name: .customLong("slo-tpot-ms"), help: "Time-per-output-token target, ms.") var sloTPOTMs: Double?
+    @Flag(name: .customLong("max-rate"), help: "Find the highest Poisson rate meeting the SLOs at --slo-percentile (MLPerf server scenario); --requests per trial.") var maxRate = false
+    @Option(name: .customLong("slo-percentile"), help: "Percentile of TTFT and TPOT that --max-rate holds to the SLOs.") var sloPercentile = 99.0
 
     @Option(help: "Batching: chunked (continuous with chunked prefill), prefill-first or static.") var batching = "chunked"
     @Option(name: .customLong("max-seqs"), help: "Most sequences per iteration (vLLM max_num_seqs).") var maxSeqs = 256
@@ -78,6 +80,14 @@ struct ServeCommand: ParsableCommand {
         try OptionRange.check(bucketBits, in: 2...30, option: "--bucket-bits")
         try OptionRange.check(kvLinkGBPerS, in: 1e-6...1e6, option: "--kv-link-gb-per-s")
         try OptionRange.check(kvLinkLatencyUs, in: 0...1e9, option: "--kv-link-latency-us")
+        try OptionRange.check(sloPercentile, in: 1...100, option: "--slo-percentile")
+        if maxRate {
+            guard sloTTFTMs != nil || sloTPOTMs != nil else { throw ValidationError("--max-rate needs --slo-ttft-ms and/or --slo-tpot-ms") }
+            guard requests != nil, rate == nil, trace == nil, offline == nil, cv == nil, diurnalPeak == nil else {
+                throw ValidationError("--max-rate searches Poisson rates itself: give --requests N (requests per trial) and no other request source")
+            }
+            return
+        }
         let sources = [rate != nil || requests != nil, trace != nil, offline != nil].filter { $0 }.count
         guard sources == 1 else { throw ValidationError("give exactly one request source: --rate R --requests N, --trace CSV or --offline N") }
         if rate != nil, requests == nil { throw ValidationError("--rate needs --requests N (how many requests to simulate)") }
@@ -131,8 +141,21 @@ struct ServeCommand: ParsableCommand {
         let system = ServingSystem(model: config, modelName: modelName, format: numberFormat, kvFormat: kvNumberFormat,
                                    prefill: prefillPool, decode: decodePool, kvLink: link, scheduler: scheduler, engine: profile)
         let outcome: Result<ServingReport, ServingError>
+        var capacityRate: Double?
         do throws(ServingError) {
-            outcome = .success(try ServingSimulator(system: system).run(try requestSource(maxTokens: config.maxPositions)))
+            if maxRate {
+                let capacity = try ServingCapacity(
+                    system: system, inputTokens: try LengthDistribution.parse(inputTokens, output: false, maxTokens: config.maxPositions),
+                    outputTokens: try LengthDistribution.parse(outputTokens, output: true, maxTokens: config.maxPositions), slo: slo,
+                    percentile: sloPercentile, requestsPerTrial: requests ?? 1000, seed: seed).search()
+                capacityRate = capacity.ratePerSecond
+                guard let report = capacity.report else {
+                    throw ServingError.infeasible(design: prefillDesign.name, reason: "no request rate meets the SLOs at p\(JSONWriter.formatNumber(sloPercentile))")
+                }
+                outcome = .success(report)
+            } else {
+                outcome = .success(try ServingSimulator(system: system).run(try requestSource(maxTokens: config.maxPositions)))
+            }
         } catch {
             guard case .infeasible = error else {
                 printError("error: \(error.description)")
@@ -142,8 +165,11 @@ struct ServeCommand: ParsableCommand {
         }
         var summary = ServingSummary(designs: [prefillDesign.name] + (decodeDesign.map { [$0.name] } ?? []), model: modelName, system: system,
                                      outcome: outcome, slo: slo, wallSeconds: Date().timeIntervalSince(started))
-        summary.requestSourceDescription = sourceDescription
-        summary.offeredRate = offline == nil && trace == nil ? rate : nil
+        summary.requestSourceDescription = capacityRate.map {
+            "highest Poisson rate meeting the SLOs at p\(JSONWriter.formatNumber(sloPercentile)): \(Formatting.fixed($0, 3))/s, \(requests ?? 1000) requests per trial, input \(inputTokens), output \(outputTokens) tokens, seed \(seed)"
+        } ?? sourceDescription
+        summary.offeredRate = capacityRate ?? (offline == nil && trace == nil ? rate : nil)
+        summary.capacityRate = capacityRate
         if let db {
             let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             try withToolErrors { try ResultsStore(path: db) }.recordServing(

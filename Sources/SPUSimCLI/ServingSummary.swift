@@ -55,6 +55,8 @@ struct ServingSummary {
 
     var requestSourceDescription = ""
     var offeredRate: Double?
+    /// The highest rate meeting the SLOs (`serve --max-rate`).
+    var capacityRate: Double?
 
     var json: JSONValue {
         func n(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
@@ -67,6 +69,7 @@ struct ServingSummary {
             ("batching", .string(system.scheduler.batching.rawValue)), ("requests_source", .string(requestSourceDescription)),
             ("slo_ttft_s", n(slo.ttftSeconds)), ("slo_tpot_s", n(slo.tpotSeconds)),
             ("feasible", .bool(report != nil)), ("reason", reason.map(JSONValue.string) ?? .null),
+            ("offered_rate_per_s", n(offeredRate)), ("max_rate_per_s", n(capacityRate)),
         ]
         if report != nil {
             pairs += metrics.map { ($0.0, n($0.1)) }
