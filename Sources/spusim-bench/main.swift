@@ -2,7 +2,9 @@
 // 1. the performance model: evaluations (design × workload, mapping search included) per second,
 //    then whole evaluations with energy, power (the TDP/DVFS policy), area and cost;
 // 2. number-format encoding: values per second for fp8-e4m3, lns8f3 (pal8), bf16 and posit8;
-// 3. bulk inserts into the results database: result rows per second (one transaction per batch).
+// 3. bulk inserts into the results database: result rows per second (one transaction per batch);
+// 4. the serving simulator: one simulated hour at 100 requests/s (360,000 requests) of Llama-3-70B
+//    on one TP8 replica of eight H100 (FP8, 1,000 input and 200 output tokens, vLLM-0.6 host time).
 //
 //   swift run -c release spusim-bench [--seconds S] [--arch FILE] [--model FILE]
 //
@@ -14,6 +16,7 @@ import SPUCost
 import SPUFormats
 import SPUHardware
 import SPUResults
+import SPUServing
 import SPUSweep
 import SPUPerformance
 import SPUWorkload
@@ -69,6 +72,7 @@ do {
     try benchmarkCostedEvaluations(variants: variants, workload: workload, seconds: options.seconds)
     benchmarkEncoding(seconds: options.seconds / 2)
     try benchmarkInserts(device: base, workload: workload)
+    try benchmarkServing()
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)
@@ -157,4 +161,21 @@ func benchmarkInserts(device: DeviceSpec, workload: Workload) throws {
         print(String(format: "bulk insert: %d result rows (+%d op rows) in %.2f s = %.0f result rows/s (%.0f rows/s in all)",
                      total, opRows, elapsed, Double(total) / elapsed, Double(total + opRows) / elapsed))
     }
+}
+
+/// One simulated hour at 100 requests/s of Llama-3-70B on 8 × H100 (the issue-16 speed target: < 10 s).
+func benchmarkServing() throws {
+    let inputs = try CostInputs.load()
+    let evaluator = try DesignEvaluator(device: try DeviceSpec.load(path: "configs/gpus/h100-sxm.json"), inputs: inputs)
+    let model = try TransformerConfig.load(path: "workloads/models/llama-3-70b.json")
+    let engine = EngineProfile(name: "vllm", version: "0.6-bench", perIterationSeconds: 0.0016, perSequenceSeconds: 0, overlapped: false, source: "bench")
+    let system = ServingSystem(model: model, modelName: "llama-3-70b", format: .fp8E4M3, prefill: ServingPool(evaluator: evaluator, tensorParallel: 8),
+                               engine: engine)
+    let source = RequestSource.generated(arrivals: .poisson(ratePerSecond: 100), count: 360_000, inputTokens: .fixed(1000), outputTokens: .fixed(200), seed: 1)
+    let clock = ContinuousClock()
+    let start = clock.now
+    let report = try ServingSimulator(system: system).run(source)
+    let elapsed = (clock.now - start) / .seconds(1)
+    print(String(format: "serving: %d requests (1 h at 100/s offered), %d iterations, %d shapes in %.2f s = %.0f requests/s simulated on one core",
+                 report.requests, report.iterations, report.evaluatedShapes, elapsed, Double(report.requests) / elapsed))
 }
