@@ -52,8 +52,8 @@ struct FleetCommand: ParsableCommand {
     @Option(name: .customLong("decode-arch"), help: "Decode design for disaggregated serving of --arch (simulated sizing searches the prefill:decode split).")
     var decodeArch: String?
 
-    @Option(help: "Serving engine profile for simulated sizing (host time per iteration), e.g. vllm-0.6; 'ideal' for none.")
-    var engine = "vllm-0.6"
+    @Option(help: "Serving engine profile for simulated sizing (host time per iteration), e.g. vllm-0.11; 'ideal' for none.")
+    var engine = "vllm-0.11"
 
     @Option(help: "Engine profiles file; default: configs/serving/engines.json of the SPUSim installation.")
     var engines: String?

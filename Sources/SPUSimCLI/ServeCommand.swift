@@ -54,7 +54,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("memory-utilization"), help: "Share of device memory for weights, activations and KV cache.") var memoryUtilization = 0.9
     @Option(help: "Preemption: recompute or swap.") var preemption = "recompute"
     @Option(name: .customLong("bucket-bits"), help: "Significant bits of memoised iteration shapes (more: exacter, slower).") var bucketBits = 6
-    @Option(help: "Serving engine profile (host time per iteration), e.g. vllm-0.6; 'ideal' for none.") var engine = "vllm-0.6"
+    @Option(help: "Serving engine profile (host time per iteration), e.g. vllm-0.11; 'ideal' for none.") var engine = "vllm-0.11"
     @Option(help: "Engine profiles file; default: configs/serving/engines.json of the SPUSim installation.") var engines: String?
     @Option(name: .customLong("kv-link-gb-per-s"), help: "KV transfer bandwidth per chip, GB/s (default: chip links, else 50).") var kvLinkGBPerS: Double?
     @Option(name: .customLong("kv-link-latency-us"), help: "KV transfer latency, µs.") var kvLinkLatencyUs: Double?

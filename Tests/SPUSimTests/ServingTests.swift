@@ -253,6 +253,27 @@ import SPUWorkload
         #expect(report.requests == 3 && report.outputTokens == 257)
     }
 
+    /// The shipped engine profiles load, each with its source, and host time adds to kernel time
+    /// (serialised) or hides behind it (overlapped).
+    @Test func shippedEngineProfilesLoad() throws {
+        let profiles = try EngineProfile.loadAll(path: Repo.path("configs/serving/engines.json"))
+        #expect(profiles.count >= 4)
+        for p in profiles { #expect(!p.source.isEmpty && p.perIterationSeconds >= 0 && p.perSequenceSeconds >= 0) }
+        let v1 = try #require(EngineProfile.find("vllm-0.11", in: profiles))
+        #expect(EngineProfile.find("vllm", in: profiles) != nil)
+        #expect(EngineProfile.find("vllm-9.9", in: profiles) == nil)
+        #expect(v1.iterationSeconds(deviceSeconds: 0.01, sequences: 64) > 0.01)
+        let overlapped = EngineProfile(name: "x", version: "1", perIterationSeconds: 0.004, perSequenceSeconds: 0, overlapped: true, source: "test")
+        #expect(overlapped.iterationSeconds(deviceSeconds: 0.01, sequences: 8) == 0.01)
+        #expect(overlapped.iterationSeconds(deviceSeconds: 0.001, sequences: 8) == 0.004)
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let bad = dir.appendingPathComponent("engines.json").path
+        try #"{"engines": [{"name": "x", "version": "1", "per_iteration_s": -1, "per_sequence_s": 0, "overlapped": false, "source": "s"}]}"#
+            .write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(throws: ServingError.self) { try EngineProfile.loadAll(path: bad) }
+    }
+
     /// A design that cannot hold the model is infeasible with the reason, before any request runs.
     @Test func aModelThatDoesNotFitIsInfeasible() throws {
         let system = try Self.system(model: "llama-3-70b")
