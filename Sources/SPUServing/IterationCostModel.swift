@@ -116,7 +116,7 @@ public final class IterationCostModel {
             slices.append(.init(sequences: key.decodes, queryLength: 1, keyLength: key.decodeContext, cachedTokens: key.decodeContext))
         }
         if key.prefills > 0 {
-            slices.append(.init(sequences: key.prefills, queryLength: key.chunk, keyLength: key.keyLength, cachedTokens: max(key.cached, key.chunk)))
+            slices.append(.init(sequences: key.prefills, queryLength: key.chunk, keyLength: key.keyLength, cachedTokens: max(key.cached, key.chunk, key.keyLength)))
         }
         let sampled = min(key.sampled, key.decodes + key.prefills)
         let workload: Workload
