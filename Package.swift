@@ -11,7 +11,7 @@ import PackageDescription
 ///     cost, TCO, the metric catalogue)
 ///   SPUCost → SPUSweep (point sources → evaluator → result sinks; in-memory sink)
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
-///   SPUPerformance, SPUCost → SPUValidation
+///   SPUPerformance, SPUCost, SPUServing → SPUValidation
 ///   SPUResults, SPUSweep, SPUReport, SPUValidation → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
@@ -66,8 +66,8 @@ let package = Package(
             dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults",
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // Model validation against measured figures (`validation/`, `spusim validate-model`); the area
-        // model prices `die_area` cases.
-        .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
+        // model prices `die_area` cases and the serving simulator `serving` cases.
+        .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",

@@ -3,6 +3,7 @@ import SPUCore
 import SPUCost
 import SPUHardware
 import SPUPerformance
+import SPUServing
 import SPUWorkload
 
 /// Runs the performance model on every validation case and compares with the measurement.
@@ -68,6 +69,7 @@ public struct ModelValidation: Sendable {
     public func run(baseDirectory: String? = nil, costInputs: CostInputs? = nil) throws(ConfigError) -> [Outcome] {
         var devices: [String: DeviceSpec] = [:]
         var outcomes: [Outcome] = []
+        let servingCache = OpEvaluationCache()
         for c in cases {
             let resolved = c.resolvingPaths(against: baseDirectory)
             var device: DeviceSpec?
@@ -76,7 +78,10 @@ public struct ModelValidation: Sendable {
                 device = devices[path]
             }
             let predicted: Double
-            if c.metric.isPower {
+            if case let .serving(serving, relativeTo) = resolved.kind {
+                guard let costInputs else { throw ConfigError(file: c.file, path: "$.case.serving", message: "serving cases need the cost inputs (--tech, --tco)") }
+                predicted = try ServingValidation.predict(resolved, serving: serving, relativeTo: relativeTo, inputs: costInputs, cache: servingCache)
+            } else if c.metric.isPower {
                 guard let costInputs else { throw ConfigError(file: c.file, path: "$.metric", message: "power cases need the cost inputs (--tech, --tco)") }
                 predicted = try PowerValidation.predict(resolved, device: device!, inputs: costInputs)
             } else if case .dieArea = c.kind {
@@ -107,6 +112,8 @@ public struct ModelValidation: Sendable {
         switch c.kind {
         case .dieArea:
             throw ConfigError(file: c.file, path: "$.case", message: "die_area cases are priced by the area model (run with cost inputs)")
+        case .serving:
+            throw ConfigError(file: c.file, path: "$.case", message: "serving cases are run by the serving simulator (run with cost inputs)")
         case let .systolic(rows, cols, dataflow, m, n, k):
             return SystolicArrayTiming.computeCycles(m: m, n: n, k: k, rows: rows, cols: cols, dataflow: dataflow)
         case let .gemm(m, n, k, format):

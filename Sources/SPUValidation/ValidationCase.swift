@@ -15,6 +15,9 @@ public struct ValidationCase: Sendable {
         case servingEnergy = "serving-energy"
         /// Dense-GEMM power of spatial chips against their TDP (bounds, not measurements).
         case tdpBound = "tdp-bound"
+        /// Request-level serving (`SPUServing`): throughput, latency percentiles and capacity under
+        /// SLOs of published serving benchmarks, or ratios of two such runs.
+        case serving
 
         /// Categories whose cases the cost model predicts (power or energy).
         public var isPower: Bool { self == .power || self == .servingEnergy || self == .tdpBound }
@@ -43,6 +46,24 @@ public struct ValidationCase: Sendable {
         /// Die area in mm² (area category, `die_area` cases).
         case mm2
 
+        // Serving metrics (`serving` cases; `ServingValidation` has their definitions).
+        case throughputTokensPerS = "throughput_tokens_per_s"
+        case requestsPerS = "requests_per_s"
+        case requestsPerSPerChip = "requests_per_s_per_chip"
+        case ttftP50S = "ttft_p50_s"
+        case tpotP50S = "tpot_p50_s"
+        case e2eP50S = "e2e_p50_s"
+        case ttftP99S = "ttft_p99_s"
+        case tpotP99S = "tpot_p99_s"
+
+        /// Metrics of `serving` cases, and only of them.
+        public var isServing: Bool {
+            switch self {
+            case .throughputTokensPerS, .requestsPerS, .requestsPerSPerChip, .ttftP50S, .tpotP50S, .e2eP50S, .ttftP99S, .tpotP99S: return true
+            default: return false
+            }
+        }
+
         /// Metrics the cost model predicts (the `power` category) rather than the performance model.
         public var isPower: Bool { self == .watts || self == .joulesPerToken }
     }
@@ -65,6 +86,9 @@ public struct ValidationCase: Sendable {
         case systolic(rows: Int, cols: Int, dataflow: Dataflow, m: Int, n: Int, k: Int)
         /// The hardware's modelled die area (all dies), from the area model and the technology files.
         case dieArea
+        /// A request-level serving simulation (`ServingCase`); with `relativeTo`, the predicted
+        /// value is the metric of `serving` divided by the same metric of `relativeTo`.
+        case serving(ServingCase, relativeTo: ServingCase?)
     }
 
     /// A measurement that covers a whole generation: one prefill of `prompt` tokens per sequence
@@ -187,8 +211,13 @@ public struct ValidationCase: Sendable {
         case "die_area":
             try c.object("die_area").finish()
             kind = .dieArea
+        case "serving":
+            guard let hardware else { throw r.fail("hardware", "is required for serving cases (the hardware of the serving pool)") }
+            let s = try c.object("serving")
+            let relative = try s.optionalObject("relative_to").map { (o) throws(ConfigError) in try ServingCase.decode(o, hardware: hardware, nested: true) }
+            kind = .serving(try ServingCase.decode(s, hardware: hardware, nested: false), relativeTo: relative)   // finishes `s`
         default:
-            throw c.fail(nil, "must hold one of gemm, stream, attention, moe, all_reduce, transformer, systolic, die_area")
+            throw c.fail(nil, "must hold one of gemm, stream, attention, moe, all_reduce, transformer, systolic, die_area, serving")
         }
         try c.finish()
         let metric = try r.choice("metric", as: Metric.self)
@@ -200,6 +229,12 @@ public struct ValidationCase: Sendable {
         let isDieArea: Bool = if case .dieArea = kind { true } else { false }
         if isDieArea != (metric == .mm2) { throw r.fail("metric", isDieArea ? "must be mm2 for die_area cases" : "mm2 applies to die_area cases only") }
         if isDieArea != (category == .area) { throw r.fail("category", isDieArea ? "must be area for die_area cases" : "area holds die_area cases only") }
+        let isServing: Bool = if case .serving = kind { true } else { false }
+        if isServing != (category == .serving) { throw r.fail("category", isServing ? "must be serving for serving cases" : "serving holds serving cases only") }
+        if isServing != metric.isServing {
+            throw r.fail("metric", isServing ? "must be one of \(Metric.allCases.filter(\.isServing).map(\.rawValue).joined(separator: ", ")) for serving cases"
+                                             : "\(metric.rawValue) applies to serving cases only")
+        }
         let measured = try r.number("measured", in: ValidationCase.measuredRange)
         let uncertainty = try r.optionalNumber("uncertainty", in: ValidationCase.uncertaintyRange)
         if uncertainty != nil, !category.isPower { throw r.fail("uncertainty", "applies to power and tdp-bound cases only (the power fit's weight)") }
@@ -241,6 +276,9 @@ extension ValidationCase {
         if case var .transformer(t) = kind {
             t.model = resolve(t.model)
             out.kind = .transformer(t)
+        }
+        if case let .serving(serving, relativeTo) = kind {
+            out.kind = .serving(serving.resolvingPaths(resolve), relativeTo: relativeTo?.resolvingPaths(resolve))
         }
         return out
     }
