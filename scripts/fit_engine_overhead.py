@@ -1,9 +1,15 @@
-"""Fits the host time per iteration of serving engines (configs/serving/engines.json) to measured
-decode step times: host = per_iteration_s + per_sequence_s x batch = measured step - model kernel time.
+"""Fits what serving engines add to each iteration (configs/serving/engines.json) to measured decode
+step times: engine time = measured step - the model's kernel time for the same step, as
+
+    per_iteration_s + per_sequence_s x batch      (form "host": two or more batch sizes, least squares)
+    per_layer_s x decoder layers                  (form "layer": one point)
 
 The kernel time of each point is the model's own (spusim validate-model on a transformer decode case,
-no engine), so the fit measures what the model leaves out. Two or more batch sizes of one engine fit
-both terms (least squares); one point fits per_iteration_s alone (per_sequence_s = 0).
+no engine), so the fit measures what the model leaves out. The form of each engine follows its data:
+vLLM 0.11 (V1) has two batch sizes of one model and a gap that grows with the batch (host work per
+sequence); vLLM 0.6 and NIM show a gap that grows with the model's depth (the vLLM 0.6 build's 8B and 70B
+rows: 1.59 ms over 32 layers and 3.8 ms over 80, about 49 µs per layer each), the mark of kernels and
+launch gaps per layer that the op trace does not list.
 
     swift build -c release --product spusim && python3 scripts/fit_engine_overhead.py
 
@@ -20,6 +26,8 @@ cases are held out):
 import json, os
 from spusim_fit import ROOT, predict
 
+FORMS = {"vllm-0.11": "host", "vllm-0.6": "layer", "nim-1.8": "layer"}
+LAYERS = {"llama-3-8b": 32, "llama-3-70b": 80}
 POINTS = {
     "vllm-0.11": [("configs/gpus/h100-sxm.json", "llama-3-8b", 1, 8, 394, "bf16", 0.007316),
                   ("configs/gpus/h100-sxm.json", "llama-3-8b", 1, 64, 398, "bf16", 0.0115)],
@@ -37,6 +45,11 @@ def kernel_seconds(hardware, model, tp, batch, context, fmt):
 
 for engine, points in POINTS.items():
     rows = [(batch, measured - kernel_seconds(hw, model, tp, batch, ctx, fmt), measured) for hw, model, tp, batch, ctx, fmt, measured in points]
+    if FORMS[engine] == "layer":
+        layers = LAYERS[points[0][1]]
+        print(f"{engine}: per_layer_s {rows[0][1] / layers:.8f} ({layers} layers)  "
+              + "; ".join(f"batch {b}: engine {1e3 * h:.3f} ms of {1e3 * m:.3f} ms" for b, h, m in rows))
+        continue
     if len(rows) == 1:
         per_iteration, per_sequence = rows[0][1], 0.0
     else:

@@ -1,10 +1,13 @@
 import SPUCore
 
-/// The host side of a serving engine: the time each iteration spends outside the accelerator's
-/// kernels (scheduling, input preparation, sampling, detokenisation, kernel launches), named by
-/// engine and version, with its source (`configs/serving/engines.json`).
+/// What a serving engine adds to each iteration beyond the kernels of SPUSim's op trace, named by
+/// engine and version, with its source (`configs/serving/engines.json`): host time (scheduling,
+/// input preparation, sampling, detokenisation; per iteration and per sequence in the batch) and
+/// the engine's own per-layer cost (kernels the trace does not list, such as KV-cache writes and
+/// unfused norms and rotary embeddings, and their launch gaps inside a CUDA graph).
 ///
-///     host time per iteration = perIterationSeconds + perSequenceSeconds · sequences in the batch
+///     engine time per iteration = perIterationSeconds + perSequenceSeconds · sequences
+///                                 + perLayerSeconds · decoder layers
 ///
 /// A serialised engine adds it to the device time (vLLM ≤ 0.5: the GPU waits while the CPU
 /// schedules the next step); an overlapped engine (vLLM with async scheduling, SGLang's
@@ -15,14 +18,17 @@ public struct EngineProfile: Sendable, Equatable {
     public var version: String
     public var perIterationSeconds: Double
     public var perSequenceSeconds: Double
+    public var perLayerSeconds: Double
     public var overlapped: Bool
     public var source: String
 
-    public init(name: String, version: String, perIterationSeconds: Double, perSequenceSeconds: Double, overlapped: Bool, source: String) {
+    public init(name: String, version: String, perIterationSeconds: Double, perSequenceSeconds: Double, perLayerSeconds: Double = 0,
+                overlapped: Bool, source: String) {
         self.name = name
         self.version = version
         self.perIterationSeconds = perIterationSeconds
         self.perSequenceSeconds = perSequenceSeconds
+        self.perLayerSeconds = perLayerSeconds
         self.overlapped = overlapped
         self.source = source
     }
@@ -34,12 +40,15 @@ public struct EngineProfile: Sendable, Equatable {
     public static let ideal = EngineProfile(name: "ideal", version: "0", perIterationSeconds: 0, perSequenceSeconds: 0, overlapped: false,
                                             source: "no host overhead: the accelerator's kernels back to back")
 
-    public func hostSeconds(sequences: Int) -> Double { perIterationSeconds + perSequenceSeconds * Double(sequences) }
+    /// The engine's time in one iteration of `sequences` sequences through `layers` decoder layers.
+    public func engineSeconds(sequences: Int, layers: Int) -> Double {
+        perIterationSeconds + perSequenceSeconds * Double(sequences) + perLayerSeconds * Double(layers)
+    }
 
     /// Wall time of an iteration whose kernels take `deviceSeconds`.
-    public func iterationSeconds(deviceSeconds: Double, sequences: Int) -> Double {
-        let host = hostSeconds(sequences: sequences)
-        return overlapped ? max(deviceSeconds, host) : deviceSeconds + host
+    public func iterationSeconds(deviceSeconds: Double, sequences: Int, layers: Int) -> Double {
+        let engine = engineSeconds(sequences: sequences, layers: layers)
+        return overlapped ? max(deviceSeconds, engine) : deviceSeconds + engine
     }
 
     /// Host times longer than this describe no real engine (a broken config).
@@ -55,11 +64,12 @@ public struct EngineProfile: Sendable, Equatable {
             var profiles: [EngineProfile] = []
             for (itemPath, value) in try root.array("engines") {
                 let e = try JSONObjectReader(file: path, path: itemPath, value: value)
-                e.expecting(["name", "version", "per_iteration_s", "per_sequence_s", "overlapped", "source", "notes"])
+                e.expecting(["name", "version", "per_iteration_s", "per_sequence_s", "per_layer_s", "overlapped", "source", "notes"])
                 let profile = EngineProfile(
                     name: try e.string("name"), version: try e.string("version"),
                     perIterationSeconds: try e.number("per_iteration_s", in: 0...maximumSeconds),
                     perSequenceSeconds: try e.number("per_sequence_s", in: 0...maximumSeconds / 100),
+                    perLayerSeconds: try e.number("per_layer_s", in: 0...maximumSeconds / 100),
                     overlapped: try e.bool("overlapped"), source: try e.source())
                 _ = try e.optionalString("notes")
                 try e.finish()

@@ -75,6 +75,7 @@ final class Replica {
 
     // What the replica has spent.
     var energyJ = 0.0
+    /// Time the chips ran iterations (kernels and engine time).
     var deviceSeconds = 0.0
     var iterations = 0
     var preemptions = 0

@@ -3,10 +3,11 @@
 /// benchmark's limits), DistServe's per-GPU goodput (the rate at 90 % attainment), and what
 /// `fleet` sizes replicas with.
 ///
-/// The saturated throughput of an offline run bounds the rate from above; the rate is then
-/// bisected, each trial a seeded simulation of `requestsPerTrial` Poisson arrivals with the same
-/// lengths, until the bracket is within `relativeTolerance`. Trials are deterministic, so the
-/// answer is too.
+/// The search starts at the request rate of an offline run of the same requests, doubles or
+/// halves until one rate meets the SLO and another does not, then bisects until the bracket is
+/// within `relativeTolerance`; each trial is a seeded simulation of `requestsPerTrial` Poisson
+/// arrivals with the same lengths, so the answer is deterministic. A finite trial sees the
+/// queue an overload builds over its length: above capacity, its last requests wait.
 public struct ServingCapacity {
     public var system: ServingSystem
     public var inputTokens: LengthDistribution
@@ -50,19 +51,28 @@ public struct ServingCapacity {
                                          outputTokens: outputTokens, seed: seed))
         }
         var trials = 1
-        var high = offline.requestsPerSecond * 1.05
-        var low = 0.0
+        var low = 0.0, high = Double.infinity
         var best: ServingReport?
-        // A rate the SLO admits at the low end, halving from the saturation bound (at most 20 halvings).
+        // Bracket: from the offline run's rate, double while the SLO holds (a finite offline run
+        // includes its ramp-down, so its rate is below the saturated one) and halve while it
+        // does not; at most 20 steps each way.
         var probe = offline.requestsPerSecond
         for _ in 0..<20 {
             let report = try trial(probe)
             trials += 1
-            if report.meets(slo, atPercentile: percentile) { low = probe; best = report; break }
-            high = probe
-            probe /= 2
+            if report.meets(slo, atPercentile: percentile) {
+                low = probe
+                best = report
+                if high.isFinite { break }
+                probe *= 2
+            } else {
+                high = probe
+                if best != nil { break }
+                probe /= 2
+            }
         }
         guard best != nil else { return Result(ratePerSecond: 0, report: nil, offline: offline, trials: trials) }
+        guard high.isFinite else { return Result(ratePerSecond: low, report: best, offline: offline, trials: trials) }
         while (high - low) > relativeTolerance * low {
             let mid = (low + high) / 2
             let report = try trial(mid)

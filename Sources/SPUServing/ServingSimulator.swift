@@ -15,9 +15,9 @@ import SPUWorkload
 /// replica with the fewest outstanding requests over `KVTransferLink`, one transfer at a time per
 /// decode replica, and its prefill blocks are freed when it lands.
 ///
-/// Energy: each iteration's modelled energy (dynamic and leakage, after the TDP policy), plus
-/// leakage of every chip whenever it is not running kernels (idle, host time, transfers), up to
-/// the last request's completion.
+/// Energy: each iteration's modelled energy (dynamic and leakage, after the TDP policy), the
+/// engine's time at the iteration's power, and leakage of every chip whenever it runs nothing
+/// (idle, swap copies, waiting for KV transfers), up to the last request's completion.
 public struct ServingSimulator {
     public let system: ServingSystem
 
@@ -162,12 +162,14 @@ struct SimulationState {
         let (batch, swapBytes) = replica.schedule(&requests)
         guard !batch.isEmpty else { replica.busy = false; return }
         let cost = try replica.costModel.cost(batch)
-        let wall = system.engine.iterationSeconds(deviceSeconds: cost.deviceSeconds, sequences: batch.sequences)
-            + swapBytes / system.scheduler.swapBytesPerSecond
+        // The engine's time runs on the chips at the iteration's power (kernels the trace does not
+        // list, launch gaps); swap copies wait at leakage.
+        let busy = system.engine.iterationSeconds(deviceSeconds: cost.deviceSeconds, sequences: batch.sequences, layers: system.model.layers)
+        let wall = busy + swapBytes / system.scheduler.swapBytesPerSecond
         replica.busy = true
         replica.iterations += 1
-        replica.energyJ += cost.energyJ
-        replica.deviceSeconds += cost.deviceSeconds
+        replica.energyJ += cost.energyJ + cost.powerWPerChip * Double(replica.chips) * (busy - cost.deviceSeconds)
+        replica.deviceSeconds += busy
         replica.samples.append((now, wall, Double(replica.usedBlocks) / Double(replica.memory.blocks), replica.waiting.count + replica.swapped.count))
         push(now + wall, r, .iterationDone)
     }

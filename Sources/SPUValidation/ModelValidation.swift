@@ -142,15 +142,25 @@ public struct ModelValidation: Sendable {
             // NCCL bus bandwidth: algorithm bandwidth × 2(n−1)/n.
             return bytes / latency * 2 * Double(devices - 1) / Double(devices) / 1e9
         case let .transformer(t):
-            func evaluate(_ phase: Phase, _ length: Int) throws(ConfigError) -> EvaluationResult {
-                PerformanceModel(device: device!).evaluate(try transformerWorkload(t, phase: phase, length: length, file: c.file))
+            let engine = try engineSeconds(t, file: c.file)
+            func evaluate(_ phase: Phase, _ length: Int) throws(ConfigError) -> Double {
+                PerformanceModel(device: device!).evaluate(try transformerWorkload(t, phase: phase, length: length, file: c.file)).latencySeconds + engine
             }
             let step = try evaluate(t.phase, t.length)
-            guard let generation = t.generation else { return c.metric == .latencyS ? step.latencySeconds : step.throughputPerSecond }
+            let stepTokens = Double(t.phase == .prefill ? t.batch * t.length : t.batch)
+            guard let generation = t.generation else { return c.metric == .latencyS ? step : stepTokens / step }
             // A whole generation: the prefill yields the first token, then output − 1 decode steps.
-            let total = try evaluate(.prefill, generation.prompt).latencySeconds + Double(generation.outputTokens - 1) * step.latencySeconds
+            let total = try evaluate(.prefill, generation.prompt) + Double(generation.outputTokens - 1) * step
             return c.metric == .latencyS ? total / Double(generation.outputTokens) : Double(t.batch * generation.outputTokens) / total
         }
+    }
+
+    /// The serving engine's time per iteration of a transformer case (`EngineProfile`: host time for
+    /// `batch` sequences and the engine's per-layer cost); 0 without an engine.
+    static func engineSeconds(_ t: ValidationCase.TransformerCase, file: String) throws(ConfigError) -> Double {
+        guard let name = t.engine else { return 0 }
+        let profile = try ServingValidation.engineProfile(name, engines: t.engines, file: file, path: "$.case.transformer.engine")
+        return profile.engineSeconds(sequences: t.batch, layers: try TransformerConfig.load(path: t.model).layers)
     }
 
     /// One dense GEMM as cuBLAS runs it (FP8 inputs write BF16).

@@ -57,12 +57,18 @@ enum PowerValidation {
     static func predict(_ c: ValidationCase, device: DeviceSpec, inputs: CostInputs) throws(ConfigError) -> Double {
         let (parts, tokens) = try parts(c)
         let evaluator = try makeEvaluator(measuredDevice(device, c), inputs: inputs, file: c.file)
+        // A serving engine's time per iteration runs on the chips at the iteration's power (kernels
+        // the trace does not list, launch gaps; docs/serving.md, "Engine time").
+        var engine = 0.0
+        if case let .transformer(t) = c.kind { engine = try ModelValidation.engineSeconds(t, file: c.file) }
         var totals = Totals()
         for part in parts {
             let e = evaluator.evaluate(part.workload)
-            totals.groupJ += e.cost.energyJ * part.count
-            totals.chipJ += e.cost.energyJ / Double(part.workload.devices) * part.count
-            totals.seconds += e.performance.latencySeconds * part.count
+            let devices = Double(part.workload.devices)
+            let engineJ = e.cost.averagePowerW * engine
+            totals.groupJ += (e.cost.energyJ + engineJ * devices) * part.count
+            totals.chipJ += (e.cost.energyJ / devices + engineJ) * part.count
+            totals.seconds += (e.performance.latencySeconds + engine) * part.count
         }
         return c.metric == .joulesPerToken ? totals.groupJ / tokens : totals.chipJ / totals.seconds
     }

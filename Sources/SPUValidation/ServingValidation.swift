@@ -88,23 +88,7 @@ enum ServingValidation {
                 throw ConfigError(file: file, path: key, message: error.description)
             }
         }
-        let profile: EngineProfile
-        if s.engine == EngineProfile.ideal.name || s.engine == EngineProfile.ideal.identifier {
-            profile = .ideal
-        } else {
-            let profiles: [EngineProfile]
-            do throws(ServingError) {
-                profiles = try EngineProfile.loadAll(path: s.engines)
-            } catch {
-                if case let .input(inner) = error { throw inner }
-                throw ConfigError(file: s.engines, path: "$", message: error.description)
-            }
-            guard let found = profiles.first(where: { $0.identifier == s.engine }) else {
-                throw ConfigError(file: file, path: path + ".engine",
-                                  message: "unknown engine \"\(s.engine)\" (one of: ideal, \(profiles.map(\.identifier).joined(separator: ", ")); \(s.engines))")
-            }
-            profile = found
-        }
+        let profile = try engineProfile(s.engine, engines: s.engines, file: file, path: path + ".engine")
         var scheduler = SchedulerOptions()
         scheduler.batching = s.batching
         scheduler.maxSequences = s.maxSequences
@@ -116,6 +100,24 @@ enum ServingValidation {
         }
         return ServingSystem(model: model, modelName: URL(fileURLWithPath: s.model).deletingPathExtension().lastPathComponent, format: s.format,
                              kvFormat: s.kvFormat, prefill: prefill, decode: decode, scheduler: scheduler, engine: profile)
+    }
+
+    /// The engine profile `name` names in the profiles file `engines` (or the built-in `ideal`);
+    /// an unknown name is an error at `path` of the case file.
+    static func engineProfile(_ name: String, engines: String, file: String, path: String) throws(ConfigError) -> EngineProfile {
+        if name == EngineProfile.ideal.name || name == EngineProfile.ideal.identifier { return .ideal }
+        let profiles: [EngineProfile]
+        do throws(ServingError) {
+            profiles = try EngineProfile.loadAll(path: engines)
+        } catch {
+            if case let .input(inner) = error { throw inner }
+            throw ConfigError(file: engines, path: "$", message: error.description)
+        }
+        guard let found = profiles.first(where: { $0.identifier == name }) else {
+            throw ConfigError(file: file, path: path,
+                              message: "unknown engine \"\(name)\" (one of: ideal, \(profiles.map(\.identifier).joined(separator: ", ")); \(engines))")
+        }
+        return found
     }
 }
 

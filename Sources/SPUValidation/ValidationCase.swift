@@ -110,6 +110,10 @@ public struct ValidationCase: Sendable {
         public var format: NumberFormat
         public var kvFormat: NumberFormat?
         public var generation: Generation?
+        /// The serving engine that produced the figure (`name-version` of `engines`): its time per
+        /// iteration (`EngineProfile`) is added to each step; nil: kernels only.
+        public var engine: String? = nil
+        public var engines: String = ServingCase.defaultEngines
     }
 
     public var name: String
@@ -167,7 +171,7 @@ public struct ValidationCase: Sendable {
             try a.finish()
         case "transformer":
             let t = try c.object("transformer")
-            t.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "kv_format", "generation"])
+            t.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "kv_format", "generation", "engine", "engines"])
             let phase = try t.choice("phase", as: Phase.self)
             var generation: Generation?
             if t.has("generation") {
@@ -182,7 +186,8 @@ public struct ValidationCase: Sendable {
                 length: phase == .prefill ? try t.int("prompt", in: WorkloadLimits.sequenceLength) : try t.int("context", in: WorkloadLimits.sequenceLength),
                 tensorParallel: try t.optionalInt("tensor_parallel", in: WorkloadLimits.devices) ?? 1,
                 format: t.has("format") ? try t.choice("format", as: NumberFormat.self) : .bf16,
-                kvFormat: t.has("kv_format") ? try t.choice("kv_format", as: NumberFormat.self) : nil, generation: generation))
+                kvFormat: t.has("kv_format") ? try t.choice("kv_format", as: NumberFormat.self) : nil, generation: generation,
+                engine: try t.optionalString("engine"), engines: try t.optionalString("engines") ?? ServingCase.defaultEngines))
             try t.finish()
         case "attention":
             let a = try c.object("attention")
@@ -275,6 +280,7 @@ extension ValidationCase {
         out.hardware = hardware.map(resolve)
         if case var .transformer(t) = kind {
             t.model = resolve(t.model)
+            t.engines = resolve(t.engines)
             out.kind = .transformer(t)
         }
         if case let .serving(serving, relativeTo) = kind {

@@ -168,7 +168,7 @@ func benchmarkServing() throws {
     let inputs = try CostInputs.load()
     let evaluator = try DesignEvaluator(device: try DeviceSpec.load(path: "configs/gpus/h100-sxm.json"), inputs: inputs)
     let model = try TransformerConfig.load(path: "workloads/models/llama-3-70b.json")
-    let engine = EngineProfile(name: "vllm", version: "0.6-bench", perIterationSeconds: 0.0016, perSequenceSeconds: 0, overlapped: false, source: "bench")
+    let engine = EngineProfile(name: "vllm", version: "0.6-bench", perIterationSeconds: 0, perSequenceSeconds: 0, perLayerSeconds: 0.0000496, overlapped: false, source: "bench: vllm-0.6")
     let system = ServingSystem(model: model, modelName: "llama-3-70b", format: .fp8E4M3, prefill: ServingPool(evaluator: evaluator, tensorParallel: 8),
                                engine: engine)
     let source = RequestSource.generated(arrivals: .poisson(ratePerSecond: 100), count: 360_000, inputTokens: .fixed(1000), outputTokens: .fixed(200), seed: 1)

@@ -69,7 +69,7 @@ import SPUWorkload
     /// Every request completes, tokens are conserved and latencies are ordered.
     @Test func requestsCompleteAndLatenciesAreConsistent() throws {
         let system = try Self.system(engine: EngineProfile(name: "test", version: "1", perIterationSeconds: 0.002, perSequenceSeconds: 1e-5,
-                                                           overlapped: false, source: "test"))
+                                                           perLayerSeconds: 0, overlapped: false, source: "test"))
         let source = Self.generated(.poisson(ratePerSecond: 8), count: 300, input: .uniform(min: 64, max: 2048), output: .lognormal(median: 100, sigma: 0.8, max: 1000))
         let requests = source.requests()
         let report = try ServingSimulator(system: system).run(requests: requests)
@@ -262,14 +262,17 @@ import SPUWorkload
         let v1 = try #require(EngineProfile.find("vllm-0.11", in: profiles))
         #expect(EngineProfile.find("vllm", in: profiles) != nil)
         #expect(EngineProfile.find("vllm-9.9", in: profiles) == nil)
-        #expect(v1.iterationSeconds(deviceSeconds: 0.01, sequences: 64) > 0.01)
+        #expect(v1.iterationSeconds(deviceSeconds: 0.01, sequences: 64, layers: 32) > 0.01)
+        let v06 = try #require(EngineProfile.find("vllm-0.6", in: profiles))
+        // A per-layer cost: a deeper model pays proportionally more.
+        #expect(abs(v06.engineSeconds(sequences: 8, layers: 80) / v06.engineSeconds(sequences: 8, layers: 32) - 2.5) < 1e-12)
         let overlapped = EngineProfile(name: "x", version: "1", perIterationSeconds: 0.004, perSequenceSeconds: 0, overlapped: true, source: "test")
-        #expect(overlapped.iterationSeconds(deviceSeconds: 0.01, sequences: 8) == 0.01)
-        #expect(overlapped.iterationSeconds(deviceSeconds: 0.001, sequences: 8) == 0.004)
+        #expect(overlapped.iterationSeconds(deviceSeconds: 0.01, sequences: 8, layers: 32) == 0.01)
+        #expect(overlapped.iterationSeconds(deviceSeconds: 0.001, sequences: 8, layers: 32) == 0.004)
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let bad = dir.appendingPathComponent("engines.json").path
-        try #"{"engines": [{"name": "x", "version": "1", "per_iteration_s": -1, "per_sequence_s": 0, "overlapped": false, "source": "s"}]}"#
+        try #"{"engines": [{"name": "x", "version": "1", "per_iteration_s": -1, "per_sequence_s": 0, "per_layer_s": 0, "overlapped": false, "source": "s"}]}"#
             .write(toFile: bad, atomically: true, encoding: .utf8)
         #expect(throws: ServingError.self) { try EngineProfile.loadAll(path: bad) }
     }
