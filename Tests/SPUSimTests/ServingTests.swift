@@ -185,10 +185,11 @@ import SPUWorkload
         let result = try capacity.search()
         #expect(result.ratePerSecond > 0)
         #expect(result.report?.meets(slo, atPercentile: 99) == true)
-        #expect(result.ratePerSecond <= result.offline.requestsPerSecond * 1.05)
-        // 10 % more load breaks the SLO (within the search tolerance and the trial's noise).
+        // The offline run's request rate includes its ramp-down, so capacity is above half of it.
+        #expect(result.ratePerSecond > 0.5 * result.offline.requestsPerSecond)
+        // 10 % more load breaks the SLO: the same seeded arrivals, 10 % closer together.
         let above = try ServingSimulator(system: system).run(Self.generated(.poisson(ratePerSecond: result.ratePerSecond * 1.1), count: 300, seed: 1))
-        #expect(!above.meets(slo, atPercentile: 99) || result.ratePerSecond > 0.9 * result.offline.requestsPerSecond)
+        #expect(!above.meets(slo, atPercentile: 99))
     }
 
     @Test func arrivalProcessesHaveTheirMeanRates() {
