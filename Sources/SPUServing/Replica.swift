@@ -118,18 +118,20 @@ final class Replica {
         var budget = options.tokenBudget
         scheduleRunning(&requests, &batch, &budget, &swapBytes, decodes: true, prefills: true)
         admitSwapped(&requests, &batch, &budget, &swapBytes)
-        admitWaiting(&requests, &batch, &budget, wholePrompts: false)
+        admitWaiting(&requests, &batch, &budget, wholePrompts: false, admit: .both)
     }
 
     private func schedulePrefillFirst(_ requests: inout [RequestState], _ batch: inout IterationBatch, _ swapBytes: inout Double) {
         var budget = options.tokenBudget
         if swapped.isEmpty {
-            admitWaiting(&requests, &batch, &budget, wholePrompts: true)
+            admitWaiting(&requests, &batch, &budget, wholePrompts: true, admit: .prompts)
             if !batch.isEmpty { return }
         }
         budget = options.tokenBudget
         scheduleRunning(&requests, &batch, &budget, &swapBytes, decodes: true, prefills: false)
         admitSwapped(&requests, &batch, &budget, &swapBytes)
+        // Sequences whose KV cache arrived from a prefill pool join the decode iteration.
+        admitWaiting(&requests, &batch, &budget, wholePrompts: true, admit: .decodes)
     }
 
     private func scheduleStatic(_ requests: inout [RequestState], _ batch: inout IterationBatch) {
@@ -217,12 +219,20 @@ final class Replica {
         }
     }
 
+    /// Which waiting requests an admission takes: prompts to prefill, sequences whose KV cache has
+    /// arrived from a prefill pool (they decode at once), or both.
+    enum Admission { case prompts, decodes, both }
+
     /// Waiting requests in arrival order while sequences, budget and blocks (less the watermark)
     /// allow: prompts (a first chunk, or whole prompts for prefill-first) or, on a decode replica,
-    /// sequences whose KV cache has arrived.
-    private func admitWaiting(_ requests: inout [RequestState], _ batch: inout IterationBatch, _ budget: inout Int, wholePrompts: Bool) {
+    /// sequences whose KV cache has arrived; admission stops at the first request of a kind it
+    /// does not take (arrival order is kept).
+    private func admitWaiting(_ requests: inout [RequestState], _ batch: inout IterationBatch, _ budget: inout Int, wholePrompts: Bool,
+                              admit: Admission) {
         while let id = waiting.first, running.count < options.maxSequences, budget > 0 {
             let r = requests[id]
+            if admit == .prompts, r.isDecoding { break }
+            if admit == .decodes, !r.isDecoding { break }
             let reserve = running.isEmpty ? 0 : watermarkBlocks
             let tokens: Int, need: Int
             if r.isDecoding {
