@@ -9,10 +9,11 @@ import PackageDescription
 ///   SPUCore → SPUHardware, SPUWorkload
 ///   SPUHardware, SPUWorkload → SPUPerformance (mapping space / cost / search, operating point) → SPUCost (energy, area,
 ///     cost, TCO, the metric catalogue)
+///   SPUCost → SPUServing (request-level serving simulation, capacity search, simulated fleet sizing)
 ///   SPUCost → SPUSweep (point sources → evaluator → result sinks; in-memory sink)
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
 ///   SPUPerformance, SPUCost, SPUServing → SPUValidation
-///   SPUResults, SPUSweep, SPUReport, SPUValidation → SPUSimCLI → spusim
+///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
