@@ -240,7 +240,7 @@ def case_tco(rng):
     case.commands.append((["run", "--arch", CHIP, "--workload", TRACE, "--tco", "{dir}/tco.json", "--no-store", "--json"], 60,
                           "run-json"))
     case.commands.append((["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--arch", CHIP, "--baseline", GPU,
-                           "--tco", "{dir}/tco.json", "--json"], 60, "output"))
+                           "--tco", "{dir}/tco.json", "--requests-per-trial", "20", "--json"], 60, "output"))
     return case
 
 
@@ -253,8 +253,32 @@ def case_model(rng):
     case.commands.append((["validate", "{dir}/trace.json"], 30, "generated-trace"))
     case.commands.append((["run", "--arch", rng.choice([CHIP, GPU]), "--workload", "{dir}/trace.json", "--no-store", "--json"],
                           60, "run-json"))
-    case.commands.append((["fleet", "--model", "{dir}/model.json", "--queries-per-day", "1e9", "--arch", CHIP, "--json"], 60,
-                          "output"))
+    case.commands.append((["fleet", "--model", "{dir}/model.json", "--queries-per-day", "1e9", "--arch", CHIP, "--sizing", "static",
+                           "--json"], 60, "output"))
+    case.commands.append((["serve", "--model", "{dir}/model.json", "--arch", GPU, "--offline", "8", "--input-tokens", "64",
+                           "--output-tokens", "16", "--json"], 60, "output"))
+    return case
+
+
+def case_engines(rng):
+    case = mutated_case("engines", ["configs/serving/engines.json"], "engines.json", rng)
+    case.commands.append((["serve", "--model", MODEL, "--arch", GPU, "--engines", "{dir}/engines.json", "--engine",
+                           rng.choice(["vllm-0.6", "vllm-0.11", "nim-1.8", "vllm"]), "--rate", "4", "--requests", "20",
+                           "--input-tokens", "128", "--output-tokens", "32", "--json"], 60, "output"))
+    return case
+
+
+def case_request_trace(rng):
+    """A small Azure-style trace, mutated as text."""
+    rows = ["TIMESTAMP,ContextTokens,GeneratedTokens"]
+    for i in range(rng.choice([1, 3, 10])):
+        rows.append(f"2023-11-16 18:15:{10 + i:02d}.{rng.randrange(10**7):07d},{rng.choice([1, 64, 700, 5000])},{rng.choice([1, 8, 200])}")
+    text, how = "\n".join(rows) + "\n", "intact"
+    if rng.random() < 0.7:
+        text, how = mutate_text(text, rng)
+    case = Case("request-trace", f"serve --trace ({how})")
+    case.files["trace.csv"] = text
+    case.commands.append((["serve", "--model", MODEL, "--arch", GPU, "--trace", "{dir}/trace.csv", "--json"], 60, "output"))
     return case
 
 
@@ -282,11 +306,23 @@ OPTION_TEMPLATES = [
     ["workload", "generate", "--model", MODEL, "--phase", "decode", "--context", "{v}", "--out", "{dir}/t.json"],
     ["workload", "generate", "--model", MODEL, "--tensor-parallel", "{v}", "--out", "{dir}/t.json"],
     ["workload", "generate", "--cnn", "resnet50", "--batch", "{v}", "--out", "{dir}/t.json"],
-    ["fleet", "--model", MODEL, "--queries-per-day", "{v}", "--arch", CHIP],
-    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--input-tokens", "{v}", "--arch", CHIP],
-    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--output-tokens", "{v}", "--arch", CHIP, "--json"],
-    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--slo-ttft-ms", "{v}", "--arch", CHIP],
-    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--slo-tpot-ms", "{v}", "--arch", GPU],
+    ["fleet", "--model", MODEL, "--queries-per-day", "{v}", "--arch", CHIP, "--sizing", "static"],
+    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--input-tokens", "{v}", "--arch", CHIP, "--requests-per-trial", "20"],
+    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--output-tokens", "{v}", "--arch", CHIP, "--sizing", "static", "--json"],
+    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--slo-ttft-ms", "{v}", "--arch", CHIP, "--requests-per-trial", "20"],
+    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--slo-tpot-ms", "{v}", "--arch", GPU, "--requests-per-trial", "20"],
+    ["fleet", "--model", MODEL, "--queries-per-day", "1e9", "--arch", GPU, "--diurnal-peak", "{v}", "--requests-per-trial", "{v}"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--rate", "{v}", "--requests", "20", "--input-tokens", "128", "--output-tokens", "16"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--rate", "5", "--requests", "{v}", "--input-tokens", "128", "--output-tokens", "16"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--offline", "{v}", "--input-tokens", "128", "--output-tokens", "16"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--offline", "8", "--input-tokens", "{v}", "--output-tokens", "16", "--json"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--offline", "8", "--input-tokens", "lognormal:{v}:1", "--output-tokens", "uniform:1:{v}"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--rate", "5", "--requests", "20", "--cv", "{v}", "--input-tokens", "64", "--output-tokens", "8"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--offline", "16", "--token-budget", "{v}", "--input-tokens", "600", "--output-tokens", "8"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--offline", "16", "--max-seqs", "{v}", "--input-tokens", "60", "--output-tokens", "8"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--offline", "16", "--memory-utilization", "{v}", "--input-tokens", "600", "--output-tokens", "8"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--offline", "16", "--block-size", "{v}", "--input-tokens", "600", "--output-tokens", "8", "--json"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--max-rate", "--requests", "20", "--slo-ttft-ms", "{v}", "--input-tokens", "64", "--output-tokens", "8"],
     ["run", "--arch", CHIP, "--workload", SMALL_TRACE, "--no-store", "--mapping-budget", "{v}"],
     ["run", "--arch", CHIP, "--workload", SMALL_TRACE, "--no-store", "--top", "{v}"],
     ["formats", "study", "--formats", "fp8-e4m3,int8", "--samples", "{v}"],
@@ -357,7 +393,7 @@ def case_database(rng):
 
 
 GENERATORS = [(case_hardware, 5), (case_tech, 2), (case_tco, 1), (case_model, 3), (case_trace, 3), (case_sweep, 3),
-              (case_options, 4), (case_quantize, 1), (case_database, 3)]
+              (case_options, 4), (case_quantize, 1), (case_database, 3), (case_engines, 1), (case_request_trace, 1)]
 
 
 def make_seed_database(binary, scratch):

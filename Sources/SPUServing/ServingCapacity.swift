@@ -50,7 +50,13 @@ public struct ServingCapacity {
             try simulator.run(.generated(arrivals: .poisson(ratePerSecond: rate), count: requestsPerTrial, inputTokens: inputTokens,
                                          outputTokens: outputTokens, seed: seed))
         }
-        var trials = 1
+        // The floor: requests far enough apart never to meet. If even they miss the SLO, no rate
+        // meets it (and the search below would only halve towards zero).
+        let isolatedCount = min(requestsPerTrial, 20)
+        let isolated = try simulator.run(.generated(arrivals: .poisson(ratePerSecond: offline.requestsPerSecond / 1e6), count: isolatedCount,
+                                                    inputTokens: inputTokens, outputTokens: outputTokens, seed: seed))
+        guard isolated.meets(slo, atPercentile: percentile) else { return Result(ratePerSecond: 0, report: nil, offline: offline, trials: 2) }
+        var trials = 2
         var low = 0.0, high = Double.infinity
         var best: ServingReport?
         // Bracket: from the offline run's rate, double while the SLO holds (a finite offline run
