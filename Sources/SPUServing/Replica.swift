@@ -118,20 +118,20 @@ final class Replica {
         var budget = options.tokenBudget
         scheduleRunning(&requests, &batch, &budget, &swapBytes, decodes: true, prefills: true)
         admitSwapped(&requests, &batch, &budget, &swapBytes)
-        admitWaiting(&requests, &batch, &budget, wholePrompts: false, admit: .both)
+        admitWaiting(&requests, &batch, &budget, wholePrompts: false, taking: .both)
     }
 
     private func schedulePrefillFirst(_ requests: inout [RequestState], _ batch: inout IterationBatch, _ swapBytes: inout Double) {
         var budget = options.tokenBudget
         if swapped.isEmpty {
-            admitWaiting(&requests, &batch, &budget, wholePrompts: true, admit: .prompts)
+            admitWaiting(&requests, &batch, &budget, wholePrompts: true, taking: .prompts)
             if !batch.isEmpty { return }
         }
         budget = options.tokenBudget
         scheduleRunning(&requests, &batch, &budget, &swapBytes, decodes: true, prefills: false)
         admitSwapped(&requests, &batch, &budget, &swapBytes)
         // Sequences whose KV cache arrived from a prefill pool join the decode iteration.
-        admitWaiting(&requests, &batch, &budget, wholePrompts: true, admit: .decodes)
+        admitWaiting(&requests, &batch, &budget, wholePrompts: true, taking: .decodes)
     }
 
     private func scheduleStatic(_ requests: inout [RequestState], _ batch: inout IterationBatch) {
@@ -142,12 +142,9 @@ final class Replica {
                 let need = memory.blocks(forTokens: r.input + r.output)
                 guard need <= freeBlocks else { break }
                 waiting.removeFirst()
-                freeBlocks -= need
-                requests[id].blocks = need
-                requests[id].stage = .running
-                running.append(id)
-                plan.append(ScheduledWork(request: id, tokens: r.prefillTarget))
-                batch.addPrefill(tokens: r.prefillTarget, prior: 0, final: true)
+                admit(id, &requests)
+                var unlimited = Int.max
+                schedule(id, tokens: r.prefillTarget, newBlocks: need, &requests, &batch, &unlimited)
             }
             return
         }
@@ -178,22 +175,13 @@ final class Replica {
                 }
                 if preemptedSelf { continue }
                 guard need <= freeBlocks else { i += 1; continue }
-                freeBlocks -= need
-                requests[id].blocks += need
-                plan.append(ScheduledWork(request: id, tokens: 0))
-                batch.addDecode(context: r.cached + 1)
-                budget -= 1
+                schedule(id, tokens: 0, newBlocks: need, &requests, &batch, &budget)
             } else if prefills, budget > 0 {
                 var chunk = min(r.prefillTarget - r.prefilled, budget)
                 let fits = (freeBlocks + r.blocks) * memory.blockTokens - r.prefilled
                 chunk = min(chunk, fits)
                 if chunk > 0 {
-                    let need = memory.blocks(forTokens: r.prefilled + chunk) - r.blocks
-                    freeBlocks -= need
-                    requests[id].blocks += need
-                    plan.append(ScheduledWork(request: id, tokens: chunk))
-                    batch.addPrefill(tokens: chunk, prior: r.prefilled, final: r.prefilled + chunk == r.prefillTarget)
-                    budget -= chunk
+                    schedule(id, tokens: chunk, newBlocks: memory.blocks(forTokens: r.prefilled + chunk) - r.blocks, &requests, &batch, &budget)
                 }
             }
             i += 1
@@ -207,15 +195,10 @@ final class Replica {
             let need = memory.blocks(forTokens: r.cached + 1)
             guard need <= freeBlocks else { break }
             swapped.removeFirst()
-            freeBlocks -= need
-            requests[id].blocks = need
-            requests[id].stage = .running
-            running.append(id)
+            admit(id, &requests)
             swapBytes += Double(r.cached) * memory.kvBytesPerTokenPerChip
             swappedBytes += Double(r.cached) * memory.kvBytesPerTokenPerChip
-            plan.append(ScheduledWork(request: id, tokens: 0))
-            batch.addDecode(context: r.cached + 1)
-            budget -= 1
+            schedule(id, tokens: 0, newBlocks: need, &requests, &batch, &budget)
         }
     }
 
@@ -228,11 +211,11 @@ final class Replica {
     /// sequences whose KV cache has arrived; admission stops at the first request of a kind it
     /// does not take (arrival order is kept).
     private func admitWaiting(_ requests: inout [RequestState], _ batch: inout IterationBatch, _ budget: inout Int, wholePrompts: Bool,
-                              admit: Admission) {
+                              taking admission: Admission) {
         while let id = waiting.first, running.count < options.maxSequences, budget > 0 {
             let r = requests[id]
-            if admit == .prompts, r.isDecoding { break }
-            if admit == .decodes, !r.isDecoding { break }
+            if admission == .prompts, r.isDecoding { break }
+            if admission == .decodes, !r.isDecoding { break }
             let reserve = running.isEmpty ? 0 : watermarkBlocks
             let tokens: Int, need: Int
             if r.isDecoding {
@@ -250,18 +233,30 @@ final class Replica {
             }
             guard need + reserve <= freeBlocks else { break }
             waiting.removeFirst()
-            freeBlocks -= need
-            requests[id].blocks = need
-            requests[id].stage = .running
-            running.append(id)
-            plan.append(ScheduledWork(request: id, tokens: tokens))
-            if tokens == 0 {
-                batch.addDecode(context: r.cached + 1)
-                budget -= 1
-            } else {
-                batch.addPrefill(tokens: tokens, prior: r.prefilled, final: r.prefilled + tokens == r.prefillTarget)
-                budget -= tokens
-            }
+            admit(id, &requests)
+            schedule(id, tokens: tokens, newBlocks: need, &requests, &batch, &budget)
+        }
+    }
+
+    /// Puts a request on the running list.
+    private func admit(_ id: Int, _ requests: inout [RequestState]) {
+        requests[id].stage = .running
+        running.append(id)
+    }
+
+    /// Schedules `tokens` prompt tokens of `id` (0: one decode token) in this iteration, giving it
+    /// `newBlocks` more KV blocks and taking its tokens from the budget.
+    private func schedule(_ id: Int, tokens: Int, newBlocks: Int, _ requests: inout [RequestState], _ batch: inout IterationBatch, _ budget: inout Int) {
+        freeBlocks -= newBlocks
+        requests[id].blocks += newBlocks
+        plan.append(ScheduledWork(request: id, tokens: tokens))
+        let r = requests[id]
+        if tokens == 0 {
+            batch.addDecode(context: r.cached + 1)
+            budget -= 1
+        } else {
+            batch.addPrefill(tokens: tokens, prior: r.prefilled, final: r.prefilled + tokens == r.prefillTarget)
+            budget -= tokens
         }
     }
 
