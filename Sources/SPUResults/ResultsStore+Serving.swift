@@ -52,7 +52,7 @@ extension ResultsStore {
 
     /// The measured columns of the `serving` table, in order (seconds, tokens, requests, joules, watts).
     public static let servingMetricColumns = [
-        "requests", "makespan_s",
+        "requests", "rejected_requests", "makespan_s",
         "ttft_mean_s", "ttft_p50_s", "ttft_p90_s", "ttft_p99_s",
         "tpot_mean_s", "tpot_p50_s", "tpot_p90_s", "tpot_p99_s",
         "e2e_mean_s", "e2e_p50_s", "e2e_p90_s", "e2e_p99_s",

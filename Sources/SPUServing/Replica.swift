@@ -3,6 +3,8 @@ import DequeModule
 /// Where a request is in its life.
 enum RequestStage: UInt8 {
     case waiting, running, swapped, transferring, done
+    /// Turned away at arrival by admission control (`SchedulerOptions.maxQueuedRequests`).
+    case rejected
 }
 
 /// The simulation state of one request.

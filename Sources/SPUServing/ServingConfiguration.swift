@@ -46,6 +46,9 @@ public struct SchedulerOptions: Sendable, Equatable {
     public var swapBytesPerSecond = 50e9
     /// Significant bits kept when bucketing iteration shapes (`IterationCostModel`).
     public var bucketBits = 6
+    /// Admission control at the door: a request arriving at a replica with this many requests
+    /// already waiting is rejected (load shedding; counted, never served). nil: unlimited.
+    public var maxQueuedRequests: Int? = nil
 
     public init() {}
 
@@ -58,6 +61,7 @@ public struct SchedulerOptions: Sendable, Equatable {
         }
         guard swapBytesPerSecond.isFinite, swapBytesPerSecond > 0 else { throw .invalid("the swap bandwidth must be positive") }
         guard (2...30).contains(bucketBits) else { throw .invalid("bucket bits must be in [2, 30], got \(bucketBits)") }
+        if let limit = maxQueuedRequests, !(1...(1 << 30)).contains(limit) { throw .invalid("the queue limit must be in [1, 1073741824] requests, got \(limit)") }
         return self
     }
 }

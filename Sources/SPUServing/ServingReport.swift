@@ -59,12 +59,16 @@ public struct OccupancySample: Sendable, Equatable {
 /// Definitions (those of vLLM's `benchmark_serving.py` and MLPerf Inference):
 /// - TTFT: first token time − arrival; TPOT: (last token − first token) / (output tokens − 1), per
 ///   request with more than one output token; end-to-end: last token − arrival.
-/// - Throughput: output tokens of all requests / makespan (arrival of the first request at 0 to the
-///   last completion). Goodput: requests meeting the SLO / makespan.
+/// - Throughput: output tokens of the served requests / makespan (arrival of the first request at 0
+///   to the last completion). Goodput: requests meeting the SLO / makespan; a rejected request
+///   meets no SLO.
 /// - Energy per query: the accelerators' energy over the makespan (iterations and idle leakage)
 ///   / requests; chip energy only (no host, network or facility overhead).
 public struct ServingReport: Sendable {
+    /// Requests served (every offered request but those admission control turned away).
     public var requests: Int
+    /// Requests turned away at arrival (`SchedulerOptions.maxQueuedRequests`).
+    public var rejectedRequests: Int
     public var inputTokens: Int
     public var outputTokens: Int
     public var makespanSeconds: Double
@@ -86,6 +90,7 @@ public struct ServingReport: Sendable {
     /// Per-request (TTFT, TPOT) for goodput under any SLO.
     var latencies: [(ttft: Double, tpot: Double)]
 
+    /// Chip energy per served request.
     public var energyJPerQuery: Double { energyJ / Double(requests) }
     public var energyJPerOutputToken: Double { energyJ / Double(outputTokens) }
     /// Average power of one chip over the makespan.
@@ -119,8 +124,10 @@ public struct ServingReport: Sendable {
 
     static let seriesBins = 60
 
-    init(system: ServingSystem, requests states: [RequestState], replicas: [Replica], makespanSeconds: Double) {
+    init(system: ServingSystem, requests offered: [RequestState], replicas: [Replica], makespanSeconds: Double) {
+        let states = offered.filter { $0.stage == .done }
         requests = states.count
+        rejectedRequests = offered.count - states.count
         inputTokens = states.reduce(0) { $0 + $1.input }
         outputTokens = states.reduce(0) { $0 + $1.output }
         self.makespanSeconds = makespanSeconds

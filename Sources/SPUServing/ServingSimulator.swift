@@ -7,7 +7,7 @@ import SPUWorkload
 /// exist yet).
 ///
 /// Requests arrive (`RequestSource`), a router sends each to the replica of the entry pool with
-/// the fewest outstanding requests, and each replica runs iterations back to back while it has
+/// the fewest outstanding requests (or, past the queue limit, turns it away), and each replica runs iterations back to back while it has
 /// work: its scheduler (`Replica`, `BatchingPolicy`) picks decodes and prefill chunks within the
 /// token budget and the KV-cache blocks (`ReplicaMemory`), preempting when blocks run out; the
 /// iteration takes the kernel time of `IterationCostModel` plus the engine's host time
@@ -129,6 +129,11 @@ struct SimulationState {
             if arrival.isFinite, arrival <= (event?.time ?? .infinity) {
                 now = arrival
                 let r = leastLoaded(entryReplicas)
+                if let limit = system.scheduler.maxQueuedRequests, replicas[r].waiting.count >= limit {
+                    requests[next].stage = .rejected
+                    next += 1
+                    continue
+                }
                 requests[next].replica = r
                 replicas[r].outstanding += 1
                 replicas[r].waiting.append(next)

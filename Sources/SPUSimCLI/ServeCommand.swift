@@ -53,6 +53,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("block-size"), help: "Tokens per KV-cache block.") var blockSize = 16
     @Option(name: .customLong("memory-utilization"), help: "Share of device memory for weights, activations and KV cache.") var memoryUtilization = 0.9
     @Option(help: "Preemption: recompute or swap.") var preemption = "recompute"
+    @Option(name: .customLong("max-queue"), help: "Admission control: reject requests arriving at a replica with this many waiting.") var maxQueue: Int?
     @Option(name: .customLong("bucket-bits"), help: "Significant bits of memoised iteration shapes (more: exacter, slower).") var bucketBits = 6
     @Option(help: "Serving engine profile (host time per iteration), e.g. vllm-0.11; 'ideal' for none.") var engine = "vllm-0.11"
     @Option(help: "Engine profiles file; default: configs/serving/engines.json of the SPUSim installation.") var engines: String?
@@ -78,6 +79,7 @@ struct ServeCommand: ParsableCommand {
         try OptionRange.check(blockSize, in: 1...4096, option: "--block-size")
         try OptionRange.check(memoryUtilization, in: 0.01...1, option: "--memory-utilization")
         try OptionRange.check(bucketBits, in: 2...30, option: "--bucket-bits")
+        try OptionRange.check(maxQueue, in: 1...(1 << 30), option: "--max-queue")
         try OptionRange.check(kvLinkGBPerS, in: 1e-6...1e6, option: "--kv-link-gb-per-s")
         try OptionRange.check(kvLinkLatencyUs, in: 0...1e9, option: "--kv-link-latency-us")
         try OptionRange.check(sloPercentile, in: 1...100, option: "--slo-percentile")
@@ -125,6 +127,7 @@ struct ServeCommand: ParsableCommand {
         scheduler.memoryUtilization = memoryUtilization
         scheduler.preemption = preemptionMode
         scheduler.bucketBits = bucketBits
+        scheduler.maxQueuedRequests = maxQueue
         let slo = ServingSLO(ttftSeconds: sloTTFTMs.map { $0 / 1000 }, tpotSeconds: sloTPOTMs.map { $0 / 1000 })
 
         let cache = OpEvaluationCache()

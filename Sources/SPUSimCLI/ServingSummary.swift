@@ -21,12 +21,12 @@ struct ServingSummary {
         guard let r = report else { return [] }
         let met = r.requestsMeeting(slo)
         return [
-            ("requests", Double(r.requests)), ("makespan_s", r.makespanSeconds),
+            ("requests", Double(r.requests)), ("rejected_requests", Double(r.rejectedRequests)), ("makespan_s", r.makespanSeconds),
             ("ttft_mean_s", r.ttft.mean), ("ttft_p50_s", r.ttft.p50), ("ttft_p90_s", r.ttft.p90), ("ttft_p99_s", r.ttft.p99),
             ("tpot_mean_s", r.tpot.mean), ("tpot_p50_s", r.tpot.p50), ("tpot_p90_s", r.tpot.p90), ("tpot_p99_s", r.tpot.p99),
             ("e2e_mean_s", r.endToEnd.mean), ("e2e_p50_s", r.endToEnd.p50), ("e2e_p90_s", r.endToEnd.p90), ("e2e_p99_s", r.endToEnd.p99),
             ("throughput_tokens_per_s", r.throughputTokensPerSecond), ("requests_per_s", r.requestsPerSecond),
-            ("goodput_requests_per_s", r.goodputRequestsPerSecond(slo)), ("slo_attainment", Double(met) / Double(r.requests)),
+            ("goodput_requests_per_s", r.goodputRequestsPerSecond(slo)), ("slo_attainment", Double(met) / Double(r.requests + r.rejectedRequests)),
             ("energy_j_per_query", r.energyJPerQuery), ("energy_j_per_output_token", r.energyJPerOutputToken),
             ("avg_power_w_per_chip", r.averagePowerWPerChip),
             ("kv_occupancy_mean", r.kvOccupancyMean), ("kv_occupancy_max", r.kvOccupancyMax), ("queue_mean", r.queueMean),
@@ -87,7 +87,7 @@ struct ServingSummary {
     var text: String {
         let s = system.scheduler
         var lines = ["serving \(model) (\(system.format.rawValue)) on \(poolDescription)",
-                     "engine \(system.engine.identifier), batching \(s.batching.rawValue) (≤ \(s.maxSequences) sequences, ≤ \(s.tokenBudget) tokens per iteration), preemption \(s.preemption.rawValue)",
+                     "engine \(system.engine.identifier), batching \(s.batching.rawValue) (≤ \(s.maxSequences) sequences, ≤ \(s.tokenBudget) tokens per iteration), preemption \(s.preemption.rawValue)" + (s.maxQueuedRequests.map { ", ≤ \($0) queued per replica" } ?? ""),
                      "requests: \(requestSourceDescription)"
                      + (slo.ttftSeconds.map { "; SLO TTFT ≤ \(Formatting.seconds($0))" } ?? "") + (slo.tpotSeconds.map { ", TPOT ≤ \(Formatting.seconds($0))" } ?? "")]
         guard let r = report else {
@@ -102,7 +102,8 @@ struct ServingSummary {
         lines.append("")
         let facts: [[String]] = [
             ["throughput", "\(Formatting.si(r.throughputTokensPerSecond)) output tokens/s, \(Formatting.fixed(r.requestsPerSecond, 2)) requests/s over \(Formatting.seconds(r.makespanSeconds))"],
-            ["goodput", "\(Formatting.fixed(r.goodputRequestsPerSecond(slo), 2)) requests/s (\(Formatting.percent(Double(met) / Double(r.requests))) within SLO)"],
+            ["goodput", "\(Formatting.fixed(r.goodputRequestsPerSecond(slo), 2)) requests/s (\(Formatting.percent(Double(met) / Double(r.requests + r.rejectedRequests))) within SLO)"
+                + (r.rejectedRequests > 0 ? "; \(r.rejectedRequests) rejected at the door" : "")],
             ["energy", "\(Formatting.fixed(r.energyJPerQuery, 1)) J/query, \(Formatting.fixed(r.energyJPerOutputToken, 3)) J/output token, \(Formatting.fixed(r.averagePowerWPerChip, 0)) W per chip (model)"],
             ["KV cache", "occupancy mean \(Formatting.percent(r.kvOccupancyMean)), max \(Formatting.percent(r.kvOccupancyMax)); \(r.preemptions) preemptions"],
             ["queue", "mean \(Formatting.fixed(r.queueMean, 1)), max \(r.queueMax) requests waiting"],

@@ -152,6 +152,25 @@ import SPUWorkload
         #expect(unconstrained.throughputTokensPerSecond > recompute.throughputTokensPerSecond)
     }
 
+    /// Admission control: past the queue limit an overloaded replica turns requests away; the
+    /// rest are served, and waiting stays bounded, so their TTFT is far below the unlimited run's.
+    @Test func admissionControlRejectsPastTheQueueLimit() throws {
+        var limited = SchedulerOptions()
+        limited.maxQueuedRequests = 8
+        let source = Self.generated(.poisson(ratePerSecond: 200), count: 600, input: .fixed(1000), output: .fixed(64))
+        let a = try ServingSimulator(system: try Self.system(scheduler: limited)).run(source)
+        let b = try ServingSimulator(system: try Self.system()).run(source)
+        #expect(a.rejectedRequests > 0 && a.requests + a.rejectedRequests == 600)
+        #expect(b.rejectedRequests == 0 && b.requests == 600)
+        #expect(a.queueMax <= 8)
+        #expect(a.ttft.p99 < b.ttft.p99 / 2)
+        #expect(throws: ServingError.self) {
+            var zero = SchedulerOptions()
+            zero.maxQueuedRequests = 0
+            _ = try zero.validated()
+        }
+    }
+
     /// Chunked prefill keeps decodes flowing while prompts arrive; prefill-first stalls them
     /// (Sarathi-Serve's observation), so TPOT tails are longer and TTFT shorter.
     @Test func chunkedPrefillSmoothsDecodes() throws {
