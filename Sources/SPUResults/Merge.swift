@@ -20,6 +20,7 @@ public struct MergeReport: Sendable, Equatable {
     public var opResults = Count()
     public var formatStudies = Count()
     public var formatDotProducts = Count()
+    public var serving = Count()
 
     /// A few lines for the terminal.
     public var summary: String {
@@ -28,7 +29,7 @@ public struct MergeReport: Sendable, Equatable {
             "merged \(inputs.count) database\(inputs.count == 1 ? "" : "s") into \(output)",
             "  runs: \(runsCreated) created, \(runsMerged) merged into existing runs",
             line("designs", designs), line("workloads", workloads), line("results", results), line("op_results", opResults),
-            line("format_studies", formatStudies), line("format_dot_products", formatDotProducts),
+            line("format_studies", formatStudies), line("format_dot_products", formatDotProducts), line("serving", serving),
         ]).joined(separator: "\n")
     }
 }
@@ -171,8 +172,9 @@ public enum ResultsMerger {
             if changed { report.opResults.copied += 1 } else { report.opResults.skipped += 1 }
         }
 
-        // Numerics studies: rows of a folded run are skipped when an identical row is present.
-        for table in ["format_studies", "format_dot_products"] where try input.tableExists(table) {
+        // Numerics studies and serving simulations: rows of a folded run are skipped when an
+        // identical row is present.
+        for table in ["format_studies", "format_dot_products", "serving"] where try input.tableExists(table) {
             var count = MergeReport.Count()
             try copyRows(table, from: input, into: out, verb: "INSERT", keepID: true, duplicateCheck: { columns, values in
                 guard let i = columns.firstIndex(of: "run_id"), let inRun = Int64.fromDatabaseValue(values[i]) else { return false }
@@ -184,8 +186,11 @@ public enum ResultsMerger {
             } inserted: { _, changed in
                 if changed { count.copied += 1 } else { count.skipped += 1 }
             }
-            if table == "format_studies" { report.formatStudies = add(report.formatStudies, count) }
-            else { report.formatDotProducts = add(report.formatDotProducts, count) }
+            switch table {
+            case "format_studies": report.formatStudies = add(report.formatStudies, count)
+            case "format_dot_products": report.formatDotProducts = add(report.formatDotProducts, count)
+            default: report.serving = add(report.serving, count)
+            }
         }
         try ResultsSchema.deriveNewColumns(out)
     }

@@ -195,6 +195,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     case runs
     case formatStudies = "format_studies"
     case formatDotProducts = "format_dot_products"
+    case serving
     case designs
     case workloads
 
@@ -209,6 +210,9 @@ public enum ResultsTable: String, Sendable, CaseIterable {
         case .designs: return ["hash", "name", "kind"]
         case .workloads:
             return ["hash", "name", "phase", "devices", "throughput_unit", "op_count", "flops", "weight_bytes", "kv_cache_bytes"]
+        case .serving:
+            return ["id", "run_id", "design", "decode_design", "model", "chips", "engine", "offered_rate_per_s", "feasible", "ttft_p99_s",
+                    "tpot_p99_s", "throughput_tokens_per_s", "goodput_requests_per_s", "energy_j_per_query"]
         case .designScores, .opResults, .formatStudies, .formatDotProducts: return nil
         }
     }
@@ -216,7 +220,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     /// Order of rows when no `--order-by` is given, so output is stable.
     var defaultOrder: String {
         switch self {
-        case .results, .runs, .formatStudies, .formatDotProducts: return "\"id\""
+        case .results, .runs, .formatStudies, .formatDotProducts, .serving: return "\"id\""
         case .opResults: return "\"result_id\", \"op_index\""
         case .designScores: return "\"run_id\", \"point_index\", \"design_name\", \"design_hash\""
         case .designs, .workloads: return "\"name\", \"hash\""
@@ -226,7 +230,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     /// SQL condition selecting the rows that belong to run `?`.
     var runCondition: String {
         switch self {
-        case .results, .designScores, .formatStudies, .formatDotProducts: return "\"run_id\" = ?"
+        case .results, .designScores, .formatStudies, .formatDotProducts, .serving: return "\"run_id\" = ?"
         case .runs: return "\"id\" = ?"
         case .opResults: return "\"result_id\" IN (SELECT id FROM results WHERE run_id = ?)"
         case .designs: return "\"hash\" IN (SELECT design_hash FROM results WHERE run_id = ?)"

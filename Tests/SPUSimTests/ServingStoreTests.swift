@@ -29,6 +29,15 @@ import SPUResults
         #expect(rows[0]["slo_tpot_s"] as Double? == nil)
         #expect(rows[1]["feasible"] as Bool? == false && rows[1]["reason"] as String? == "no KV cache")
         #expect(rows[1]["ttft_p99_s"] as Double? == nil && rows[1]["goodput_requests_per_s"] as Double? == nil)
+
+        // Merged with the other tables, once (a second merge of the same input adds nothing).
+        let merged = dir.appendingPathComponent("m.sqlite").path
+        let first = try ResultsMerger.merge(into: merged, from: [path])
+        #expect(first.serving.copied == 2)
+        let again = try ResultsMerger.merge(into: merged, from: [path])
+        #expect(again.serving.copied == 0 && again.serving.skipped == 2)
+        let query = ResultsQuery(table: try ResultsTable.parse("serving"), columns: ["design", "goodput_requests_per_s"])
+        #expect(try ResultsReader(path: merged).query(query).rows.count == 2)
     }
 
     /// Bad data (rates, lengths, traces, lengths beyond the context) exits 2 naming the rule; bad
