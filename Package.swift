@@ -10,7 +10,7 @@ import PackageDescription
 ///   SPUHardware, SPUWorkload → SPUPerformance (mapping space / cost / search, operating point) → SPUCost (energy, area,
 ///     cost, TCO, the metric catalogue)
 ///   SPUCost → SPUServing (request-level serving simulation, capacity search, simulated fleet sizing)
-///   SPUCost → SPUSweep (point sources → evaluator → result sinks; in-memory sink)
+///   SPUCost, SPUServing → SPUSweep (point sources → evaluator → result sinks; in-memory sink; a serving scenario per design)
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
 ///   SPUPerformance, SPUCost, SPUServing → SPUValidation
 ///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing → SPUSimCLI → spusim
@@ -54,7 +54,7 @@ let package = Package(
         // Sweep driver: JSON sweep specs and the pipeline point source (grid, random, LHS, NSGA-II)
         // → evaluator (decode, de-duplicate, constraints, parallel costed evaluation) → result sink
         // (protocol; an in-memory sink here), resumable and shardable. Knows no database.
-        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
+        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing"]),
         // SQLite results store (GRDB, WAL, migrations); it is the sweep's SQLite result sink.
         .target(
             name: "SPUResults",

@@ -27,6 +27,8 @@ public struct CostResult: Sendable {
     public var usdPerMillionItems: Double
     /// Throughput items per joule of chip energy.
     public var itemsPerJoule: Double
+    /// The design's serving metrics in a sweep with a serving scenario (`DesignEvaluator.serving`).
+    public var serving: DesignServingMetrics? = nil
 }
 
 public struct CostedEvaluation: Sendable {
@@ -74,6 +76,9 @@ public struct DesignEvaluator: Sendable {
     public let tco: TCOBreakdown
     let energyModel: EnergyModel
     let cache: OpEvaluationCache?
+    /// The design's metrics on a sweep's serving scenario, set by the sweep after simulating it;
+    /// carried into every `CostResult` (design-level metrics).
+    public var serving: DesignServingMetrics?
 
     public init(device: DeviceSpec, inputs: CostInputs, options: MappingSearchOptions = MappingSearchOptions(),
                 cache: OpEvaluationCache? = nil) throws(CostError) {
@@ -139,7 +144,7 @@ public struct DesignEvaluator: Sendable {
             energyJ: perChip * devices, averagePowerW: averagePower, operatingPoint: operatingPoint,
             silicon: silicon, tco: tco,
             usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
-            itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan)
+            itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan, serving: serving)
         return Self.checked(CostedEvaluation(performance: performance, cost: cost))
     }
 

@@ -63,7 +63,12 @@ enum FiniteResultCheck {
                 Quantity(name: "throttle factor", value: c.throttleFactor, nonNegative: true, hint: "the design's tdp_w")]
         // Every catalogue metric (what is stored and ranked), in catalogue order.
         let values = MetricCatalogue.values(e)
-        out += MetricCatalogue.all.map { Quantity(name: $0.name, value: values[$0.name] ?? .nan, nonNegative: false, hint: latencyHint(p)) }
+        out += MetricCatalogue.all.compactMap { metric in
+            let value = values[metric.name] ?? .nan
+            // An optional metric (serving) without a value is not applicable, not broken.
+            if metric.isOptional, value.isNaN { return nil }
+            return Quantity(name: metric.name, value: value, nonNegative: false, hint: latencyHint(p))
+        }
         return out
     }
 

@@ -98,6 +98,10 @@ extension ResultsStore {
         public var usdPerMillionItems: Double?
         public var areaMM2: Double?
         public var maxAveragePowerW: Double?
+        /// Serving metrics of a sweep with a serving scenario (nil otherwise).
+        public var goodputRequestsPerS: Double? = nil
+        public var ttftP99S: Double? = nil
+        public var tpotP99S: Double? = nil
     }
 
     /// The run's designs, best first by `usd_per_million_items` then throughput (feasible ones first).
@@ -105,7 +109,8 @@ extension ResultsStore {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT design_name, is_baseline, feasible, meets_constraints, weighted_items_per_s, weighted_latency_s,
-                       weighted_items_per_joule, weighted_usd_per_million_items, area_mm2, max_avg_power_w
+                       weighted_items_per_joule, weighted_usd_per_million_items, area_mm2, max_avg_power_w,
+                       goodput_requests_per_s, ttft_p99_s, tpot_p99_s
                 FROM design_scores WHERE run_id = ?
                 ORDER BY (feasible AND meets_constraints) DESC, weighted_usd_per_million_items IS NULL,
                          weighted_usd_per_million_items, weighted_items_per_s DESC, design_name
@@ -114,7 +119,8 @@ extension ResultsStore {
                             meetsConstraints: row["meets_constraints"], itemsPerS: row["weighted_items_per_s"],
                             latencyS: row["weighted_latency_s"], itemsPerJoule: row["weighted_items_per_joule"],
                             usdPerMillionItems: row["weighted_usd_per_million_items"], areaMM2: row["area_mm2"],
-                            maxAveragePowerW: row["max_avg_power_w"])
+                            maxAveragePowerW: row["max_avg_power_w"], goodputRequestsPerS: row["goodput_requests_per_s"],
+                            ttftP99S: row["ttft_p99_s"], tpotP99S: row["tpot_p99_s"])
             }
         }
     }

@@ -15,6 +15,9 @@ enum SweepReport {
         }
         lines.append("baselines: \(s.baselinePoints) (shard-local count may be lower); workloads: \(s.workloads) (\(spec.workloads.map { "\($0.workload.name) ×\(JSONWriter.formatNumber($0.weight))" }.joined(separator: ", ")))")
         lines.append("pairs to evaluate: about \((s.pointsInShard - s.prunedBeforeEvaluation + s.baselinePoints) * s.workloads)")
+        if let serving = spec.serving {
+            lines.append("serving scenario: \(serving.modelName) on every design (\(serving.requestCount) requests\(serving.requests == .offline ? ", offline" : "")), simulated when the sweep runs; a dry run neither simulates it nor prunes on its metrics")
+        }
         if !s.invalidDesigns.isEmpty {
             lines.append("invalid design points (skipped)\(s.sampledPoints == nil ? "" : " in the sample"): \(s.invalidDesigns.count); first: \(s.invalidDesigns[0])")
         }
@@ -35,15 +38,21 @@ enum SweepReport {
         func f(_ x: Double?, _ format: String) -> String { x.map { String(format: format, $0) } ?? "-" }
         let best = scores.filter { !$0.isBaseline }.prefix(top)
         let baselines = scores.filter(\.isBaseline)
+        let serving = spec.serving != nil
         let rows = (best + baselines).map { d -> [String] in
             [d.designName + (d.isBaseline ? " (baseline)" : ""), d.feasible && d.meetsConstraints ? "yes" : "no",
              f(d.itemsPerS, "%.4g"), f(d.latencyS.map { $0 * 1000 }, "%.3g"), f(d.itemsPerJoule, "%.3g"),
              f(d.usdPerMillionItems, "%.4g"), f(d.areaMM2, "%.0f"), f(d.maxAveragePowerW, "%.0f")]
+            + (serving ? [f(d.goodputRequestsPerS, "%.3g"), f(d.ttftP99S.map { $0 * 1000 }, "%.3g"), f(d.tpotP99S.map { $0 * 1000 }, "%.3g")] : [])
         }
         lines.append("")
         lines.append("best designs by weighted $ per million \(unit) (weights over \(spec.workloads.count) workload\(spec.workloads.count == 1 ? "" : "s")):")
-        lines.append(Formatting.table(header: ["design", "ok", "\(unit)/s", "latency ms", "\(unit)/J", "$/M \(unit)", "area mm²", "max W"],
-                                      rows: rows, rightAligned: [2, 3, 4, 5, 6, 7]))
+        let servingHeader = serving ? ["goodput req/s", "TTFT p99 ms", "TPOT p99 ms"] : []
+        lines.append(Formatting.table(header: ["design", "ok", "\(unit)/s", "latency ms", "\(unit)/J", "$/M \(unit)", "area mm²", "max W"] + servingHeader,
+                                      rows: rows, rightAligned: Set(2..<(8 + servingHeader.count))))
+        if serving {
+            lines.append("goodput, TTFT and TPOT: the serving scenario on the serving simulator (docs/sweeps.md, \"Serving scenario\")")
+        }
         lines.append("")
         lines.append("next: spusim query --db \(db) --run \(runID)   |   spusim pareto --db \(db) --run \(runID) --objectives \"max:weighted_items_per_joule,min:weighted_usd_per_million_items\"")
         return lines.joined(separator: "\n")

@@ -2,6 +2,7 @@ import SPUCore
 import SPUCost
 import SPUHardware
 import SPUPerformance
+import SPUServing
 
 /// The middle stage of source → evaluator → sink, shared by every strategy: turns points into
 /// candidate designs (decode, de-duplicate by content hash, pre-evaluation constraints), then
@@ -26,9 +27,23 @@ final class SweepEvaluator: @unchecked Sendable {
         }
     }
 
+    /// Whether `costModel` simulates the sweep's serving scenario (a dry run does not: it answers
+    /// at once, and leaves constraints on serving metrics undecided).
+    var simulatesServing = true
+
+    /// The design's evaluator; with a serving scenario, the design's serving metrics are
+    /// simulated here, once per design, so constraints on them prune before any workload runs.
     func costModel(_ design: DeviceSpec) throws -> DesignEvaluator {
-        try DesignEvaluator(device: design, inputs: inputs, options: MappingSearchOptions(budget: options.mappingBudget, objective: spec.mappingObjective),
-                            cache: cache)
+        var evaluator = try DesignEvaluator(device: design, inputs: inputs,
+                                            options: MappingSearchOptions(budget: options.mappingBudget, objective: spec.mappingObjective), cache: cache)
+        if let scenario = spec.serving, simulatesServing {
+            do throws(ServingError) {
+                evaluator.serving = try scenario.metrics(for: evaluator)
+            } catch {
+                throw SweepError.message("serving scenario: \(error.description)")
+            }
+        }
+        return evaluator
     }
 
     /// The candidate of one design point, or why it is invalid.

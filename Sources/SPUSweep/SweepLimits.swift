@@ -65,4 +65,7 @@ public enum SweepLimits {
         }
         return total
     }
+    /// Requests per serving simulation of a sweep's serving block (per trial for `max_rate`):
+    /// every design runs it, so it is kept to what a p99 needs.
+    public static let servingRequests = 10...100_000
 }

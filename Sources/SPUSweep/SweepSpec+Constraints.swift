@@ -7,6 +7,7 @@ extension SweepSpec {
         let design = e.designCost
         for c in constraints where c.isPreEvaluation {
             guard case let .metric(metric) = c.subject, let value = metric.designValue(design) else { continue }
+            if metric.isOptional, design.serving == nil { continue }   // not simulated (a dry run)
             if !c.allows(value) { return false }
         }
         return true

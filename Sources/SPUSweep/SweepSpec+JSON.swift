@@ -1,6 +1,7 @@
 import Foundation
 import SPUCore
 import SPUHardware
+import SPUServing
 import SPUWorkload
 
 extension SweepSpec {
@@ -21,7 +22,7 @@ extension SweepSpec {
 
     static func decode(_ r: JSONObjectReader) throws -> SweepSpec {
         r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco",
-                     "store_op_results", "mapping_objective", "source"])
+                     "store_op_results", "mapping_objective", "serving", "source"])
         let file = r.file
         func fail(_ path: String, _ message: String) -> SweepError { .config(ConfigError(file: file, path: path, message: message)) }
         let name = try r.string("name")
@@ -204,12 +205,18 @@ extension SweepSpec {
         if storeOps { inlined.append(("store_op_results", .bool(true))) }
         let mappingObjective = r.has("mapping_objective") ? try r.choice("mapping_objective", as: MappingObjective.self) : nil
         if let mappingObjective { inlined.append(("mapping_objective", .string(mappingObjective.rawValue))) }
+        var serving: ServingScenario?
+        if let block = try r.optionalObject("serving") {
+            let (scenario, canonicalBlock) = try decodeServing(block)
+            serving = scenario
+            inlined.append(("serving", canonicalBlock))
+        }
         try r.finish()
         let canonical = JSONWriter.canonical(.object(inlined))
         return SweepSpec(name: name, description: description, file: file, baseDesign: base, baseDesignName: baseName, axes: axes,
                          workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
                          techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, mappingObjective: mappingObjective,
-                         canonicalJSON: canonical)
+                         serving: serving, canonicalJSON: canonical)
     }
 
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {

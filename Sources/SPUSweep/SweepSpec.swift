@@ -2,6 +2,7 @@ import Foundation
 import SPUCore
 import SPUCost
 import SPUHardware
+import SPUServing
 import SPUWorkload
 
 /// A sweep: a base design, axes over its fields, workloads with weights, constraints, a search
@@ -150,6 +151,9 @@ public struct SweepSpec: Sendable {
     /// `mapping_objective`: what the mapper minimises for every design of the sweep (overrides the
     /// designs' `mapping.objective`); nil leaves it to each design (default latency).
     public var mappingObjective: MappingObjective? = nil
+    /// A serving scenario run on every design (`serving` block): its metrics are design-level
+    /// (`goodput_requests_per_s`, `ttft_p99_s`, …), known before the workloads run.
+    public var serving: ServingScenario? = nil
     /// Canonical JSON of the whole specification with every referenced file's content inlined,
     /// so its hash changes whenever any input changes.
     public var canonicalJSON: String

@@ -32,16 +32,20 @@ public enum MetricAggregate: String, Sendable, Hashable {
 }
 
 /// The inputs a design-level metric is computed from: the design's area, silicon cost and TCO,
-/// known before any workload is evaluated (so sweeps can prune on them).
+/// and in a sweep with a serving scenario its serving metrics, all known before any workload is
+/// evaluated (so sweeps can prune on them).
 public struct DesignCost: Sendable {
     public var area: AreaBreakdown
     public var silicon: SiliconCost.Result
     public var tco: TCOBreakdown
+    /// nil outside a sweep with a serving scenario.
+    public var serving: DesignServingMetrics?
 
-    public init(area: AreaBreakdown, silicon: SiliconCost.Result, tco: TCOBreakdown) {
+    public init(area: AreaBreakdown, silicon: SiliconCost.Result, tco: TCOBreakdown, serving: DesignServingMetrics? = nil) {
         self.area = area
         self.silicon = silicon
         self.tco = tco
+        self.serving = serving
     }
 }
 
@@ -80,11 +84,14 @@ public struct Metric: Sendable, CustomStringConvertible {
     /// energy, power, utilisation and every efficiency) is undefined for an infeasible result:
     /// a design that cannot be built or cannot run the workload carries no efficiency numbers.
     public let explainsInfeasibility: Bool
+    /// Whether the metric may have no value for a sound result: the serving metrics, which exist
+    /// only in a sweep with a serving scenario and only for designs that can serve it.
+    public let isOptional: Bool
     public let computation: Computation
 
     public init(_ name: String, unit: String, label: String, scope: MetricScope, direction: MetricDirection,
-                aggregate: MetricAggregate, formerNames: [String] = [], explainsInfeasibility: Bool = false, summary: String,
-                _ computation: Computation) {
+                aggregate: MetricAggregate, formerNames: [String] = [], explainsInfeasibility: Bool = false, isOptional: Bool = false,
+                summary: String, _ computation: Computation) {
         self.name = name
         self.unit = unit
         self.label = label
@@ -93,6 +100,7 @@ public struct Metric: Sendable, CustomStringConvertible {
         self.aggregate = aggregate
         self.formerNames = formerNames
         self.explainsInfeasibility = explainsInfeasibility
+        self.isOptional = isOptional
         self.summary = summary
         self.computation = computation
     }
@@ -163,10 +171,10 @@ extension Metric: Hashable {
 
 extension CostResult {
     /// The design-level part of the cost (area, silicon, TCO).
-    public var design: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco) }
+    public var design: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco, serving: serving) }
 }
 
 extension DesignEvaluator {
     /// The design-level cost, known before any workload is evaluated.
-    public var designCost: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco) }
+    public var designCost: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco, serving: serving) }
 }

@@ -1,0 +1,82 @@
+import SPUCore
+import SPUCost
+import SPUWorkload
+
+/// A serving scenario a sweep runs on every design (the sweep spec's `serving` block,
+/// `docs/sweeps.md`): the model, how the design serves it (tensor parallelism, replicas, engine,
+/// scheduler) and the requests — offline, Poisson at a rate, or the highest Poisson rate that
+/// meets the SLOs at a percentile (`ServingCapacity`). Its result is the design's serving
+/// metrics (`DesignServingMetrics`), which sweeps constrain and optimise like area or price.
+public struct ServingScenario: Sendable {
+    public enum Requests: Sendable, Equatable {
+        case offline
+        case poisson(ratePerSecond: Double)
+        case maxRate(slo: ServingSLO, percentile: Double)
+    }
+
+    public var model: TransformerConfig
+    public var modelName: String
+    public var format: NumberFormat
+    public var kvFormat: NumberFormat?
+    public var tensorParallel: Int
+    public var replicas: Int
+    public var engine: EngineProfile
+    public var scheduler: SchedulerOptions
+    public var inputTokens: LengthDistribution
+    public var outputTokens: LengthDistribution
+    public var requestCount: Int
+    public var seed: UInt64
+    public var requests: Requests
+    /// SLOs goodput counts against for `offline` and `poisson` scenarios.
+    public var slo: ServingSLO
+
+    public init(model: TransformerConfig, modelName: String, format: NumberFormat, kvFormat: NumberFormat? = nil, tensorParallel: Int,
+                replicas: Int, engine: EngineProfile, scheduler: SchedulerOptions, inputTokens: LengthDistribution,
+                outputTokens: LengthDistribution, requestCount: Int, seed: UInt64, requests: Requests, slo: ServingSLO) {
+        self.model = model
+        self.modelName = modelName
+        self.format = format
+        self.kvFormat = kvFormat
+        self.tensorParallel = tensorParallel
+        self.replicas = replicas
+        self.engine = engine
+        self.scheduler = scheduler
+        self.inputTokens = inputTokens
+        self.outputTokens = outputTokens
+        self.requestCount = requestCount
+        self.seed = seed
+        self.requests = requests
+        self.slo = slo
+    }
+
+    /// The design's serving metrics; `unavailable` when it cannot serve the model (memory,
+    /// packaging, TDP, no chip links for tensor parallelism, no rate within the SLO). Bad input
+    /// (a length beyond the model's context) throws.
+    public func metrics(for evaluator: DesignEvaluator) throws(ServingError) -> DesignServingMetrics {
+        let system = ServingSystem(model: model, modelName: modelName, format: format, kvFormat: kvFormat,
+                                   prefill: ServingPool(evaluator: evaluator, tensorParallel: tensorParallel, replicas: replicas),
+                                   scheduler: scheduler, engine: engine)
+        do throws(ServingError) {
+            switch requests {
+            case let .maxRate(slo, percentile):
+                let capacity = try ServingCapacity(system: system, inputTokens: inputTokens, outputTokens: outputTokens, slo: slo,
+                                                   percentile: percentile, requestsPerTrial: requestCount, seed: seed).search()
+                guard let report = capacity.report else { return .unavailable }
+                return DesignServingMetrics(goodputRequestsPerSecond: capacity.ratePerSecond, ttftP99Seconds: report.ttft.p99,
+                                            tpotP99Seconds: report.tpot.p99, throughputTokensPerSecond: capacity.ratePerSecond * outputTokens.mean,
+                                            energyJPerQuery: report.energyJPerQuery)
+            case .offline, .poisson:
+                let arrivals: ArrivalProcess
+                if case let .poisson(rate) = requests { arrivals = .poisson(ratePerSecond: rate) } else { arrivals = .offline }
+                let report = try ServingSimulator(system: system).run(.generated(arrivals: arrivals, count: requestCount, inputTokens: inputTokens,
+                                                                                 outputTokens: outputTokens, seed: seed))
+                return DesignServingMetrics(goodputRequestsPerSecond: report.goodputRequestsPerSecond(slo), ttftP99Seconds: report.ttft.p99,
+                                            tpotP99Seconds: report.tpot.p99, throughputTokensPerSecond: report.throughputTokensPerSecond,
+                                            energyJPerQuery: report.energyJPerQuery)
+            }
+        } catch {
+            if case .infeasible = error { return .unavailable }
+            throw error
+        }
+    }
+}
