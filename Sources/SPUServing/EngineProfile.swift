@@ -86,6 +86,17 @@ public struct EngineProfile: Sendable, Equatable {
         }
     }
 
+    /// The profile `name` names in the profiles file at `path` (`ideal` needs no file); an
+    /// unknown name is `.invalid` with the names the file has.
+    public static func named(_ name: String, inFile path: String) throws(ServingError) -> EngineProfile {
+        if name == ideal.name || name == ideal.identifier { return ideal }
+        let profiles = try loadAll(path: path)
+        guard let found = find(name, in: profiles) else {
+            throw .invalid("unknown engine \"\(name)\" (one of: ideal, \(profiles.map(\.identifier).joined(separator: ", ")); \(path))")
+        }
+        return found
+    }
+
     /// The profile `name` names: `name-version` exactly, or a bare engine name for its last-listed version.
     public static func find(_ name: String, in profiles: [EngineProfile]) -> EngineProfile? {
         if name == ideal.name || name == ideal.identifier { return ideal }

@@ -154,8 +154,8 @@ public struct ServingReport: Sendable {
         }
         iterations = replicas.reduce(0) { $0 + $1.iterations }
         preemptions = replicas.reduce(0) { $0 + $1.preemptions }
-        evaluatedShapes = Set(replicas.map { ObjectIdentifier($0.costModel) }).count == 0 ? 0
-            : Dictionary(grouping: replicas, by: { ObjectIdentifier($0.costModel) }).values.reduce(0) { $0 + $1[0].costModel.evaluations }
+        // Replicas of a pool share one cost model: count each model once.
+        evaluatedShapes = Dictionary(grouping: replicas, by: { ObjectIdentifier($0.costModel) }).values.reduce(0) { $0 + $1[0].costModel.evaluations }
 
         // Time-weighted occupancy and queues; idle time counts as the state the replica was left in.
         let bins = Self.seriesBins

@@ -37,16 +37,7 @@ extension SweepSpec {
         let replicas = try s.optionalInt("replicas", in: 1...4096) ?? 1
         let enginesPath = try s.optionalString("engines") ?? Self.defaultEnginesFile
         let engineName = try s.optionalString("engine") ?? "vllm-0.11"
-        let engine: EngineProfile
-        if engineName == EngineProfile.ideal.name || engineName == EngineProfile.ideal.identifier {
-            engine = .ideal
-        } else {
-            let profiles = try served("engines") { () throws(ServingError) in try EngineProfile.loadAll(path: enginesPath) }
-            guard let found = EngineProfile.find(engineName, in: profiles) else {
-                throw fail("engine", "unknown engine \"\(engineName)\" (one of: ideal, \(profiles.map(\.identifier).joined(separator: ", ")))")
-            }
-            engine = found
-        }
+        let engine = try served("engine") { () throws(ServingError) in try EngineProfile.named(engineName, inFile: enginesPath) }
         var scheduler = SchedulerOptions()
         if s.has("batching") { scheduler.batching = try s.choice("batching", as: BatchingPolicy.self) }
         scheduler.maxSequences = try s.optionalInt("max_seqs", in: 1...65536) ?? scheduler.maxSequences

@@ -105,19 +105,12 @@ enum ServingValidation {
     /// The engine profile `name` names in the profiles file `engines` (or the built-in `ideal`);
     /// an unknown name is an error at `path` of the case file.
     static func engineProfile(_ name: String, engines: String, file: String, path: String) throws(ConfigError) -> EngineProfile {
-        if name == EngineProfile.ideal.name || name == EngineProfile.ideal.identifier { return .ideal }
-        let profiles: [EngineProfile]
         do throws(ServingError) {
-            profiles = try EngineProfile.loadAll(path: engines)
+            return try EngineProfile.named(name, inFile: engines)
         } catch {
             if case let .input(inner) = error { throw inner }
-            throw ConfigError(file: engines, path: "$", message: error.description)
+            throw ConfigError(file: file, path: path, message: error.description)
         }
-        guard let found = profiles.first(where: { $0.identifier == name }) else {
-            throw ConfigError(file: file, path: path,
-                              message: "unknown engine \"\(name)\" (one of: ideal, \(profiles.map(\.identifier).joined(separator: ", ")); \(engines))")
-        }
-        return found
     }
 }
 
