@@ -1,5 +1,6 @@
 import Foundation
 import SPUFormats  // SplitMix64
+import SPUWorkload  // WorkloadLimits
 
 /// A distribution of token counts (prompt or output lengths) of served requests.
 ///
@@ -48,20 +49,28 @@ public enum LengthDistribution: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// Checks the parameters: lengths ≥ 1, min ≤ max, σ ≥ 0, a non-empty list.
+    /// The longest prompt or output a request may have: the generators' sequence limit
+    /// (`WorkloadLimits.sequenceLength`, 2^24), so that sums of lengths cannot overflow.
+    public static let maximumTokens = WorkloadLimits.sequenceLength.upperBound
+
+    /// Checks the parameters: lengths in [1, `maximumTokens`], min ≤ max, σ in [0, 4], a
+    /// non-empty list.
     public func validated(_ what: String) throws(ServingError) -> LengthDistribution {
+        let limit = Self.maximumTokens
         switch self {
         case let .fixed(n):
-            guard n >= 1 else { throw .invalid("\(what) must be at least 1 token, got \(n)") }
+            guard (1...limit).contains(n) else { throw .invalid("\(what) must be in [1, \(limit)] tokens, got \(n)") }
         case let .uniform(lo, hi):
-            guard lo >= 1, hi >= lo else { throw .invalid("\(what): uniform lengths need 1 ≤ min ≤ max, got \(lo)–\(hi)") }
+            guard lo >= 1, hi >= lo, hi <= limit else { throw .invalid("\(what): uniform lengths need 1 ≤ min ≤ max ≤ \(limit), got \(lo)–\(hi)") }
         case let .lognormal(median, sigma, hi):
-            guard median.isFinite, median >= 1, sigma.isFinite, sigma >= 0, sigma <= 4, hi >= 1 else {
-                throw .invalid("\(what): log-normal lengths need median ≥ 1, 0 ≤ σ ≤ 4 and max ≥ 1, got median \(median), σ \(sigma), max \(hi)")
+            guard median.isFinite, median >= 1, median <= Double(limit), sigma.isFinite, sigma >= 0, sigma <= 4, (1...limit).contains(hi) else {
+                throw .invalid("\(what): log-normal lengths need 1 ≤ median ≤ \(limit), 0 ≤ σ ≤ 4 and 1 ≤ max ≤ \(limit), got median \(median), σ \(sigma), max \(hi)")
             }
         case let .empirical(values):
             guard !values.isEmpty else { throw .invalid("\(what): the list of lengths is empty") }
-            guard let low = values.min(), low >= 1 else { throw .invalid("\(what): every length must be at least 1 token") }
+            guard let low = values.min(), let high = values.max(), low >= 1, high <= limit else {
+                throw .invalid("\(what): every length must be in [1, \(limit)] tokens")
+            }
         }
         return self
     }
@@ -105,7 +114,7 @@ extension LengthDistribution {
         case "uniform" where parts.count == 3:
             return try LengthDistribution.uniform(min: try int(parts[1]), max: try int(parts[2])).validated(what)
         case "lognormal" where parts.count == 3 || parts.count == 4:
-            let hi = parts.count == 4 ? try int(parts[3]) : maxTokens
+            let hi = parts.count == 4 ? try int(parts[3]) : min(maxTokens, Self.maximumTokens)
             return try LengthDistribution.lognormal(median: try double(parts[1]), sigma: try double(parts[2]), max: hi).validated(what)
         case "csv" where parts.count >= 2:
             let column = parts.count >= 3 ? parts.last : nil

@@ -26,8 +26,9 @@ public enum RequestTrace {
         for (line, fields) in table.rows {
             func fail(_ message: String) -> ServingError { .input(ConfigError(file: path, path: "line \(line)", message: message)) }
             guard let t = timestamp(fields[time]) else { throw fail("arrival time \"\(fields[time])\" is neither seconds nor a date YYYY-MM-DD HH:MM:SS") }
-            guard let i = Int(fields[input]), i >= 1 else { throw fail("input tokens must be a whole number ≥ 1, got \"\(fields[input])\"") }
-            guard let o = Int(fields[output]), o >= 1 else { throw fail("output tokens must be a whole number ≥ 1, got \"\(fields[output])\"") }
+            let limit = LengthDistribution.maximumTokens
+            guard let i = Int(fields[input]), (1...limit).contains(i) else { throw fail("input tokens must be a whole number in [1, \(limit)], got \"\(fields[input])\"") }
+            guard let o = Int(fields[output]), (1...limit).contains(o) else { throw fail("output tokens must be a whole number in [1, \(limit)], got \"\(fields[output])\"") }
             rows.append((t, i, o))
         }
         guard let first = rows.map(\.0).min() else { throw .input(ConfigError(file: path, path: "$", message: "the trace has no requests")) }
@@ -42,8 +43,8 @@ public enum RequestTrace {
         let index = try table.column(named: names, what: output ? "output tokens" : "input tokens")
         var values: [Int] = []
         for (line, fields) in table.rows {
-            guard let n = Int(fields[index]), n >= 1 else {
-                throw .input(ConfigError(file: path, path: "line \(line)", message: "lengths must be whole numbers ≥ 1, got \"\(fields[index])\""))
+            guard let n = Int(fields[index]), (1...LengthDistribution.maximumTokens).contains(n) else {
+                throw .input(ConfigError(file: path, path: "line \(line)", message: "lengths must be whole numbers in [1, \(LengthDistribution.maximumTokens)], got \"\(fields[index])\""))
             }
             values.append(n)
         }

@@ -37,6 +37,14 @@ public struct ServingSimulator {
         let s = system
         _ = try s.scheduler.validated()
         guard !offered.isEmpty else { throw .invalid("there are no requests to serve") }
+        // Requests built in code skip the readers' length limits: check them here, so sums cannot overflow.
+        let limit = LengthDistribution.maximumTokens
+        guard offered.allSatisfy({ (1...limit).contains($0.inputTokens) && (1...limit).contains($0.outputTokens) }) else {
+            throw .invalid("every request needs 1 to \(limit) input and output tokens")
+        }
+        guard offered.allSatisfy({ $0.arrivalSeconds.isFinite && $0.arrivalSeconds >= 0 }) else {
+            throw .invalid("arrival times must be finite and not negative")
+        }
         let longest = offered.map { $0.inputTokens + $0.outputTokens }.max() ?? 0
         guard longest <= s.model.maxPositions else {
             throw .invalid("a request of \(longest) tokens (prompt + output) is longer than the model's context, \(s.model.maxPositions) tokens (max_position_embeddings)")

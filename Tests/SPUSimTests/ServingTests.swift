@@ -233,6 +233,11 @@ import SPUWorkload
         #expect(throws: ServingError.self) { try LengthDistribution.parse("0", output: false, maxTokens: 100) }
         #expect(throws: ServingError.self) { try LengthDistribution.parse("uniform:9:3", output: false, maxTokens: 100) }
         #expect(throws: ServingError.self) { try LengthDistribution.parse("zipf:3", output: true, maxTokens: 100) }
+        // Lengths beyond 2^24 are refused before any sum of lengths can overflow (a fuzzer finding).
+        #expect(throws: ServingError.self) { try LengthDistribution.parse("9223372036854775807", output: false, maxTokens: 100) }
+        #expect(throws: ServingError.self) {
+            try ServingSimulator(system: try Self.system()).run(requests: [ServingRequest(arrivalSeconds: 0, inputTokens: .max, outputTokens: .max)])
+        }
         let system = try Self.system()
         // Longer than the model's context (Llama-3-8B: 8192 positions).
         #expect(throws: ServingError.self) {
