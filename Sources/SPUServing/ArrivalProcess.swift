@@ -18,15 +18,6 @@ public enum ArrivalProcess: Sendable, Equatable, CustomStringConvertible {
     case gamma(ratePerSecond: Double, cv: Double)
     case diurnal(meanRatePerSecond: Double, peakToAverage: Double, periodSeconds: Double, peakAtSeconds: Double)
 
-    /// The long-run mean arrival rate (nil for offline).
-    public var meanRatePerSecond: Double? {
-        switch self {
-        case .offline: return nil
-        case let .poisson(rate), let .gamma(rate, _): return rate
-        case let .diurnal(mean, _, _, _): return mean
-        }
-    }
-
     public func validated() throws(ServingError) -> ArrivalProcess {
         func positive(_ x: Double, _ what: String) throws(ServingError) {
             guard x.isFinite, x > 0, x <= 1e9 else { throw .invalid("\(what) must be positive and at most 1e9, got \(x)") }

@@ -81,7 +81,6 @@ final class Replica {
     var deviceSeconds = 0.0
     var iterations = 0
     var preemptions = 0
-    var swappedBytes = 0.0
     /// (start, duration, KV occupancy, queued requests) of every iteration.
     var samples: [(start: Double, duration: Double, kv: Double, queue: Int)] = []
 
@@ -199,7 +198,6 @@ final class Replica {
             swapped.removeFirst()
             admit(id, &requests)
             swapBytes += Double(r.cached) * memory.kvBytesPerTokenPerChip
-            swappedBytes += Double(r.cached) * memory.kvBytesPerTokenPerChip
             schedule(id, tokens: 0, newBlocks: need, &requests, &batch, &budget)
         }
     }
@@ -274,7 +272,6 @@ final class Replica {
         if options.preemption == .swap, requests[id].isDecoding, requests[id].cached > 0 {
             let bytes = Double(requests[id].cached) * memory.kvBytesPerTokenPerChip
             swapBytes += bytes
-            swappedBytes += bytes
             requests[id].stage = .swapped
             swapped.prepend(id)
         } else {

@@ -141,6 +141,5 @@ public struct ServingSystem: Sendable {
         self.engine = engine
     }
 
-    public var isDisaggregated: Bool { decode != nil }
     public var chips: Int { prefill.chips + (decode?.chips ?? 0) }
 }

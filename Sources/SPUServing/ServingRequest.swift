@@ -1,3 +1,5 @@
+import SPUFormats  // SplitMix64
+
 /// One request offered to the serving system: when it arrives and how many tokens it reads and writes.
 public struct ServingRequest: Sendable, Equatable {
     public var arrivalSeconds: Double
@@ -32,14 +34,5 @@ public enum RequestSource: Sendable {
             return requests
         }
     }
-
-    /// The largest prompt + output length the source can produce (checked against the model's context).
-    public var longestSequence: Int {
-        switch self {
-        case let .generated(_, _, input, output, _): return input.maximum + output.maximum
-        case let .trace(requests, _): return requests.map { $0.inputTokens + $0.outputTokens }.max() ?? 0
-        }
-    }
 }
 
-import SPUFormats  // SplitMix64
