@@ -32,16 +32,23 @@ public struct FleetRequest: Sendable {
     public var outputTokens: Int
     public var sloTTFTSeconds: Double?
     public var sloTPOTSeconds: Double?
-    public var format: NumberFormat
+    /// The precision the model is served in.
+    public var recipe: PrecisionRecipe
 
     public init(queriesPerDay: Double, inputTokens: Int, outputTokens: Int, sloTTFTSeconds: Double? = nil,
                 sloTPOTSeconds: Double? = nil, format: NumberFormat = .bf16) {
+        self.init(queriesPerDay: queriesPerDay, inputTokens: inputTokens, outputTokens: outputTokens, sloTTFTSeconds: sloTTFTSeconds,
+                  sloTPOTSeconds: sloTPOTSeconds, recipe: .uniform(format))
+    }
+
+    public init(queriesPerDay: Double, inputTokens: Int, outputTokens: Int, sloTTFTSeconds: Double? = nil,
+                sloTPOTSeconds: Double? = nil, recipe: PrecisionRecipe) {
         self.queriesPerDay = queriesPerDay
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
         self.sloTTFTSeconds = sloTTFTSeconds
         self.sloTPOTSeconds = sloTPOTSeconds
-        self.format = format
+        self.recipe = recipe
     }
 }
 
@@ -92,6 +99,9 @@ public struct FleetPlan: Sendable {
     public var priceUSDPerChip: Double
     /// How the plan was sized: nil for the static formula, else the simulated serving unit.
     public var simulated: SimulatedServingUnit?
+    /// The precision recipe the plan serves in (`FleetRequest.recipe`); set by the sizer's caller
+    /// when it chose the recipe per design.
+    public var recipe: String?
 }
 
 /// The serving unit a simulated fleet plan replicates (`spusim fleet --sizing simulated`): one
@@ -139,6 +149,9 @@ public enum FleetSizing {
 
     public static func plan(model: TransformerConfig, modelName: String, request: FleetRequest, evaluator: DesignEvaluator,
                             pricing: PricingPolicy = .asConfigured) -> FleetPlan {
+        if let unsupported = evaluator.device.compute.macArray.unsupportedReason(for: request.recipe, design: evaluator.device.name) {
+            return infeasible(design: evaluator.device.name, reason: unsupported, evaluator: evaluator, pricing: pricing)
+        }
         let p = evaluator.inputs.tco
         // Checked: token counts come from the command line and may be anything up to Int.max.
         let (context, overflow) = request.inputTokens.addingReportingOverflow(request.outputTokens)
@@ -151,7 +164,7 @@ public enum FleetSizing {
             var best: ServingPoint?
             for tp in tensorParallelOptions where tp == 1 || evaluator.device.chipLinks.count > 0 {
                 for batch in batchOptions {
-                    guard let workload = try? TransformerGenerator(model: model, modelName: modelName, format: request.format)
+                    guard let workload = try? TransformerGenerator(model: model, modelName: modelName, recipe: request.recipe)
                         .generate(phase: phase, batch: batch, sequenceLength: phase == .prefill ? request.inputTokens : context, tensorParallel: tp)
                     else { continue }
                     let e = evaluator.evaluate(workload)

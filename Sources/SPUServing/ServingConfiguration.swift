@@ -1,5 +1,6 @@
 import SPUCore
 import SPUCost
+import SPUFormats
 import SPUHardware
 import SPUWorkload
 
@@ -117,8 +118,12 @@ public struct KVTransferLink: Sendable, Equatable {
 public struct ServingSystem: Sendable {
     public var model: TransformerConfig
     public var modelName: String
-    public var format: NumberFormat
-    public var kvFormat: NumberFormat
+    /// The precision recipe the model is served in (weights, activations, KV cache).
+    public var recipe: PrecisionRecipe
+    /// The activations' format.
+    public var format: NumberFormat { recipe.activations }
+    /// The KV cache's format.
+    public var kvFormat: NumberFormat { recipe.kvCache }
     /// The pool that prefills (and decodes, when `decode` is nil).
     public var prefill: ServingPool
     /// The decode pool of a disaggregated system.
@@ -130,10 +135,17 @@ public struct ServingSystem: Sendable {
     public init(model: TransformerConfig, modelName: String, format: NumberFormat, kvFormat: NumberFormat? = nil,
                 prefill: ServingPool, decode: ServingPool? = nil, kvLink: KVTransferLink? = nil,
                 scheduler: SchedulerOptions = SchedulerOptions(), engine: EngineProfile = .ideal) {
+        self.init(model: model, modelName: modelName,
+                  recipe: PrecisionRecipe(name: format.rawValue, weights: format, activations: format, kvCache: kvFormat ?? format),
+                  prefill: prefill, decode: decode, kvLink: kvLink, scheduler: scheduler, engine: engine)
+    }
+
+    public init(model: TransformerConfig, modelName: String, recipe: PrecisionRecipe,
+                prefill: ServingPool, decode: ServingPool? = nil, kvLink: KVTransferLink? = nil,
+                scheduler: SchedulerOptions = SchedulerOptions(), engine: EngineProfile = .ideal) {
         self.model = model
         self.modelName = modelName
-        self.format = format
-        self.kvFormat = kvFormat ?? format
+        self.recipe = recipe
         self.prefill = prefill
         self.decode = decode
         self.kvLink = kvLink ?? decode.map { KVTransferLink.between(prefill.evaluator.device, $0.evaluator.device) } ?? .network

@@ -49,7 +49,7 @@ public struct ServingSimulator {
         guard longest <= s.model.maxPositions else {
             throw .invalid("a request of \(longest) tokens (prompt + output) is longer than the model's context, \(s.model.maxPositions) tokens (max_position_embeddings)")
         }
-        let generator = TransformerGenerator(model: s.model, modelName: s.modelName, format: s.format, kvFormat: s.kvFormat)
+        let generator = TransformerGenerator(model: s.model, modelName: s.modelName, recipe: s.recipe)
         var replicas: [Replica] = []
         func addPool(_ pool: ServingPool, role: ReplicaRole) throws(ServingError) {
             guard (1...4096).contains(pool.replicas) else { throw .invalid("replicas per pool must be in [1, 4096], got \(pool.replicas)") }

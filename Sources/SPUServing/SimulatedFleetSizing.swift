@@ -1,5 +1,6 @@
 import SPUCore
 import SPUCost
+import SPUFormats
 import SPUWorkload
 
 /// Sizes a serving fleet from the serving simulator instead of the static formula of
@@ -56,7 +57,7 @@ public struct SimulatedFleetSizing {
     }
 
     func system(_ prefill: ServingPool, _ decode: ServingPool?) -> ServingSystem {
-        ServingSystem(model: model, modelName: modelName, format: request.format, prefill: prefill, decode: decode, scheduler: scheduler, engine: engine)
+        ServingSystem(model: model, modelName: modelName, recipe: request.recipe, prefill: prefill, decode: decode, scheduler: scheduler, engine: engine)
     }
 
     /// The best colocated unit of one design: the tensor parallelism with the highest rate per chip.
@@ -77,6 +78,11 @@ public struct SimulatedFleetSizing {
 
     public func plan(evaluator: DesignEvaluator, decodeEvaluator: DesignEvaluator? = nil, pricing: PricingPolicy = .asConfigured) -> FleetPlan {
         let name = evaluator.device.name + (decodeEvaluator.map { " + \($0.device.name)" } ?? "")
+        for e in [evaluator] + (decodeEvaluator.map { [$0] } ?? []) {
+            if let unsupported = e.device.compute.macArray.unsupportedReason(for: request.recipe, design: e.device.name) {
+                return FleetSizing.infeasible(design: name, reason: unsupported, evaluator: evaluator, pricing: pricing)
+            }
+        }
         let (colocated, reason) = bestReplica(evaluator)
         var chosen = colocated
         var failure = reason

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUCost
 import SPUHardware
 import SPUPerformance
@@ -31,13 +32,13 @@ struct FleetCommand: ParsableCommand {
     @Option(name: .customLong("slo-tpot-ms"), help: "Time-per-output-token limit (decode step latency), ms.")
     var sloTPOTMs: Double?
 
-    @Option(help: "Design to size (hardware config).")
+    @Option(help: "Design to size (hardware config); FILE@RECIPE serves it in its own precision recipe.")
     var arch: String
 
-    @Option(help: "Baseline designs to size beside it (repeatable).")
+    @Option(help: "Baseline designs to size beside it (repeatable); FILE@RECIPE as for --arch.")
     var baseline: [String] = []
 
-    @Option(help: "Number format of weights and activations.")
+    @Option(help: ArgumentHelp("Precision recipe of every design without its own @RECIPE: a recipe name (bf16, fp8, fp8-kv16, int8-w8a8, w4a16, mxfp8, mxfp4, pal8, pal16), a format name, w=F,a=F,kv=F[,acc=MODE[:BITS]], or auto (each design's cheapest supported recipe per 1,000 queries).", valueName: "recipe"))
     var format: String = "bf16"
 
     @Option(help: "Technology directory; default: configs/tech of the SPUSim installation.")
@@ -82,11 +83,12 @@ struct FleetCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let numberFormat = NumberFormat(rawValue: format) else { throw unknownValue("--format", format, accepted: NumberFormat.allCases.map(\.rawValue)) }
+        let defaultChoice = try RecipeChoice.parse(format, option: "--format")
+        let targets = try ([arch] + baseline).map { try RecipeChoice.split($0, default: defaultChoice) }
         let config: TransformerConfig, inputs: CostInputs, designs: [DeviceSpec], decodeDesign: DeviceSpec?
         do {
             config = try TransformerConfig.load(path: model)
-            designs = try ([arch] + baseline).map { (path) throws(ConfigError) in try DeviceSpec.load(path: path) }
+            designs = try targets.map { (target) throws(ConfigError) in try DeviceSpec.load(path: target.path) }
             decodeDesign = try decodeArch.map { (path) throws(ConfigError) in try DeviceSpec.load(path: path) }
         } catch {
             throw failInput(error)
@@ -95,7 +97,7 @@ struct FleetCommand: ParsableCommand {
         let policy = try pricing.policy { inputs.tco.spuPriceMargin }
         let request = FleetRequest(queriesPerDay: queriesPerDay, inputTokens: inputTokens, outputTokens: outputTokens,
                                    sloTTFTSeconds: sloTTFTMs.map { $0 / 1000 }, sloTPOTSeconds: sloTPOTMs.map { $0 / 1000 },
-                                   format: numberFormat)
+                                   recipe: .uniform(.bf16))
         let modelName = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
         let simulated = sizing == "simulated"
         let profile = simulated ? try loadEngineProfile(engine, file: engines) : EngineProfile.ideal
@@ -114,14 +116,29 @@ struct FleetCommand: ParsableCommand {
         }
         for (index, design) in designs.enumerated() {
             let e = try evaluator(design)
-            if simulated {
-                plans.append(sizer.plan(evaluator: e, pricing: policy))
-                if index == 0, let decodeDesign {
-                    plans.append(sizer.plan(evaluator: e, decodeEvaluator: try evaluator(decodeDesign), pricing: policy))
+            let decodeEvaluator = try index == 0 ? decodeDesign.map(evaluator) : nil
+            // One plan per candidate recipe; `auto` keeps the cheapest feasible one per 1,000 queries.
+            func plan(_ recipe: PrecisionRecipe, decode: DesignEvaluator?) -> FleetPlan {
+                var r = request
+                r.recipe = recipe
+                var p: FleetPlan
+                if simulated {
+                    var s = sizer
+                    s.request = r
+                    p = s.plan(evaluator: e, decodeEvaluator: decode, pricing: policy)
+                } else {
+                    p = FleetSizing.plan(model: config, modelName: modelName, request: r, evaluator: e, pricing: policy)
                 }
-            } else {
-                plans.append(FleetSizing.plan(model: config, modelName: modelName, request: request, evaluator: e, pricing: policy))
+                p.recipe = recipe.name
+                return p
             }
+            func choose(decode: DesignEvaluator?) -> FleetPlan {
+                let candidates = targets[index].choice.candidates(for: [design] + (decode.map { [$0.device] } ?? []))
+                let plans = candidates.map { plan($0, decode: decode) }
+                return RecipeChoice.cheapest(plans) ?? plans.first ?? plan(targets[index].choice.fallback, decode: decode)
+            }
+            plans.append(choose(decode: nil))
+            if let decodeEvaluator { plans.append(choose(decode: decodeEvaluator)) }
         }
         if json {
             print(JSONWriter.pretty(.array(plans.map { Self.json($0, pricing: policy) })))
@@ -160,6 +177,7 @@ struct FleetCommand: ParsableCommand {
             : [["decode point"] + plans.map { point($0.decode) }, ["prefill point"] + plans.map { point($0.prefill) }]
         let rows: [[String]] = [
             ["feasible"] + plans.map { $0.feasible ? "yes" : "NO: \($0.reason ?? "")" },
+            ["recipe"] + plans.map { $0.recipe ?? Formatting.notApplicable },
         ] + pointRows + [
             ["accelerators"] + plans.map { Formatting.si($0.accelerators) },
             ["servers"] + plans.map { Formatting.si($0.servers) },
@@ -178,6 +196,7 @@ struct FleetCommand: ParsableCommand {
     }
 
     static func json(_ p: FleetPlan, pricing: PricingPolicy) -> JSONValue {
+        let recipe: JSONValue = p.recipe.map(JSONValue.string) ?? .null
         func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
         func point(_ o: ServingPoint?) -> JSONValue {
             guard let o else { return .null }
@@ -187,6 +206,7 @@ struct FleetCommand: ParsableCommand {
         }
         return .object([
             ("design", .string(p.design)), ("feasible", .bool(p.feasible)), ("reason", p.reason.map(JSONValue.string) ?? .null),
+            ("recipe", recipe),
             ("decode", point(p.decode)), ("prefill", point(p.prefill)), ("accelerators", n(p.accelerators)), ("servers", n(p.servers)),
             ("it_mw", n(p.itMW)), ("facility_mw", n(p.facilityMW)), ("gwh_per_year", n(p.gwhPerYear)), ("capex_usd", n(p.capexUSD)),
             ("annual_tco_usd", n(p.annualTCOUSD)), ("tco_usd_per_hour_per_chip", n(p.tcoUSDPerHourPerChip)),

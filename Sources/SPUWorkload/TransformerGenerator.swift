@@ -49,7 +49,7 @@ public struct TransformerGenerator: Sendable {
     /// of distinct experts, E·(1−(1−k/E)^T), each with an even share of the T·k routed tokens; all
     /// E experts' weights are resident. Shared with the MoE validation cases.
     public static func expertOps(tokens: Int, hidden d: Int, intermediateShard: Int, experts e: Int, topK k: Int, gated: Bool,
-                                 format: NumberFormat, repeat r: Int = 1) -> [Op] {
+                                 format: NumberFormat, weightFormat: NumberFormat? = nil, repeat r: Int = 1) -> [Op] {
         let expectedActive = Double(e) * (1 - pow(1 - Double(k) / Double(e), Double(tokens)))
         let active = Int(min(Double(e), max(1, expectedActive.rounded(.up))))   // in Double: never converts a NaN or huge value
         // tokens ≤ 2^40 (`WorkloadLimits.dimension`, checked by `generate` and the validation
@@ -59,7 +59,7 @@ public struct TransformerGenerator: Sendable {
         let upWidth = gated ? 2 * intermediateShard : intermediateShard
         func act(_ letters: String) -> TensorRef { TensorRef(dims: Array(letters), format: format) }
         func weight(_ name: String, _ letters: String) -> TensorRef {
-            TensorRef(name: name, dims: Array(letters), format: format, role: .weight, residentMultiplier: resident)
+            TensorRef(name: name, dims: Array(letters), format: weightFormat ?? format, role: .weight, residentMultiplier: resident)
         }
         let up = Op(name: "layers.experts_up", kind: .matmul, repeatCount: r, dims: ["e": active, "t": perExpert, "d": d, "f": upWidth],
                     inputs: [act("etd"), weight("layers.experts_up", "edf")], output: act("etf"))
@@ -74,14 +74,36 @@ public struct TransformerGenerator: Sendable {
 
     public var model: TransformerConfig
     public var modelName: String
+    /// The activations' format (matmul inputs, norms, element-wise ops).
     public var format: NumberFormat
+    /// The KV cache's format.
     public var kvFormat: NumberFormat
+    /// The weights' format (projections, experts, embeddings and LM head; norm weights stay in
+    /// the activation format).
+    public var weightFormat: NumberFormat
+    /// The name traces carry for the precision: the recipe's name (the format's name for a
+    /// uniform recipe).
+    public var precisionName: String
 
     public init(model: TransformerConfig, modelName: String, format: NumberFormat = .bf16, kvFormat: NumberFormat? = nil) {
+        self.init(model: model, modelName: modelName,
+                  recipe: PrecisionRecipe(name: format.rawValue, weights: format, activations: format, kvCache: kvFormat ?? format))
+    }
+
+    /// A generator for a precision recipe: weights, activations and KV cache each in the recipe's format.
+    public init(model: TransformerConfig, modelName: String, recipe: PrecisionRecipe) {
         self.model = model
         self.modelName = modelName
-        self.format = format
-        self.kvFormat = kvFormat ?? format
+        self.format = recipe.activations
+        self.kvFormat = recipe.kvCache
+        self.weightFormat = recipe.weights
+        self.precisionName = recipe.name
+    }
+
+    /// The formats as trace provenance states them (unchanged for single-format recipes, so their
+    /// traces keep their content hashes).
+    var provenanceFormats: String {
+        "format \(format.rawValue), kv-format \(kvFormat.rawValue)" + (weightFormat == format ? "" : ", weight-format \(weightFormat.rawValue)")
     }
 
     /// - Parameters:
@@ -98,14 +120,13 @@ public struct TransformerGenerator: Sendable {
             ? AttentionSlice(sequences: batch, queryLength: sequenceLength, keyLength: (sequenceLength + 2) / 2, cachedTokens: sequenceLength)
             : AttentionSlice(sequences: batch, queryLength: 1, keyLength: sequenceLength, cachedTokens: sequenceLength)
         let ops = try iterationOps(tokens: tokens, attention: [slice], sampledSequences: batch, tensorParallel: tp)
-        let f = format
-        let name = "\(modelName)-\(phase.rawValue)-b\(batch)-\(phase == .prefill ? "prompt" : "ctx")\(sequenceLength)-tp\(tp)-\(f.rawValue)"
+        let name = "\(modelName)-\(phase.rawValue)-b\(batch)-\(phase == .prefill ? "prompt" : "ctx")\(sequenceLength)-tp\(tp)-\(precisionName)"
         return Workload(
             name: name,
-            description: "\(modelName) \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor parallel \(tp), \(f.rawValue)",
+            description: "\(modelName) \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor parallel \(tp), \(precisionName)",
             phase: phase, devices: tp, throughputUnit: "tokens",
             itemsPerIteration: Double(tokens), ops: ops,
-            provenance: "spusim transformer generator: model \(modelName), phase \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor-parallel \(tp), format \(f.rawValue), kv-format \(kvFormat.rawValue)")
+            provenance: "spusim transformer generator: model \(modelName), phase \(phase.rawValue), batch \(batch), \(phase == .prefill ? "prompt" : "context") \(sequenceLength), tensor-parallel \(tp), \(provenanceFormats)")
     }
 
     /// Sequences of one iteration that attend alike: `sequences` sequences each computing
@@ -148,11 +169,11 @@ public struct TransformerGenerator: Sendable {
         let ops = try iterationOps(tokens: tokens, attention: slices, sampledSequences: sampledSequences, tensorParallel: tp)
         let shape = slices.map { "\($0.sequences)x\($0.queryLength)@\($0.keyLength)" }.joined(separator: "+")
         return Workload(
-            name: "\(modelName)-iteration-\(shape)-tp\(tp)-\(format.rawValue)",
-            description: "\(modelName) serving iteration: \(tokens) new tokens (\(shape) sequences × queries @ keys), tensor parallel \(tp), \(format.rawValue)",
+            name: "\(modelName)-iteration-\(shape)-tp\(tp)-\(precisionName)",
+            description: "\(modelName) serving iteration: \(tokens) new tokens (\(shape) sequences × queries @ keys), tensor parallel \(tp), \(precisionName)",
             phase: sampledSequences == tokens ? .decode : .prefill, devices: tp, throughputUnit: "tokens",
             itemsPerIteration: Double(sampledSequences), ops: ops,
-            provenance: "spusim transformer generator: model \(modelName), serving iteration \(shape), tensor-parallel \(tp), format \(format.rawValue), kv-format \(kvFormat.rawValue)")
+            provenance: "spusim transformer generator: model \(modelName), serving iteration \(shape), tensor-parallel \(tp), \(provenanceFormats)")
     }
 
     /// The per-chip ops of one iteration over `tokens` new tokens.
@@ -178,7 +199,10 @@ public struct TransformerGenerator: Sendable {
         let collectiveFormat: NumberFormat = f.storageBits < 16 ? .bf16 : f
         func reduced(_ dims: String) -> TensorRef { TensorRef(dims: Array(dims), format: collectiveFormat) }
         func weight(_ name: String, _ dims: String, multiplier: Double = 1) -> TensorRef {
-            TensorRef(name: name, dims: Array(dims), format: f, role: .weight, residentMultiplier: multiplier)
+            TensorRef(name: name, dims: Array(dims), format: weightFormat, role: .weight, residentMultiplier: multiplier)
+        }
+        func normWeight(_ name: String, multiplier: Double) -> TensorRef {
+            TensorRef(name: name, dims: ["d"], format: f, role: .weight, residentMultiplier: multiplier)
         }
         func add(_ name: String, _ kind: OpKind, repeat r: Int = 1, _ dims: [Character: Int], _ inputs: [TensorRef], _ output: String,
                  opsPerElement: Double? = nil, group: Int = 1) {
@@ -197,7 +221,7 @@ public struct TransformerGenerator: Sendable {
         if tp > 1 { add("embed_all_reduce", .allReduce, ["t": tokens, "d": d], [reduced("td")], "td", group: tp) }
 
         // One decoder layer, repeated.
-        add("layers.attn_norm", .norm, repeat: L, ["t": tokens, "d": d], [act("td"), weight("layers.attn_norm", "d", multiplier: normMultiplier)], "td")
+        add("layers.attn_norm", .norm, repeat: L, ["t": tokens, "d": d], [act("td"), normWeight("layers.attn_norm", multiplier: normMultiplier)], "td")
         add("layers.qkv_proj", .matmul, repeat: L, ["t": tokens, "d": d, "n": (qHeads + 2 * kvHeads) * hd], [act("td"), weight("layers.qkv_proj", "dn")], "tn")
         if !m.learnedPositions {
             add("layers.rotary", .elementwise, repeat: L, ["t": tokens, "n": (qHeads + kvHeads) * hd], [act("tn")], "tn", opsPerElement: 3)
@@ -221,7 +245,7 @@ public struct TransformerGenerator: Sendable {
         add("layers.o_proj", .matmul, repeat: L, ["t": tokens, "n": qHeads * hd, "d": d], [act("tn"), weight("layers.o_proj", "nd")], "td")
         if tp > 1 { add("layers.attn_all_reduce", .allReduce, repeat: L, ["t": tokens, "d": d], [reduced("td")], "td", group: tp) }
         add("layers.attn_residual", .elementwise, repeat: L, ["t": tokens, "d": d], [act("td"), act("td")], "td")
-        add("layers.mlp_norm", .norm, repeat: L, ["t": tokens, "d": d], [act("td"), weight("layers.mlp_norm", "d", multiplier: normMultiplier)], "td")
+        add("layers.mlp_norm", .norm, repeat: L, ["t": tokens, "d": d], [act("td"), normWeight("layers.mlp_norm", multiplier: normMultiplier)], "td")
 
         let ffShard = m.intermediateSize / tp
         let upWidth = m.gatedMLP ? 2 * ffShard : ffShard
@@ -230,7 +254,7 @@ public struct TransformerGenerator: Sendable {
             add("layers.router", .matmul, repeat: L, ["t": tokens, "d": d, "e": m.experts], [act("td"), weight("layers.router", "de")], "te")
             add("layers.router_softmax", .softmax, repeat: L, ["t": tokens, "e": m.experts], [act("te")], "te")
             var experts = Self.expertOps(tokens: tokens, hidden: d, intermediateShard: ffShard, experts: m.experts, topK: m.expertsPerToken,
-                                         gated: m.gatedMLP, format: f, repeat: L)
+                                         gated: m.gatedMLP, format: f, weightFormat: weightFormat, repeat: L)
             experts[0].after = ops.last.map { [$0.name] } ?? []
             ops += experts
         } else {
@@ -243,7 +267,7 @@ public struct TransformerGenerator: Sendable {
 
         // Head: logits for the last token of each sampled sequence.
         let batch = sampledSequences
-        add("final_norm", .norm, ["t": batch, "d": d], [act("td"), weight("final_norm", "d", multiplier: normMultiplier)], "td")
+        add("final_norm", .norm, ["t": batch, "d": d], [act("td"), normWeight("final_norm", multiplier: normMultiplier)], "td")
         add("lm_head", .matmul, ["t": batch, "d": d, "v": vocabShard], [act("td"), weight(m.tiedEmbeddings ? "embed_tokens" : "lm_head", "dv")], "tv")
         if tp > 1 { add("logits_all_gather", .allGather, ["t": batch, "v": vocabShard * tp], [reduced("tv")], "tv", group: tp) }
 
