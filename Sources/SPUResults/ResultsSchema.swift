@@ -216,6 +216,13 @@ public enum ResultsSchema {
         migrator.registerMigration("v9-serving") { db in
             try ResultsStore.createServingTable(db)
         }
+        migrator.registerMigration("v10-precision-recipes") { db in
+            // The recipe a workload runs in, and for recipe alternatives (`recipes.select = "best"`)
+            // their group and selection score (`SweepPointInfo`); NULL in older rows.
+            try db.execute(sql: "ALTER TABLE results ADD COLUMN recipe TEXT")
+            try db.execute(sql: "ALTER TABLE results ADD COLUMN recipe_group TEXT")
+            try db.execute(sql: "ALTER TABLE results ADD COLUMN selection_score REAL")
+        }
         return migrator
     }
 
@@ -291,6 +298,8 @@ public enum ResultsSchema {
                                         "throughput_unit", "bound", "devices"]
     /// Sweep bookkeeping columns of `results` (migration v4).
     static let resultPointColumns = ["point_index", "workload_weight", "is_baseline", "meets_constraints"]
+    /// Precision-recipe columns of `results` (migration v10).
+    static let resultRecipeColumns = ["recipe", "recipe_group", "selection_score"]
     /// Latency of one iteration by bound, seconds: `time_<bound>_s`.
     public static let boundColumns = Bound.allCases.map { "time_\($0.rawValue)_s" }
     /// Activity counts of one iteration per chip, one column per `ActivityQuantity`.
@@ -308,12 +317,16 @@ public enum ResultsSchema {
 
     /// Every `results` column SPUSim writes, in insert order.
     static let resultColumns = resultIdentityColumns + boundColumns + activityColumns + metricColumns + resultPointColumns
-        + energyBreakdownColumns + areaBreakdownColumns
+        + energyBreakdownColumns + areaBreakdownColumns + resultRecipeColumns
 
     /// The `design_scores` view: one row per design of a run, each metric aggregated over its
     /// workloads as the catalogue says (`Metric.aggregate`). A score is NULL when any of the
     /// design's workloads lacks the metric (an infeasible workload, an undefined value): SQL's
     /// SUM and MAX skip NULLs, which would score a design on its feasible workloads only.
+    ///
+    /// Recipe alternatives (rows with a `recipe_group`) count once per group: the row with the
+    /// lowest `selection_score` (the best feasible variant meeting the constraints; the first
+    /// stored when none is), so a design is scored on its best supported recipe.
     public static let designScoresSQL: String = {
         let scores = MetricCatalogue.all.compactMap { metric -> String? in
             guard let column = metric.scoreColumn else { return nil }
@@ -331,12 +344,18 @@ public enum ResultsSchema {
             SELECT run_id, design_hash, MIN(design_name) AS design_name, MIN(point_index) AS point_index,
                    MAX(is_baseline) AS is_baseline, MIN(feasible) AS feasible, MIN(meets_constraints) AS meets_constraints,
                    COUNT(*) AS workloads,
+                   GROUP_CONCAT(CASE WHEN recipe_group IS NOT NULL AND selection_score IS NOT NULL THEN recipe END, ',') AS chosen_recipes,
                    \(scores.joined(separator: ",\n       "))
-            FROM results GROUP BY run_id, design_hash
+            FROM results r
+            WHERE recipe_group IS NULL OR rowid = (
+                SELECT s.rowid FROM results s
+                WHERE s.run_id = r.run_id AND s.design_hash = r.design_hash AND s.recipe_group = r.recipe_group
+                ORDER BY s.selection_score IS NULL, s.selection_score, s.rowid LIMIT 1)
+            GROUP BY run_id, design_hash
             """
     }()
 
     /// `design_scores` columns that are not scores (identify the design and its status).
     public static let designScoreIdentityColumns = ["run_id", "design_hash", "design_name", "point_index", "is_baseline", "feasible",
-                                                    "meets_constraints", "workloads"]
+                                                    "meets_constraints", "workloads", "chosen_recipes"]
 }

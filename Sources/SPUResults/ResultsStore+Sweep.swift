@@ -102,6 +102,8 @@ extension ResultsStore {
         public var goodputRequestsPerS: Double? = nil
         public var ttftP99S: Double? = nil
         public var tpotP99S: Double? = nil
+        /// The recipe each recipe group scored the design on (`recipes.select = "best"`), comma-separated.
+        public var chosenRecipes: String? = nil
     }
 
     /// The run's designs, best first by `usd_per_million_items` then throughput (feasible ones first).
@@ -110,7 +112,7 @@ extension ResultsStore {
             try Row.fetchAll(db, sql: """
                 SELECT design_name, is_baseline, feasible, meets_constraints, weighted_items_per_s, weighted_latency_s,
                        weighted_items_per_joule, weighted_usd_per_million_items, area_mm2, max_avg_power_w,
-                       goodput_requests_per_s, ttft_p99_s, tpot_p99_s
+                       goodput_requests_per_s, ttft_p99_s, tpot_p99_s, chosen_recipes
                 FROM design_scores WHERE run_id = ?
                 ORDER BY (feasible AND meets_constraints) DESC, weighted_usd_per_million_items IS NULL,
                          weighted_usd_per_million_items, weighted_items_per_s DESC, design_name
@@ -120,7 +122,7 @@ extension ResultsStore {
                             latencyS: row["weighted_latency_s"], itemsPerJoule: row["weighted_items_per_joule"],
                             usdPerMillionItems: row["weighted_usd_per_million_items"], areaMM2: row["area_mm2"],
                             maxAveragePowerW: row["max_avg_power_w"], goodputRequestsPerS: row["goodput_requests_per_s"],
-                            ttftP99S: row["ttft_p99_s"], tpotP99S: row["tpot_p99_s"])
+                            ttftP99S: row["ttft_p99_s"], tpotP99S: row["tpot_p99_s"], chosenRecipes: row["chosen_recipes"])
             }
         }
     }

@@ -153,6 +153,7 @@ public final class ResultsStore: Sendable {
         } else {
             values += Array(repeating: DatabaseValue.null, count: ResultsSchema.energyBreakdownColumns.count + ResultsSchema.areaBreakdownColumns.count)
         }
+        values += [v(point.recipe), v(point.recipeGroup), v(point.selectionScore)]
         let insert = try db.cachedStatement(sql: Self.insertResultSQL)
         try Self.execute(insert, binding: values)
         let resultID = db.lastInsertedRowID

@@ -24,6 +24,12 @@ enum SweepReport {
         return lines.joined(separator: "\n")
     }
 
+    /// The objective recipe alternatives are chosen by (`recipes.objective`).
+    static func recipeObjective(_ spec: SweepSpec) -> String {
+        if case let .best(objective)? = spec.recipes?.selection { return objective.description }
+        return "-"
+    }
+
     static func summary(spec: SweepSpec, summary s: SweepSummary, store: ResultsStore, db: String, top: Int) throws -> String {
         var lines: [String] = []
         let rate = s.seconds > 0 ? Double(s.evaluatedPairs) / s.seconds : 0
@@ -39,17 +45,22 @@ enum SweepReport {
         let best = scores.filter { !$0.isBaseline }.prefix(top)
         let baselines = scores.filter(\.isBaseline)
         let serving = spec.serving != nil
+        let choosing = spec.workloads.contains { $0.recipeGroup != nil }
         let rows = (best + baselines).map { d -> [String] in
             [d.designName + (d.isBaseline ? " (baseline)" : ""), d.feasible && d.meetsConstraints ? "yes" : "no",
              f(d.itemsPerS, "%.4g"), f(d.latencyS.map { $0 * 1000 }, "%.3g"), f(d.itemsPerJoule, "%.3g"),
              f(d.usdPerMillionItems, "%.4g"), f(d.areaMM2, "%.0f"), f(d.maxAveragePowerW, "%.0f")]
+            + (choosing ? [d.chosenRecipes ?? "-"] : [])
             + (serving ? [f(d.goodputRequestsPerS, "%.3g"), f(d.ttftP99S.map { $0 * 1000 }, "%.3g"), f(d.tpotP99S.map { $0 * 1000 }, "%.3g")] : [])
         }
         lines.append("")
-        lines.append("best designs by weighted $ per million \(unit) (weights over \(spec.workloads.count) workload\(spec.workloads.count == 1 ? "" : "s")):")
-        let servingHeader = serving ? ["goodput req/s", "TTFT p99 ms", "TPOT p99 ms"] : []
-        lines.append(Formatting.table(header: ["design", "ok", "\(unit)/s", "latency ms", "\(unit)/J", "$/M \(unit)", "area mm²", "max W"] + servingHeader,
-                                      rows: rows, rightAligned: Set(2..<(8 + servingHeader.count))))
+        let groups = Set(spec.workloads.map { $0.recipeGroup ?? $0.hash }).count
+        lines.append("best designs by weighted $ per million \(unit) (weights over \(groups) workload\(groups == 1 ? "" : "s")"
+                     + (choosing ? "; each design on its best recipe by \(Self.recipeObjective(spec))):" : "):"))
+        let extraHeader = (choosing ? ["recipes"] : []) + (serving ? ["goodput req/s", "TTFT p99 ms", "TPOT p99 ms"] : [])
+        lines.append(Formatting.table(header: ["design", "ok", "\(unit)/s", "latency ms", "\(unit)/J", "$/M \(unit)", "area mm²", "max W"] + extraHeader,
+                                      rows: rows, rightAligned: Set(2..<8).union(choosing ? [] : Set(8..<(8 + extraHeader.count)))
+                                        .union(choosing ? Set(9..<(8 + extraHeader.count)) : [])))
         if serving {
             lines.append("goodput, TTFT and TPOT: the serving scenario on the serving simulator (docs/sweeps.md, \"Serving scenario\")")
         }

@@ -110,6 +110,16 @@ final class SweepEvaluator: @unchecked Sendable {
         return out
     }
 
+    /// A recipe variant's selection score (`SweepPointInfo.selectionScore`): nil outside recipe
+    /// groups and for infeasible or constraint-violating results.
+    func selectionScore(_ evaluation: CostedEvaluation, entry: SweepSpec.WorkloadEntry, meetsConstraints: Bool) -> Double? {
+        guard entry.recipeGroup != nil, case let .best(objective)? = spec.recipes?.selection,
+              evaluation.performance.feasible, meetsConstraints else { return nil }
+        let value = objective.metric.value(evaluation)
+        guard value.isFinite else { return nil }
+        return objective.maximize ? -value : value
+    }
+
     /// One (candidate, workload) pair to evaluate, by index.
     struct Pair: Sendable {
         var candidate: Int
@@ -125,7 +135,9 @@ final class SweepEvaluator: @unchecked Sendable {
             let meets = candidate.passesPreConstraints && self.spec.meetsPostEvaluationConstraints(evaluation)
             return SweepResultRow(design: candidate.design, workload: entry.workload, workloadHash: entry.hash, evaluation: evaluation,
                                   point: SweepPointInfo(pointIndex: candidate.index, workloadWeight: entry.weight,
-                                                        isBaseline: candidate.isBaseline, meetsConstraints: meets))
+                                                        isBaseline: candidate.isBaseline, meetsConstraints: meets, recipe: entry.recipe?.name,
+                                                        recipeGroup: entry.recipeGroup,
+                                                        selectionScore: self.selectionScore(evaluation, entry: entry, meetsConstraints: meets)))
         }
     }
 }

@@ -31,12 +31,24 @@ public struct SweepPointInfo: Sendable {
     public var workloadWeight: Double
     public var isBaseline: Bool
     public var meetsConstraints: Bool
+    /// The precision recipe the workload runs in (`SweepSpec.WorkloadEntry.recipe`), by name.
+    public var recipe: String?
+    /// The workload entry this recipe variant is an alternative for (`recipes.select = "best"`).
+    public var recipeGroup: String?
+    /// How good this variant is within its group, lower is better: the recipe objective's value
+    /// (negated when maximised) when the result is feasible and meets every constraint, else nil.
+    /// A design is scored on the variant with the lowest value (`design_scores`).
+    public var selectionScore: Double?
 
-    public init(pointIndex: Int? = nil, workloadWeight: Double = 1, isBaseline: Bool = false, meetsConstraints: Bool = true) {
+    public init(pointIndex: Int? = nil, workloadWeight: Double = 1, isBaseline: Bool = false, meetsConstraints: Bool = true,
+                recipe: String? = nil, recipeGroup: String? = nil, selectionScore: Double? = nil) {
         self.pointIndex = pointIndex
         self.workloadWeight = workloadWeight
         self.isBaseline = isBaseline
         self.meetsConstraints = meetsConstraints
+        self.recipe = recipe
+        self.recipeGroup = recipeGroup
+        self.selectionScore = selectionScore
     }
 }
 

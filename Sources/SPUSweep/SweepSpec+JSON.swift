@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUHardware
 import SPUServing
 import SPUWorkload
@@ -22,7 +23,7 @@ extension SweepSpec {
 
     static func decode(_ r: JSONObjectReader) throws -> SweepSpec {
         r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco",
-                     "store_op_results", "mapping_objective", "serving", "source"])
+                     "store_op_results", "mapping_objective", "serving", "recipes", "source"])
         let file = r.file
         func fail(_ path: String, _ message: String) -> SweepError { .config(ConfigError(file: file, path: path, message: message)) }
         let name = try r.string("name")
@@ -73,6 +74,10 @@ extension SweepSpec {
         }
         inlined.append(("axes", try r.value("axes")))
 
+        // Precision recipes (before the workloads they expand).
+        let recipes = try r.optionalObject("recipes").map(decodeRecipes)
+        if recipes != nil { inlined.append(("recipes", try r.value("recipes"))) }
+
         // Workloads (each once: the store keys results by design × workload content).
         var workloads: [WorkloadEntry] = []
         var workloadJSON: [JSONValue] = []
@@ -81,23 +86,29 @@ extension SweepSpec {
             let w = try JSONObjectReader(file: file, path: p, value: v)
             w.expecting(["trace", "generate", "weight"])
             let weight = w.has("weight") ? try w.number("weight", in: SweepLimits.workloadWeight) : 1
-            let workload: Workload
+            let generated: [(workload: Workload, recipe: PrecisionRecipe?)]
             switch (w.has("trace"), w.has("generate")) {
             case (true, false):
-                workload = try Workload.load(path: try w.string("trace"))
+                generated = [(try Workload.load(path: try w.string("trace")), nil)]
             case (false, true):
-                workload = try decodeGenerator(try w.object("generate"))
+                generated = try decodeGenerator(try w.object("generate"), recipes: recipes?.candidates)
             default:
                 throw fail(p, "needs exactly one of \"trace\" (a trace file) or \"generate\" (a generator spec)")
             }
             try w.finish()
-            let hash = workload.contentHash
-            if let first = workloadPaths[hash] {
-                throw fail(p, "is the same workload as \(first) (identical content): list each workload once")
+            // Variants of one entry are alternatives when the sweep scores each design on its best recipe.
+            let group: String? = generated.count > 1 && recipes?.selection != .all ? p : nil
+            for (workload, recipe) in generated {
+                let hash = workload.contentHash
+                if let first = workloadPaths[hash] {
+                    throw fail(p, "is the same workload as \(first) (identical content): list each workload once")
+                }
+                workloadPaths[hash] = p
+                workloads.append(WorkloadEntry(workload: workload, weight: weight, hash: hash, recipe: recipe, recipeGroup: group))
+                var entryJSON: [(key: String, value: JSONValue)] = [("workload", .string(hash)), ("weight", .number(weight))]
+                if let group { entryJSON.append(("recipe_group", .string(group))) }
+                workloadJSON.append(.object(entryJSON))
             }
-            workloadPaths[hash] = p
-            workloads.append(WorkloadEntry(workload: workload, weight: weight, hash: hash))
-            workloadJSON.append(.object([("workload", .string(hash)), ("weight", .number(weight))]))
         }
         guard !workloads.isEmpty else { throw fail(r.childPath("workloads"), "must contain at least one workload") }
         inlined.append(("workloads", .array(workloadJSON)))
@@ -216,7 +227,7 @@ extension SweepSpec {
         return SweepSpec(name: name, description: description, file: file, baseDesign: base, baseDesignName: baseName, axes: axes,
                          workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
                          techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, mappingObjective: mappingObjective,
-                         serving: serving, canonicalJSON: canonical)
+                         serving: serving, recipes: recipes, canonicalJSON: canonical)
     }
 
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {
@@ -299,7 +310,7 @@ extension SweepSpec {
     /// A generator spec, strictly: the keys allowed depend on the generator (`model`, `cnn` or
     /// `gemm_csv`), and an unknown or unused key (`tensor_paralel`, `context` for a prefill) is an
     /// error rather than a silent default.
-    private static func decodeGenerator(_ g: JSONObjectReader) throws -> Workload {
+    private static func decodeGenerator(_ g: JSONObjectReader, recipes: [PrecisionRecipe]?) throws -> [(workload: Workload, recipe: PrecisionRecipe?)] {
         let kinds = ["model", "cnn", "gemm_csv"].filter(g.has)
         guard kinds.count == 1 else {
             g.expecting(["model", "cnn", "gemm_csv"])
@@ -308,25 +319,38 @@ extension SweepSpec {
         let workload: Workload
         switch kinds[0] {
         case "model":
-            g.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "kv_format"])
+            g.expecting(["model", "phase", "batch", "context", "prompt", "tensor_parallel", "format", "kv_format", "recipe"])
             let modelPath = try g.string("model")
             let config = try TransformerConfig.load(path: modelPath)
             let phase = try g.choice("phase", as: Phase.self)
             // A prefill reads `prompt`, a decode `context`; the other one is refused as unknown.
-            g.expecting(["model", "phase", "batch", phase == .prefill ? "prompt" : "context", "tensor_parallel", "format", "kv_format"])
+            g.expecting(["model", "phase", "batch", phase == .prefill ? "prompt" : "context", "tensor_parallel", "format", "kv_format", "recipe"])
+            if recipes != nil, let key = ["format", "kv_format", "recipe"].first(where: g.has) {
+                throw SweepError.config(g.fail(key, "the sweep's \"recipes\" block sets the precision of generated transformers; remove \"\(key)\" here or drop the block"))
+            }
+            if g.has("recipe"), let key = ["format", "kv_format"].first(where: g.has) {
+                throw SweepError.config(g.fail(key, "give either \"recipe\" or \"format\"/\"kv_format\", not both"))
+            }
             let format = g.has("format") ? try g.choice("format", as: NumberFormat.self) : .bf16
             let batch = g.has("batch") ? try g.positiveInt("batch") : 1
             let length = phase == .prefill ? try g.positiveInt("prompt") : try g.positiveInt("context")
             let tp = g.has("tensor_parallel") ? try g.positiveInt("tensor_parallel") : 1
             let kv = g.has("kv_format") ? try g.choice("kv_format", as: NumberFormat.self) : nil
+            let given = g.has("recipe") ? try decodeRecipe(g, key: "recipe") : nil
             try g.finish()
             let name = URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent
-            do {
-                workload = try TransformerGenerator(model: config, modelName: name, format: format, kvFormat: kv)
-                    .generate(phase: phase, batch: batch, sequenceLength: length, tensorParallel: tp)
-            } catch {
-                throw SweepError.config(g.fail(nil, error.description))
+            let variants: [PrecisionRecipe?] = recipes ?? [given]
+            var out: [(workload: Workload, recipe: PrecisionRecipe?)] = []
+            for recipe in variants {
+                let generator = recipe.map { TransformerGenerator(model: config, modelName: name, recipe: $0) }
+                    ?? TransformerGenerator(model: config, modelName: name, format: format, kvFormat: kv)
+                do {
+                    out.append((try generator.generate(phase: phase, batch: batch, sequenceLength: length, tensorParallel: tp), recipe))
+                } catch {
+                    throw SweepError.config(g.fail(nil, error.description))
+                }
             }
+            return out
         case "cnn":
             g.expecting(["cnn", "batch", "format"])
             guard try g.string("cnn") == "resnet50" else { throw SweepError.config(g.fail("cnn", "unknown CNN (available: resnet50)")) }
@@ -341,6 +365,48 @@ extension SweepSpec {
             try g.finish()
             workload = try GEMMListImporter.load(path: path, format: format)
         }
-        return workload
+        return [(workload, nil)]
+    }
+
+    /// A recipe-valued key: a recipe name, a format name or `w=F,a=F,kv=F[,acc=MODE[:BITS]]`.
+    private static func decodeRecipe(_ r: JSONObjectReader, key: String) throws -> PrecisionRecipe {
+        try recipe(try r.string(key), at: r.childPath(key), file: r.file)
+    }
+
+    private static func recipe(_ text: String, at path: String, file: String) throws -> PrecisionRecipe {
+        switch PrecisionRecipe.parse(text) {
+        case let .success(recipe): return recipe
+        case let .failure(error): throw SweepError.config(ConfigError(file: file, path: path, message: error.description))
+        }
+    }
+
+    /// The `recipes` block: `candidates` (recipe names or spellings, distinct) and `select`
+    /// (`all`, the default, or `best` with an `objective` such as `min:usd_per_million_items`).
+    private static func decodeRecipes(_ r: JSONObjectReader) throws -> RecipeAxis {
+        r.expecting(["candidates", "select", "objective"])
+        var candidates: [PrecisionRecipe] = []
+        for (p, v) in try r.array("candidates") {
+            guard case let .string(text) = v else { throw SweepError.config(ConfigError(file: r.file, path: p, message: "must be a recipe name or spelling (a string)")) }
+            let parsed = try recipe(text, at: p, file: r.file)
+            if candidates.contains(where: { $0.spelling == parsed.spelling }) {
+                throw SweepError.config(ConfigError(file: r.file, path: p, message: "lists recipe \(parsed.description) twice"))
+            }
+            candidates.append(parsed)
+        }
+        guard !candidates.isEmpty else { throw SweepError.config(r.fail("candidates", "must list at least one recipe")) }
+        let select = r.has("select") ? try r.string("select") : "all"
+        let selection: RecipeAxis.Selection
+        switch select {
+        case "all":
+            guard !r.has("objective") else { throw SweepError.config(r.fail("objective", "only \"select\": \"best\" takes an objective")) }
+            selection = .all
+        case "best":
+            let text = try r.string("objective")
+            do { selection = .best(try Objective(parsing: text)) } catch { throw SweepError.config(r.fail("objective", error.description)) }
+        default:
+            throw SweepError.config(r.fail("select", "must be \"all\" (every recipe is a workload) or \"best\" (each design is scored on its best recipe), got \"\(select)\""))
+        }
+        try r.finish()
+        return RecipeAxis(candidates: candidates, selection: selection)
     }
 }

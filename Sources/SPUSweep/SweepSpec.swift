@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUCost
 import SPUHardware
 import SPUServing
@@ -26,6 +27,26 @@ public struct SweepSpec: Sendable {
         public var weight: Double
         /// Content hash, computed once.
         public var hash: String
+        /// The precision recipe the workload was generated in (nil for traces and for generators
+        /// given a plain `format`).
+        public var recipe: PrecisionRecipe? = nil
+        /// The workload entry a recipe variant stands for when the sweep selects each design's
+        /// best recipe (`recipes.select = "best"`): variants of one group are alternatives, and a
+        /// design's score counts only its best one. Nil otherwise.
+        public var recipeGroup: String? = nil
+    }
+
+    /// Precision recipes as a sweep axis (`recipes` block): every transformer generator runs in
+    /// each candidate recipe, as its own workload (`all`), or as alternatives of which each design
+    /// is scored on its best (`best`: the feasible variant, meeting every constraint, with the best
+    /// value of `objective`). Every variant's result is stored either way.
+    public struct RecipeAxis: Sendable {
+        public enum Selection: Sendable, Equatable {
+            case all
+            case best(Objective)
+        }
+        public var candidates: [PrecisionRecipe]
+        public var selection: Selection
     }
 
     /// A bound on a catalogue metric (`MetricCatalogue`), or the requirement that the workload
@@ -154,6 +175,8 @@ public struct SweepSpec: Sendable {
     /// A serving scenario run on every design (`serving` block): its metrics are design-level
     /// (`goodput_requests_per_s`, `ttft_p99_s`, …), known before the workloads run.
     public var serving: ServingScenario? = nil
+    /// The precision recipes generated workloads run in (`recipes` block); nil when absent.
+    public var recipes: RecipeAxis? = nil
     /// Canonical JSON of the whole specification with every referenced file's content inlined,
     /// so its hash changes whenever any input changes.
     public var canonicalJSON: String
