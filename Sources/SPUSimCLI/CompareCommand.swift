@@ -56,8 +56,10 @@ struct CompareCommand: ParsableCommand {
         for w in comparison.workloads {
             print("\nworkload \(w.workloadName) (\(w.throughputUnit)/s)")
             let b = w.baseline
+            // An infeasible baseline has no efficiency to be 1× of (area is a design property).
+            let unit = b.feasible ? "1" : Formatting.notApplicable
             var rows = [[b.designName + " (baseline)", number(b.itemsPerS), usd(b.priceUSD), ratio(b.usdPerMillionItems),
-                         "1", "1", "1", "1", "1", "1"]]
+                         unit, unit, unit, unit, "1", unit]]
             rows += w.designs.map { e in
                 let r = e.ratios
                 return [e.design.designName, number(e.design.itemsPerS), usd(e.design.priceUSD), ratio(e.design.usdPerMillionItems),

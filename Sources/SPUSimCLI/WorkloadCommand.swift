@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUWorkload
 
 /// `spusim workload`: generate and inspect workload traces.
@@ -44,6 +45,9 @@ struct WorkloadCommand: ParsableCommand {
         @Option(name: .customLong("kv-format"), help: "Number format of the KV cache (default: --format).")
         var kvFormat: String?
 
+        @Option(help: "Precision recipe of a transformer instead of --format/--kv-format: a recipe name (bf16, fp8, fp8-kv16, int8-w8a8, w4a16, mxfp8, mxfp4, pal8, pal16), a format name, or w=F,a=F,kv=F[,acc=MODE[:BITS]].")
+        var recipe: String?
+
         @Option(help: "Output file.")
         var out: String
 
@@ -60,6 +64,16 @@ struct WorkloadCommand: ParsableCommand {
             guard let numberFormat = NumberFormat(rawValue: format) else {
                 throw unknownValue("--format", format, accepted: NumberFormat.allCases.map(\.rawValue))
             }
+            if recipe != nil, model == nil { throw ValidationError("--recipe applies to transformers (--model); give --format for a CNN or GEMM list") }
+            var precision: PrecisionRecipe?
+            if let recipe {
+                // --format keeps its default unless given; --kv-format would contradict the recipe.
+                guard kvFormat == nil else { throw ValidationError("give either --recipe or --format/--kv-format, not both") }
+                switch PrecisionRecipe.parse(recipe) {
+                case let .success(parsed): precision = parsed
+                case let .failure(error): throw ValidationError("--recipe: \(error.description)")
+                }
+            }
             var kv: NumberFormat?
             if let kvFormat {
                 guard let parsed = NumberFormat(rawValue: kvFormat) else { throw unknownValue("--kv-format", kvFormat, accepted: NumberFormat.allCases.map(\.rawValue)) }
@@ -74,8 +88,9 @@ struct WorkloadCommand: ParsableCommand {
                     let config = try TransformerConfig.load(path: model)
                     let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
                     do {
-                        workload = try TransformerGenerator(model: config, modelName: name, format: numberFormat, kvFormat: kv)
-                            .generate(phase: phaseValue, batch: batch, sequenceLength: phaseValue == .prefill ? prompt : context,
+                        let generator = precision.map { TransformerGenerator(model: config, modelName: name, recipe: $0) }
+                            ?? TransformerGenerator(model: config, modelName: name, format: numberFormat, kvFormat: kv)
+                        workload = try generator.generate(phase: phaseValue, batch: batch, sequenceLength: phaseValue == .prefill ? prompt : context,
                                       tensorParallel: tensorParallel)
                     } catch {
                         throw ValidationError(error.description)
