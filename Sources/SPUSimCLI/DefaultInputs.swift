@@ -24,6 +24,11 @@ func resolveDefault(engines: String?) throws -> String {
     try resolveDefault(engines, default: "configs/serving/engines.json", what: "serving-engine profiles", option: "--engines FILE")
 }
 
+/// A file of the SPUSim installation (`configs/…`, `workloads/…`) named by a default argument.
+func resolveInstalled(_ path: String, what: String, option: String) throws -> String {
+    try resolveDefault(nil, default: path, what: what, option: option)
+}
+
 private func resolveDefault(_ given: String?, default path: String, what: String, option: String) throws -> String {
     if let given { return given }
     do {
