@@ -13,7 +13,8 @@ import PackageDescription
 ///   SPUCost, SPUServing → SPUSweep (point sources → evaluator → result sinks; in-memory sink; a serving scenario per design)
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
 ///   SPUPerformance, SPUCost, SPUServing → SPUValidation
-///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing → SPUSimCLI → spusim
+///   SPUFormats, SPUCore → SPUAccuracy (a real model's forward pass emulated in a precision recipe)
+///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing, SPUAccuracy → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -35,6 +36,10 @@ let package = Package(
         // Units, strict JSON reading with path-aware errors, number-format names (the catalogue of
         // SPUFormats as `NumberFormat`), hashing.
         .target(name: "SPUCore", dependencies: ["SPUFormats"]),
+        // Accuracy of a real model: a BERT sentence encoder (all-MiniLM-L6-v2) whose matmuls are
+        // emulated bit-exactly in a recipe's number formats and accumulator; WordPiece tokenizer,
+        // safetensors loader, embedding-similarity metrics.
+        .target(name: "SPUAccuracy", dependencies: ["SPUCore", "SPUFormats"]),
         // Device descriptions (SPU meshes and GPUs in one abstraction), decoded strictly from JSON.
         .target(name: "SPUHardware", dependencies: ["SPUCore"]),
         // Op IR (einsum-style), JSON traces, and generators (transformers, CNNs, GEMM lists).
@@ -72,14 +77,14 @@ let package = Package(
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUAccuracy",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
         .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults", "SPUServing"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI", "SPUAccuracy",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Data")]),

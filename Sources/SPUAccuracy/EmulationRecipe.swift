@@ -1,0 +1,78 @@
+import SPUFormats
+
+/// What a forward pass is emulated in: the number format of the weights, of the activations (every
+/// matmul input that is not a weight or K/V), of K and V (the attention operands QKᵀ's K and
+/// attention×V's V), and the accumulator of every matmul. A nil format means fp32 (no quantisation;
+/// `fp32` given by name is normalised to nil). Local to SPUAccuracy until a shared precision recipe
+/// replaces it.
+public struct EmulationRecipe: Sendable, Equatable, CustomStringConvertible {
+    public var weights: HardwareFormat?
+    public var activations: HardwareFormat?
+    public var kv: HardwareFormat?
+    public var accumulation: AccumulationMode
+    /// Accumulator width in bits for the fixed-point modes (exact, remainder-binning); nil = unbounded.
+    public var accumulatorBits: Int?
+
+    public init(weights: HardwareFormat? = nil, activations: HardwareFormat? = nil, kv: HardwareFormat? = nil,
+                accumulation: AccumulationMode = .float32, accumulatorBits: Int? = nil) {
+        self.weights = weights == .fp32 ? nil : weights
+        self.activations = activations == .fp32 ? nil : activations
+        self.kv = kv == .fp32 ? nil : kv
+        self.accumulation = accumulation
+        self.accumulatorBits = accumulatorBits
+    }
+
+    /// Weights, activations and K/V in one format.
+    public static func uniform(_ format: HardwareFormat?, accumulation: AccumulationMode = .float32, accumulatorBits: Int? = nil) -> EmulationRecipe {
+        EmulationRecipe(weights: format, activations: format, kv: format, accumulation: accumulation, accumulatorBits: accumulatorBits)
+    }
+
+    /// fp32 operands, fp32 accumulation: the reference the other recipes are compared with.
+    public static let fp32Reference = EmulationRecipe()
+
+    public static let accumulatorBitsRange = 8...63
+
+    public var description: String {
+        func name(_ f: HardwareFormat?) -> String { f?.rawValue ?? "fp32" }
+        let width = accumulatorBits.map { "/\($0)b" } ?? ""
+        return "w=\(name(weights)) a=\(name(activations)) kv=\(name(kv)) acc=\(accumulation)\(width)"
+    }
+
+    public struct RecipeError: Error, Equatable, CustomStringConvertible {
+        public let message: String
+        public var description: String { message }
+    }
+
+    /// Rejects combinations the emulator cannot compute faithfully.
+    public func validate() throws(RecipeError) {
+        let formats = [weights, activations, kv]
+        switch accumulation {
+        case .mitchell, .gaussianLog:
+            guard formats.allSatisfy({ $0?.entry.kind == .logarithmic }) else {
+                throw RecipeError(message: "accumulation \(accumulation) sums log-domain products: weights, activations and kv must all be log formats (pal8, pal16, lns8, lns16)")
+            }
+        default: break
+        }
+        if let bits = accumulatorBits {
+            switch accumulation {
+            case .exact, .remainderBinning: break
+            default: throw RecipeError(message: "an accumulator width applies to the fixed-point modes (exact, remainder-binning), not \(accumulation)")
+            }
+            guard Self.accumulatorBitsRange.contains(bits) else {
+                throw RecipeError(message: "accumulator width \(bits) is outside \(Self.accumulatorBitsRange.lowerBound)…\(Self.accumulatorBitsRange.upperBound) bits")
+            }
+            guard !formats.contains(where: { if case .block? = $0?.codec { return true }; return false }) else {
+                throw RecipeError(message: "a bounded accumulator for block-scaled (MX) formats is not modelled yet")
+            }
+        }
+    }
+
+    /// Fraction bits of the log grid products lie on (the coarser of the operands'), for the log modes.
+    var logFractionBits: Int {
+        var bits = Int.max
+        for case let format? in [weights, activations, kv] {
+            if case let .scalar(lns as LogNumberSystem) = format.codec { bits = min(bits, lns.fractionBits) }
+        }
+        return bits == .max ? 3 : bits
+    }
+}
