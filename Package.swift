@@ -36,7 +36,7 @@ let package = Package(
         // SPUFormats as `NumberFormat`), hashing.
         .target(name: "SPUCore", dependencies: ["SPUFormats"]),
         // Device descriptions (SPU meshes and GPUs in one abstraction), decoded strictly from JSON.
-        .target(name: "SPUHardware", dependencies: ["SPUCore"]),
+        .target(name: "SPUHardware", dependencies: ["SPUCore", "SPUFormats"]),
         // Op IR (einsum-style), JSON traces, and generators (transformers, CNNs, GEMM lists).
         .target(name: "SPUWorkload", dependencies: ["SPUCore", "SPUFormats"]),
         // Mapping search and the analytical performance model; returns activity counts.
