@@ -41,7 +41,7 @@ let package = Package(
         // safetensors loader, embedding-similarity metrics.
         .target(name: "SPUAccuracy", dependencies: ["SPUCore", "SPUFormats"]),
         // Device descriptions (SPU meshes and GPUs in one abstraction), decoded strictly from JSON.
-        .target(name: "SPUHardware", dependencies: ["SPUCore"]),
+        .target(name: "SPUHardware", dependencies: ["SPUCore", "SPUFormats"]),
         // Op IR (einsum-style), JSON traces, and generators (transformers, CNNs, GEMM lists).
         .target(name: "SPUWorkload", dependencies: ["SPUCore", "SPUFormats"]),
         // Mapping search and the analytical performance model; returns activity counts.

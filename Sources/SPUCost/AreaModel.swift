@@ -13,12 +13,13 @@ public struct AreaModel: Sendable {
         self.macModel = MACCostModel(areaFactor: technology.areaFactorVs45nm, energyFactor: technology.energyFactorVs45nm)
     }
 
-    /// Area of one processing element: the costliest of its formats at its packing, plus the
-    /// multi-format overhead.
+    /// Area of one processing element: the sum over its datapaths of the costliest format sharing
+    /// it (`MACArraySpec.datapathGroups`: declared `shared_datapaths`, else one datapath per
+    /// arithmetic family), each format at its packing and with its declared accumulator.
     func peAreaUM2(_ array: MACArraySpec) -> Double {
-        let formats = array.supportedFormats
-        let worst = formats.map { Double(array.packing($0)) * macModel.cost(of: $0).areaUm2 }.max() ?? 0
-        return worst * (1 + parameters.multiFormatPEOverhead * Double(max(0, formats.count - 1)))
+        array.datapathGroups.reduce(0) { sum, group in
+            sum + (group.map { Double(array.packing($0)) * macModel.cost(of: $0, accumulator: array.accumulator(for: $0)).areaUm2 }.max() ?? 0)
+        }
     }
 
     /// SRAM macro area for `bytes` at `efficiency` × the node's macro density.

@@ -31,7 +31,8 @@ public struct EnergyModel: Sendable {
         let macModel = MACCostModel(areaFactor: technology.areaFactorVs45nm, energyFactor: technology.energyFactorVs45nm)
         let k = parameters.energyCalibration
         var macs: [NumberFormat: Double] = [:]
-        for format in device.compute.macArray.supportedFormats { macs[format] = macModel.cost(of: format).energyPJ * k.logic }
+        let array = device.compute.macArray
+        for format in array.supportedFormats { macs[format] = macModel.cost(of: format, accumulator: array.accumulator(for: format)).energyPJ * k.logic }
         macEnergyPJ = macs
         let node = technology.energyFactorVs45nm
         vectorOpPJ = MACCostModel.fp32FMA.energyPJ * node * k.logic

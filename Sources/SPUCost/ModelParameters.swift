@@ -13,8 +13,6 @@ public struct ModelParameters: Sendable, Equatable {
     /// with the SPU factor on published spatial chips, `scripts/fit_spu_area.py`); shared SRAM and
     /// GPU SRAM are priced at the macro density, as the GPU factor was fitted that way.
     public var spuSRAMArrayEfficiency: Double
-    /// Extra PE area per additional supported MAC format (multi-format datapath).
-    public var multiFormatPEOverhead: Double
     /// Control, clocking, test and I/O as a fraction of the itemised die area, plus a fixed part.
     public var controlIOFraction: Double
     public var fixedIOMM2: Double
@@ -26,7 +24,7 @@ public struct ModelParameters: Sendable, Equatable {
     public var energyCalibration: EnergyCalibration
 
     public static func decode(_ r: JSONObjectReader) throws(ConfigError) -> ModelParameters {
-        r.expecting(["compute_overhead_factor", "spu_sram_array_efficiency", "multi_format_pe_overhead", "control_io_fraction", "fixed_io_mm2",
+        r.expecting(["compute_overhead_factor", "spu_sram_array_efficiency", "control_io_fraction", "fixed_io_mm2",
                      "sram_bank_bytes", "dynamic_energy_calibration", "source"])
         let overhead = try r.object("compute_overhead_factor")
         overhead.expecting(["gpu", "spu", "source"])
@@ -44,7 +42,6 @@ public struct ModelParameters: Sendable, Equatable {
             gpuComputeOverheadFactor: try overhead.number("gpu", in: CostInputLimits.computeOverheadFactor),
             spuComputeOverheadFactor: try overhead.number("spu", in: CostInputLimits.computeOverheadFactor),
             spuSRAMArrayEfficiency: try sram.number("fraction", in: CostInputLimits.sramArrayEfficiency),
-            multiFormatPEOverhead: try r.number("multi_format_pe_overhead", in: CostInputLimits.areaFraction),
             controlIOFraction: try r.number("control_io_fraction", in: CostInputLimits.areaFraction), fixedIOMM2: try r.number("fixed_io_mm2", in: CostInputLimits.fixedIOMM2),
             localSRAMBankBytes: try banks.number("local", in: CostInputLimits.bankBytes), sharedSRAMBankBytes: try banks.number("shared", in: CostInputLimits.bankBytes),
             energyCalibration: calibration)

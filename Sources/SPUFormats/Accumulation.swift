@@ -1,7 +1,7 @@
 /// How a dot product's products are summed. Floats multiply exactly and accumulate in a float
 /// accumulator; log formats add logs and then need one of the log-domain accumulation schemes
 /// (number-formats.md §1.4 and §0.4).
-public enum AccumulationMode: Sendable, Equatable, CustomStringConvertible {
+public enum AccumulationMode: Sendable, Hashable, CustomStringConvertible {
     /// Products rounded to and summed in fp32 (GPU tensor-core style) — the float default.
     case float32
     /// Products converted to linear exactly (antilog LUT of 2^F entries) and summed in a wide
@@ -26,6 +26,15 @@ public enum AccumulationMode: Sendable, Equatable, CustomStringConvertible {
         case let .mitchell(corrected): return corrected ? "mitchell-corrected" : "mitchell"
         case let .gaussianLog(f): return "gaussian-log-f\(f)"
         case .remainderBinning: return "remainder-binning"
+        }
+    }
+
+    /// Whether the mode sums in a fixed-point register (exact, Mitchell, remainder binning): the
+    /// ones whose width sets a binary point (`AccumulatorSpec`).
+    public var isFixedPoint: Bool {
+        switch self {
+        case .exact, .mitchell, .remainderBinning: return true
+        case .float32, .gaussianLog: return false
         }
     }
 
@@ -78,6 +87,81 @@ public enum DotProduct {
         case let .gaussianLog(fractionBits):
             return gaussianLogSum(a, b, fractionBits: fractionBits)
         }
+    }
+
+    /// Σ a_i·b_i summed exactly as the register `accumulator` would (`AccumulatorSpec`): fixed-point
+    /// modes round each product to the register's LSB (placed from `operandMax`, the largest
+    /// magnitudes the operands can take at their scale, and the length) and saturate; fp32 and
+    /// Gaussian-log modes are the register itself. `logFractionBits` is the operands' log fraction
+    /// bits (Mitchell's split and the remainder bins).
+    public static func compute(_ a: [Double], _ b: [Double], accumulator: AccumulatorSpec, operandMax: (Double, Double),
+                               logFractionBits: Int = 3) -> Double {
+        precondition(a.count == b.count)
+        switch accumulator.mode {
+        case .float32, .gaussianLog:
+            return compute(a, b, mode: accumulator.mode, logFractionBits: logFractionBits)
+        case .exact, .mitchell, .remainderBinning:
+            var register = FixedPointRegister(widthBits: accumulator.widthBits,
+                                              lsbExponent: accumulator.lsbExponent(length: a.count, operandMax: operandMax))
+            let f = Double(1 << logFractionBits)
+            if case .remainderBinning = accumulator.mode {
+                // One register per remainder bin r: 2^q summed, times 2^(r/2^F) at the end.
+                var bins = [FixedPointRegister](repeating: register, count: 1 << logFractionBits)
+                for i in a.indices {
+                    let p = a[i] * b[i]
+                    guard p != 0, p.isFinite else { continue }
+                    let l = (log2(p.magnitude) * f).rounded() / f
+                    let q = l.rounded(.down)
+                    let r = Int(((l - q) * f).rounded())
+                    bins[r].add(p < 0 ? -pow(2.0, q) : pow(2.0, q))
+                }
+                var sum = 0.0
+                for (r, bin) in bins.enumerated() { sum += bin.value * pow(2.0, Double(r) / f) }
+                return sum
+            }
+            let correction: Double? = {
+                if case .mitchell(true) = accumulator.mode { return mitchellCorrection(fractionBits: logFractionBits) }
+                return nil
+            }()
+            for i in a.indices {
+                var p = a[i] * b[i]
+                guard p != 0, p.isFinite else { continue }
+                if case .mitchell = accumulator.mode {
+                    let l = (log2(p.magnitude) * f).rounded() / f
+                    let q = l.rounded(.down), r = l - q
+                    var linear = (1 + r) * pow(2.0, q)
+                    if let correction { linear *= correction }
+                    p = p < 0 ? -linear : linear
+                }
+                register.add(p)
+            }
+            return register.value
+        }
+    }
+
+    /// A W-bit two's-complement fixed-point register with its LSB at 2^lsbExponent: adds round to
+    /// the LSB half-to-even and saturate.
+    struct FixedPointRegister {
+        let lsb: Double
+        let maxCount: Int64, minCount: Int64
+        var count: Int64 = 0
+
+        init(widthBits: Int, lsbExponent: Int) {
+            precondition(AccumulatorSpec.fixedPointWidths.contains(widthBits))
+            lsb = pow(2.0, Double(lsbExponent))
+            maxCount = widthBits == 64 ? .max : (Int64(1) << Int64(widthBits - 1)) - 1
+            minCount = widthBits == 64 ? .min : -(Int64(1) << Int64(widthBits - 1))
+        }
+
+        mutating func add(_ x: Double) {
+            let steps = (x / lsb).rounded(.toNearestOrEven)
+            let term: Int64 = steps >= 0x1p63 ? .max : (steps <= -0x1p63 ? .min : Int64(steps))
+            let (sum, overflow) = count.addingReportingOverflow(term)
+            count = overflow ? (term > 0 ? .max : .min) : sum
+            count = min(max(count, minCount), maxCount)
+        }
+
+        var value: Double { Double(count) * lsb }
     }
 
     /// The constant that makes Mitchell's antilog unbiased over uniformly distributed fractions

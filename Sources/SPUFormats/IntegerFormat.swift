@@ -14,6 +14,7 @@ public struct IntegerFormat: ScalarFormat, Hashable {
     public var summary: String { "symmetric signed integer, ±\(maxMagnitude), external scale" }
     public var saturatesByDefault: Bool { true }
     public var maxMagnitude: Int { (1 << (bits - 1)) - 1 }
+    public var absmaxTarget: Double { Double(maxMagnitude) }
 
     public func encode(_ value: Double, saturate: Bool) -> UInt32 {
         if value.isNaN { return 0 }

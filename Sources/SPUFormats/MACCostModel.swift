@@ -32,18 +32,26 @@ public struct MACCostModel: Sendable {
     }
 
     /// Per-bit constants not in Horowitz's table (45 nm), all assumptions: a 2:1 multiplexer of a
-    /// barrel shifter ≈ 2 µm² (about a Nangate45 MUX2_X1, 1.86 µm²) and 2 fJ per toggle; a LUT/ROM
-    /// bit in synthesised logic ≈ 0.5 µm² and 0.5 fJ per read; a leading-zero counter ≈ one
-    /// multiplexer per input bit; float MACs are 16-wide dot-product lanes (as tensor cores reduce
-    /// several products before the FP32 accumulator).
+    /// barrel shifter ≈ 2 µm² (about a Nangate45 MUX2_X1, 1.86 µm²) and 2 fJ per toggle; a
+    /// leading-zero counter ≈ one multiplexer per input bit; float MACs are 16-wide dot-product
+    /// lanes (as tensor cores reduce several products before the FP32 accumulator). Tables: see
+    /// `lut(entries:bits:)`.
     public enum Assumptions {
         public static let muxAreaUm2 = 2.0
         /// 2 fJ per switching multiplexer at ~25 % activity.
         public static let muxEnergyPJ = 0.0005
         /// Products per FP32 accumulator rounding in a float dot-product unit.
         public static let dotProductWidth = 16.0
+        /// A table bit synthesised as logic (a minimised ROM: about a quarter of a multiplexer).
         public static let lutBitAreaUm2 = 0.5
-        public static let lutBitEnergyPJ = 0.0005
+        /// Energy per table bit per read in logic: a read switches the whole table's logic cone,
+        /// so energy scales with the table's bits, at the multiplexer's energy per µm² (2 fJ
+        /// toggle, 25 % activity, × 0.5/2 µm²).
+        public static let lutBitEnergyPJ = muxEnergyPJ * lutBitAreaUm2 / muxAreaUm2
+        /// A ROM macro bit at 45 nm including its periphery: half of Intel's 45 nm 6T SRAM cell
+        /// (0.346 µm², Mistry et al., IEDM 2007) for a one-transistor ROM cell, plus ~40 %
+        /// decoder and sense-amplifier periphery (assumption).
+        public static let romBitAreaUm2 = 0.25
     }
 
     /// Factors applied to the 45 nm anchors.
@@ -105,41 +113,71 @@ public struct MACCostModel: Sendable {
         return (muxes * Assumptions.muxAreaUm2, muxes * Assumptions.muxEnergyPJ)
     }
 
-    static func lut(entries: Double, bits: Double) -> (Double, Double) {
-        (entries * bits * Assumptions.lutBitAreaUm2, bits * Assumptions.lutBitEnergyPJ * log2(max(entries, 2)))
+    /// A read-only table of `entries` × `bits`, one `bits`-wide read per use, built whichever way
+    /// costs less energy per read:
+    /// - synthesised logic: `lutBitAreaUm2` per bit, and a read switches the table's whole cone,
+    ///   `lutBitEnergyPJ` per bit of the table (energy ∝ entries × bits);
+    /// - a ROM macro: `romBitAreaUm2` per bit, and a read costs Horowitz's SRAM read energy at
+    ///   that array size, `sramPJPerBit45nm(bankBytes: entries·bits/8)` per bit read (∝ bits ×
+    ///   √(entries·bits)), as in the SRAM model of the memories.
+    /// The two cross at entries·bits ≈ 24·bits² (≈ 860 bits for a 6-bit table, 3,400 for a
+    /// 12-bit one): antilog tables of up to 2^8 entries stay logic, Gaussian-log tables of
+    /// F_acc ≥ 8 become ROMs. (The earlier model charged bits × log2(entries) × 0.5 fJ per read,
+    /// ~25× below an SRAM read of the same size.)
+    public static func lut(entries: Double, bits: Double) -> (areaUm2: Double, energyPJ: Double) {
+        let tableBits = entries * bits
+        let logic = (tableBits * Assumptions.lutBitAreaUm2, tableBits * Assumptions.lutBitEnergyPJ)
+        let rom = (tableBits * Assumptions.romBitAreaUm2, bits * sramPJPerBit45nm(bankBytes: tableBits / 8))
+        return rom.1 < logic.1 ? rom : logic
+    }
+
+    /// An IEEE FP16 fused multiply-add (FP16 multiplier + FP16 adder at 45 nm): the baseline of
+    /// Johnson 2018's 16-bit log MAC comparison (docs/number-formats.md).
+    public static var fp16FMA: (areaUm2: Double, energyPJ: Double) {
+        let m = floatMultiply(exponent: 5, mantissa: 10), a = floatAdd(width: 16)
+        return (m.0 + a.0, m.1 + a.1)
     }
 
     // MARK: Per-format MACs
 
-    /// The cost of one MAC of a hardware format; every catalogue entry is priced (checked by the
-    /// catalogue tests), log formats with exact accumulation.
-    public func cost(of format: HardwareFormat) -> Cost {
-        guard let cost = cost(of: format.codec) else { preconditionFailure("no MAC cost for \(format.rawValue)") }
+    /// The cost of one MAC of a hardware format with its accumulator (nil: the format's default,
+    /// `AccumulatorSpec.default(for:)`); every catalogue entry is priced (checked by the catalogue
+    /// tests).
+    public func cost(of format: HardwareFormat, accumulator: AccumulatorSpec? = nil) -> Cost {
+        guard let cost = cost(of: format.codec, accumulator: accumulator) else { preconditionFailure("no MAC cost for \(format.rawValue)") }
         return cost
     }
 
     /// The cost of one MAC of `format` (scalar, block or hardware-format name, see
-    /// `FormatRegistry`) with the given accumulation; nil for unknown names.
+    /// `FormatRegistry`) with the given accumulation mode at its default width
+    /// (`AccumulatorSpec.defaultWidth`); a mode the format cannot use (`AccumulatorSpec.allows`)
+    /// falls back to the format's default accumulator. Nil for unknown names.
     public func cost(of formatName: String, accumulation: AccumulationMode? = nil) -> Cost? {
-        if let block = FormatRegistry.block(named: formatName) { return cost(of: .block(block), accumulation: accumulation) }
-        if let scalar = FormatRegistry.scalar(named: formatName) { return cost(of: .scalar(scalar), accumulation: accumulation) }
-        return nil
+        let codec: HardwareFormatEntry.Codec
+        if let block = FormatRegistry.block(named: formatName) { codec = .block(block) }
+        else if let scalar = FormatRegistry.scalar(named: formatName) { codec = .scalar(scalar) }
+        else { return nil }
+        guard let mode = accumulation, AccumulatorSpec.allows(mode, for: codec) else { return cost(of: codec) }
+        return cost(of: codec, accumulator: AccumulatorSpec(mode: mode, widthBits: AccumulatorSpec.defaultWidth(mode: mode, codec: codec)))
     }
 
-    /// The cost of one MAC of a codec with the given accumulation (log formats; nil means exact);
-    /// nil for a format family the model has no MAC for.
-    public func cost(of codec: HardwareFormatEntry.Codec, accumulation: AccumulationMode? = nil) -> Cost? {
+    /// The cost of one MAC of a codec with the given accumulator register (nil: the codec's
+    /// default); the register's mode and width are priced as declared. Nil for a format family the
+    /// model has no MAC for.
+    public func cost(of codec: HardwareFormatEntry.Codec, accumulator: AccumulatorSpec? = nil) -> Cost? {
+        let acc = accumulator ?? AccumulatorSpec.default(for: codec)
+        let w = Double(acc.widthBits)
         var parts: [(String, (Double, Double))] = []
         switch codec {
         case let .block(block as MXFormat):
-            guard var element = elementCost(block) else { return nil }
+            guard var element = elementCost(block, acc) else { return nil }
             // The shared E8M0 scales of both operands are added once per block of 32 MACs.
             let scaleAdd = Self.intAdd(8)
             element.append(("block scale add (per 32 MACs)", (scaleAdd.0 / Double(block.blockSize), scaleAdd.1 / Double(block.blockSize))))
             parts = element
         case let .block(block as BlockLogOffset):
             guard let element = block.element as? LogNumberSystem else { return nil }
-            parts = logMAC(element, accumulation ?? .exact)
+            parts = logMAC(element, acc)
             let offsetAdd = Self.intAdd(8)
             parts.append(("block offset add (per 32 MACs)", (offsetAdd.0 / 32, offsetAdd.1 / 32)))
         case .block:
@@ -149,21 +187,20 @@ public struct MACCostModel: Sendable {
             case let f as MiniFloat:
                 parts = floatMAC(exponent: f.exponentBits, mantissa: f.mantissaBits)
             case let f as IntegerFormat:
-                parts = [("multiplier", Self.intMultiply(Double(f.bits))), ("int32 accumulator add", Self.intAdd(32))]
+                parts = [("multiplier", Self.intMultiply(Double(f.bits))), ("int\(acc.widthBits) accumulator add", Self.intAdd(w))]
             case let f as Posit:
                 // Decode both operands (leading-zero count + shift), multiply the widest fraction,
-                // accumulate in a quire-like fixed-point register of 2·n + … ≈ 4n bits (assumption).
+                // accumulate in the fp32 dot-product unit (a quire is not modelled).
                 let decode = Self.shifter(width: Double(f.n))
                 parts = [("regime decode ×2", (2 * decode.0, 2 * decode.1))]
                     + floatMAC(exponent: f.es + Int(log2(Double(f.n)).rounded(.up)) + 1, mantissa: max(f.n - 3 - f.es, 1))
             case let f as LogNumberSystem:
-                parts = logMAC(f, accumulation ?? .exact)
+                parts = logMAC(f, acc)
             case let f as MultiBaseLNS:
                 // Two exponent adders, then 2^a·D^b to linear: a D^b LUT (2^B entries) and a shift.
-                let width = f.bits <= 8 ? 32.0 : 48.0
                 parts = [("a adder", Self.intAdd(Double(f.aBits))), ("b adder", Self.intAdd(Double(f.bBits + 1))),
                          ("D^b LUT", Self.lut(entries: Double(1 << (f.bBits + 1)), bits: 8)),
-                         ("shifter", Self.shifter(width: width)), ("accumulator add", Self.intAdd(width))]
+                         ("shifter", Self.shifter(width: w)), ("accumulator add (\(acc.widthBits) bits)", Self.intAdd(w))]
             default:
                 return nil
             }
@@ -185,39 +222,40 @@ public struct MACCostModel: Sendable {
                 ("fp32 accumulator add / \(Int(k))", (fp32.0 / k, fp32.1 / k))]
     }
 
-    private func elementCost(_ block: MXFormat) -> [(String, (Double, Double))]? {
+    private func elementCost(_ block: MXFormat, _ acc: AccumulatorSpec) -> [(String, (Double, Double))]? {
         switch block.element {
         case let .float(f):
             return floatMAC(exponent: f.exponentBits, mantissa: f.mantissaBits)
         case .int8:
-            return [("element multiplier", Self.intMultiply(8)), ("int32 accumulator add", Self.intAdd(32))]
+            return [("element multiplier", Self.intMultiply(8)), ("int\(acc.widthBits) accumulator add", Self.intAdd(Double(acc.widthBits)))]
         }
     }
 
     /// A log-format MAC: the multiply is an (N−1)-bit add of the logs plus a sign XOR; the
-    /// accumulation mode decides the rest.
-    private func logMAC(_ f: LogNumberSystem, _ mode: AccumulationMode) -> [(String, (Double, Double))] {
+    /// accumulator register (mode and width) decides the rest.
+    private func logMAC(_ f: LogNumberSystem, _ acc: AccumulatorSpec) -> [(String, (Double, Double))] {
         let logAdd = Self.intAdd(Double(f.n - 1))
-        let width = f.n <= 8 ? 32.0 : 48.0
-        switch mode {
+        let width = Double(acc.widthBits)
+        switch acc.mode {
         case .gaussianLog(let fAcc):
-            let w = Double(f.n - 1 - f.fractionBits + fAcc)
             let entries = Double(DotProduct.gaussianLogTableEntries(fractionBits: fAcc))
             let table = Self.lut(entries: entries, bits: Double(fAcc + 2))
-            return [("log add (multiply)", logAdd), ("compare/subtract", Self.intAdd(w)),
-                    ("sb and db tables", (2 * table.0, table.1)), ("log accumulator add", Self.intAdd(w))]
+            // Two tables (sb, db), one read per accumulation.
+            return [("log add (multiply)", logAdd), ("compare/subtract (\(acc.widthBits) bits)", Self.intAdd(width)),
+                    ("sb and db tables", (2 * table.0, table.1)), ("log accumulator add (\(acc.widthBits) bits)", Self.intAdd(width))]
         case .mitchell:
-            return [("log add (multiply)", logAdd), ("shifter", Self.shifter(width: width)), ("accumulator add", Self.intAdd(width))]
+            return [("log add (multiply)", logAdd), ("shifter (\(acc.widthBits) bits)", Self.shifter(width: width)),
+                    ("accumulator add (\(acc.widthBits) bits)", Self.intAdd(width))]
         case .remainderBinning:
             // One accumulator per remainder bin; the final per-bin multiply is amortised over K.
             let bins = Double(1 << f.fractionBits)
-            let acc = Self.intAdd(width)
-            return [("log add (multiply)", logAdd), ("shifter", Self.shifter(width: width)),
-                    ("bin accumulators (\(Int(bins)))", (bins * acc.0, acc.1))]
+            let add = Self.intAdd(width)
+            return [("log add (multiply)", logAdd), ("shifter (\(acc.widthBits) bits)", Self.shifter(width: width)),
+                    ("bin accumulators (\(Int(bins)) × \(acc.widthBits) bits)", (bins * add.0, add.1))]
         case .exact, .float32:
             return [("log add (multiply)", logAdd),
                     ("antilog LUT (\(1 << f.fractionBits) entries)", Self.lut(entries: Double(1 << f.fractionBits), bits: Double(f.fractionBits + 3))),
-                    ("shifter", Self.shifter(width: width)), ("accumulator add", Self.intAdd(width))]
+                    ("shifter (\(acc.widthBits) bits)", Self.shifter(width: width)), ("accumulator add (\(acc.widthBits) bits)", Self.intAdd(width))]
         }
     }
 }

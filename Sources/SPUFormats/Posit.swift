@@ -23,6 +23,12 @@ public struct Posit: ScalarFormat, Hashable {
         FormatMetadata(name: name, bits: n, maxFinite: decode(UInt32(maxposCode)), minPositive: decode(1), hasInfinity: false, hasNaN: true)
     }
 
+    /// Absmax scaling maps max|x| to useed = 2^(2^es), the top of the regime pair [1/useed, useed)
+    /// where a posit has the most fraction bits; mapped to maxpos (the float rule) the data would
+    /// sit in the sparse tapered end, where every posit<n, es> has the same few codes, so
+    /// posit16-es1 scored exactly as posit8-es1.
+    public var absmaxTarget: Double { Double(sign: .plus, exponent: 1 << es, significand: 1) }
+
     var mask: UInt64 { (1 << UInt64(n)) - 1 }
     var narCode: UInt32 { UInt32(1) << UInt32(n - 1) }
     var maxposCode: UInt64 { (1 << UInt64(n - 1)) - 1 }

@@ -16,6 +16,9 @@ public protocol ScalarFormat: Sendable {
     func decode(_ code: UInt32) -> Double
     /// Range facts; the default enumerates every code (formats wider than 20 bits override it).
     var metadata: FormatMetadata { get }
+    /// The magnitude per-tensor absmax scaling maps a tensor's max|x| to: the largest finite value
+    /// (default), except for tapered formats, whose precision peaks near 1 (posits: useed).
+    var absmaxTarget: Double { get }
 }
 
 extension ScalarFormat {
@@ -25,6 +28,8 @@ extension ScalarFormat {
     public func quantize(_ value: Double, saturate: Bool? = nil) -> Double {
         decode(encode(value, saturate: saturate ?? saturatesByDefault))
     }
+
+    public var absmaxTarget: Double { metadata.maxFinite }
 
     public var codeCount: Int { 1 << bits }
 

@@ -1,6 +1,7 @@
 /// How a tensor is scaled into a format's range before quantisation.
 public enum ScalingPolicy: Sendable, Equatable, CustomStringConvertible {
-    /// One scale per tensor mapping max|x| to the format's largest finite value.
+    /// One scale per tensor mapping max|x| to the format's largest finite value (posits: to useed,
+    /// `ScalarFormat.absmaxTarget`).
     case perTensorAbsmax
     /// One scale per tensor minimising the mean squared error (clipping allowed): a coarse search
     /// over powers of two of the absmax scale across the format's whole dynamic range, then
@@ -27,13 +28,17 @@ public enum ScalingPolicy: Sendable, Equatable, CustomStringConvertible {
 public struct Quantizer: Sendable {
     public let format: any ScalarFormat
     public let policy: ScalingPolicy
-    /// Largest finite magnitude of the format: the target of absmax scaling.
+    /// The magnitude absmax scaling maps max|x| to (`ScalarFormat.absmaxTarget`: the largest
+    /// finite value, useed for posits).
     public let formatMax: Double
+    /// The largest finite magnitude (clipping threshold).
+    let largestFinite: Double
 
     public init(format: any ScalarFormat, policy: ScalingPolicy) {
         self.format = format
         self.policy = policy
-        self.formatMax = format is IntegerFormat ? Double((format as! IntegerFormat).maxMagnitude) : format.metadata.maxFinite
+        self.formatMax = format.absmaxTarget
+        self.largestFinite = format is IntegerFormat ? formatMax : format.metadata.maxFinite
     }
 
     public func quantize(_ x: [Double]) -> [Double] { quantizeCounting(x).values }
@@ -49,12 +54,14 @@ public struct Quantizer: Sendable {
             var bestError = squaredError(x, best.values)
             var bestStep = 0.0
             let octaves = Int(log2(formatMax / format.metadata.minPositive).rounded(.up))
+            // From the absmax target up to 4 octaves above the largest finite value.
+            let above = 4 + Int(log2(largestFinite / formatMax).rounded(.up))
             func consider(_ step: Double) {
                 let candidate = apply(x[...], scale: base * pow(2.0, step))
                 let error = squaredError(x, candidate.values)
                 if error < bestError { best = candidate; bestError = error; bestStep = step }
             }
-            for k in -4...max(2, octaves) where k != 0 { consider(Double(k)) }
+            for k in -above...max(2, octaves) where k != 0 { consider(Double(k)) }
             let center = bestStep
             for j in -7...7 where j != 0 { consider(center + Double(j) / 8) }
             return best
@@ -85,7 +92,7 @@ public struct Quantizer: Sendable {
         var saturated = 0
         let values = x.map { v -> Double in
             let scaled = v / scale
-            if scaled.magnitude > formatMax * (1 + 1e-12) { saturated += 1 }   // not the absmax element itself
+            if scaled.magnitude > largestFinite * (1 + 1e-12) { saturated += 1 }   // not the absmax element itself
             return format.decode(format.encode(scaled, saturate: true)) * scale
         }
         return (values, saturated)

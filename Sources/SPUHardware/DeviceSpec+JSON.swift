@@ -1,4 +1,5 @@
 import SPUCore
+import SPUFormats
 
 extension DeviceSpec {
     /// Loads and validates a hardware description file.
@@ -77,7 +78,7 @@ extension DeviceSpec {
             throw r.fail(nil, "must have exactly one of \"units\" (a pool of units) or \"mesh\" (rows x cols tiles)")
         }
         let array = try r.object("mac_array")
-        array.expecting(["rows", "cols", "dataflow", "macs_per_cycle"])
+        array.expecting(["rows", "cols", "dataflow", "macs_per_cycle", "accumulation", "shared_datapaths", "source"])
         let rows = try array.int("rows", in: HardwareLimits.macArraySide), cols = try array.int("cols", in: HardwareLimits.macArraySide)
         let dataflow = try array.choice("dataflow", as: Dataflow.self)
         var macs: [NumberFormat: Int] = [:]
@@ -94,6 +95,9 @@ extension DeviceSpec {
             }
             macs[format] = n
         }
+        let accumulators = try decodeAccumulation(array, formats: macs)
+        let shared = try decodeSharedDatapaths(array, formats: macs)
+        if array.has("shared_datapaths") { try cite(array) }
         try array.finish()
         let vector = try r.object("vector_unit")
         vector.expecting(["lanes", "ops_per_lane_per_cycle"])
@@ -103,8 +107,75 @@ extension DeviceSpec {
         try cite(r)
         try r.finish()
         return ComputeSpec(arrangement: arrangement,
-                           macArray: MACArraySpec(rows: rows, cols: cols, dataflow: dataflow, macsPerCycleByFormat: macs),
+                           macArray: MACArraySpec(rows: rows, cols: cols, dataflow: dataflow, macsPerCycleByFormat: macs,
+                                                  declaredAccumulators: accumulators, declaredSharedDatapaths: shared),
                            vectorUnit: vectorUnit)
+    }
+
+    /// `mac_array.accumulation`: per format in `macs_per_cycle`, `{"mode": …, "width_bits": W,
+    /// "source": …}` — the accumulator register (`AccumulatorSpec`). Modes must suit the format
+    /// (`AccumulatorSpec.allows`); widths: fp32 exactly 32, fixed-point 8…64, Gaussian-log from
+    /// the product log's range (`AccumulatorSpec.minimumWidth`) to 64.
+    private static func decodeAccumulation(_ array: JSONObjectReader, formats: [NumberFormat: Int]) throws(ConfigError) -> [NumberFormat: AccumulatorSpec] {
+        guard array.has("accumulation") else { return [:] }
+        var out: [NumberFormat: AccumulatorSpec] = [:]
+        for entry in try array.entries("accumulation") {
+            guard let format = NumberFormat(rawValue: entry.key) else {
+                throw ConfigError(file: array.file, path: entry.path, message: "unknown number format \"\(entry.key)\" (expected one of: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            guard formats[format] != nil else {
+                throw ConfigError(file: array.file, path: entry.path, message: "format \"\(entry.key)\" is not in macs_per_cycle (declare the accumulator of a supported format)")
+            }
+            let r = try JSONObjectReader(file: array.file, path: entry.path, value: entry.value)
+            r.expecting(["mode", "width_bits", "source"])
+            let text = try r.string("mode")
+            guard let mode = AccumulationMode(text) else {
+                throw r.fail("mode", "unknown accumulation mode \"\(text)\" (expected one of: fp32, exact, mitchell, mitchell-corrected, gaussian-log-f<F>, remainder-binning)")
+            }
+            guard AccumulatorSpec.allows(mode, for: format.codec) else {
+                throw r.fail("mode", "\(entry.key) (\(format.entry.kind.rawValue)) cannot accumulate in mode \(text); its default is \(AccumulatorSpec.default(for: format).mode)")
+            }
+            let range: ClosedRange<Int>
+            switch mode {
+            case .float32: range = 32...32
+            case .gaussianLog: range = (AccumulatorSpec.minimumWidth(mode: mode, codec: format.codec) ?? 8)...64
+            default: range = AccumulatorSpec.fixedPointWidths
+            }
+            let width = try r.int("width_bits", in: range)
+            _ = try r.source()
+            try r.finish()
+            out[format] = AccumulatorSpec(mode: mode, widthBits: width)
+        }
+        return out
+    }
+
+    /// `mac_array.shared_datapaths`: an array of groups (arrays of format names in
+    /// `macs_per_cycle`), each group one datapath; a format in at most one group.
+    private static func decodeSharedDatapaths(_ array: JSONObjectReader, formats: [NumberFormat: Int]) throws(ConfigError) -> [[NumberFormat]]? {
+        guard array.has("shared_datapaths") else { return nil }
+        var seen: Set<NumberFormat> = []
+        var groups: [[NumberFormat]] = []
+        for (path, value) in try array.array("shared_datapaths") {
+            guard case let .array(items) = value, !items.isEmpty else {
+                throw ConfigError(file: array.file, path: path, message: "must be a non-empty array of format names")
+            }
+            var group: [NumberFormat] = []
+            for (index, item) in items.enumerated() {
+                let itemPath = "\(path)[\(index)]"
+                guard case let .string(name) = item, let format = NumberFormat(rawValue: name) else {
+                    throw ConfigError(file: array.file, path: itemPath, message: "must be a number format name (one of: \(NumberFormat.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                guard formats[format] != nil else {
+                    throw ConfigError(file: array.file, path: itemPath, message: "format \"\(name)\" is not in macs_per_cycle")
+                }
+                guard seen.insert(format).inserted else {
+                    throw ConfigError(file: array.file, path: itemPath, message: "format \"\(name)\" is in more than one datapath group")
+                }
+                group.append(format)
+            }
+            groups.append(group)
+        }
+        return groups
     }
 
     private static func decodeMemory(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> MemorySpec {

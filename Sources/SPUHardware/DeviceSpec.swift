@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUFormats
 
 /// A chip: a set of compute units, memory levels and networks.
 ///
@@ -97,16 +98,70 @@ public enum Dataflow: String, CaseIterable, Sendable, Hashable {
     case inputStationary = "input-stationary"
 }
 
-/// The MAC array of one unit: a rows × cols grid of processing elements with a dataflow, and how
-/// many MACs per cycle it completes in each supported number format.
+/// The MAC array of one unit: a rows × cols grid of processing elements with a dataflow, how
+/// many MACs per cycle it completes in each supported number format, the accumulator register each
+/// format sums in, and which formats share one datapath in a PE.
 public struct MACArraySpec: Sendable, Equatable {
     public var rows: Int
     public var cols: Int
     public var dataflow: Dataflow
     /// MACs per cycle per unit by format; always a positive multiple of rows × cols.
     public var macsPerCycleByFormat: [NumberFormat: Int]
+    /// Accumulators the config declares (`mac_array.accumulation`), by format; formats not listed
+    /// get `AccumulatorSpec.default(for:)`.
+    public var declaredAccumulators: [NumberFormat: AccumulatorSpec] = [:]
+    /// Groups of formats that share one datapath in a PE (`mac_array.shared_datapaths`); nil:
+    /// the default grouping (`defaultDatapathGroups`).
+    public var declaredSharedDatapaths: [[NumberFormat]]? = nil
+
+    public init(rows: Int, cols: Int, dataflow: Dataflow, macsPerCycleByFormat: [NumberFormat: Int],
+                declaredAccumulators: [NumberFormat: AccumulatorSpec] = [:], declaredSharedDatapaths: [[NumberFormat]]? = nil) {
+        self.rows = rows
+        self.cols = cols
+        self.dataflow = dataflow
+        self.macsPerCycleByFormat = macsPerCycleByFormat
+        self.declaredAccumulators = declaredAccumulators
+        self.declaredSharedDatapaths = declaredSharedDatapaths
+    }
 
     public func macsPerCycle(_ format: NumberFormat) -> Int { macsPerCycleByFormat[format] ?? 0 }
+
+    /// The accumulator register `format` sums in: the declared one, else the format's default.
+    public func accumulator(for format: NumberFormat) -> AccumulatorSpec {
+        declaredAccumulators[format] ?? AccumulatorSpec.default(for: format)
+    }
+
+    /// The supported formats grouped by the datapath they share in a PE: the declared groups (each
+    /// supported format not named in any group is a datapath of its own), else
+    /// `defaultDatapathGroups`. A PE's area is the sum over groups of the costliest member.
+    public var datapathGroups: [[NumberFormat]] {
+        let supported = supportedFormats
+        guard let declared = declaredSharedDatapaths else { return Self.defaultDatapathGroups(supported) }
+        let named = Set(declared.flatMap { $0 })
+        return declared.map { group in group.filter { macsPerCycleByFormat[$0] != nil } }.filter { !$0.isEmpty }
+            + supported.filter { !named.contains($0) }.map { [$0] }
+    }
+
+    /// The default sharing: formats of one arithmetic family share a datapath — floats with MX
+    /// floats (one multi-precision floating-point datapath, as GPU tensor cores run FP16, BF16,
+    /// TF32 and FP8 — and Blackwell's MX formats — on one unit; assumption, NVIDIA does not publish
+    /// the split), integers with MXINT8, log formats with each other (one log adder, antilog table
+    /// and shifter serve every LNS width). Different families are separate datapaths.
+    public static func defaultDatapathGroups(_ formats: [NumberFormat]) -> [[NumberFormat]] {
+        var groups: [String: [NumberFormat]] = [:]
+        var order: [String] = []
+        for format in formats {
+            let family: String
+            switch format.entry.kind {
+            case .float, .blockScaledFloat: family = "float"
+            case .integer, .blockScaledInteger: family = "integer"
+            case .logarithmic: family = "logarithmic"
+            }
+            if groups[family] == nil { order.append(family) }
+            groups[family, default: []].append(format)
+        }
+        return order.map { groups[$0]! }
+    }
 
     /// MACs one PE completes per cycle in `format` (0 if unsupported). A PE that packs k MACs
     /// is modelled as k adjacent columns.

@@ -37,6 +37,9 @@ extension FormatsCommand {
         @Option(help: "Also measure dot-product SNR at this length K.")
         var dot: Int?
 
+        @Option(help: "Width in bits of the priced accumulator register of the --dot study (fixed-point and Gaussian-log accumulators; default: each format's priced width, 32 for 8-bit and 48 for 16-bit log formats).")
+        var accumulatorBits: Int?
+
         @Flag(help: "Print JSON instead of tables.")
         var json = false
 
@@ -48,6 +51,7 @@ extension FormatsCommand {
             try OptionRange.check(outliers, in: OptionRange.outlierFraction, option: "--outliers")
             try OptionRange.check(block, in: OptionRange.formatBlock, option: "--block")
             try OptionRange.check(dot, in: OptionRange.formatBlock, option: "--dot")
+            try OptionRange.check(accumulatorBits, in: AccumulatorSpec.fixedPointWidths, option: "--accumulator-bits")
         }
 
         func run() throws {
@@ -56,7 +60,7 @@ extension FormatsCommand {
             let data = try loadData()
             let policy = try scalingPolicy()
             let names = formats.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            let study = NumericsStudy(formats: names, scaling: policy)
+            let study = NumericsStudy(formats: names, scaling: policy, accumulatorBits: accumulatorBits)
             let rows: [NumericsStudy.Row], dots: [NumericsStudy.DotRow]
             do {
                 rows = try study.quantization(data)
@@ -86,9 +90,10 @@ extension FormatsCommand {
                      String(format: "%.3g", r.metrics.fractionSaturated), f(r.decades)]
                 }, rightAligned: [1, 3, 4, 5, 6, 7, 8, 9]))
             if !dots.isEmpty {
-                print("\ndot products, K = \(dots[0].length), \(dots[0].trials) trials, N(0,1) inputs, per-vector scaling:")
-                print(Formatting.table(header: ["format", "accumulation", "output SNR dB"],
-                                       rows: dots.map { [$0.format, $0.accumulation, f($0.snrDB)] }, rightAligned: [2]))
+                print("\ndot products, K = \(dots[0].length), \(dots[0].trials) trials, N(0,1) inputs, per-vector scaling;")
+                print("priced: the accumulator register the cost model prices (mode-w<bits>: fixed-point or log register of that width; other rows sum unbounded):")
+                print(Formatting.table(header: ["format", "accumulation", "output SNR dB", "priced"],
+                                       rows: dots.map { [$0.format, $0.accumulation, f($0.snrDB), $0.priced ? "yes" : ""] }, rightAligned: [2]))
             }
         }
 
@@ -146,7 +151,7 @@ extension FormatsCommand {
                 })),
                 ("dot_products", .array(dots.map { d in
                     .object([("format", .string(d.format)), ("accumulation", .string(d.accumulation)), ("length", .number(Double(d.length))),
-                             ("trials", .number(Double(d.trials))), ("output_snr_db", n(d.snrDB))])
+                             ("trials", .number(Double(d.trials))), ("output_snr_db", n(d.snrDB)), ("priced", .bool(d.priced))])
                 })),
             ])
         }

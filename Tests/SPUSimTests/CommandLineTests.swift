@@ -90,6 +90,7 @@ import Testing
         let counts = try ResultsStore(path: db).read { db in
             (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM format_studies")!, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM format_dot_products")!)
         }
-        #expect(counts.0 == 2 && counts.1 == NumericsStudy.accumulationModes(for: "pal8").count + 2)
+        // pal8: its modes + the priced exact-w32 row; int8: fp32, exact and the priced exact-w32 row.
+        #expect(counts.0 == 2 && counts.1 == NumericsStudy.accumulationModes(for: "pal8").count + 4)
     }
 }

@@ -142,4 +142,20 @@ import Testing
         let n5 = try #require(MACCostModel(areaFactor: 0.03207, energyFactor: 0.056).cost(of: "int8"))
         #expect(abs(n5.areaUm2 / int8.areaUm2 - 0.03207) < 1e-12 && abs(n5.energyPJ / int8.energyPJ - 0.056) < 1e-12)
     }
+
+    /// Issue 15: the log MACs as priced (default exact accumulators) against Johnson 2018's
+    /// synthesized ELMA ratios (28 nm), within ±30 % of each published ratio
+    /// (docs/number-formats.md, "Against published synthesis"). The 16-bit baseline is an IEEE
+    /// FP16 FMA (Horowitz's FP16 multiplier + adder), as in the paper; the 8-bit one an int8
+    /// multiplier with a 32-bit accumulator ("int8/32").
+    @Test func logMACsAreWithinPublishedSynthesisBands() throws {
+        let model = MACCostModel.reference45nm
+        let int8 = model.cost(of: HardwareFormat.int8), pal8 = model.cost(of: HardwareFormat.pal8), pal16 = model.cost(of: HardwareFormat.pal16)
+        let fma = MACCostModel.fp16FMA
+        func within(_ modelled: Double, _ published: Double) -> Bool { abs(modelled / published - 1) <= 0.30 }
+        #expect(within(pal8.areaUm2 / int8.areaUm2, 1.12), "8-bit area \(pal8.areaUm2 / int8.areaUm2)")
+        #expect(within(pal8.energyPJ / int8.energyPJ, 0.96), "8-bit energy \(pal8.energyPJ / int8.energyPJ)")
+        #expect(within(pal16.areaUm2 / fma.areaUm2, 0.68), "16-bit area \(pal16.areaUm2 / fma.areaUm2)")
+        #expect(within(pal16.energyPJ / fma.energyPJ, 0.59), "16-bit energy \(pal16.energyPJ / fma.energyPJ)")
+    }
 }

@@ -8,10 +8,12 @@ import Testing
 /// strategy, and the in-memory and SQLite sinks receive the same rows, fresh or resumed.
 struct SweepPipelineTests {
     /// The columns both sinks can be compared on, one string per row, in write order.
+    /// An infeasible row's figures are nil, as the store writes them (an infeasible result carries
+    /// no efficiency numbers).
     static func projection(_ rows: [SweepResultRow]) -> [String] {
-        func v(_ x: Double) -> String { x.isFinite ? "\(x)" : "nil" }
-        return rows.map { r in
+        rows.map { r in
             let e = r.evaluation
+            func v(_ x: Double) -> String { x.isFinite && e.performance.feasible ? "\(x)" : "nil" }
             return [r.design.contentHash, r.workloadHash, "\(r.point.pointIndex ?? -1)", "\(r.point.isBaseline)", "\(e.performance.feasible)",
                     "\(r.point.meetsConstraints)", v(e.performance.latencySeconds), v(e.performance.throughputPerSecond), v(e.cost.energyJ),
                     v(e.cost.usdPerMillionItems), "\(r.point.workloadWeight)"].joined(separator: " ")
