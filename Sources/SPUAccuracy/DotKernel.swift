@@ -1,20 +1,22 @@
 import SPUFormats
 
 /// The accumulator every emulated matmul sums its products with: the one place the accumulation
-/// mode and width act (to be replaced by a shared accumulator spec).
+/// mode and width act. A bounded register is `SPUFormats.AccumulatorSpec` — the register the cost
+/// model prices — with its rule for the binary point; unbounded fixed-point modes sum in binary64.
 ///
-/// `accumulate(products:lsb:)` is the definition, one dot product at a time:
+/// `accumulate(_:_:operandMax:)` is the definition, one dot product at a time:
 /// - `.float32`: each product is rounded to fp32 and added, in order, to an fp32 sum starting at 0;
-/// - `.exact` / `.remainderBinning` unbounded: summed in binary64 (stands in for the wide fixed-point
-///   accumulator, as `SPUFormats.DotProduct` does);
-/// - `.exact` / `.remainderBinning` with a width W: a W-bit two's-complement fixed-point register whose
-///   LSB is the smallest product the operand formats can make; each product is rounded to the LSB
-///   (half to even) and the sum saturates at ±(2^(W−1) − 1) LSB;
-/// - `.mitchell`, `.gaussianLog`: `SPUFormats.DotProduct.compute` on the products (log-domain sums).
-/// `DotKernel.matmul` runs the unbounded fp32 and binary64 cases vectorised across outputs; each
-/// output still sums its products in reduction order, so the result is the same bits (tests check it).
+/// - `.exact` / `.remainderBinning` / `.mitchell` with a width W: `DotProduct.compute(_:_:accumulator:operandMax:)`,
+///   a W-bit fixed-point register with its LSB at 2^(⌈log2(K·A·B)⌉ − (W − 1)) for operands up to A
+///   and B, products rounded half to even, saturating;
+/// - `.exact` / `.remainderBinning` unbounded: summed in binary64 (a wide Kulisch register);
+///   `.mitchell` unbounded and `.gaussianLog`: `DotProduct.compute(_:_:mode:)`.
+/// `DotKernel.matmul` runs fp32, binary64 and bounded exact (W ≤ 53) vectorised across outputs;
+/// each output still sums its products in reduction order, so the results are the same bits
+/// (tests check them against this definition).
 public struct Accumulator: Sendable, Equatable {
     public let mode: AccumulationMode
+    /// The register width; nil is unbounded (binary64 for the fixed-point modes).
     public let widthBits: Int?
     /// The grid of log-domain products (log modes only).
     public let logFractionBits: Int
@@ -23,39 +25,45 @@ public struct Accumulator: Sendable, Equatable {
         self.mode = mode; self.widthBits = widthBits; self.logFractionBits = logFractionBits
     }
 
-    enum Kernel { case float32, binary64, scalar }
+    /// The register of `spec` (its mode and width).
+    public init(_ spec: AccumulatorSpec, logFractionBits: Int = 3) {
+        self.init(mode: spec.mode, widthBits: spec.mode == .float32 ? nil : spec.widthBits, logFractionBits: logFractionBits)
+    }
+
+    enum Kernel { case float32, binary64, fixedPoint, scalar }
+
+    /// Widths the vectorised fixed-point kernel sums exactly in binary64 (|count| < 2^52).
+    static let vectorisedWidths = 8...53
 
     var kernel: Kernel {
         switch mode {
         case .float32: return .float32
-        case .exact, .remainderBinning: return widthBits == nil ? .binary64 : .scalar
+        case .exact:
+            guard let width = widthBits else { return .binary64 }
+            return Self.vectorisedWidths.contains(width) ? .fixedPoint : .scalar
+        case .remainderBinning: return widthBits == nil ? .binary64 : .scalar
         case .mitchell, .gaussianLog: return .scalar
         }
     }
 
-    /// Σ products under the mode. `lsb` is the fixed-point LSB (bounded widths only).
-    public func accumulate(products: [Double], lsb: Double = 0) -> Double {
+    /// Σ a_t·b_t under the register, for operands whose magnitudes reach `operandMax`.
+    public func accumulate(_ a: [Double], _ b: [Double], operandMax: (Double, Double)) -> Double {
         switch mode {
         case .float32:
             var acc: Float = 0
-            for p in products { acc += Float(p) }
+            for t in a.indices { acc += Float(a[t] * b[t]) }
             return Double(acc)
-        case .exact, .remainderBinning:
+        case .exact, .remainderBinning, .mitchell:
             guard let width = widthBits else {
+                if case .mitchell = mode { return DotProduct.compute(a, b, mode: mode, logFractionBits: logFractionBits) }
                 var acc = 0.0
-                for p in products { acc += p }
+                for t in a.indices { acc += a[t] * b[t] }
                 return acc
             }
-            let limit = (Int64(1) << Int64(width - 1)) - 1
-            var acc: Int64 = 0
-            for p in products {
-                let q = (p / lsb).rounded(.toNearestOrEven)
-                let step = q >= Double(limit) ? limit : (q <= -Double(limit) ? -limit : Int64(q))
-                acc = min(max(acc &+ step, -limit), limit)   // |acc|, |step| < 2^62: no wrap
-            }
-            return Double(acc) * lsb
-        case .mitchell, .gaussianLog:
-            return DotProduct.compute(products, [Double](repeating: 1, count: products.count), mode: mode, logFractionBits: logFractionBits)
+            return DotProduct.compute(a, b, accumulator: AccumulatorSpec(mode: mode, widthBits: width), operandMax: operandMax,
+                                      logFractionBits: logFractionBits)
+        case .gaussianLog:
+            return DotProduct.compute(a, b, mode: mode, logFractionBits: logFractionBits)
         }
     }
 }
@@ -63,9 +71,10 @@ public struct Accumulator: Sendable, Equatable {
 /// Matrix products of quantised operands under an `Accumulator`.
 enum DotKernel {
     /// y[m, n] = Σ_k a[m, k] · b[n, k] (both operands with the reduction along their columns),
-    /// rounded to fp32. `bTransposed` (b's values as K × N) is used when given (cached weights).
+    /// rounded to fp32. `bTransposed` (b's values as K × N) and `bTransposedCodes` (b's codes as
+    /// K × N) are used when given (cached weights).
     static func matmul(_ a: QuantizedMatrix, _ b: QuantizedMatrix, bTransposed: [Float]? = nil, bTransposedDouble: [Double]? = nil,
-                       accumulator: Accumulator) -> [Float] {
+                       bTransposedCodes: [Double]? = nil, accumulator: Accumulator) -> [Float] {
         precondition(a.cols == b.cols)
         let m = a.rows, k = a.cols, n = b.rows
         var out = [Float](repeating: 0, count: m * n)
@@ -83,18 +92,67 @@ enum DotKernel {
                 simdMatmul(ap.baseAddress!, m: m, k: k, bT: bp.baseAddress!, n: n, out: op.baseAddress!)
             } } }
             for i in out.indices { out[i] = Float(od[i]) }
+        case .fixedPoint:
+            let width = accumulator.widthBits!
+            let spec = AccumulatorSpec(mode: .exact, widthBits: width)
+            let lsbExponent = spec.lsbExponent(length: k, operandMax: (a.codeMax, b.codeMax))
+            let ac = a.codes.map(Double.init)
+            let bt = bTransposedCodes ?? b.transposedCodes()
+            var od = [Double](repeating: 0, count: m * n)
+            ac.withUnsafeBufferPointer { ap in bt.withUnsafeBufferPointer { bp in od.withUnsafeMutableBufferPointer { op in
+                fixedPointMatmul(ap.baseAddress!, m: m, k: k, bT: bp.baseAddress!, n: n, widthBits: width, lsbExponent: lsbExponent,
+                                 out: op.baseAddress!)
+            } } }
+            let scale = a.tensorScale * b.tensorScale
+            for i in out.indices { out[i] = Float(od[i] * scale) }
         case .scalar:
             let scale = a.tensorScale * b.tensorScale
-            let lsb = a.codeMinPositive * b.codeMinPositive
-            var products = [Double](repeating: 0, count: k)
+            let operandMax = (a.codeMax, b.codeMax)
+            var x = [Double](repeating: 0, count: k), y = x
             for i in 0..<m {
+                for t in 0..<k { x[t] = Double(a.codes[i * k + t]) }
                 for j in 0..<n {
-                    for t in 0..<k { products[t] = Double(a.codes[i * k + t]) * Double(b.codes[j * k + t]) }
-                    out[i * n + j] = Float(accumulator.accumulate(products: products, lsb: lsb) * scale)
+                    for t in 0..<k { y[t] = Double(b.codes[j * k + t]) }
+                    out[i * n + j] = Float(accumulator.accumulate(x, y, operandMax: operandMax) * scale)
                 }
             }
         }
         return out
+    }
+
+    /// out[m × n] = Σ_t a[m, t]·bT[t, n] in a W-bit fixed-point register with its LSB at
+    /// 2^lsbExponent: each product rounded to the LSB half to even, the running count clamped to
+    /// [−2^(W−1), 2^(W−1) − 1] after every add — `DotProduct`'s register, in binary64 (exact for
+    /// W ≤ 53), eight outputs at a time.
+    static func fixedPointMatmul(_ a: UnsafePointer<Double>, m: Int, k: Int, bT: UnsafePointer<Double>, n: Int, widthBits: Int,
+                                 lsbExponent: Int, out: UnsafeMutablePointer<Double>) {
+        let inverseLSB = Double(sign: .plus, exponent: -lsbExponent, significand: 1)
+        let lsb = Double(sign: .plus, exponent: lsbExponent, significand: 1)
+        let top = Double(sign: .plus, exponent: widthBits - 1, significand: 1)
+        let hi = SIMD8<Double>(repeating: top - 1), lo = SIMD8<Double>(repeating: -top)
+        let scale = SIMD8<Double>(repeating: inverseLSB)
+        @inline(__always) func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self) }
+        for row in 0..<m {
+            let a0 = a + row * k
+            var n0 = 0
+            while n0 + 8 <= n {
+                var count = SIMD8<Double>()
+                var w = bT + n0
+                for t in 0..<k {
+                    let steps = (SIMD8<Double>(repeating: a0[t]) * load(w) * scale).rounded(.toNearestOrEven)
+                    count = pointwiseMin(pointwiseMax(count + steps, lo), hi)
+                    w += n
+                }
+                let result = count * lsb
+                for j in 0..<8 { out[row * n + n0 + j] = result[j] }
+                n0 += 8
+            }
+            for j in n0..<n {
+                var count = 0.0
+                for t in 0..<k { count = min(max(count + (a0[t] * bT[t * n + j] * inverseLSB).rounded(.toNearestOrEven), -top), top - 1) }
+                out[row * n + j] = count * lsb
+            }
+        }
     }
 
     /// out[m × n] = a[m × k] · bT[k × n], each output summed sequentially over k starting from 0

@@ -34,6 +34,7 @@ public struct EmulatedEncoder: Sendable {
         let matrix: QuantizedMatrix
         let transposed: [Float]
         let transposedDouble: [Double]?
+        let transposedCodes: [Double]?
         let bias: [Float]
     }
 
@@ -57,7 +58,8 @@ public struct EmulatedEncoder: Sendable {
                 let q = QuantizedMatrix(linear.weight, rows: linear.outputs, cols: linear.inputs, format: recipe.weights)
                 let t = q.transposedValues()
                 return PreparedWeight(name: "layer\(i).\(name)", matrix: q, transposed: t,
-                                      transposedDouble: accumulator.kernel == .binary64 ? t.map(Double.init) : nil, bias: linear.bias)
+                                      transposedDouble: accumulator.kernel == .binary64 ? t.map(Double.init) : nil,
+                                      transposedCodes: accumulator.kernel == .fixedPoint ? q.transposedCodes() : nil, bias: linear.bias)
             })
         }
         self.weights = prepared
@@ -155,7 +157,8 @@ public struct EmulatedEncoder: Sendable {
     }
 
     func linear(_ x: QuantizedMatrix, _ w: PreparedWeight) -> [Float] {
-        var y = DotKernel.matmul(x, w.matrix, bTransposed: w.transposed, bTransposedDouble: w.transposedDouble, accumulator: accumulator)
+        var y = DotKernel.matmul(x, w.matrix, bTransposed: w.transposed, bTransposedDouble: w.transposedDouble,
+                                 bTransposedCodes: w.transposedCodes, accumulator: accumulator)
         let n = w.matrix.rows
         for i in 0..<x.rows { for j in 0..<n { y[i * n + j] += w.bias[j] } }
         return y

@@ -10,7 +10,8 @@ public struct EmulationRecipe: Sendable, Equatable, CustomStringConvertible {
     public var activations: HardwareFormat?
     public var kv: HardwareFormat?
     public var accumulation: AccumulationMode
-    /// Accumulator width in bits for the fixed-point modes (exact, remainder-binning); nil = unbounded.
+    /// Register width in bits for the fixed-point modes (exact, remainder-binning, mitchell), with
+    /// `AccumulatorSpec`'s binary point; nil = unbounded (binary64).
     public var accumulatorBits: Int?
 
     public init(weights: HardwareFormat? = nil, activations: HardwareFormat? = nil, kv: HardwareFormat? = nil,
@@ -22,6 +23,13 @@ public struct EmulationRecipe: Sendable, Equatable, CustomStringConvertible {
         self.accumulatorBits = accumulatorBits
     }
 
+    /// A precision recipe run on a MAC array's accumulator register (the register the cost model
+    /// prices for the recipe's compute format).
+    public init(_ recipe: PrecisionRecipe, accumulator: AccumulatorSpec) {
+        self.init(weights: recipe.weights, activations: recipe.activations, kv: recipe.kvCache, accumulation: accumulator.mode,
+                  accumulatorBits: accumulator.mode == .float32 ? nil : accumulator.widthBits)
+    }
+
     /// Weights, activations and K/V in one format.
     public static func uniform(_ format: HardwareFormat?, accumulation: AccumulationMode = .float32, accumulatorBits: Int? = nil) -> EmulationRecipe {
         EmulationRecipe(weights: format, activations: format, kv: format, accumulation: accumulation, accumulatorBits: accumulatorBits)
@@ -30,7 +38,7 @@ public struct EmulationRecipe: Sendable, Equatable, CustomStringConvertible {
     /// fp32 operands, fp32 accumulation: the reference the other recipes are compared with.
     public static let fp32Reference = EmulationRecipe()
 
-    public static let accumulatorBitsRange = 8...63
+    public static let accumulatorBitsRange = AccumulatorSpec.fixedPointWidths
 
     public var description: String {
         func name(_ f: HardwareFormat?) -> String { f?.rawValue ?? "fp32" }
@@ -55,14 +63,11 @@ public struct EmulationRecipe: Sendable, Equatable, CustomStringConvertible {
         }
         if let bits = accumulatorBits {
             switch accumulation {
-            case .exact, .remainderBinning: break
-            default: throw RecipeError(message: "an accumulator width applies to the fixed-point modes (exact, remainder-binning), not \(accumulation)")
+            case .exact, .remainderBinning, .mitchell: break
+            default: throw RecipeError(message: "an accumulator width applies to the fixed-point modes (exact, remainder-binning, mitchell), not \(accumulation)")
             }
             guard Self.accumulatorBitsRange.contains(bits) else {
                 throw RecipeError(message: "accumulator width \(bits) is outside \(Self.accumulatorBitsRange.lowerBound)…\(Self.accumulatorBitsRange.upperBound) bits")
-            }
-            guard !formats.contains(where: { if case .block? = $0?.codec { return true }; return false }) else {
-                throw RecipeError(message: "a bounded accumulator for block-scaled (MX) formats is not modelled yet")
             }
         }
     }

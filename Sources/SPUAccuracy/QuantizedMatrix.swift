@@ -18,16 +18,17 @@ struct QuantizedMatrix: Sendable {
     /// `tensorScale` is 1.
     let codes: [Float]
     let tensorScale: Double
-    /// Smallest positive magnitude of `codes`' format (fp32's for unquantised data): the LSB
-    /// of a fixed-point accumulator is the product of two operands' values.
-    let codeMinPositive: Double
+    /// Largest magnitude of `codes` (the format's largest value for absmax-scaled scalar formats):
+    /// the operand bound `AccumulatorSpec` places a fixed-point register's binary point by.
+    let codeMax: Double
     /// Σx² and Σ(x − q)² over the tensor (for its SQNR).
     let signal: Double
     let noise: Double
 
-    init(rows: Int, cols: Int, values: [Float], codes: [Float], tensorScale: Double, codeMinPositive: Double, signal: Double, noise: Double) {
+    init(rows: Int, cols: Int, values: [Float], codes: [Float], tensorScale: Double, codeMax: Double? = nil, signal: Double, noise: Double) {
         self.rows = rows; self.cols = cols; self.values = values; self.codes = codes
-        self.tensorScale = tensorScale; self.codeMinPositive = codeMinPositive; self.signal = signal; self.noise = noise
+        self.tensorScale = tensorScale; self.signal = signal; self.noise = noise
+        self.codeMax = codeMax ?? codes.reduce(0) { Swift.max($0, Double($1.magnitude)) }
     }
 
     init(_ data: [Float], rows: Int, cols: Int, format: HardwareFormat?) {
@@ -35,8 +36,7 @@ struct QuantizedMatrix: Sendable {
         guard let format else {
             var signal = 0.0
             for x in data { signal += Double(x) * Double(x) }
-            self.init(rows: rows, cols: cols, values: data, codes: data, tensorScale: 1,
-                      codeMinPositive: Double(Float.leastNonzeroMagnitude), signal: signal, noise: 0)
+            self.init(rows: rows, cols: cols, values: data, codes: data, tensorScale: 1, signal: signal, noise: 0)
             return
         }
         switch format.codec {
@@ -57,8 +57,7 @@ struct QuantizedMatrix: Sendable {
                 signal += x * x
                 noise += (x - q) * (x - q)
             }
-            let minPositive = scalar is IntegerFormat ? 1 : scalar.metadata.minPositive
-            self.init(rows: rows, cols: cols, values: values, codes: codes, tensorScale: scale, codeMinPositive: minPositive, signal: signal, noise: noise)
+            self.init(rows: rows, cols: cols, values: values, codes: codes, tensorScale: scale, signal: signal, noise: noise)
         case let .block(block):
             var values = [Float](repeating: 0, count: data.count)
             var signal = 0.0, noise = 0.0
@@ -79,8 +78,7 @@ struct QuantizedMatrix: Sendable {
                     start = end
                 }
             }
-            self.init(rows: rows, cols: cols, values: values, codes: values, tensorScale: 1,
-                      codeMinPositive: Double(Float.leastNonzeroMagnitude), signal: signal, noise: noise)
+            self.init(rows: rows, cols: cols, values: values, codes: values, tensorScale: 1, signal: signal, noise: noise)
         }
     }
 
@@ -91,14 +89,21 @@ struct QuantizedMatrix: Sendable {
         for r in 0..<rows {
             for j in 0..<width { v[r * width + j] = values[r * cols + range.lowerBound + j]; c[r * width + j] = codes[r * cols + range.lowerBound + j] }
         }
-        return QuantizedMatrix(rows: rows, cols: width, values: v, codes: c, tensorScale: tensorScale, codeMinPositive: codeMinPositive, signal: 0, noise: 0)
+        return QuantizedMatrix(rows: rows, cols: width, values: v, codes: c, tensorScale: tensorScale, codeMax: codeMax, signal: 0, noise: 0)
     }
 
     /// Rows `range` (one head's block of rows), keeping the scale.
     func rowSlice(_ range: Range<Int>) -> QuantizedMatrix {
         QuantizedMatrix(rows: range.count, cols: cols, values: Array(values[range.lowerBound * cols..<range.upperBound * cols]),
                         codes: Array(codes[range.lowerBound * cols..<range.upperBound * cols]), tensorScale: tensorScale,
-                        codeMinPositive: codeMinPositive, signal: 0, noise: 0)
+                        codeMax: codeMax, signal: 0, noise: 0)
+    }
+
+    /// The codes transposed to cols × rows, in binary64 (the fixed-point kernel's layout).
+    func transposedCodes() -> [Double] {
+        var out = [Double](repeating: 0, count: codes.count)
+        for r in 0..<rows { for c in 0..<cols { out[c * rows + r] = Double(codes[r * cols + c]) } }
+        return out
     }
 
     /// The dequantised values transposed to cols × rows (reduction dimension as rows), the layout

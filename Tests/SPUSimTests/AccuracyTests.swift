@@ -81,34 +81,40 @@ import Testing
     }
 
     @Test func vectorisedKernelsSumAsTheAccumulatorDefines() throws {
-        // The fp32 and binary64 fast paths must give the bits of `Accumulator.accumulate`, summed
-        // product by product in reduction order; the bounded path equals the unbounded one when wide.
+        // The fp32, binary64 and bounded fixed-point fast paths must give the bits of
+        // `Accumulator.accumulate`, summed product by product in reduction order; a wide bounded
+        // register gives the unbounded result.
         let model = try BertModel.load(directory: Self.directory)
         let ids = try Self.expected()[0].ids
         let fast = try EmulatedEncoder(model: model, recipe: .uniform(.fp8E4M3, accumulation: .exact)).embed(ids: ids).embedding
-        let bounded = try EmulatedEncoder(model: model, recipe: .uniform(.fp8E4M3, accumulation: .exact, accumulatorBits: 63)).embed(ids: ids).embedding
+        let bounded = try EmulatedEncoder(model: model, recipe: .uniform(.fp8E4M3, accumulation: .exact, accumulatorBits: 53)).embed(ids: ids).embedding
         #expect(SimilarityMetrics.cosine(fast, bounded) > 1 - 1e-9)
         let products: [Double] = (0..<40).map { Double(Float(sin(Double($0) * 1.3)) * Float(cos(Double($0) * 0.7))) }
-        let f32 = Accumulator(mode: .float32)
+        let ones = [Double](repeating: 1, count: products.count)
         var acc: Float = 0
         for p in products { acc += Float(p) }
-        #expect(f32.accumulate(products: products) == Double(acc))
-        // The vectorised matmul (16 outputs × 4 rows per step, with tails) against the definition.
+        #expect(Accumulator(mode: .float32).accumulate(products, ones, operandMax: (1, 1)) == Double(acc))
+        // The vectorised matmul (16 or 8 outputs per step, with tails) against the definition:
+        // dequantised values for fp32 and binary64, codes and the tensor scales for a bounded register.
         let m = 7, k = 45, n = 37
         let a = QuantizedMatrix((0..<m * k).map { Float(sin(Double($0))) }, rows: m, cols: k, format: .bf16)
         let b = QuantizedMatrix((0..<n * k).map { Float(cos(Double($0) * 0.37)) }, rows: n, cols: k, format: .fp8E4M3)
-        for accumulator in [Accumulator(mode: .float32), Accumulator(mode: .exact)] {
+        for accumulator in [Accumulator(mode: .float32), Accumulator(mode: .exact), Accumulator(mode: .exact, widthBits: 16),
+                            Accumulator(mode: .exact, widthBits: 32), Accumulator(mode: .exact, widthBits: 60)] {
             let y = DotKernel.matmul(a, b, accumulator: accumulator)
+            let bounded = accumulator.widthBits != nil
             for i in 0..<m {
                 for j in 0..<n {
-                    let p = (0..<k).map { Double(a.values[i * k + $0]) * Double(b.values[j * k + $0]) }
-                    #expect(y[i * n + j] == Float(accumulator.accumulate(products: p)))
+                    let x = (0..<k).map { Double(bounded ? a.codes[i * k + $0] : a.values[i * k + $0]) }
+                    let w = (0..<k).map { Double(bounded ? b.codes[j * k + $0] : b.values[j * k + $0]) }
+                    let sum = accumulator.accumulate(x, w, operandMax: (a.codeMax, b.codeMax)) * (bounded ? a.tensorScale * b.tensorScale : 1)
+                    #expect(y[i * n + j] == Float(sum))
                 }
             }
         }
-        // A narrow fixed-point register saturates.
+        // A narrow register saturates: K = 2 unit products put the LSB at 2^(1 − 7).
         let narrow = Accumulator(mode: .exact, widthBits: 8)
-        #expect(narrow.accumulate(products: [100, 100], lsb: 1) == 127)
+        #expect(narrow.accumulate([100, 100], [1, 1], operandMax: (1, 1)) == 127.0 / 64)
     }
 
     @Test func logAccumulationNeedsLogFormatsAndBlockFormatsAreQuantisedPerBlock() throws {
