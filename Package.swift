@@ -10,7 +10,8 @@ import PackageDescription
 ///   SPUHardware, SPUWorkload → SPUPerformance (mapping space / cost / search, operating point) → SPUCost (energy, area,
 ///     cost, TCO, the metric catalogue)
 ///   SPUCost → SPUServing (request-level serving simulation, capacity search, simulated fleet sizing)
-///   SPUCost, SPUServing → SPUSweep (point sources → evaluator → result sinks; in-memory sink; a serving scenario per design)
+///   SPUCost, SPUServing, SPUAccuracy → SPUSweep (point sources → evaluator → result sinks; in-memory sink; a serving
+///     scenario per design; recipe accuracy per design × workload)
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
 ///   SPUPerformance, SPUCost, SPUServing → SPUValidation
 ///   SPUFormats, SPUCore → SPUAccuracy (a real model's forward pass emulated in a precision recipe)
@@ -59,7 +60,7 @@ let package = Package(
         // Sweep driver: JSON sweep specs and the pipeline point source (grid, random, LHS, NSGA-II)
         // → evaluator (decode, de-duplicate, constraints, parallel costed evaluation) → result sink
         // (protocol; an in-memory sink here), resumable and shardable. Knows no database.
-        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing"]),
+        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing", "SPUAccuracy"]),
         // SQLite results store (GRDB, WAL, migrations); it is the sweep's SQLite result sink.
         .target(
             name: "SPUResults",

@@ -11,7 +11,7 @@ import SPUFormats
 ///   and B, products rounded half to even, saturating;
 /// - `.exact` / `.remainderBinning` unbounded: summed in binary64 (a wide Kulisch register);
 ///   `.mitchell` unbounded and `.gaussianLog`: `DotProduct.compute(_:_:mode:)`.
-/// `DotKernel.matmul` runs fp32, binary64 and bounded exact (W ≤ 53) vectorised across outputs;
+/// `DotKernel.matmul` runs fp32, binary64 and bounded exact (W ≤ 52) vectorised across outputs;
 /// each output still sums its products in reduction order, so the results are the same bits
 /// (tests check them against this definition).
 public struct Accumulator: Sendable, Equatable {
@@ -32,8 +32,8 @@ public struct Accumulator: Sendable, Equatable {
 
     enum Kernel { case float32, binary64, fixedPoint, scalar }
 
-    /// Widths the vectorised fixed-point kernel sums exactly in binary64 (|count| < 2^52).
-    static let vectorisedWidths = 8...53
+    /// Widths the vectorised fixed-point kernel sums exactly in binary64 (|count| ≤ 2^51).
+    static let vectorisedWidths = 8...52
 
     var kernel: Kernel {
         switch mode {
@@ -101,7 +101,7 @@ enum DotKernel {
             var od = [Double](repeating: 0, count: m * n)
             ac.withUnsafeBufferPointer { ap in bt.withUnsafeBufferPointer { bp in od.withUnsafeMutableBufferPointer { op in
                 fixedPointMatmul(ap.baseAddress!, m: m, k: k, bT: bp.baseAddress!, n: n, widthBits: width, lsbExponent: lsbExponent,
-                                 out: op.baseAddress!)
+                                 operandMax: (a.codeMax, b.codeMax), out: op.baseAddress!)
             } } }
             let scale = a.tensorScale * b.tensorScale
             for i in out.indices { out[i] = Float(od[i] * scale) }
@@ -122,36 +122,89 @@ enum DotKernel {
 
     /// out[m × n] = Σ_t a[m, t]·bT[t, n] in a W-bit fixed-point register with its LSB at
     /// 2^lsbExponent: each product rounded to the LSB half to even, the running count clamped to
-    /// [−2^(W−1), 2^(W−1) − 1] after every add — `DotProduct`'s register, in binary64 (exact for
-    /// W ≤ 53), eight outputs at a time.
+    /// [−2^(W−1), 2^(W−1) − 1] after every add — `DotProduct`'s register, in binary64, eight
+    /// outputs at a time and four rows per pass. Rounding to the nearest integer, ties to even, is
+    /// (v + 1.5·2^52) − 1.5·2^52 in binary64 for |v| ≤ 2^51 (here |v| ≤ 2^(W−1) ≤ 2^51), and the
+    /// count stays below 2^52 in magnitude, so every step is exact.
     static func fixedPointMatmul(_ a: UnsafePointer<Double>, m: Int, k: Int, bT: UnsafePointer<Double>, n: Int, widthBits: Int,
-                                 lsbExponent: Int, out: UnsafeMutablePointer<Double>) {
+                                 lsbExponent: Int, operandMax: (Double, Double), out: UnsafeMutablePointer<Double>) {
+        precondition(Accumulator.vectorisedWidths.contains(widthBits))
+        let inverseLSB = Double(sign: .plus, exponent: -lsbExponent, significand: 1)
+        let top = Double(sign: .plus, exponent: widthBits - 1, significand: 1)
+        // The register saturates only if K products of the largest rounded size can leave it;
+        // when they cannot (the usual case: the LSB rule leaves ⌈log2 K⌉ guard bits), skip the clamp.
+        let largestStep = (operandMax.0 * operandMax.1 * inverseLSB + 0x1.8p52) - 0x1.8p52
+        if Double(k) * largestStep <= top - 1 {
+            fixedPointMatmul(a, m: m, k: k, bT: bT, n: n, lsbExponent: lsbExponent, top: top, clamped: false, out: out)
+        } else {
+            fixedPointMatmul(a, m: m, k: k, bT: bT, n: n, lsbExponent: lsbExponent, top: top, clamped: true, out: out)
+        }
+    }
+
+    @inline(__always)
+    private static func fixedPointMatmul(_ a: UnsafePointer<Double>, m: Int, k: Int, bT: UnsafePointer<Double>, n: Int,
+                                         lsbExponent: Int, top: Double, clamped: Bool, out: UnsafeMutablePointer<Double>) {
         let inverseLSB = Double(sign: .plus, exponent: -lsbExponent, significand: 1)
         let lsb = Double(sign: .plus, exponent: lsbExponent, significand: 1)
-        let top = Double(sign: .plus, exponent: widthBits - 1, significand: 1)
+        let magic = SIMD8<Double>(repeating: 0x1.8p52)
         let hi = SIMD8<Double>(repeating: top - 1), lo = SIMD8<Double>(repeating: -top)
-        let scale = SIMD8<Double>(repeating: inverseLSB)
         @inline(__always) func load(_ p: UnsafePointer<Double>) -> SIMD8<Double> { UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self) }
-        for row in 0..<m {
-            let a0 = a + row * k
-            var n0 = 0
-            while n0 + 8 <= n {
-                var count = SIMD8<Double>()
-                var w = bT + n0
-                for t in 0..<k {
-                    let steps = (SIMD8<Double>(repeating: a0[t]) * load(w) * scale).rounded(.toNearestOrEven)
-                    count = pointwiseMin(pointwiseMax(count + steps, lo), hi)
-                    w += n
+        @inline(__always) func step(_ count: SIMD8<Double>, _ product: SIMD8<Double>) -> SIMD8<Double> {
+            let steps = (product + magic) - magic
+            return clamped ? pointwiseMin(pointwiseMax(count + steps, lo), hi) : count + steps
+        }
+        // Scale the left operand once: a·2^−lsb·b is the product in LSB units (exact: a power of two).
+        var row = 0
+        var scaled = [Double](repeating: 0, count: 4 * k)
+        while row < m {
+            let rows = min(4, m - row)
+            for r in 0..<rows { for t in 0..<k { scaled[r * k + t] = a[(row + r) * k + t] * inverseLSB } }
+            scaled.withUnsafeBufferPointer { sp in
+                let s0 = sp.baseAddress!, s1 = s0 + k, s2 = s1 + k, s3 = s2 + k
+                var n0 = 0
+                @inline(__always) func store(_ c: SIMD8<Double>, _ r: Int, _ n0: Int) {
+                    let result = c * lsb
+                    for j in 0..<8 { out[(row + r) * n + n0 + j] = result[j] }
                 }
-                let result = count * lsb
-                for j in 0..<8 { out[row * n + n0 + j] = result[j] }
-                n0 += 8
+                while n0 + 8 <= n {
+                    var w = bT + n0
+                    if rows == 4 {
+                        var c0 = SIMD8<Double>(), c1 = c0, c2 = c0, c3 = c0
+                        for t in 0..<k {
+                            let wv = load(w)
+                            c0 = step(c0, SIMD8(repeating: s0[t]) * wv)
+                            c1 = step(c1, SIMD8(repeating: s1[t]) * wv)
+                            c2 = step(c2, SIMD8(repeating: s2[t]) * wv)
+                            c3 = step(c3, SIMD8(repeating: s3[t]) * wv)
+                            w += n
+                        }
+                        store(c0, 0, n0); store(c1, 1, n0); store(c2, 2, n0); store(c3, 3, n0)
+                    } else {
+                        for r in 0..<rows {
+                            var c = SIMD8<Double>()
+                            w = bT + n0
+                            let sr = s0 + r * k
+                            for t in 0..<k {
+                                c = step(c, SIMD8(repeating: sr[t]) * load(w))
+                                w += n
+                            }
+                            store(c, r, n0)
+                        }
+                    }
+                    n0 += 8
+                }
+                for r in 0..<rows {
+                    for j in n0..<n {
+                        var count = 0.0
+                        for t in 0..<k {
+                            let steps = (sp[r * k + t] * bT[t * n + j] + 0x1.8p52) - 0x1.8p52
+                            count = min(max(count + steps, -top), top - 1)
+                        }
+                        out[(row + r) * n + j] = count * lsb
+                    }
+                }
             }
-            for j in n0..<n {
-                var count = 0.0
-                for t in 0..<k { count = min(max(count + (a0[t] * bT[t * n + j] * inverseLSB).rounded(.toNearestOrEven), -top), top - 1) }
-                out[row * n + j] = count * lsb
-            }
+            row += rows
         }
     }
 

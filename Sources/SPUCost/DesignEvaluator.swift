@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUHardware
 import SPUPerformance
 import SPUWorkload
@@ -29,6 +30,9 @@ public struct CostResult: Sendable {
     public var itemsPerJoule: Double
     /// The design's serving metrics in a sweep with a serving scenario (`DesignEvaluator.serving`).
     public var serving: DesignServingMetrics? = nil
+    /// The accuracy of the workload's precision recipe on this design's accumulator, when the
+    /// caller measured it (sweeps with an `accuracy` block; SPUAccuracy's `AccuracyOracle`).
+    public var accuracy: AccuracyScores? = nil
 }
 
 public struct CostedEvaluation: Sendable {

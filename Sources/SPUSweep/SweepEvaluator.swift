@@ -131,7 +131,12 @@ final class SweepEvaluator: @unchecked Sendable {
         parallelMap(pairs, jobs: options.jobs) { pair -> SweepResultRow in
             let candidate = candidates[pair.candidate]
             let entry = self.spec.workloads[pair.workload]
-            let evaluation = candidate.evaluator.evaluate(entry.workload)
+            var evaluation = candidate.evaluator.evaluate(entry.workload)
+            if let oracle = self.spec.accuracy, let recipe = entry.recipe, evaluation.performance.feasible {
+                // The recipe on the accumulator this design declares for the format it multiplies in.
+                let accumulator = candidate.design.compute.macArray.accumulator(for: recipe.computeFormat)
+                evaluation.cost.accuracy = try? oracle.scores(recipe, accumulator: accumulator).get()
+            }
             let meets = candidate.passesPreConstraints && self.spec.meetsPostEvaluationConstraints(evaluation)
             return SweepResultRow(design: candidate.design, workload: entry.workload, workloadHash: entry.hash, evaluation: evaluation,
                                   point: SweepPointInfo(pointIndex: candidate.index, workloadWeight: entry.weight,

@@ -1,5 +1,7 @@
 import Foundation
+import SPUAccuracy
 import SPUCore
+import SPUCost
 import SPUFormats
 import SPUHardware
 import SPUServing
@@ -23,7 +25,7 @@ extension SweepSpec {
 
     static func decode(_ r: JSONObjectReader) throws -> SweepSpec {
         r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco",
-                     "store_op_results", "mapping_objective", "serving", "recipes", "source"])
+                     "store_op_results", "mapping_objective", "serving", "recipes", "accuracy", "source"])
         let file = r.file
         func fail(_ path: String, _ message: String) -> SweepError { .config(ConfigError(file: file, path: path, message: message)) }
         let name = try r.string("name")
@@ -222,12 +224,25 @@ extension SweepSpec {
             serving = scenario
             inlined.append(("serving", canonicalBlock))
         }
+        // Accuracy of recipe workloads (after everything that may name its metrics).
+        var accuracy: AccuracyOracle?
+        if let block = try r.optionalObject("accuracy") {
+            let (oracle, canonicalBlock) = try decodeAccuracy(block)
+            accuracy = oracle
+            inlined.append(("accuracy", canonicalBlock))
+        } else {
+            let named = constraints.compactMap { c -> Metric? in if case let .metric(m) = c.subject { return m }; return nil }
+                + { if case let .best(objective)? = recipes?.selection { return [objective.metric] }; return [] }()
+            if let metric = named.first(where: { Self.accuracyMetrics.contains($0.name) }) {
+                throw fail(r.path, "names \(metric.name), an accuracy metric: add an \"accuracy\" block ({} uses the installed all-MiniLM-L6-v2)")
+            }
+        }
         try r.finish()
         let canonical = JSONWriter.canonical(.object(inlined))
         return SweepSpec(name: name, description: description, file: file, baseDesign: base, baseDesignName: baseName, axes: axes,
                          workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
                          techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, mappingObjective: mappingObjective,
-                         serving: serving, recipes: recipes, canonicalJSON: canonical)
+                         serving: serving, recipes: recipes, accuracy: accuracy, canonicalJSON: canonical)
     }
 
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {
@@ -366,6 +381,41 @@ extension SweepSpec {
             workload = try GEMMListImporter.load(path: path, format: format)
         }
         return [(workload, nil)]
+    }
+
+    /// Metrics only an `accuracy` block measures.
+    static let accuracyMetrics: Set<String> = ["embedding_cosine", "embedding_cosine_min", "similarity_spearman"]
+
+    /// The `accuracy` block: `model_dir` (default `$SPUSIM_MINILM_DIR`, else `.cache/minilm`) and
+    /// `sentences` (default the installation's `validation/accuracy/sentences.txt`). Its canonical
+    /// form carries the weights' SHA-256 and the sentences, so the sweep's hash follows them.
+    private static func decodeAccuracy(_ a: JSONObjectReader) throws -> (AccuracyOracle, JSONValue) {
+        a.expecting(["model_dir", "sentences"])
+        let directory = try a.optionalString("model_dir") ?? AccuracyOracle.Source.defaultModelDirectory()
+        let sentences: String
+        if let given = try a.optionalString("sentences") {
+            sentences = given
+        } else {
+            do {
+                sentences = try SPUSimHome.resolve(AccuracyOracle.Source.defaultSentencesFile, isDefault: true, what: "accuracy sentence set", option: "\"sentences\"")
+            } catch {
+                throw SweepError.config(a.fail("sentences", error.description))
+            }
+        }
+        try a.finish()
+        let oracle: AccuracyOracle
+        do {
+            oracle = try AccuracyOracle(source: .init(modelDirectory: directory, sentencesFile: sentences))
+        } catch {
+            throw SweepError.config(ConfigError(file: a.file, path: a.path, message: "\(error.file): \(error.message)"))
+        }
+        let weights = (directory as NSString).appendingPathComponent("model.safetensors")
+        guard let data = FileManager.default.contents(atPath: weights) else {
+            throw SweepError.config(ConfigError(file: a.file, path: a.path, message: "\(weights): cannot be read"))
+        }
+        let canonical = JSONValue.object([("model_sha256", .string(SHA256.hex(bytes: [UInt8](data)))),
+                                          ("sentences", .array(oracle.sentences.map(JSONValue.string)))])
+        return (oracle, canonical)
     }
 
     /// A recipe-valued key: a recipe name, a format name or `w=F,a=F,kv=F[,acc=MODE[:BITS]]`.

@@ -1,4 +1,5 @@
 import Foundation
+import SPUAccuracy
 import SPUCore
 import SPUFormats
 import SPUCost
@@ -177,6 +178,9 @@ public struct SweepSpec: Sendable {
     public var serving: ServingScenario? = nil
     /// The precision recipes generated workloads run in (`recipes` block); nil when absent.
     public var recipes: RecipeAxis? = nil
+    /// Measures each recipe workload's accuracy on each design's accumulator (`accuracy` block):
+    /// the `embedding_cosine`, `embedding_cosine_min` and `similarity_spearman` metrics. Nil when absent.
+    public var accuracy: AccuracyOracle? = nil
     /// Canonical JSON of the whole specification with every referenced file's content inlined,
     /// so its hash changes whenever any input changes.
     public var canonicalJSON: String
