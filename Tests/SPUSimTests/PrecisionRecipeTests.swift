@@ -91,9 +91,9 @@ import Testing
         #expect(plan.usdPer1000Queries.isNaN && plan.whPerQuery.isNaN && plan.accelerators.isNaN)
     }
 
-    static func sweep(_ dir: URL, recipes: String) throws -> String {
+    static func sweep(_ dir: URL, recipes: String, extra: String = "") throws -> String {
         let text = """
-        {"name": "recipes", "base_design": "\(Repo.path("configs/chips/spu-datacenter.json"))",
+        {"name": "recipes", "base_design": "\(Repo.path("configs/chips/spu-datacenter.json"))", \(extra)
          "axes": [{"path": "$.clock_ghz", "values": [1.0, 1.3]}],
          "recipes": \(recipes),
          "workloads": [{"generate": {"model": "\(Repo.path("workloads/models/llama-3-8b.json"))", "phase": "decode", "batch": 16, "context": 1024}, "weight": 3},
@@ -159,6 +159,52 @@ import Testing
             #expect((h100?["feasible"] as Bool?) == false && (h100?["workloads"] as Int?) == 4)
             #expect((h100?["weighted_usd_per_million_items"] as Double?) == nil)
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results WHERE recipe_group IS NOT NULL") == 0)
+        }
+    }
+
+    /// An accuracy budget chooses among recipes: with `embedding_cosine ≥ c` every chosen variant
+    /// meets it, a recipe below it is never chosen, and accuracy follows the format (bf16 closer to
+    /// fp32 than fp8). The tiny test BERT stands in for all-MiniLM-L6-v2 (same architecture).
+    @Test func anAccuracyBudgetChoosesAmongRecipes() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let accuracy = #"{"model_dir": "\#(Repo.path("Tests/SPUSimTests/Data/tiny-bert"))", "sentences": "\#(Repo.path("validation/accuracy/sentences.txt"))"}"#
+        let recipes = #"{"candidates": ["bf16", "fp8", "mxfp4"], "select": "best", "objective": "min:usd_per_million_items"}"#
+        // First without a budget, to read each recipe's accuracy.
+        let path = try Self.sweep(dir, recipes: recipes, extra: #""accuracy": \#(accuracy),"#)
+        let db = dir.appendingPathComponent("a.sqlite").path
+        _ = try SweepTests.run(path, db: db)
+        let cosines = try ResultsStore(path: db).read { db in
+            try Row.fetchAll(db, sql: "SELECT recipe, embedding_cosine FROM results WHERE feasible AND design_name = 'h100-sxm' AND workload_name LIKE '%decode%'")
+                .reduce(into: [String: Double]()) { $0[$1["recipe"]] = $1["embedding_cosine"] }
+        }
+        let bf16 = try #require(cosines["bf16"]), fp8 = try #require(cosines["fp8"])
+        #expect(bf16 > fp8 && bf16 <= 1 + 1e-12 && fp8 > 0.5)
+        #expect(cosines["mxfp4"] == nil)   // the H100 has no MXFP4: infeasible, no accuracy either
+        // A budget between bf16 and fp8 rules fp8 out: every design scores on bf16.
+        let budget = (bf16 + fp8) / 2
+        let strict = try Self.sweep(dir, recipes: recipes, extra: #""accuracy": \#(accuracy), "constraints": [{"metric": "embedding_cosine", "min": \#(budget)}],"#)
+        let db2 = dir.appendingPathComponent("b.sqlite").path
+        _ = try SweepTests.run(strict, db: db2)
+        try ResultsStore(path: db2).read { db in
+            let chosen = try String.fetchAll(db, sql: "SELECT chosen_recipes FROM design_scores")
+            #expect(chosen.count == 3 && chosen.allSatisfy { $0.split(separator: ",").allSatisfy { $0 == "bf16" } })
+            let best = try Double.fetchAll(db, sql: "SELECT weighted_embedding_cosine FROM design_scores")
+            #expect(best.allSatisfy { $0 >= budget })
+        }
+    }
+
+    @Test func accuracyMetricsNeedAnAccuracyBlock() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = try Self.sweep(dir, recipes: #"{"candidates": ["fp8"]}"#, extra: #""constraints": [{"metric": "embedding_cosine", "min": 0.99}],"#)
+        #expect(throws: SweepError.self) { try SweepSpec.load(path: path) }
+        let missing = try Self.sweep(dir, recipes: #"{"candidates": ["fp8"]}"#, extra: #""accuracy": {"model_dir": "/nonexistent-minilm"},"#)
+        do {
+            _ = try SweepSpec.load(path: missing)
+            Issue.record("accepted a missing model directory")
+        } catch {
+            #expect(error.description.contains("$.accuracy") && error.description.contains("minilm_reference.py"), "\(error.description)")
         }
     }
 
