@@ -102,6 +102,8 @@ public struct FleetPlan: Sendable {
     /// The precision recipe the plan serves in (`FleetRequest.recipe`); set by the sizer's caller
     /// when it chose the recipe per design.
     public var recipe: String?
+    /// The recipe's accuracy on the design's accumulator, when the caller measured it.
+    public var accuracy: AccuracyScores?
 }
 
 /// The serving unit a simulated fleet plan replicates (`spusim fleet --sizing simulated`): one

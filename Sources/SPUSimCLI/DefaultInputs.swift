@@ -1,4 +1,5 @@
 import ArgumentParser
+import SPUAccuracy
 import SPUCore
 import SPUCost
 import SPUWorkload
@@ -71,4 +72,18 @@ func loadTrace(_ path: String) throws -> Workload {
 func isModelConfig(_ path: String) -> Bool {
     guard let text = try? InputFile.readText(path), let value = try? JSONParser.parse(text), value["format_version"] == nil else { return false }
     return ["hidden_size", "num_hidden_layers", "model_type", "num_attention_heads", "n_embd", "n_layer"].contains { value[$0] != nil }
+}
+
+/// The accuracy oracle (all-MiniLM-L6-v2 emulated per recipe) on `modelDirectory` (default
+/// `$SPUSIM_MINILM_DIR`, else `.cache/minilm`) and the installation's sentence set; nil when the
+/// model is not installed and `required` is false, else a clear error (exit 2).
+func loadAccuracyOracle(modelDirectory: String?, required: Bool) throws -> AccuracyOracle? {
+    let directory = modelDirectory ?? AccuracyOracle.Source.defaultModelDirectory()
+    let sentences = try resolveInstalled(AccuracyOracle.Source.defaultSentencesFile, what: "accuracy sentence set", option: "--accuracy-model-dir")
+    do {
+        return try AccuracyOracle(source: .init(modelDirectory: directory, sentencesFile: sentences))
+    } catch {
+        if !required, modelDirectory == nil { return nil }
+        throw failInput(error)
+    }
 }

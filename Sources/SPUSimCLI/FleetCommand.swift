@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SPUAccuracy
 import SPUCore
 import SPUFormats
 import SPUCost
@@ -65,6 +66,12 @@ struct FleetCommand: ParsableCommand {
     @Option(name: .customLong("requests-per-trial"), help: "Requests per simulation of the capacity search (simulated sizing).")
     var requestsPerTrial = 1000
 
+    @Option(name: .customLong("min-embedding-cosine"), help: "Accuracy budget for --format auto: only recipes whose all-MiniLM-L6-v2 embeddings, emulated on the design's accumulator, keep a mean cosine to fp32 of at least this (docs/accuracy.md; needs the model: python3 scripts/minilm_reference.py).")
+    var minEmbeddingCosine: Double?
+
+    @Option(name: .customLong("accuracy-model-dir"), help: "all-MiniLM-L6-v2 directory for accuracy (default: $SPUSIM_MINILM_DIR, else .cache/minilm).")
+    var accuracyModelDir: String?
+
     @OptionGroup var pricing: PricingOptions
 
     @Flag(help: "Print JSON.")
@@ -78,6 +85,7 @@ struct FleetCommand: ParsableCommand {
         try OptionRange.check(sloTPOTMs, in: OptionRange.latencyMs, option: "--slo-tpot-ms")
         try OptionRange.check(diurnalPeak, in: 1...2, option: "--diurnal-peak")
         try OptionRange.check(requestsPerTrial, in: 10...1_000_000, option: "--requests-per-trial")
+        try OptionRange.check(minEmbeddingCosine, in: -1...1, option: "--min-embedding-cosine")
         guard ["simulated", "static"].contains(sizing) else { throw unknownValue("--sizing", sizing, accepted: ["simulated", "static"]) }
         if decodeArch != nil, sizing == "static" { throw ValidationError("--decode-arch needs --sizing simulated") }
     }
@@ -94,6 +102,7 @@ struct FleetCommand: ParsableCommand {
             throw failInput(error)
         }
         inputs = try loadCostInputs(tech: tech, tco: tco)
+        let oracle = try loadAccuracyOracle(modelDirectory: accuracyModelDir, required: minEmbeddingCosine != nil)
         let policy = try pricing.policy { inputs.tco.spuPriceMargin }
         let request = FleetRequest(queriesPerDay: queriesPerDay, inputTokens: inputTokens, outputTokens: outputTokens,
                                    sloTTFTSeconds: sloTTFTMs.map { $0 / 1000 }, sloTPOTSeconds: sloTPOTMs.map { $0 / 1000 },
@@ -132,10 +141,32 @@ struct FleetCommand: ParsableCommand {
                 p.recipe = recipe.name
                 return p
             }
+            // The recipe's accuracy on the design's accumulator (the decode design's when disaggregated).
+            func accuracy(_ recipe: PrecisionRecipe, decode: DesignEvaluator?) -> AccuracyScores? {
+                let device = decode?.device ?? design
+                return try? oracle?.scores(recipe, accumulator: device.compute.macArray.accumulator(for: recipe.computeFormat)).get()
+            }
             func choose(decode: DesignEvaluator?) -> FleetPlan {
-                let candidates = targets[index].choice.candidates(for: [design] + (decode.map { [$0.device] } ?? []))
+                var candidates = targets[index].choice.candidates(for: [design] + (decode.map { [$0.device] } ?? []))
+                var rejected: [String] = []
+                if let budget = minEmbeddingCosine, case .auto = targets[index].choice {
+                    candidates = candidates.filter { recipe in
+                        let cosine = accuracy(recipe, decode: decode)?.embeddingCosine ?? -.infinity
+                        if cosine < budget { rejected.append("\(recipe.name) \(cosine.isFinite ? Formatting.fixed(cosine, 4) : "n/a")") }
+                        return cosine >= budget
+                    }
+                }
                 let plans = candidates.map { plan($0, decode: decode) }
-                return RecipeChoice.cheapest(plans) ?? plans.first ?? plan(targets[index].choice.fallback, decode: decode)
+                var chosen = RecipeChoice.cheapest(plans) ?? plans.first ?? plan(targets[index].choice.fallback, decode: decode)
+                if candidates.isEmpty, !rejected.isEmpty {
+                    chosen = FleetSizing.infeasible(design: chosen.design, reason: "no supported recipe meets embedding cosine ≥ \(Formatting.fixed(minEmbeddingCosine ?? 0, 4)) (\(rejected.joined(separator: ", ")))",
+                                                    evaluator: e, pricing: policy)
+                }
+                if let recipe = PrecisionRecipe.catalogue.first(where: { $0.name == chosen.recipe }) ?? chosen.recipe.flatMap({ try? PrecisionRecipe.parse($0).get() }),
+                   chosen.feasible {
+                    chosen.accuracy = accuracy(recipe, decode: decode)
+                }
+                return chosen
             }
             plans.append(choose(decode: nil))
             if let decodeEvaluator { plans.append(choose(decode: decodeEvaluator)) }
@@ -178,6 +209,7 @@ struct FleetCommand: ParsableCommand {
         let rows: [[String]] = [
             ["feasible"] + plans.map { $0.feasible ? "yes" : "NO: \($0.reason ?? "")" },
             ["recipe"] + plans.map { $0.recipe ?? Formatting.notApplicable },
+            ["embedding cosine (MiniLM)"] + plans.map { p in p.accuracy.map { Formatting.fixed($0.embeddingCosine, 4) } ?? Formatting.notApplicable },
         ] + pointRows + [
             ["accelerators"] + plans.map { Formatting.si($0.accelerators) },
             ["servers"] + plans.map { Formatting.si($0.servers) },
@@ -197,6 +229,11 @@ struct FleetCommand: ParsableCommand {
 
     static func json(_ p: FleetPlan, pricing: PricingPolicy) -> JSONValue {
         let recipe: JSONValue = p.recipe.map(JSONValue.string) ?? .null
+        let accuracy: JSONValue = p.accuracy.map { a in
+            .object([("metric", .string("embedding_cosine")), ("value", .number(a.embeddingCosine)), ("recipe", .string(a.recipe)),
+                     ("accumulator", .string(a.accumulator)), ("embedding_cosine_min", .number(a.embeddingCosineMin)),
+                     ("similarity_spearman", .number(a.similaritySpearman))])
+        } ?? .null
         func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
         func point(_ o: ServingPoint?) -> JSONValue {
             guard let o else { return .null }
@@ -206,7 +243,7 @@ struct FleetCommand: ParsableCommand {
         }
         return .object([
             ("design", .string(p.design)), ("feasible", .bool(p.feasible)), ("reason", p.reason.map(JSONValue.string) ?? .null),
-            ("recipe", recipe),
+            ("recipe", recipe), ("accuracy", accuracy),
             ("decode", point(p.decode)), ("prefill", point(p.prefill)), ("accelerators", n(p.accelerators)), ("servers", n(p.servers)),
             ("it_mw", n(p.itMW)), ("facility_mw", n(p.facilityMW)), ("gwh_per_year", n(p.gwhPerYear)), ("capex_usd", n(p.capexUSD)),
             ("annual_tco_usd", n(p.annualTCOUSD)), ("tco_usd_per_hour_per_chip", n(p.tcoUSDPerHourPerChip)),

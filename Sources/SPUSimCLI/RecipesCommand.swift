@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SPUAccuracy
 import SPUCore
 import SPUCost
 import SPUFormats
@@ -65,6 +66,9 @@ struct RecipesCommand: ParsableCommand {
         @Option(help: "TCO parameters file; default: configs/tco/default.json of the SPUSim installation.")
         var tco: String?
 
+        @Option(name: .customLong("accuracy-model-dir"), help: "all-MiniLM-L6-v2 directory for the accuracy columns (default: $SPUSIM_MINILM_DIR, else .cache/minilm; without it the columns are n/a).")
+        var accuracyModelDir: String?
+
         @OptionGroup var pricing: PricingOptions
 
         @Flag(help: "Print JSON.")
@@ -114,21 +118,35 @@ struct RecipesCommand: ParsableCommand {
                 .init(phase: .prefill, batch: prefillBatch, sequenceLength: prompt, tensorParallel: tensorParallel),
             ], pricing: policy)
             let rows = comparison.rows(entries)
+            // Accuracy per pair: the recipe emulated on the design's accumulator for its MAC format.
+            let oracle = try loadAccuracyOracle(modelDirectory: accuracyModelDir, required: false)
+            var accuracy: [String: AccuracyScores] = [:]
+            for (entry, design) in zip(entries, designs) where design.compute.macArray.unsupportedReason(for: entry.recipe, design: "") == nil {
+                let accumulator = design.compute.macArray.accumulator(for: entry.recipe.computeFormat)
+                if let scores = try? oracle?.scores(entry.recipe, accumulator: accumulator).get() { accuracy[design.name + "@" + entry.recipe.spelling] = scores }
+            }
+            func scores(_ r: RecipeComparison.Row) -> AccuracyScores? { r.feasible ? accuracy[r.design + "@" + r.recipe.spelling] : nil }
             if json {
                 print(JSONWriter.pretty(.object([("model", .string(modelName)), ("pricing", policy.jsonValue),
-                                                 ("rows", .array(rows.map(Self.json)))])))
+                                                 ("rows", .array(rows.map { Self.json($0, accuracy: scores($0)) }))])))
                 return
             }
             print("\(modelName), each design in its own recipe; pricing \(policy)")
+            print(oracle.map { "accuracy: all-MiniLM-L6-v2 (\($0.source.modelDirectory)) emulated in each recipe on the design's accumulator, \($0.sentences.count) sentences, against fp32" }
+                  ?? "accuracy: n/a (all-MiniLM-L6-v2 not installed: python3 scripts/minilm_reference.py, or --accuracy-model-dir)")
             for scenario in comparison.scenarios {
                 print("\n\(scenario.label)")
                 let table = rows.filter { $0.scenario == scenario }.map { r -> [String] in
-                    [r.design, r.recipe.name, Formatting.si(r.tokensPerSecondPerChip), Formatting.seconds(r.latencySeconds),
-                     Formatting.fixed(r.tokensPerJoule, 2), Formatting.fixed(r.usdPerMillionTokens, 4), Formatting.fixed(r.averagePowerW, 0),
-                     r.feasible ? "yes" : "NO: \(r.reason ?? "")"]
+                    let a = scores(r)
+                    return [r.design, r.recipe.name, Formatting.si(r.tokensPerSecondPerChip), Formatting.seconds(r.latencySeconds),
+                            Formatting.fixed(r.tokensPerJoule, 2), Formatting.fixed(r.usdPerMillionTokens, 4), Formatting.fixed(r.averagePowerW, 0),
+                            a?.accumulator ?? Formatting.notApplicable, a.map { Formatting.fixed($0.embeddingCosine, 4) } ?? Formatting.notApplicable,
+                            a.map { Formatting.fixed($0.similaritySpearman, 4) } ?? Formatting.notApplicable,
+                            r.feasible ? "yes" : "NO: \(r.reason ?? "")"]
                 }
-                print(Formatting.table(header: ["design", "recipe", "tok/s/chip", "latency", "tokens/J", "$/M tokens", "W/chip", "feasible"],
-                                       rows: table, rightAligned: Set(2...6)))
+                print(Formatting.table(header: ["design", "recipe", "tok/s/chip", "latency", "tokens/J", "$/M tokens", "W/chip", "accumulator",
+                                                "emb. cosine", "rank corr.", "feasible"],
+                                       rows: table, rightAligned: Set(2...6).union(8...9)))
             }
         }
 
@@ -138,8 +156,13 @@ struct RecipesCommand: ParsableCommand {
             return try resolveInstalled(String(text[..<at]), what: "design", option: "--pair FILE@RECIPE") + String(text[at...])
         }
 
-        static func json(_ r: RecipeComparison.Row) -> JSONValue {
+        static func json(_ r: RecipeComparison.Row, accuracy a: AccuracyScores?) -> JSONValue {
             func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
+            let accuracy: JSONValue = a.map { a in
+                .object([("metric", .string("embedding_cosine")), ("value", .number(a.embeddingCosine)), ("recipe", .string(a.recipe)),
+                         ("accumulator", .string(a.accumulator)), ("embedding_cosine_min", .number(a.embeddingCosineMin)),
+                         ("similarity_spearman", .number(a.similaritySpearman))])
+            } ?? .null
             return .object([
                 ("design", .string(r.design)), ("recipe", .string(r.recipe.name)), ("recipe_spelling", .string(r.recipe.spelling)),
                 ("phase", .string(r.scenario.phase.rawValue)), ("batch", .number(Double(r.scenario.batch))),
@@ -147,6 +170,7 @@ struct RecipesCommand: ParsableCommand {
                 ("feasible", .bool(r.feasible)), ("reason", r.reason.map(JSONValue.string) ?? .null),
                 ("tokens_per_s_per_chip", n(r.tokensPerSecondPerChip)), ("latency_s", n(r.latencySeconds)),
                 ("tokens_per_joule", n(r.tokensPerJoule)), ("usd_per_million_tokens", n(r.usdPerMillionTokens)), ("avg_power_w", n(r.averagePowerW)),
+                ("accuracy", accuracy),
             ])
         }
     }
