@@ -3,6 +3,7 @@ import Foundation
 import SPUAccuracy
 import SPUCore
 import SPUFormats
+import SPUHardware
 
 /// `spusim accuracy`: the all-MiniLM-L6-v2 sentence encoder emulated in a precision recipe, compared
 /// with its fp32 emulation on a sentence set (see docs/accuracy.md).
@@ -11,28 +12,31 @@ struct AccuracyCommand: ParsableCommand {
         commandName: "accuracy",
         abstract: "Emulate a real model (all-MiniLM-L6-v2) in a precision recipe; report embedding cosine, rank agreement and SQNR.")
 
-    static let modelDirectoryVariable = "SPUSIM_MINILM_DIR"
-    static let defaultModelDirectory = ".cache/minilm"
-
-    @Option(help: "Model directory (config.json, vocab.txt, model.safetensors). Default: $\(modelDirectoryVariable), else \(defaultModelDirectory) (scripts/minilm_reference.py extracts it there).")
+    @Option(help: "Model directory (config.json, vocab.txt, model.safetensors). Default: $\(AccuracyOracle.Source.modelDirectoryVariable), else \(AccuracyOracle.Source.defaultModelDirectoryPath) (scripts/minilm_reference.py extracts it there).")
     var modelDir: String?
 
-    @Option(help: "Sentences, one per line (paraphrase pairs on consecutive lines).")
-    var sentences: String = "validation/accuracy/sentences.txt"
+    @Option(help: "Sentences, one per line (paraphrase pairs on consecutive lines); default: validation/accuracy/sentences.txt of the installation.")
+    var sentences: String?
+
+    @Option(help: "Precision recipe (a recipe name, a format name, or w=F,a=F,kv=F[,acc=MODE[:BITS]]) instead of --weights/--activations/--kv.")
+    var recipe: String?
+
+    @Option(help: "Hardware config: run on the accumulator it declares for the recipe's MAC format (mac_array.accumulation), instead of --accumulation/--accumulator-bits.")
+    var arch: String?
 
     @Option(help: "Weight format (a hardware format name; fp32 = unquantised).")
-    var weights: String = "fp32"
+    var weights: String?
 
     @Option(help: "Activation format (matmul inputs other than weights and K/V).")
-    var activations: String = "fp32"
+    var activations: String?
 
     @Option(help: "Format of the attention K and V operands.")
-    var kv: String = "fp32"
+    var kv: String?
 
     @Option(help: "Accumulation: fp32, exact, mitchell, mitchell-corrected, gaussian-log-fN, remainder-binning.")
-    var accumulation: String = "fp32"
+    var accumulation: String?
 
-    @Option(help: "Accumulator width in bits for exact / remainder-binning (default: unbounded).")
+    @Option(help: "Accumulator register width in bits for exact, mitchell and remainder-binning, with the cost model's binary point (AccumulatorSpec); default: unbounded.")
     var accumulatorBits: Int?
 
     @Option(help: "Sentences embedded in parallel.")
@@ -51,17 +55,39 @@ struct AccuracyCommand: ParsableCommand {
             }
             return f
         }
-        guard let mode = AccumulationMode(accumulation) else { throw ValidationError("--accumulation: unknown mode \"\(accumulation)\"") }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be in 1…64") }
-        let recipe = EmulationRecipe(weights: try format(weights, "--weights"), activations: try format(activations, "--activations"),
-                                     kv: try format(kv, "--kv"), accumulation: mode, accumulatorBits: accumulatorBits)
+        if self.recipe != nil, [weights, activations, kv].contains(where: { $0 != nil }) {
+            throw ValidationError("give either --recipe or --weights/--activations/--kv")
+        }
+        if arch != nil, accumulation != nil || accumulatorBits != nil {
+            throw ValidationError("give either --arch (its declared accumulator) or --accumulation/--accumulator-bits")
+        }
+        var precision = PrecisionRecipe(name: "", weights: try format(weights ?? "fp32", "--weights"), activations: try format(activations ?? "fp32", "--activations"),
+                                        kvCache: try format(kv ?? "fp32", "--kv"))
+        if let text = self.recipe {
+            switch PrecisionRecipe.parse(text) {
+            case let .success(parsed): precision = parsed
+            case let .failure(error): throw ValidationError("--recipe: \(error.description)")
+            }
+        }
+        var recipe: EmulationRecipe
+        if let arch {
+            let device: DeviceSpec
+            do { device = try DeviceSpec.load(path: arch) } catch { throw failInput(error) }
+            recipe = EmulationRecipe(precision, accumulator: device.compute.macArray.accumulator(for: precision.computeFormat))
+        } else {
+            let text = accumulation ?? precision.accumulation?.mode ?? "fp32"
+            guard let mode = AccumulationMode(text) else { throw ValidationError("--accumulation: unknown mode \"\(text)\"") }
+            recipe = EmulationRecipe(weights: precision.weights, activations: precision.activations, kv: precision.kvCache, accumulation: mode,
+                                     accumulatorBits: accumulatorBits ?? precision.accumulation?.widthBits)
+        }
         do { try recipe.validate() } catch { throw ValidationError(error.description) }
-        let directory = modelDir ?? ProcessInfo.processInfo.environment[Self.modelDirectoryVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultModelDirectory
+        let directory = modelDir ?? AccuracyOracle.Source.defaultModelDirectory()
+        let sentences = try self.sentences ?? resolveInstalled(AccuracyOracle.Source.defaultSentencesFile, what: "accuracy sentence set", option: "--sentences FILE")
         let lines: [String]
         let model: BertModel
         do throws(ConfigError) {
-            lines = try InputFile.readText(sentences).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
-            guard lines.count >= 2 else { throw ConfigError(file: sentences, path: "$", message: "needs at least 2 sentences (one per line)") }
+            lines = try AccuracyOracle.loadSentences(sentences)
             model = try BertModel.load(directory: directory)
         } catch { throw failInput(error) }
         let report = try AccuracyStudy.run(model: model, recipe: recipe, sentences: lines, jobs: jobs)

@@ -27,9 +27,10 @@ import Testing
         #expect(Set(former).count == former.count && Set(former).isDisjoint(with: names))
         for metric in MetricCatalogue.all {
             #expect(!metric.summary.isEmpty && !metric.label.isEmpty && !metric.unit.isEmpty, "\(metric.name)")
-            // The name ends with its unit (or is a ratio or count of one).
+            // The name ends with its unit (or is a ratio or count of one, or a dimensionless
+            // similarity: a cosine or a rank correlation, both in [−1, 1]).
             let suffixes = ["_s", "_w", "_j", "_mm2", "_usd", "_per_hour", "_bytes", "_per_joule", "_per_million_items", "_per_chip",
-                            "_utilization", "_factor", "_ghz", "_v", "_per_query"]
+                            "_utilization", "_factor", "_ghz", "_v", "_per_query", "_cosine", "_cosine_min", "_spearman"]
             #expect(suffixes.contains { metric.name.hasSuffix($0) }, "\(metric.name) does not state its unit")
         }
     }
