@@ -28,8 +28,10 @@ public enum HTMLReport {
         html += "\(data.designs.filter { !$0.isBaseline }.count) designs, \(data.designs.filter(\.isBaseline).count) baselines, "
         html += "\(data.workloads.count) workloads. Objective for rankings and sensitivity: \(e(objectiveLabel)). "
         html += "Pricing: \(e(data.pricing.description)).</p>\n"
-        html += "<nav>" + [("pareto", "Pareto fronts"), ("roofline", "Rooflines"), ("breakdown", "Breakdowns"), ("sensitivity", "Sensitivity"),
-                           ("top", "Top designs"), ("provenance", "Provenance")]
+        let accuracyFigures = data.accuracyFigures()
+        html += "<nav>" + ([("pareto", "Pareto fronts")] + (accuracyFigures.isEmpty ? [] : [("accuracy", "Accuracy")])
+                           + [("roofline", "Rooflines"), ("breakdown", "Breakdowns"), ("sensitivity", "Sensitivity"),
+                              ("top", "Top designs"), ("provenance", "Provenance")])
             .map { "<a href=\"#\($0.0)\">\($0.1)</a>" }.joined(separator: " · ") + "</nav></header>\n"
 
         // Pareto fronts.
@@ -39,6 +41,16 @@ public enum HTMLReport {
             html += figure(id: "pareto-\(i + 1)", chart.render(), caption: "\(chart.title); x: \(pair.x), y: \(pair.y).")
         }
         html += "</section>\n"
+
+        // Accuracy × energy × area, when the run measured recipe accuracy.
+        if !accuracyFigures.isEmpty {
+            html += section("accuracy", "Accuracy, energy and area by precision recipe", intro: "Every feasible design in every precision recipe of the run (one colour per recipe): the accuracy of the recipe on the design's accumulator (mean cosine of all-MiniLM-L6-v2 sentence embeddings to fp32, <code>embedding_cosine</code>, docs/accuracy.md) against its energy efficiency and its modelled area. A design's score uses its best recipe within the constraints; this shows what each alternative would have cost.")
+            for (name, energy, area) in accuracyFigures {
+                html += figure(id: "accuracy-energy-\(slug(name))", energy.render(), caption: energy.title + ".")
+                html += figure(id: "accuracy-area-\(slug(name))", area.render(), caption: area.title + ".")
+            }
+            html += "</section>\n"
+        }
 
         // Rooflines.
         html += section("roofline", "Rooflines", intro: "The workload's ops on the best design by the objective and on each baseline: arithmetic intensity (flops per off-chip byte) against the flop rate each op achieves per chip. Ceilings: off-chip bandwidth (dashed) and peak compute in the workload's dominant number format (solid), at the clock after the TDP policy. Ops are re-evaluated in-process from the stored design and trace JSON.")

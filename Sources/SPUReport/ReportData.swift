@@ -65,6 +65,13 @@ public struct ReportData: Sendable {
         public var energyParts: [Double]?
         /// v6 area columns (nil when not recorded).
         public var areaParts: [Double]?
+        /// The precision recipe of the workload (v10), its accuracy (`embedding_cosine`) and the
+        /// result's items per joule; nil where not recorded.
+        public var recipe: String? = nil
+        /// The workload entry this recipe variant belongs to (v10 `recipe_group`); nil otherwise.
+        public var recipeGroup: String? = nil
+        public var embeddingCosine: Double? = nil
+        public var itemsPerJoule: Double? = nil
     }
 
     public struct Workload: Sendable {
@@ -162,11 +169,14 @@ public struct ReportData: Sendable {
         let columns = Set(try db.columns(in: "results").map(\.name))
         let hasBreakdowns = ResultsSchema.energyBreakdownColumns.allSatisfy(columns.contains)
         let breakdownSelect = hasBreakdowns ? ", " + (ResultsSchema.energyBreakdownColumns + ResultsSchema.areaBreakdownColumns).joined(separator: ", ") : ""
+        let accuracyColumns = ["recipe", "recipe_group", "embedding_cosine", "items_per_joule"]
+        let hasAccuracy = accuracyColumns.allSatisfy(columns.contains)
+        let accuracySelect = hasAccuracy ? ", " + accuracyColumns.joined(separator: ", ") : ""
         var results: [Result] = []
         var weights: [String: Double] = [:]
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT design_hash, workload_hash, feasible, latency_s, throttle_factor, energy_j, area_mm2, workload_weight,
-                   \(boundColumns.joined(separator: ", "))\(breakdownSelect)
+                   \(boundColumns.joined(separator: ", "))\(breakdownSelect)\(accuracySelect)
             FROM results WHERE run_id = ? ORDER BY id
             """, arguments: [runID])
         while let r = try cursor.next() {
@@ -178,7 +188,9 @@ public struct ReportData: Sendable {
                                   throttleFactor: r["throttle_factor"], energyJ: r["energy_j"], areaMM2: r["area_mm2"],
                                   timeByBound: boundColumns.map { (r[$0] as Double?) ?? 0 },
                                   energyParts: energy.contains(where: { $0 == nil }) || energy.isEmpty ? nil : energy.map { $0! },
-                                  areaParts: area.contains(where: { $0 == nil }) || area.isEmpty ? nil : area.map { $0! }))
+                                  areaParts: area.contains(where: { $0 == nil }) || area.isEmpty ? nil : area.map { $0! },
+                                  recipe: hasAccuracy ? r["recipe"] : nil, recipeGroup: hasAccuracy ? r["recipe_group"] : nil, embeddingCosine: hasAccuracy ? r["embedding_cosine"] : nil,
+                                  itemsPerJoule: hasAccuracy ? r["items_per_joule"] : nil))
         }
         let workloads = try Row.fetchAll(db, sql: """
             SELECT hash, name, phase, throughput_unit, json FROM workloads WHERE hash IN (SELECT workload_hash FROM results WHERE run_id = ?)

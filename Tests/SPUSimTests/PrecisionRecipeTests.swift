@@ -5,6 +5,7 @@ import Testing
 @testable import SPUCost
 @testable import SPUFormats
 @testable import SPUHardware
+@testable import SPUReport
 @testable import SPUResults
 @testable import SPUSweep
 @testable import SPUWorkload
@@ -181,6 +182,15 @@ import Testing
         let bf16 = try #require(cosines["bf16"]), fp8 = try #require(cosines["fp8"])
         #expect(bf16 > fp8 && bf16 <= 1 + 1e-12 && fp8 > 0.5)
         #expect(cosines["mxfp4"] == nil)   // the H100 has no MXFP4: infeasible, no accuracy either
+        // The report's accuracy figures show every feasible (design, recipe) result with an accuracy.
+        let report = try ReportData.load(path: db, runID: nil)
+        let figures = report.accuracyFigures()
+        #expect(figures.count == 2)
+        let measured = try ResultsStore(path: db).read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM results WHERE feasible AND embedding_cosine IS NOT NULL") ?? 0
+        }
+        #expect(figures.reduce(0) { $0 + $1.energy.series.reduce(0) { $0 + $1.points.count } } == measured)
+        #expect(try HTMLReport.render(report, options: ReportOptions()).contains("id=\"accuracy-energy-"))
         // A budget between bf16 and fp8 rules fp8 out: every design scores on bf16.
         let budget = (bf16 + fp8) / 2
         let strict = try Self.sweep(dir, recipes: recipes, extra: #""accuracy": \#(accuracy), "constraints": [{"metric": "embedding_cosine", "min": \#(budget)}],"#)
