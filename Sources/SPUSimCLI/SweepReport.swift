@@ -37,6 +37,7 @@ enum SweepReport {
         lines.append(String(format: "evaluated %d design × workload pairs in %.1f s (%.0f pairs/s)", s.evaluatedPairs, s.seconds, rate)
                      + (s.alreadyStored > 0 ? "; \(s.alreadyStored) already stored (resumed)" : ""))
         lines.append("design points: \(s.designPoints) (\(s.prunedBeforeEvaluation) pruned by constraints, \(s.invalidDesigns.count) invalid); baselines: \(s.baselinePoints); workloads: \(s.workloads)"
+                     + (spec.recipes.map { " (\($0.candidates.count) recipes each for the generated transformers)" } ?? "")
                      + (s.failingConstraints > 0 ? "; \(s.failingConstraints) pairs fail constraints after evaluation" : ""))
         guard let runID = s.runID else { return lines.joined(separator: "\n") }
         let scores = try store.designScores(runID: runID)
