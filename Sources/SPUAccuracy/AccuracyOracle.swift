@@ -46,7 +46,7 @@ public final class AccuracyOracle: @unchecked Sendable {
             model = try BertModel.load(directory: source.modelDirectory)
         } catch {
             throw ConfigError(file: error.file, path: error.path,
-                              message: error.message + " (install all-MiniLM-L6-v2 with 'python3 scripts/minilm_reference.py', or set \(Source.modelDirectoryVariable))")
+                              message: error.message + " (or set \(Source.modelDirectoryVariable))")
         }
         sentences = try Self.loadSentences(source.sentencesFile)
     }

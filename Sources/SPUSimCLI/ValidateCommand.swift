@@ -33,7 +33,7 @@ struct ValidateCommand: ParsableCommand {
         let root: JSONObjectReader
         do { root = try InputFile.readJSONObject(file) } catch { throw .config(error) }
         if root.has("axes") {
-            let spec = try SweepSpec.load(path: file)
+            let spec = try SweepSpec.load(path: file, loadingAccuracyModel: false)
             return "sweep \(spec.name) (\(spec.strategy.name), \(spec.axes.count) axes, \(spec.workloads.count) workloads)"
         }
         do { return try describe(root, file: file) } catch { throw .config(error) }

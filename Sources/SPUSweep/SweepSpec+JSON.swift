@@ -9,9 +9,13 @@ import SPUWorkload
 
 extension SweepSpec {
     /// Loads and validates a sweep file. Paths inside it are relative to the current directory.
-    public static func load(path: String) throws(SweepError) -> SweepSpec {
+    ///
+    /// `loadingAccuracyModel` false checks an `accuracy` block's keys without loading the model
+    /// (`spusim validate`: a config is valid whether or not the 90 MB model is installed); such a
+    /// spec has no accuracy oracle and cannot run.
+    public static func load(path: String, loadingAccuracyModel: Bool = true) throws(SweepError) -> SweepSpec {
         do {
-            return try decode(try InputFile.readJSONObject(path))
+            return try decode(try InputFile.readJSONObject(path), loadingAccuracyModel: loadingAccuracyModel)
         } catch let error as SweepError {
             throw error
         } catch let error as ConfigError {
@@ -23,7 +27,7 @@ extension SweepSpec {
         }
     }
 
-    static func decode(_ r: JSONObjectReader) throws -> SweepSpec {
+    static func decode(_ r: JSONObjectReader, loadingAccuracyModel: Bool = true) throws -> SweepSpec {
         r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco",
                      "store_op_results", "mapping_objective", "serving", "recipes", "accuracy", "source"])
         let file = r.file
@@ -227,9 +231,17 @@ extension SweepSpec {
         // Accuracy of recipe workloads (after everything that may name its metrics).
         var accuracy: AccuracyOracle?
         if let block = try r.optionalObject("accuracy") {
-            let (oracle, canonicalBlock) = try decodeAccuracy(block)
-            accuracy = oracle
-            inlined.append(("accuracy", canonicalBlock))
+            if loadingAccuracyModel {
+                let (oracle, canonicalBlock) = try decodeAccuracy(block)
+                accuracy = oracle
+                inlined.append(("accuracy", canonicalBlock))
+            } else {
+                block.expecting(["model_dir", "sentences"])
+                _ = try block.optionalString("model_dir")
+                _ = try block.optionalString("sentences")
+                try block.finish()
+                inlined.append(("accuracy", try r.value("accuracy")))
+            }
         } else {
             let named = constraints.compactMap { c -> Metric? in if case let .metric(m) = c.subject { return m }; return nil }
                 + { if case let .best(objective)? = recipes?.selection { return [objective.metric] }; return [] }()
