@@ -77,6 +77,13 @@ import Testing
         let reason = try #require(array.unsupportedReason(for: try Self.parse("pal8"), design: h100.name))
         #expect(reason.contains("does not support pal8") && reason.contains("supported: fp8-e4m3"))
         #expect(array.supportedRecipes(PrecisionRecipe.catalogue).map(\.name).contains("pal8") == false)
+        // A required accumulation must be the register the design declares for the MAC format.
+        #expect(array.unsupportedReason(for: try Self.parse("w=fp8-e4m3,a=fp8-e4m3,acc=fp32"), design: h100.name) == nil)
+        let spu = try DeviceSpec.load(path: Repo.path("configs/chips/spu-datacenter.json"))
+        #expect(spu.compute.macArray.unsupportedReason(for: try Self.parse("w=pal8,a=pal8,acc=exact:32"), design: spu.name) == nil)
+        let narrower = try #require(spu.compute.macArray.unsupportedReason(for: try Self.parse("w=pal8,a=pal8,acc=exact:24"), design: spu.name))
+        #expect(narrower.contains("accumulates pal8 in exact-w32"))
+        #expect(array.unsupportedReason(for: try Self.parse("w=fp8-e4m3,a=fp8-e4m3,acc=exact"), design: h100.name) != nil)
     }
 
     /// Fleet sizing of a design that cannot run the recipe is infeasible for that reason, with no
