@@ -229,11 +229,7 @@ struct FleetCommand: ParsableCommand {
 
     static func json(_ p: FleetPlan, pricing: PricingPolicy) -> JSONValue {
         let recipe: JSONValue = p.recipe.map(JSONValue.string) ?? .null
-        let accuracy: JSONValue = p.accuracy.map { a in
-            .object([("metric", .string("embedding_cosine")), ("value", .number(a.embeddingCosine)), ("recipe", .string(a.recipe)),
-                     ("accumulator", .string(a.accumulator)), ("embedding_cosine_min", .number(a.embeddingCosineMin)),
-                     ("similarity_spearman", .number(a.similaritySpearman))])
-        } ?? .null
+        let accuracy = accuracyJSON(p.accuracy)
         func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
         func point(_ o: ServingPoint?) -> JSONValue {
             guard let o else { return .null }

@@ -50,3 +50,12 @@ enum RecipeChoice {
         plans.filter { $0.feasible && $0.usdPer1000Queries.isFinite }.min { $0.usdPer1000Queries < $1.usdPer1000Queries }
     }
 }
+
+/// The `accuracy` block of `fleet --json` and `recipes compare --json`: the metric a budget uses,
+/// its value and recipe, then the other scores; null when not measured.
+func accuracyJSON(_ scores: AccuracyScores?) -> JSONValue {
+    guard let a = scores else { return .null }
+    return .object([("metric", .string("embedding_cosine")), ("value", .number(a.embeddingCosine)), ("recipe", .string(a.recipe)),
+                    ("accumulator", .string(a.accumulator)), ("embedding_cosine_min", .number(a.embeddingCosineMin)),
+                    ("similarity_spearman", .number(a.similaritySpearman))])
+}

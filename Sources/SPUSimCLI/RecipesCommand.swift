@@ -158,11 +158,7 @@ struct RecipesCommand: ParsableCommand {
 
         static func json(_ r: RecipeComparison.Row, accuracy a: AccuracyScores?) -> JSONValue {
             func n(_ x: Double) -> JSONValue { x.isFinite ? .number(x) : .null }
-            let accuracy: JSONValue = a.map { a in
-                .object([("metric", .string("embedding_cosine")), ("value", .number(a.embeddingCosine)), ("recipe", .string(a.recipe)),
-                         ("accumulator", .string(a.accumulator)), ("embedding_cosine_min", .number(a.embeddingCosineMin)),
-                         ("similarity_spearman", .number(a.similaritySpearman))])
-            } ?? .null
+            let accuracy = accuracyJSON(a)
             return .object([
                 ("design", .string(r.design)), ("recipe", .string(r.recipe.name)), ("recipe_spelling", .string(r.recipe.spelling)),
                 ("phase", .string(r.scenario.phase.rawValue)), ("batch", .number(Double(r.scenario.batch))),
