@@ -99,6 +99,27 @@ import Testing
         #expect(plan.usdPer1000Queries.isNaN && plan.whPerQuery.isNaN && plan.accelerators.isNaN)
     }
 
+    /// `recipes compare`: each design in its own recipe; an unsupported pair is infeasible with
+    /// the reason and NaN (null) efficiency; halving the weights' bytes speeds up decode.
+    @Test func recipeComparisonRunsEachDesignInItsOwnRecipe() throws {
+        let inputs = try CostInputs.load(techDirectory: Repo.path("configs/tech"), tcoFile: Repo.path("configs/tco/default.json"))
+        let h100 = try DesignEvaluator(device: try DeviceSpec.load(path: Repo.path("configs/gpus/h100-sxm.json")), inputs: inputs)
+        let model = try TransformerConfig.load(path: Repo.path("workloads/models/llama-3-8b.json"))
+        let comparison = RecipeComparison(model: model, modelName: "llama-3-8b", scenarios: [.init(phase: .decode, batch: 8, sequenceLength: 1024, tensorParallel: 1)])
+        let rows = comparison.rows([.init(evaluator: h100, recipe: try Self.parse("bf16")), .init(evaluator: h100, recipe: try Self.parse("fp8")),
+                                    .init(evaluator: h100, recipe: try Self.parse("pal8"))])
+        #expect(rows.count == 3)
+        #expect(rows[0].feasible && rows[1].feasible && !rows[2].feasible)
+        #expect(rows[2].reason?.contains("does not support pal8") == true)
+        #expect(rows[2].tokensPerSecondPerChip.isNaN && rows[2].tokensPerJoule.isNaN && rows[2].usdPerMillionTokens.isNaN)
+        #expect(rows[1].tokensPerSecondPerChip > rows[0].tokensPerSecondPerChip * 1.3)   // bandwidth-bound decode, half the bytes
+        #expect(rows[1].usdPerMillionTokens < rows[0].usdPerMillionTokens)
+        // Equal margin re-prices the GPU at cost × margin: cheaper per token than at its list price.
+        let equal = RecipeComparison(model: model, modelName: "llama-3-8b", scenarios: comparison.scenarios, pricing: .equalMargin(1.6))
+            .rows([.init(evaluator: h100, recipe: try Self.parse("fp8"))])
+        #expect(equal[0].usdPerMillionTokens < rows[1].usdPerMillionTokens && equal[0].tokensPerSecondPerChip == rows[1].tokensPerSecondPerChip)
+    }
+
     static func sweep(_ dir: URL, recipes: String, extra: String = "") throws -> String {
         let text = """
         {"name": "recipes", "base_design": "\(Repo.path("configs/chips/spu-datacenter.json"))", \(extra)
