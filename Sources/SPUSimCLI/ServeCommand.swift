@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUCost
 import SPUHardware
 import SPUPerformance
@@ -28,7 +29,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("decode-tensor-parallel"), help: "Chips per decode replica (default: --tensor-parallel).") var decodeTensorParallel: Int?
     @Option(help: "Replicas of the (prefill) pool.") var replicas = 1
     @Option(name: .customLong("decode-replicas"), help: "Replicas of the decode pool.") var decodeReplicas = 1
-    @Option(help: "Number format of weights and activations.") var format = "bf16"
+    @Option(help: "Precision recipe: a recipe name (bf16, fp8, fp8-kv16, int8-w8a8, w4a16, mxfp8, mxfp4, pal8, pal16), a format name, or w=F,a=F,kv=F.") var format = "bf16"
     @Option(name: .customLong("kv-format"), help: "Number format of the KV cache (default: --format).") var kvFormat: String?
 
     @Option(help: "Mean request rate per second (Poisson unless --cv or --diurnal-peak).") var rate: Double?
@@ -104,8 +105,15 @@ struct ServeCommand: ParsableCommand {
             guard let f = NumberFormat(rawValue: name) else { throw unknownValue(option, name, accepted: NumberFormat.allCases.map(\.rawValue)) }
             return f
         }
-        let numberFormat = try formatNamed(format, "--format")
-        let kvNumberFormat = try kvFormat.map { try formatNamed($0, "--kv-format") }
+        var recipe: PrecisionRecipe
+        switch PrecisionRecipe.parse(format) {
+        case let .success(parsed): recipe = parsed
+        case let .failure(error): throw ValidationError("--format: \(error.description)")
+        }
+        if let kv = try kvFormat.map({ try formatNamed($0, "--kv-format") }), kv != recipe.kvCache {
+            recipe.kvCache = kv
+            recipe.name = recipe.isUniform ? kv.rawValue : recipe.spelling
+        }
         guard let batchingPolicy = BatchingPolicy(rawValue: batching) else { throw unknownValue("--batching", batching, accepted: BatchingPolicy.allCases.map(\.rawValue)) }
         guard let preemptionMode = PreemptionMode(rawValue: preemption) else { throw unknownValue("--preemption", preemption, accepted: PreemptionMode.allCases.map(\.rawValue)) }
         let config: TransformerConfig, prefillDesign: DeviceSpec, decodeDesign: DeviceSpec?
@@ -141,11 +149,17 @@ struct ServeCommand: ParsableCommand {
             link = KVTransferLink(bytesPerSecondPerChip: kvLinkGBPerS.map { $0 * 1e9 } ?? base.bytesPerSecondPerChip,
                                   latencySeconds: kvLinkLatencyUs.map { $0 / 1e6 } ?? base.latencySeconds, source: "command line")
         }
-        let system = ServingSystem(model: config, modelName: modelName, format: numberFormat, kvFormat: kvNumberFormat,
+        let system = ServingSystem(model: config, modelName: modelName, recipe: recipe,
                                    prefill: prefillPool, decode: decodePool, kvLink: link, scheduler: scheduler, engine: profile)
         let outcome: Result<ServingReport, ServingError>
         var capacityRate: Double?
         do throws(ServingError) {
+            // A design without the recipe's MAC formats cannot serve it: infeasible with that reason.
+            for design in [prefillDesign] + (decodeDesign.map { [$0] } ?? []) {
+                if let unsupported = design.compute.macArray.unsupportedReason(for: recipe, design: design.name) {
+                    throw ServingError.infeasible(design: design.name, reason: unsupported)
+                }
+            }
             if maxRate {
                 let capacity = try ServingCapacity(
                     system: system, inputTokens: try LengthDistribution.parse(inputTokens, output: false, maxTokens: config.maxPositions),

@@ -45,7 +45,7 @@ struct ServingSummary {
 
     var row: ResultsStore.ServingRow {
         ResultsStore.ServingRow(
-            design: designs[0], decodeDesign: designs.count > 1 ? designs[1] : nil, model: model, format: system.format.rawValue,
+            design: designs[0], decodeDesign: designs.count > 1 ? designs[1] : nil, model: model, format: system.recipe.name,
             tensorParallel: system.prefill.tensorParallel, replicas: system.prefill.replicas,
             decodeTensorParallel: system.decode?.tensorParallel, decodeReplicas: system.decode?.replicas, chips: system.chips,
             engine: system.engine.identifier, batching: system.scheduler.batching.rawValue, requestSource: requestSourceDescription,
@@ -61,7 +61,7 @@ struct ServingSummary {
     var json: JSONValue {
         func n(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
         var pairs: [(String, JSONValue)] = [
-            ("designs", .array(designs.map(JSONValue.string))), ("model", .string(model)), ("format", .string(system.format.rawValue)),
+            ("designs", .array(designs.map(JSONValue.string))), ("model", .string(model)), ("format", .string(system.recipe.name)),
             ("tensor_parallel", .number(Double(system.prefill.tensorParallel))), ("replicas", .number(Double(system.prefill.replicas))),
             ("decode_tensor_parallel", system.decode.map { .number(Double($0.tensorParallel)) } ?? .null),
             ("decode_replicas", system.decode.map { .number(Double($0.replicas)) } ?? .null),
@@ -86,7 +86,7 @@ struct ServingSummary {
 
     var text: String {
         let s = system.scheduler
-        var lines = ["serving \(model) (\(system.format.rawValue)) on \(poolDescription)",
+        var lines = ["serving \(model) (\(system.recipe.name)) on \(poolDescription)",
                      "engine \(system.engine.identifier), batching \(s.batching.rawValue) (≤ \(s.maxSequences) sequences, ≤ \(s.tokenBudget) tokens per iteration), preemption \(s.preemption.rawValue)" + (s.maxQueuedRequests.map { ", ≤ \($0) queued per replica" } ?? ""),
                      "requests: \(requestSourceDescription)"
                      + (slo.ttftSeconds.map { "; SLO TTFT ≤ \(Formatting.seconds($0))" } ?? "") + (slo.tpotSeconds.map { ", TPOT ≤ \(Formatting.seconds($0))" } ?? "")]
