@@ -156,16 +156,14 @@ struct FleetCommand: ParsableCommand {
                         return cosine >= budget
                     }
                 }
-                let plans = candidates.map { plan($0, decode: decode) }
-                var chosen = RecipeChoice.cheapest(plans) ?? plans.first ?? plan(targets[index].choice.fallback, decode: decode)
+                let sized = candidates.map { (recipe: $0, plan: plan($0, decode: decode)) }
+                let fallback = targets[index].choice.fallback
+                var (recipe, chosen) = RecipeChoice.cheapest(sized) ?? sized.first ?? (fallback, plan(fallback, decode: decode))
                 if candidates.isEmpty, !rejected.isEmpty {
                     chosen = FleetSizing.infeasible(design: chosen.design, reason: "no supported recipe meets embedding cosine ≥ \(Formatting.fixed(minEmbeddingCosine ?? 0, 4)) (\(rejected.joined(separator: ", ")))",
                                                     evaluator: e, pricing: policy)
                 }
-                if let recipe = PrecisionRecipe.catalogue.first(where: { $0.name == chosen.recipe }) ?? chosen.recipe.flatMap({ try? PrecisionRecipe.parse($0).get() }),
-                   chosen.feasible {
-                    chosen.accuracy = accuracy(recipe, decode: decode)
-                }
+                if chosen.feasible { chosen.accuracy = accuracy(recipe, decode: decode) }
                 return chosen
             }
             plans.append(choose(decode: nil))

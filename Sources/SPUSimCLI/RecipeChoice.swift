@@ -45,9 +45,9 @@ enum RecipeChoice {
         return PrecisionRecipe.catalogue[0]
     }
 
-    /// The feasible plan with the lowest cost per 1,000 queries (ties: the first), or nil.
-    static func cheapest(_ plans: [FleetPlan]) -> FleetPlan? {
-        plans.filter { $0.feasible && $0.usdPer1000Queries.isFinite }.min { $0.usdPer1000Queries < $1.usdPer1000Queries }
+    /// The recipe whose feasible plan costs least per 1,000 queries (ties: the first), or nil.
+    static func cheapest(_ sized: [(recipe: PrecisionRecipe, plan: FleetPlan)]) -> (recipe: PrecisionRecipe, plan: FleetPlan)? {
+        sized.filter { $0.plan.feasible && $0.plan.usdPer1000Queries.isFinite }.min { $0.plan.usdPer1000Queries < $1.plan.usdPer1000Queries }
     }
 }
 
