@@ -1,24 +1,37 @@
 import SPUFormats
 
-/// What a forward pass is emulated in: the number format of the weights, of the activations (every
-/// matmul input that is not a weight or K/V), of K and V (the attention operands QKᵀ's K and
-/// attention×V's V), and the accumulator of every matmul. A nil format means fp32 (no quantisation;
-/// `fp32` given by name is normalised to nil). Local to SPUAccuracy until a shared precision recipe
-/// replaces it.
+/// What a forward pass is emulated in: a precision recipe's formats — of the weights, of the
+/// activations (every matmul input that is not a weight or K/V), of K and V (QKᵀ's K and
+/// attention × V's V) — on the accumulator register of every matmul. The formats are a
+/// `PrecisionRecipe` (fp32 means unquantised); the register is a mode and a width, nil for an
+/// unbounded (binary64) fixed-point sum, else `AccumulatorSpec`'s register.
 public struct EmulationRecipe: Sendable, Equatable, CustomStringConvertible {
-    public var weights: HardwareFormat?
-    public var activations: HardwareFormat?
-    public var kv: HardwareFormat?
+    /// The formats (the recipe's name and source play no part in the emulation).
+    public var precision: PrecisionRecipe
     public var accumulation: AccumulationMode
     /// Register width in bits for the fixed-point modes (exact, remainder-binning, mitchell), with
     /// `AccumulatorSpec`'s binary point; nil = unbounded (binary64).
     public var accumulatorBits: Int?
 
+    /// The weights' format; nil when unquantised (fp32).
+    public var weights: HardwareFormat? { Self.quantised(precision.weights) }
+    /// The activations' format; nil when unquantised.
+    public var activations: HardwareFormat? { Self.quantised(precision.activations) }
+    /// The K and V format; nil when unquantised.
+    public var kv: HardwareFormat? { Self.quantised(precision.kvCache) }
+
+    static func quantised(_ format: HardwareFormat) -> HardwareFormat? { format == .fp32 ? nil : format }
+
     public init(weights: HardwareFormat? = nil, activations: HardwareFormat? = nil, kv: HardwareFormat? = nil,
                 accumulation: AccumulationMode = .float32, accumulatorBits: Int? = nil) {
-        self.weights = weights == .fp32 ? nil : weights
-        self.activations = activations == .fp32 ? nil : activations
-        self.kv = kv == .fp32 ? nil : kv
+        self.precision = PrecisionRecipe(name: "emulation", weights: weights ?? .fp32, activations: activations ?? .fp32, kvCache: kv ?? .fp32)
+        self.accumulation = accumulation
+        self.accumulatorBits = accumulatorBits
+    }
+
+    /// A precision recipe on a register given by its mode and width (nil: unbounded).
+    public init(_ recipe: PrecisionRecipe, accumulation: AccumulationMode, accumulatorBits: Int?) {
+        self.precision = recipe
         self.accumulation = accumulation
         self.accumulatorBits = accumulatorBits
     }
@@ -26,8 +39,13 @@ public struct EmulationRecipe: Sendable, Equatable, CustomStringConvertible {
     /// A precision recipe run on a MAC array's accumulator register (the register the cost model
     /// prices for the recipe's compute format).
     public init(_ recipe: PrecisionRecipe, accumulator: AccumulatorSpec) {
-        self.init(weights: recipe.weights, activations: recipe.activations, kv: recipe.kvCache, accumulation: accumulator.mode,
-                  accumulatorBits: accumulator.mode == .float32 ? nil : accumulator.widthBits)
+        self.init(recipe, accumulation: accumulator.mode, accumulatorBits: accumulator.mode == .float32 ? nil : accumulator.widthBits)
+    }
+
+    /// Equal when they emulate the same formats on the same register (names and sources aside).
+    public static func == (a: EmulationRecipe, b: EmulationRecipe) -> Bool {
+        a.weights == b.weights && a.activations == b.activations && a.kv == b.kv && a.accumulation == b.accumulation
+            && a.accumulatorBits == b.accumulatorBits
     }
 
     /// Weights, activations and K/V in one format.

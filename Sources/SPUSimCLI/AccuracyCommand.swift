@@ -78,8 +78,7 @@ struct AccuracyCommand: ParsableCommand {
         } else {
             let text = accumulation ?? precision.accumulation?.mode ?? "fp32"
             guard let mode = AccumulationMode(text) else { throw ValidationError("--accumulation: unknown mode \"\(text)\"") }
-            recipe = EmulationRecipe(weights: precision.weights, activations: precision.activations, kv: precision.kvCache, accumulation: mode,
-                                     accumulatorBits: accumulatorBits ?? precision.accumulation?.widthBits)
+            recipe = EmulationRecipe(precision, accumulation: mode, accumulatorBits: accumulatorBits ?? precision.accumulation?.widthBits)
         }
         do { try recipe.validate() } catch { throw ValidationError(error.description) }
         let directory = modelDir ?? AccuracyOracle.Source.defaultModelDirectory()
