@@ -137,7 +137,10 @@ public struct TaskGraph: Sendable {
             u = next
         }
         let cycle = Array(path[position[u]!...].reversed())
-        return cycle + [cycle[0]]
+        // Start at the task listed first in the file, so the message is stable.
+        let first = cycle.indices.min { cycle[$0] < cycle[$1] }!
+        let rotated = Array(cycle[first...] + cycle[..<first])
+        return rotated + [rotated[0]]
     }
 
     public var taskCount: Int { tasks.count }
