@@ -15,8 +15,8 @@ struct ScheduleCommand: ParsableCommand {
     @Option(name: .customLong("random-graph"), help: "Instead of --graph: a random layered graph of this many tasks (benchmark).")
     var randomGraph: Int?
 
-    @Option(help: "Processors of the random graph's platform (three device classes, round-robin).")
-    var processors = 16
+    @Option(help: "Processors of the random graph's platform (three device classes, round-robin; default 16).")
+    var processors: Int?
 
     @Option(help: "Scheduler: heft, cpop, eager or random.")
     var scheduler = "heft"
@@ -34,6 +34,7 @@ struct ScheduleCommand: ParsableCommand {
         guard (graph == nil) != (randomGraph == nil) else { throw ValidationError("give exactly one of --graph FILE and --random-graph TASKS") }
         try OptionRange.check(randomGraph, in: 1...TaskGraphFile.Limits.tasks.upperBound, option: "--random-graph")
         try OptionRange.check(processors, in: TaskGraphFile.Limits.processors, option: "--processors")
+        if graph != nil, processors != nil { throw ValidationError("--processors applies to --random-graph; a --graph file lists its processors") }
     }
 
     func run() throws {
@@ -47,7 +48,7 @@ struct ScheduleCommand: ParsableCommand {
             }
             label = URL(fileURLWithPath: path).lastPathComponent
         } else {
-            let generator = RandomLayeredGraph(tasks: randomGraph ?? 0, processors: processors, seed: seed)
+            let generator = RandomLayeredGraph(tasks: randomGraph ?? 0, processors: processors ?? 16, seed: seed)
             problem = try SchedulingProblem(graph: generator.graph(), platform: generator.platform)
             label = "random layered graph (seed \(seed))"
         }

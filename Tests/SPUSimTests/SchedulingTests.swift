@@ -36,7 +36,8 @@ import Testing
         #expect(path.map { problem.graph.tasks[$0].id } == ["n1", "n2", "n9", "n10"])
         #expect(abs(priority[0] - 108) < 1e-9)
         #expect(path.allSatisfy { cpop.assignments[$0].processor == 1 })
-        // HEFT's placement, as the paper's Fig. 4(a) and peer implementations give it.
+        // HEFT's placement, task for task as the tests of a peer implementation assert it
+        // (github.com/Morgan279/LowComplexityTaskScheduling).
         #expect(heft.assignments.map { problem.platform.processors[$0.processor].name } == ["P3", "P1", "P3", "P2", "P3", "P2", "P3", "P1", "P2", "P2"])
     }
 
@@ -236,5 +237,6 @@ import Testing
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(bad): $.edges: the graph has a cycle"))
         #expect(CLI.runCapturing(["schedule", "--graph", Self.example, "--scheduler", "nope"]).status != 0)
+        #expect(CLI.runCapturing(["schedule", "--graph", Self.example, "--processors", "4"]).status != 0)
     }
 }
