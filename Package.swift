@@ -15,7 +15,8 @@ import PackageDescription
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
 ///   SPUPerformance, SPUCost, SPUServing → SPUValidation
 ///   SPUFormats, SPUCore → SPUAccuracy (a real model's forward pass emulated in a precision recipe)
-///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing, SPUAccuracy → SPUSimCLI → spusim
+///   SPUFormats, SPUCore → SPUScheduling (task graphs, platforms, schedulers, schedule checker)
+///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing, SPUAccuracy, SPUScheduling → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -75,17 +76,21 @@ let package = Package(
         // Model validation against measured figures (`validation/`, `spusim validate-model`); the area
         // model prices `die_area` cases and the serving simulator `serving` cases.
         .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing"]),
+        // Task-graph scheduling across heterogeneous devices (issue 17): task graphs, a platform's
+        // processors and communication model, the scheduler protocol (HEFT, CPOP, eager, random), and
+        // an independent schedule checker. SPUFormats only for its SplitMix64 generator.
+        .target(name: "SPUScheduling", dependencies: ["SPUCore", "SPUFormats"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUAccuracy",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUAccuracy", "SPUScheduling",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
         .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults", "SPUServing"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI", "SPUAccuracy",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI", "SPUAccuracy", "SPUScheduling",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Data")]),

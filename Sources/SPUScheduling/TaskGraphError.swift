@@ -1,0 +1,52 @@
+/// Why a task graph (or a graph on a platform) cannot be scheduled. Each case knows where in the
+/// JSON task-graph format the mistake sits (`jsonPath`), so a loader can name file, path and rule.
+public enum TaskGraphError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum EdgeEnd: String, Sendable { case from, to }
+
+    case emptyTaskId(task: Int)
+    case duplicateTask(id: String, task: Int, first: Int)
+    case noCost(id: String, task: Int)
+    case badCost(id: String, task: Int, deviceClass: String, value: Double)
+    case unknownTask(id: String, edge: Int, end: EdgeEnd)
+    case selfLoop(id: String, edge: Int)
+    case duplicateEdge(from: String, to: String, edge: Int)
+    case badEdgeData(edge: Int, value: Double)
+    /// The tasks of one cycle in edge order, the first repeated at the end.
+    case cycle(ids: [String])
+    /// No processor of the platform has a class the task has a cost for.
+    case noRunnableProcessor(id: String, task: Int, classes: [String])
+    /// An edge given in bytes on a platform without a bandwidth.
+    case bytesWithoutBandwidth(edge: Int)
+    case noProcessors
+
+    /// Where the mistake is in the JSON task-graph format (`docs/scheduling.md`).
+    public var jsonPath: String {
+        switch self {
+        case let .emptyTaskId(task), let .duplicateTask(_, task, _): "$.tasks[\(task)].id"
+        case let .noCost(_, task), let .noRunnableProcessor(_, task, _): "$.tasks[\(task)].costs_s"
+        case let .badCost(_, task, deviceClass, _): "$.tasks[\(task)].costs_s.\(deviceClass)"
+        case let .unknownTask(_, edge, end): "$.edges[\(edge)].\(end.rawValue)"
+        case let .selfLoop(_, edge), let .duplicateEdge(_, _, edge): "$.edges[\(edge)]"
+        case let .badEdgeData(edge, _), let .bytesWithoutBandwidth(edge): "$.edges[\(edge)]"
+        case .cycle: "$.edges"
+        case .noProcessors: "$.processors"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .emptyTaskId: "a task id must be a non-empty string"
+        case let .duplicateTask(id, _, first): "duplicate task id \"\(id)\" (first used by $.tasks[\(first)])"
+        case let .noCost(id, _): "task \"\(id)\" has no cost on any device class (give at least one, e.g. {\"gpu\": 0.002})"
+        case let .badCost(id, _, deviceClass, value): "task \"\(id)\": cost on \"\(deviceClass)\" must be a finite number ≥ 0 seconds, got \(value)"
+        case let .unknownTask(id, _, _): "unknown task \"\(id)\" (not among $.tasks[*].id)"
+        case let .selfLoop(id, _): "self-loop on task \"\(id)\": a task cannot depend on itself"
+        case let .duplicateEdge(from, to, _): "edge \(from) → \(to) is given twice"
+        case let .badEdgeData(_, value): "communication must be a finite number ≥ 0, got \(value)"
+        case let .cycle(ids): "the graph has a cycle: \(ids.joined(separator: " → ")) (a task graph must be acyclic)"
+        case let .noRunnableProcessor(id, _, classes): "task \"\(id)\" can run on none of the processors (it has costs for \(classes.joined(separator: ", ")); no processor has one of these classes)"
+        case .bytesWithoutBandwidth: "edge is given in bytes but the platform has no communication.bandwidth_bytes_per_s"
+        case .noProcessors: "the platform needs at least one processor"
+        }
+    }
+}
