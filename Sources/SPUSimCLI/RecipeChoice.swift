@@ -33,9 +33,7 @@ enum RecipeChoice {
         switch self {
         case let .fixed(recipe): return [recipe]
         case .auto:
-            return PrecisionRecipe.catalogue.filter { recipe in
-                designs.allSatisfy { $0.compute.macArray.unsupportedReason(for: recipe, design: $0.name) == nil }
-            }
+            return designs.reduce(PrecisionRecipe.catalogue) { $1.compute.macArray.supportedRecipes($0) }
         }
     }
 

@@ -60,8 +60,7 @@ enum SweepReport {
                      + (choosing ? "; each design on its best recipe by \(Self.recipeObjective(spec))):" : "):"))
         let extraHeader = (choosing ? ["recipes"] : []) + (serving ? ["goodput req/s", "TTFT p99 ms", "TPOT p99 ms"] : [])
         lines.append(Formatting.table(header: ["design", "ok", "\(unit)/s", "latency ms", "\(unit)/J", "$/M \(unit)", "area mm²", "max W"] + extraHeader,
-                                      rows: rows, rightAligned: Set(2..<8).union(choosing ? [] : Set(8..<(8 + extraHeader.count)))
-                                        .union(choosing ? Set(9..<(8 + extraHeader.count)) : [])))
+                                      rows: rows, rightAligned: Set(2..<(8 + extraHeader.count)).subtracting(choosing ? [8] : [])))
         if serving {
             lines.append("goodput, TTFT and TPOT: the serving scenario on the serving simulator (docs/sweeps.md, \"Serving scenario\")")
         }
