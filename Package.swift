@@ -15,8 +15,9 @@ import PackageDescription
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
 ///   SPUPerformance, SPUCost, SPUServing → SPUValidation
 ///   SPUFormats, SPUCore → SPUAccuracy (a real model's forward pass emulated in a precision recipe)
-///   SPUFormats, SPUCore → SPUScheduling (task graphs, platforms, schedulers, schedule checker)
-///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing, SPUAccuracy, SPUScheduling → SPUSimCLI → spusim
+///   SPUFormats, SPUCore → SPUScheduling (task graphs, platforms, schedulers, runtime simulator, checkers)
+///   SPUScheduling, SPUCost → SPUSystem (platform designs and task costs from the device models; pipeline generators)
+///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing, SPUAccuracy, SPUScheduling, SPUSystem → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -77,20 +78,25 @@ let package = Package(
         // model prices `die_area` cases and the serving simulator `serving` cases.
         .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing"]),
         // Task-graph scheduling across heterogeneous devices (issue 17): task graphs, a platform's
-        // processors and communication model, the scheduler protocol (HEFT, CPOP, eager, random), and
-        // an independent schedule checker. SPUFormats only for its SplitMix64 generator.
+        // platforms (uniform, or nodes with PCIe, fabric and network links and device memories), the
+        // static schedulers (HEFT, CPOP), the runtime simulator and its dynamic policies (StarPU
+        // dmda/dm, work stealing, eager, random), and independent schedule and execution checkers.
+        // SPUFormats only for its SplitMix64 generator.
         .target(name: "SPUScheduling", dependencies: ["SPUCore", "SPUFormats"]),
+        // Systems of real devices for the scheduler: a platform's designs priced by the hardware,
+        // performance and power models, task costs from workload ops, and pipeline generators.
+        .target(name: "SPUSystem", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUScheduling"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUAccuracy", "SPUScheduling",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUAccuracy", "SPUScheduling", "SPUSystem",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
         .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults", "SPUServing"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI", "SPUAccuracy", "SPUScheduling",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI", "SPUAccuracy", "SPUScheduling", "SPUSystem",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Data")]),

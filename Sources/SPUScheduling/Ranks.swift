@@ -15,7 +15,7 @@ public enum Ranks {
         for u in problem.graph.topologicalOrder.reversed() {
             var longest = 0.0
             for k in successors.range(u) {
-                longest = max(longest, problem.remoteSeconds[successors.edge[k]] + rank[successors.items[k]])
+                longest = max(longest, problem.meanCommunicationSeconds(edge: successors.edge[k]) + rank[successors.items[k]])
             }
             rank[u] = problem.meanCost(task: u) + longest
         }
@@ -34,7 +34,7 @@ public enum Ranks {
             var longest = 0.0
             for k in predecessors.range(v) {
                 let u = predecessors.items[k]
-                longest = max(longest, rank[u] + mean[u] + problem.remoteSeconds[predecessors.edge[k]])
+                longest = max(longest, rank[u] + mean[u] + problem.meanCommunicationSeconds(edge: predecessors.edge[k]))
             }
             rank[v] = longest
         }

@@ -15,8 +15,31 @@ public enum ScheduleAnalysis {
         public var link: Link
     }
 
-    /// The critical path from its first task to the task that finishes last.
+    /// The critical path of a plan (communication on idle links) from its first task to the task
+    /// that finishes last.
     public static func criticalPath(_ schedule: Schedule, problem: SchedulingProblem) -> [Step] {
+        let a = schedule.assignments
+        return criticalPath(schedule, problem: problem) { e, u, v in
+            a[u].finishSeconds + problem.communicationSeconds(edge: e, from: a[u].processor, to: a[v].processor)
+        }
+    }
+
+    /// The critical path of an execution: data arrives when the runtime's transfer of the edge
+    /// into the consumer's memory landed.
+    public static func criticalPath(_ execution: Execution, problem: SchedulingProblem) -> [Step] {
+        let a = execution.assignments
+        var landed = [Int: Double]()
+        for x in execution.transfers where !x.isWriteBack {
+            if case let .edge(e) = x.item { landed[e] = max(landed[e] ?? 0, x.arrivalSeconds) }
+        }
+        return criticalPath(execution.schedule, problem: problem) { e, u, v in
+            problem.platform.location(ofProcessor: a[u].processor) == problem.platform.location(ofProcessor: a[v].processor)
+                ? a[u].finishSeconds : (landed[e] ?? a[u].finishSeconds)
+        }
+    }
+
+    /// The critical path given when each edge's data is available to its consumer (`arrival(edge, from, to)`).
+    static func criticalPath(_ schedule: Schedule, problem: SchedulingProblem, arrival: (Int, Int, Int) -> Double) -> [Step] {
         let a = schedule.assignments
         guard let last = a.indices.max(by: { a[$0].finishSeconds != a[$1].finishSeconds ? a[$0].finishSeconds < a[$1].finishSeconds : $0 > $1 }) else { return [] }
         let tolerance = 1e-9 * max(1, schedule.makespanSeconds)
@@ -34,8 +57,7 @@ public enum ScheduleAnalysis {
             let start = a[v].startSeconds
             var data = -1
             for (u, e) in problem.predecessors(of: v) {
-                let arrival = a[u].finishSeconds + problem.communicationSeconds(edge: e, from: a[u].processor, to: a[v].processor)
-                if abs(arrival - start) <= tolerance, data < 0 || a[u].finishSeconds > a[data].finishSeconds { data = u }
+                if abs(arrival(e, u, v) - start) <= tolerance, data < 0 || a[u].finishSeconds > a[data].finishSeconds { data = u }
             }
             let before = previousOnProcessor[v]
             if data >= 0 {

@@ -5,7 +5,9 @@
 /// Rules: one assignment per task, on an existing processor whose class has a cost for the task;
 /// start ≥ 0 and finish − start equal to that cost; no two tasks overlap on a processor; every
 /// task starts after each predecessor's finish plus the edge's communication time when the two
-/// are on different processors. Times are compared with a tolerance of 1e-9 × max(1, makespan).
+/// are on different processors (on a topology: on idle links, as the static schedulers plan).
+/// Times are compared with a tolerance of 1e-9 × max(1, makespan). `ExecutionChecker` checks what
+/// the runtime simulator did, links and memory included.
 public enum ScheduleChecker {
     /// One broken rule.
     public struct Violation: Sendable, Equatable, CustomStringConvertible {
@@ -50,7 +52,7 @@ public enum ScheduleChecker {
         for (e, edge) in graph.edges.enumerated() {
             let u = graph.edgeSources[e], v = graph.edgeTargets[e]
             guard platform.processors.indices.contains(a[u].processor), platform.processors.indices.contains(a[v].processor) else { continue }
-            let communication = a[u].processor == a[v].processor ? 0 : (platform.communication.remoteSeconds(edge.data) ?? .infinity)
+            let communication = platform.idleCommunicationSeconds(edge.data, from: a[u].processor, to: a[v].processor) ?? .infinity
             if a[v].startSeconds < a[u].finishSeconds + communication - tolerance {
                 report("dependency respected", "\(edge.from) → \(edge.to): \(edge.to) starts at \(a[v].startSeconds), data arrives at \(a[u].finishSeconds + communication)")
             }

@@ -1,25 +1,63 @@
-/// A static scheduler: maps every task of a problem to a processor and a start time.
-///
-/// Static list schedulers (HEFT, CPOP) and the baselines implement this; dynamic ones (StarPU's
-/// `dmda`, work stealing), which decide as tasks complete in a simulated runtime, are a later
-/// step of issue 17 and will produce the same `Schedule`.
+/// A static scheduler: maps every task of a problem to a processor and a start time before
+/// anything runs (HEFT, CPOP). `RuntimeSimulator` then executes the plan (`StaticPlanPolicy`).
 public protocol Scheduler: Sendable {
     /// Short name used on the command line and in results (`heft`).
     var name: String { get }
     func schedule(_ problem: SchedulingProblem) -> Schedule
 }
 
-/// The schedulers the command line offers.
+/// The schedulers the command line and sweeps offer: static list schedulers planned on the
+/// predicted costs and executed by the runtime, and dynamic runtime policies.
 public enum SchedulerKind: String, CaseIterable, Sendable {
-    case heft, cpop, eager, random
+    case heft, cpop, dmda, dm, ws, eager, random
 
-    public func make(seed: UInt64 = 1) -> any Scheduler {
+    public var isStatic: Bool { self == .heft || self == .cpop }
+
+    /// What the scheduler does, for help texts and docs.
+    public var summary: String {
+        switch self {
+        case .heft: "static: HEFT list scheduling (Topcuoglu et al. 2002), planned, then run"
+        case .cpop: "static: CPOP list scheduling (Topcuoglu et al. 2002), planned, then run"
+        case .dmda: "dynamic: StarPU deque model, data aware (earliest expected termination incl. transfers)"
+        case .dm: "dynamic: StarPU deque model (earliest expected termination, transfers ignored)"
+        case .ws: "dynamic: work stealing (StarPU lws), model-free"
+        case .eager: "dynamic: StarPU eager, one shared FIFO, model-free"
+        case .random: "dynamic: a random capable processor per task (baseline)"
+        }
+    }
+
+    /// The static planner (nil for dynamic policies).
+    public var planner: (any Scheduler)? {
         switch self {
         case .heft: HEFTScheduler()
         case .cpop: CPOPScheduler()
-        case .eager: EagerScheduler()
-        case .random: RandomScheduler(seed: seed)
+        default: nil
         }
+    }
+
+    /// A fresh runtime policy for one run (a static kind needs its plan: `execute`).
+    func dynamicPolicy(seed: UInt64) -> (any RuntimePolicy)? {
+        switch self {
+        case .heft, .cpop: nil
+        case .dmda: DequeModelPolicy(dataAware: true)
+        case .dm: DequeModelPolicy(dataAware: false)
+        case .ws: WorkStealingPolicy(seed: seed)
+        case .eager: EagerPolicy()
+        case .random: RandomPolicy(seed: seed)
+        }
+    }
+
+    /// Runs `problem` under this scheduler in the runtime simulator. Decisions use the costs
+    /// `error` predicts; tasks run for their actual costs. A static scheduler plans first (on the
+    /// predicted costs and idle links) and the runtime executes its plan.
+    public func execute(_ problem: SchedulingProblem, error: PredictionError = PredictionError(sigma: 0), seed: UInt64 = 1) -> Execution {
+        let predicted = error.predictions(for: problem)
+        let simulator = RuntimeSimulator(problem: problem, predicted: predicted)
+        if let planner {
+            let plan = planner.schedule(predicted)
+            return simulator.run(StaticPlanPolicy(plan: plan, processors: problem.processorCount, topologicalOrder: problem.graph.topologicalOrder), plannedMakespanSeconds: plan.makespanSeconds)
+        }
+        return simulator.run(dynamicPolicy(seed: seed)!)
     }
 }
 
@@ -33,7 +71,7 @@ enum ListScheduling {
         let predecessors = problem.predecessors
         for k in predecessors.range(v) {
             let a = assignments[predecessors.items[k]]
-            let arrival = a.finishSeconds + (a.processor == p ? 0 : problem.remoteSeconds[predecessors.edge[k]])
+            let arrival = a.finishSeconds + problem.communicationSeconds(edge: predecessors.edge[k], from: a.processor, to: p)
             if arrival > ready { ready = arrival }
         }
         return ready

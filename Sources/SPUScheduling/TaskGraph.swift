@@ -17,12 +17,36 @@ public struct TaskGraph: Sendable {
         public var kind: String?
         /// Seconds per device class; a class missing here cannot run the task.
         public var costSeconds: [String: Double]
+        /// Joules per device class when known (priced by the energy model); a class missing here
+        /// is charged the processor's active power over the task's time.
+        public var energyJoules: [String: Double]
+        /// Persistent data the task reads (ids of `TaskGraph.data`: model weights, an index).
+        public var uses: [String]
 
-        public init(id: String, name: String? = nil, kind: String? = nil, costSeconds: [String: Double]) {
+        public init(id: String, name: String? = nil, kind: String? = nil, costSeconds: [String: Double],
+                    energyJoules: [String: Double] = [:], uses: [String] = []) {
             self.id = id
             self.name = name
             self.kind = kind
             self.costSeconds = costSeconds
+            self.energyJoules = energyJoules
+            self.uses = uses
+        }
+    }
+
+    /// Read-only data that outlives tasks (model weights, a vector index, a KV cache prefix): it
+    /// lives in the host memory of its home node and is copied to a device on first use; a copy
+    /// on a device can be dropped to make room (StarPU's registered data handles).
+    public struct Data: Sendable, Equatable {
+        public var id: String
+        public var bytes: Double
+        /// Node whose host memory holds the master copy.
+        public var homeNode: Int
+
+        public init(id: String, bytes: Double, homeNode: Int = 0) {
+            self.id = id
+            self.bytes = bytes
+            self.homeNode = homeNode
         }
     }
 
@@ -49,6 +73,9 @@ public struct TaskGraph: Sendable {
 
     public let tasks: [Task]
     public let edges: [Edge]
+    public let data: [Data]
+    /// `uses` of each task as indices into `data`.
+    public let usesIndex: [[Int]]
     /// `edges[e]` as task indices.
     public let edgeSources: [Int]
     public let edgeTargets: [Int]
@@ -59,8 +86,16 @@ public struct TaskGraph: Sendable {
 
     /// Validates and indexes a graph: ids unique and non-empty, every edge between known tasks,
     /// no self-loops or repeated edges, every task with a cost on at least one class, costs
-    /// finite and non-negative, no cycle.
-    public init(tasks: [Task], edges: [Edge]) throws(TaskGraphError) {
+    /// finite and non-negative, no cycle; data ids unique, sizes finite and ≥ 0, every `uses`
+    /// naming a data item once.
+    public init(tasks: [Task], edges: [Edge], data: [Data] = []) throws(TaskGraphError) {
+        var dataIndex: [String: Int] = [:]
+        for (d, item) in data.enumerated() {
+            if item.id.isEmpty { throw .emptyDataId(data: d) }
+            if let first = dataIndex[item.id] { throw .duplicateData(id: item.id, data: d, first: first) }
+            if !(item.bytes.isFinite && item.bytes >= 0) { throw .badDataBytes(id: item.id, data: d, value: item.bytes) }
+            dataIndex[item.id] = d
+        }
         var index: [String: Int] = [:]
         index.reserveCapacity(tasks.count)
         for (i, task) in tasks.enumerated() {
@@ -71,6 +106,20 @@ public struct TaskGraph: Sendable {
             for (deviceClass, cost) in task.costSeconds where !(cost.isFinite && cost >= 0) {
                 throw .badCost(id: task.id, task: i, deviceClass: deviceClass, value: cost)
             }
+            for (deviceClass, energy) in task.energyJoules where !(energy.isFinite && energy >= 0) || task.costSeconds[deviceClass] == nil {
+                throw .badEnergy(id: task.id, task: i, deviceClass: deviceClass, value: energy)
+            }
+        }
+        var usesIndex: [[Int]] = []
+        usesIndex.reserveCapacity(tasks.count)
+        for (i, task) in tasks.enumerated() {
+            var indices: [Int] = []
+            for (k, id) in task.uses.enumerated() {
+                guard let d = dataIndex[id] else { throw .unknownData(id: id, task: i, use: k) }
+                if indices.contains(d) { throw .repeatedUse(id: id, task: i, use: k) }
+                indices.append(d)
+            }
+            usesIndex.append(indices)
         }
         var sources = [Int](), targets = [Int]()
         sources.reserveCapacity(edges.count)
@@ -92,6 +141,8 @@ public struct TaskGraph: Sendable {
         }
         self.tasks = tasks
         self.edges = edges
+        self.data = data
+        self.usesIndex = usesIndex
         self.edgeSources = sources
         self.edgeTargets = targets
         self.index = index

@@ -18,6 +18,19 @@ public enum TaskGraphError: Error, Sendable, Equatable, CustomStringConvertible 
     /// An edge given in bytes on a platform without a bandwidth.
     case bytesWithoutBandwidth(edge: Int)
     case noProcessors
+    case emptyDataId(data: Int)
+    case duplicateData(id: String, data: Int, first: Int)
+    case badDataBytes(id: String, data: Int, value: Double)
+    case unknownData(id: String, task: Int, use: Int)
+    case repeatedUse(id: String, task: Int, use: Int)
+    /// An energy for a class the task has no cost for, or not a finite number ≥ 0.
+    case badEnergy(id: String, task: Int, deviceClass: String, value: Double)
+    /// An edge given in seconds on a platform whose links price bytes.
+    case secondsOnTopology(edge: Int)
+    /// The task's inputs, outputs and data fit in no memory of a processor that could run it.
+    case doesNotFit(id: String, task: Int, bytes: Double, largestBytes: Double)
+    /// A persistent data item's home node is not a node of the platform.
+    case unknownHomeNode(id: String, data: Int, node: Int)
 
     /// Where the mistake is in the JSON task-graph format (`docs/scheduling.md`).
     public var jsonPath: String {
@@ -30,6 +43,13 @@ public enum TaskGraphError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .badEdgeData(edge, _), let .bytesWithoutBandwidth(edge): "$.edges[\(edge)]"
         case .cycle: "$.edges"
         case .noProcessors: "$.processors"
+        case let .emptyDataId(d), let .duplicateData(_, d, _): "$.data[\(d)].id"
+        case let .badDataBytes(_, d, _): "$.data[\(d)].bytes"
+        case let .unknownHomeNode(_, d, _): "$.data[\(d)].home_node"
+        case let .unknownData(_, task, use), let .repeatedUse(_, task, use): "$.tasks[\(task)].uses[\(use)]"
+        case let .badEnergy(_, task, deviceClass, _): "$.tasks[\(task)].energy_j.\(deviceClass)"
+        case let .secondsOnTopology(edge): "$.edges[\(edge)].cost_s"
+        case let .doesNotFit(_, task, _, _): "$.tasks[\(task)]"
         }
     }
 
@@ -47,6 +67,15 @@ public enum TaskGraphError: Error, Sendable, Equatable, CustomStringConvertible 
         case let .noRunnableProcessor(id, _, classes): "task \"\(id)\" can run on none of the processors (it has costs for \(classes.joined(separator: ", ")); no processor has one of these classes)"
         case .bytesWithoutBandwidth: "edge is given in bytes but the platform has no communication.bandwidth_bytes_per_s"
         case .noProcessors: "the platform needs at least one processor"
+        case .emptyDataId: "a data id must be a non-empty string"
+        case let .duplicateData(id, _, first): "duplicate data id \"\(id)\" (first used by $.data[\(first)])"
+        case let .badDataBytes(id, _, value): "data \"\(id)\": bytes must be a finite number ≥ 0, got \(value)"
+        case let .unknownHomeNode(id, _, node): "data \"\(id)\": home node \(node) is not a node of the platform"
+        case let .unknownData(id, _, _): "unknown data \"\(id)\" (not among $.data[*].id)"
+        case let .repeatedUse(id, _, _): "data \"\(id)\" is used twice by the same task"
+        case let .badEnergy(id, _, deviceClass, value): "task \"\(id)\": energy on \"\(deviceClass)\" must be a finite number ≥ 0 joules for a class the task has a cost on, got \(value)"
+        case .secondsOnTopology: "the platform models links, so an edge must give bytes (cost_s is for uniform platforms)"
+        case let .doesNotFit(id, _, bytes, largest): "task \"\(id)\" needs \(bytes) bytes resident (inputs, outputs and data) but the largest memory of a processor that could run it holds \(largest) bytes"
         }
     }
 }

@@ -1,12 +1,15 @@
 import SPUCore
 
-/// The JSON task-graph format (`docs/scheduling.md`): a graph and the processors it runs on.
+/// The JSON task-graph format (`docs/scheduling.md`): a graph, and optionally the processors it
+/// runs on with a uniform interconnect (Topcuoglu's model); without them the graph needs a
+/// platform file (`PlatformFile`).
 ///
 /// ```json
 /// {"name": "…", "source": "…",
 ///  "processors": [{"name": "P1", "class": "gpu"}],
 ///  "communication": {"latency_s": 0, "bandwidth_bytes_per_s": 2.5e10},
-///  "tasks": [{"id": "t1", "name": "…", "kind": "…", "costs_s": {"gpu": 14}}],
+///  "data": [{"id": "weights", "bytes": 1.4e11}],
+///  "tasks": [{"id": "t1", "name": "…", "kind": "…", "costs_s": {"gpu": 14}, "energy_j": {"gpu": 9000}, "uses": ["weights"]}],
 ///  "edges": [{"from": "t1", "to": "t2", "cost_s": 18}, {"from": "t1", "to": "t3", "bytes": 1e6}]}
 /// ```
 ///
@@ -17,7 +20,8 @@ public struct TaskGraphFile: Sendable {
     public var name: String?
     public var source: String?
     public var graph: TaskGraph
-    public var platform: SchedulingPlatform
+    /// The embedded processors on a uniform interconnect; nil when the file lists none.
+    public var platform: SchedulingPlatform?
 
     /// Limits that keep a typo from sizing an absurd allocation (`docs/scheduling.md`).
     public enum Limits {
@@ -26,6 +30,8 @@ public struct TaskGraphFile: Sendable {
         public static let seconds: ClosedRange<Double> = 0...1e9
         public static let bytes: ClosedRange<Double> = 0...1e15
         public static let bandwidthBytesPerSecond: ClosedRange<Double> = 1...1e15
+        public static let joules: ClosedRange<Double> = 0...1e15
+        public static let watts: ClosedRange<Double> = 0...1e6
     }
 
     public static func load(path: String) throws(ConfigError) -> TaskGraphFile {
@@ -34,20 +40,24 @@ public struct TaskGraphFile: Sendable {
 
     public static func decode(_ root: JSONObjectReader) throws(ConfigError) -> TaskGraphFile {
         let file = root.file
-        root.expecting(["name", "source", "processors", "communication", "tasks", "edges"])
+        root.expecting(["name", "source", "processors", "communication", "data", "tasks", "edges"])
         let name = try root.optionalString("name")
         let source = try root.optionalString("source")
 
-        let processorItems = try root.array("processors")
-        guard Limits.processors.contains(processorItems.count) else {
-            throw root.fail("processors", "must list \(JSONObjectReader.describe(Limits.processors)) processors, got \(processorItems.count)")
+        let processorItems = root.has("processors") ? try root.array("processors") : []
+        if root.has("processors") || root.has("communication") {
+            guard Limits.processors.contains(processorItems.count) else {
+                throw root.fail("processors", "must list \(JSONObjectReader.describe(Limits.processors)) processors, got \(processorItems.count)")
+            }
         }
         var processors: [SchedulingPlatform.Processor] = []
         var processorNames = Set<String>()
         for item in processorItems {
             let reader = try JSONObjectReader(file: file, path: item.path, value: item.value)
-            reader.expecting(["name", "class"])
-            let processor = SchedulingPlatform.Processor(name: try reader.string("name"), deviceClass: try reader.string("class"))
+            reader.expecting(["name", "class", "active_power_w", "idle_power_w"])
+            let processor = SchedulingPlatform.Processor(name: try reader.string("name"), deviceClass: try reader.string("class"),
+                                                         activePowerWatts: try reader.optionalNumber("active_power_w", in: Limits.watts) ?? 0,
+                                                         idlePowerWatts: try reader.optionalNumber("idle_power_w", in: Limits.watts) ?? 0)
             guard processorNames.insert(processor.name).inserted else { throw reader.fail("name", "duplicate processor name \"\(processor.name)\"") }
             try reader.finish()
             processors.append(processor)
@@ -61,6 +71,18 @@ public struct TaskGraphFile: Sendable {
             try reader.finish()
         }
 
+        var data: [TaskGraph.Data] = []
+        if root.has("data") {
+            for item in try root.array("data") {
+                let reader = try JSONObjectReader(file: file, path: item.path, value: item.value)
+                reader.expecting(["id", "bytes", "home_node", "source"])
+                _ = try reader.optionalString("source")
+                data.append(TaskGraph.Data(id: try reader.string("id"), bytes: try reader.number("bytes", in: Limits.bytes),
+                                           homeNode: try reader.optionalInt("home_node", in: 0...4095) ?? 0))
+                try reader.finish()
+            }
+        }
+
         let taskItems = try root.array("tasks")
         guard Limits.tasks.contains(taskItems.count) else {
             throw root.fail("tasks", "must list \(JSONObjectReader.describe(Limits.tasks)) tasks, got \(taskItems.count)")
@@ -69,13 +91,26 @@ public struct TaskGraphFile: Sendable {
         tasks.reserveCapacity(taskItems.count)
         for item in taskItems {
             let reader = try JSONObjectReader(file: file, path: item.path, value: item.value)
-            reader.expecting(["id", "name", "kind", "costs_s"])
+            reader.expecting(["id", "name", "kind", "costs_s", "energy_j", "uses"])
             var costs: [String: Double] = [:]
             for entry in try reader.entries("costs_s") {
                 costs[entry.key] = try JSONObjectReader.number(entry.value, in: Limits.seconds, file: file, path: entry.path)
             }
+            var energies: [String: Double] = [:]
+            if reader.has("energy_j") {
+                for entry in try reader.entries("energy_j") {
+                    energies[entry.key] = try JSONObjectReader.number(entry.value, in: Limits.joules, file: file, path: entry.path)
+                }
+            }
+            var uses: [String] = []
+            if reader.has("uses") {
+                for use in try reader.array("uses") {
+                    guard case let .string(id) = use.value else { throw ConfigError(file: file, path: use.path, message: "must be a data id (string)") }
+                    uses.append(id)
+                }
+            }
             tasks.append(TaskGraph.Task(id: try reader.string("id"), name: try reader.optionalString("name"),
-                                        kind: try reader.optionalString("kind"), costSeconds: costs))
+                                        kind: try reader.optionalString("kind"), costSeconds: costs, energyJoules: energies, uses: uses))
             try reader.finish()
         }
 
@@ -99,19 +134,29 @@ public struct TaskGraphFile: Sendable {
         }
         try root.finish()
 
-        let platform = SchedulingPlatform(processors: processors, communication: communication)
+        let platform = processors.isEmpty ? nil : SchedulingPlatform(processors: processors, communication: communication)
         do throws(TaskGraphError) {
-            let graph = try TaskGraph(tasks: tasks, edges: edges)
-            _ = try SchedulingProblem(graph: graph, platform: platform)
+            let graph = try TaskGraph(tasks: tasks, edges: edges, data: data)
+            if let platform { _ = try SchedulingProblem(graph: graph, platform: platform) }
             return TaskGraphFile(name: name, source: source, graph: graph, platform: platform)
         } catch {
             throw ConfigError(file: file, path: error.jsonPath, message: error.description)
         }
     }
 
-    /// The graph on its platform, ready for a scheduler (validated when the file was read).
+    /// The graph on its embedded platform, ready for a scheduler (validated when the file was read).
+    /// Precondition: the file lists processors.
     public func problem() -> SchedulingProblem {
         // swiftlint:disable:next force_try
-        try! SchedulingProblem(graph: graph, platform: platform)
+        try! SchedulingProblem(graph: graph, platform: platform!)
+    }
+
+    /// The graph on another platform; errors name this file's JSON paths.
+    public func problem(on platform: SchedulingPlatform, file: String) throws(ConfigError) -> SchedulingProblem {
+        do throws(TaskGraphError) {
+            return try SchedulingProblem(graph: graph, platform: platform)
+        } catch {
+            throw ConfigError(file: file, path: error.jsonPath, message: error.description)
+        }
     }
 }

@@ -2,15 +2,28 @@ import ArgumentParser
 import Foundation
 import SPUCore
 import SPUScheduling
+import SPUSystem
 
 /// `spusim schedule`: schedule a task graph on its processors and report the schedule.
 struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "schedule",
-        abstract: "Schedule a task graph on heterogeneous processors (HEFT, CPOP, eager, random); docs/scheduling.md.")
+        abstract: "Run a task graph on heterogeneous processors under a scheduler (HEFT, CPOP, StarPU dmda/dm, work stealing, eager, random); docs/scheduling.md.")
 
-    @Option(help: "Task graph JSON (processors, tasks with costs per device class, edges); docs/scheduling.md.")
+    @Option(help: "Task graph JSON (tasks with costs per device class, edges, data; optionally processors); docs/scheduling.md.")
     var graph: String?
+
+    @Option(help: "Platform JSON (nodes, devices, PCIe/fabric/network links); without it the graph's own processors on a uniform interconnect.")
+    var platform: String?
+
+    @Option(help: "Technology directory for the designs a platform names (default: configs/tech).")
+    var tech: String?
+
+    @Option(help: "TCO parameters file for the designs a platform names (default: configs/tco/default.json).")
+    var tco: String?
+
+    @Option(name: .customLong("model-error"), help: "σ of the performance model's log error the schedulers decide with (0: exact).")
+    var modelError = 0.0
 
     @Option(name: .customLong("random-graph"), help: "Instead of --graph: a random layered graph of this many tasks (benchmark).")
     var randomGraph: Int?
@@ -18,10 +31,10 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Processors of the random graph's platform (three device classes, round-robin; default 16).")
     var processors: Int?
 
-    @Option(help: "Scheduler: heft, cpop, eager or random.")
+    @Option(help: "Scheduler: \(SchedulerKind.allCases.map(\.rawValue).joined(separator: ", ")).")
     var scheduler = "heft"
 
-    @Option(help: "Seed of the random scheduler and of --random-graph.")
+    @Option(help: "Seed of the random and work-stealing schedulers, of the model error and of --random-graph.")
     var seed: UInt64 = 1
 
     @Flag(help: "Print JSON.")
@@ -35,14 +48,27 @@ struct ScheduleCommand: ParsableCommand {
         try OptionRange.check(randomGraph, in: 1...TaskGraphFile.Limits.tasks.upperBound, option: "--random-graph")
         try OptionRange.check(processors, in: TaskGraphFile.Limits.processors, option: "--processors")
         if graph != nil, processors != nil { throw ValidationError("--processors applies to --random-graph; a --graph file lists its processors") }
+        if randomGraph != nil, platform != nil { throw ValidationError("--platform applies to --graph") }
+        guard modelError.isFinite, (0...3).contains(modelError) else { throw ValidationError("--model-error must be in [0, 3], got \(modelError)") }
     }
 
     func run() throws {
         let problem: SchedulingProblem
         let label: String
         if let path = graph {
-            do {
-                problem = try TaskGraphFile.load(path: path).problem()
+            let inputs = platform == nil ? nil : try loadCostInputs(tech: tech, tco: tco)
+            do throws(ConfigError) {
+                let file = try TaskGraphFile.load(path: path)
+                if let platformPath = platform, let inputs {
+                    let catalog = DeviceCatalog(inputs: inputs)
+                    let platformFile = try PlatformFile.load(path: platformPath) { path throws(ConfigError) in try catalog.facts(path: path) }
+                    problem = try file.problem(on: platformFile.platform, file: path)
+                } else {
+                    guard file.platform != nil else {
+                        throw ConfigError(file: path, path: "$.processors", message: "the graph lists no processors: give them, or a platform with --platform FILE")
+                    }
+                    problem = file.problem()
+                }
             } catch {
                 throw failInput(error)
             }
@@ -55,20 +81,30 @@ struct ScheduleCommand: ParsableCommand {
         let kind = SchedulerKind(rawValue: scheduler)!
         let clock = ContinuousClock()
         let began = clock.now
-        let schedule = kind.make(seed: seed).schedule(problem)
+        let execution = kind.execute(problem, error: PredictionError(sigma: modelError, seed: seed), seed: seed)
         let elapsed = clock.now - began
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        let report = ScheduleReport(schedule: schedule, problem: problem)
+        let report = ExecutionReport(execution: execution, problem: problem)
         if json {
             print(JSONWriter.pretty(report.jsonValue))
             return
         }
-        print("graph: \(label): \(report.taskCount) tasks, \(report.edgeCount) edges, \(report.processors.count) processors")
-        print("scheduler: \(report.scheduler)" + (randomGraph != nil ? " (scheduled in \(Formatting.fixed(seconds, 3)) s)" : ""))
-        print("makespan: \(number(report.makespanSeconds)) s (lower bounds: critical path at fastest costs \(number(report.criticalPathBoundSeconds)) s, work / processors \(number(report.workBoundSeconds)) s)")
+        let platformLabel = platform.map { " on " + URL(fileURLWithPath: $0).lastPathComponent } ?? ""
+        print("graph: \(label)\(platformLabel): \(report.taskCount) tasks, \(report.edgeCount) edges, \(report.processors.count) processors")
+        print("scheduler: \(report.scheduler)" + (modelError > 0 ? " (model error σ = \(modelError))" : "") + (randomGraph != nil ? " (scheduled and simulated in \(Formatting.fixed(seconds, 3)) s)" : ""))
+        let planned = report.plannedMakespanSeconds.map { $0 == report.makespanSeconds ? " (as planned)" : " (planned \(number($0)) s)" } ?? ""
+        print("makespan: \(number(report.makespanSeconds)) s\(planned) (lower bounds: critical path at fastest costs \(number(report.criticalPathBoundSeconds)) s, work / processors \(number(report.workBoundSeconds)) s)")
+        if report.energyJoules > 0 {
+            print("energy: \(number(report.energyJoules)) J (tasks \(number(report.computeJoules)), idle \(number(report.idleJoules)), links \(number(report.linkJoules)))")
+        }
         let shown = 20
-        let names = report.processors.indices.prefix(shown).map { "\(report.processors[$0]) \(Formatting.percent(report.utilisation[$0]))" }
+        let names = report.processors.prefix(shown).map { "\($0.name) \(Formatting.percent($0.utilisation))" }
         print("utilisation: " + names.joined(separator: ", ") + (report.processors.count > shown ? ", …" : ""))
+        if !report.links.isEmpty {
+            let busy = report.links.filter { $0.bytesIn + $0.bytesOut > 0 }.sorted { $0.bytesIn + $0.bytesOut > $1.bytesIn + $1.bytesOut }
+            print("moved: \(Formatting.bytes(report.bytesMoved)) in \(report.transferCount) transfers (\(report.writeBackCount) write-backs); busiest links: "
+                  + busy.prefix(4).map { "\($0.name) \(Formatting.bytes($0.bytesIn + $0.bytesOut)) \(Formatting.percent($0.utilisation))" }.joined(separator: ", "))
+        }
         let path = report.criticalPath.map { ($0.link == .processor ? "⇢ " : $0.link == .data ? "→ " : "") + $0.task }
         print("critical path (\(report.criticalPath.count) tasks; → data, ⇢ same processor): " + (path.count > 40 ? path.prefix(40).joined(separator: " ") + " …" : path.joined(separator: " ")))
         guard report.rows.count <= 200 else {

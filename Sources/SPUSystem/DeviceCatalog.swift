@@ -1,0 +1,39 @@
+import SPUCore
+import SPUCost
+import SPUHardware
+import SPUScheduling
+
+/// The device designs a platform names, loaded once each and evaluated by the same hardware,
+/// performance and power models as every other command: what a platform needs of a design
+/// (`PlatformFile.DesignFacts`) and the `DesignEvaluator` that prices tasks on it.
+///
+/// A design's facts: its class is its kind (`spu`, `gpu`, `cpu`); its memory is its off-chip
+/// capacity; its idle power is the power model's static (leakage) power at nominal voltage; its
+/// active power — charged only to tasks whose energy the model did not price — is its TDP.
+public final class DeviceCatalog {
+    public let inputs: CostInputs
+    private var evaluators: [String: DesignEvaluator] = [:]
+
+    public init(inputs: CostInputs) { self.inputs = inputs }
+
+    /// The evaluator of the design at `path` (loaded and cached).
+    public func evaluator(path: String) throws(ConfigError) -> DesignEvaluator {
+        if let known = evaluators[path] { return known }
+        let device = try DeviceSpec.load(path: path)
+        do {
+            let evaluator = try DesignEvaluator(device: device, inputs: inputs)
+            evaluators[path] = evaluator
+            return evaluator
+        } catch {
+            throw ConfigError(file: path, path: "$.process_node", message: error.description)
+        }
+    }
+
+    public func facts(path: String) throws(ConfigError) -> PlatformFile.DesignFacts {
+        let evaluator = try evaluator(path: path)
+        let device = evaluator.device
+        return PlatformFile.DesignFacts(deviceClass: device.kind.rawValue, memoryBytes: device.memory.offchip.capacityBytes,
+                                        activePowerWatts: device.tdpWatts, idlePowerWatts: min(evaluator.staticPowerW, device.tdpWatts),
+                                        isHost: device.kind.rawValue == "cpu")
+    }
+}
