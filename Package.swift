@@ -12,7 +12,8 @@ import PackageDescription
 ///   SPUCost → SPUServing (request-level serving simulation, capacity search, simulated fleet sizing)
 ///   SPUCost, SPUServing, SPUAccuracy → SPUSweep (point sources → evaluator → result sinks; in-memory sink; a serving
 ///     scenario per design; recipe accuracy per design × workload)
-///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports)
+///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports; with
+///     SPUScheduling for Gantt charts of executions)
 ///   SPUPerformance, SPUCost, SPUServing → SPUValidation
 ///   SPUFormats, SPUCore → SPUAccuracy (a real model's forward pass emulated in a precision recipe)
 ///   SPUFormats, SPUCore → SPUScheduling (task graphs, platforms, schedulers, runtime simulator, checkers)
@@ -72,7 +73,7 @@ let package = Package(
         // boxes) and the self-contained HTML report of a sweep (`spusim report`, `spusim plot`).
         .target(
             name: "SPUReport",
-            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults",
+            dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUScheduling",
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // Model validation against measured figures (`validation/`, `spusim validate-model`); the area
         // model prices `die_area` cases and the serving simulator `serving` cases.

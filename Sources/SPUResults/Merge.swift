@@ -21,6 +21,7 @@ public struct MergeReport: Sendable, Equatable {
     public var formatStudies = Count()
     public var formatDotProducts = Count()
     public var serving = Count()
+    public var schedules = Count()
 
     /// A few lines for the terminal.
     public var summary: String {
@@ -30,6 +31,7 @@ public struct MergeReport: Sendable, Equatable {
             "  runs: \(runsCreated) created, \(runsMerged) merged into existing runs",
             line("designs", designs), line("workloads", workloads), line("results", results), line("op_results", opResults),
             line("format_studies", formatStudies), line("format_dot_products", formatDotProducts), line("serving", serving),
+            line("schedules", schedules),
         ]).joined(separator: "\n")
     }
 }
@@ -172,9 +174,9 @@ public enum ResultsMerger {
             if changed { report.opResults.copied += 1 } else { report.opResults.skipped += 1 }
         }
 
-        // Numerics studies and serving simulations: rows of a folded run are skipped when an
-        // identical row is present.
-        for table in ["format_studies", "format_dot_products", "serving"] where try input.tableExists(table) {
+        // Numerics studies, serving simulations and schedules: rows of a folded run are skipped
+        // when an identical row is present.
+        for table in ["format_studies", "format_dot_products", "serving", "schedules"] where try input.tableExists(table) {
             var count = MergeReport.Count()
             try copyRows(table, from: input, into: out, verb: "INSERT", keepID: true, duplicateCheck: { columns, values in
                 guard let i = columns.firstIndex(of: "run_id"), let inRun = Int64.fromDatabaseValue(values[i]) else { return false }
@@ -189,6 +191,7 @@ public enum ResultsMerger {
             switch table {
             case "format_studies": report.formatStudies = add(report.formatStudies, count)
             case "format_dot_products": report.formatDotProducts = add(report.formatDotProducts, count)
+            case "schedules": report.schedules = add(report.schedules, count)
             default: report.serving = add(report.serving, count)
             }
         }

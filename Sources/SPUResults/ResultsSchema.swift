@@ -223,6 +223,10 @@ public enum ResultsSchema {
             try db.execute(sql: "ALTER TABLE results ADD COLUMN recipe_group TEXT")
             try db.execute(sql: "ALTER TABLE results ADD COLUMN selection_score REAL")
         }
+        migrator.registerMigration("v11-schedules") { db in
+            // Simulated executions of task graphs on platforms (`spusim schedule --db`).
+            try ResultsStore.createSchedulesTable(db)
+        }
         return migrator
     }
 

@@ -152,3 +152,43 @@ public struct ExecutionReport: Sendable {
         return .object(pairs)
     }
 }
+
+extension ExecutionReport {
+    /// Per-processor and per-link figures as JSON (the `detail_json` of a stored schedule).
+    public var detailJSON: JSONValue {
+        .object([
+            ("processors", .array(processors.map { p in
+                .object([("name", .string(p.name)), ("class", .string(p.deviceClass)), ("tasks", .number(Double(p.tasks))),
+                         ("busy_s", .number(p.busySeconds)), ("utilisation", .number(p.utilisation)),
+                         ("busy_energy_j", .number(p.busyJoules)), ("idle_energy_j", .number(p.idleJoules))])
+            })),
+            ("links", .array(links.filter { $0.bytesIn + $0.bytesOut > 0 }.map { l in
+                .object([("name", .string(l.name)), ("kind", .string(l.kind)), ("bytes_out", .number(l.bytesOut)),
+                         ("bytes_in", .number(l.bytesIn)), ("utilisation", .number(l.utilisation)), ("energy_j", .number(l.joules))])
+            })),
+        ])
+    }
+}
+
+/// Every task's placement in a compact JSON form, for storage and for Gantt charts read back
+/// from a database: `{"processors": [names], "categories": [names], "tasks": [[id, processor,
+/// start_s, finish_s, category], …]}`. A task's category is its kind, else its processor's class.
+public enum Placements {
+    public static func json(_ execution: Execution, problem: SchedulingProblem) -> JSONValue {
+        let graph = problem.graph, platform = problem.platform
+        var categories: [String] = [], index: [String: Int] = [:]
+        func category(_ name: String) -> Int {
+            if let i = index[name] { return i }
+            index[name] = categories.count
+            categories.append(name)
+            return categories.count - 1
+        }
+        let rows: [JSONValue] = execution.assignments.enumerated().map { t, a in
+            let c = category(graph.tasks[t].kind ?? platform.processors[a.processor].deviceClass)
+            return .array([.string(graph.tasks[t].id), .number(Double(a.processor)), .number(a.startSeconds), .number(a.finishSeconds), .number(Double(c))])
+        }
+        return .object([("processors", .array(platform.processors.map { .string($0.name) })),
+                        ("categories", .array(categories.map { .string($0) })),
+                        ("tasks", .array(rows))])
+    }
+}

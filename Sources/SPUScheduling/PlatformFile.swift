@@ -65,13 +65,17 @@ public struct PlatformFile: Sendable {
         public static let memory: ClosedRange<Double> = 1...1e15
     }
 
-    public static func load(path: String, resolveDesign: DesignResolver? = nil) throws(ConfigError) -> PlatformFile {
+    /// Loads a platform; `counts` overrides the `count` of devices by name in every node (the
+    /// platform mix of a study; 0 removes the device), and must name devices the file has.
+    public static func load(path: String, counts: [String: Int] = [:], resolveDesign: DesignResolver? = nil) throws(ConfigError) -> PlatformFile {
         let root = try InputFile.readJSONObject(path)
         let directory = path.contains("/") ? String(path[..<path.lastIndex(of: "/")!]) : "."
-        return try decode(root, designDirectory: directory, resolveDesign: resolveDesign)
+        return try decode(root, designDirectory: directory, counts: counts, resolveDesign: resolveDesign)
     }
 
-    public static func decode(_ root: JSONObjectReader, designDirectory: String = ".", resolveDesign: DesignResolver? = nil) throws(ConfigError) -> PlatformFile {
+    public static func decode(_ root: JSONObjectReader, designDirectory: String = ".", counts: [String: Int] = [:],
+                              resolveDesign: DesignResolver? = nil) throws(ConfigError) -> PlatformFile {
+        var unusedCounts = Set(counts.keys)
         root.expecting(["name", "source", "nodes"])
         let name = try root.optionalString("name")
         let source = try root.optionalString("source")
@@ -120,7 +124,12 @@ public struct PlatformFile: Sendable {
                 reader.expecting(["name", "count", "design", "class", "host", "memory_bytes", "active_power_w", "idle_power_w", "host_link", "fabric", "source"])
                 let deviceName = try reader.string("name")
                 guard !devices.contains(where: { $0.name == deviceName }) else { throw reader.fail("name", "duplicate device \"\(deviceName)\" in this node") }
-                let deviceCount = try reader.optionalInt("count", in: Limits.count) ?? 1
+                var deviceCount = try reader.optionalInt("count", in: Limits.count) ?? 1
+                if let override = counts[deviceName] {
+                    guard (0...Limits.count.upperBound).contains(override) else { throw reader.fail("count", "the mix asks for \(override) \(deviceName) devices; give 0…\(Limits.count.upperBound)") }
+                    deviceCount = override
+                    unusedCounts.remove(deviceName)
+                }
                 _ = try reader.optionalString("source")
                 var facts: DesignFacts
                 let design = try reader.optionalString("design")
@@ -170,12 +179,15 @@ public struct PlatformFile: Sendable {
                 try reader.finish()
                 devices.append(DeviceTemplate(name: deviceName, count: deviceCount, facts: facts, design: design, hostLink: hostLink, fabric: fabric))
             }
-            guard !devices.isEmpty else { throw node.fail("devices", "a node needs at least one device") }
+            guard devices.contains(where: { $0.count > 0 }) else { throw node.fail("devices", "a node needs at least one device") }
             try node.finish()
             guard !decoded.contains(where: { $0.name == nodeName }) else { throw node.fail("name", "duplicate node \"\(nodeName)\"") }
             decoded.append((nodeName, count, network, fabrics, devices))
         }
         try root.finish()
+        if let unknown = unusedCounts.sorted().first {
+            throw root.fail("nodes", "the mix names device \"\(unknown)\", which no node of the platform has")
+        }
 
         let nodeTotal = decoded.reduce(0) { $0 + $1.count }
         for (k, node) in decoded.enumerated() where nodeTotal > 1 && node.network == nil {

@@ -45,6 +45,14 @@ struct ReportCommand: ParsableCommand {
         let started = Date()
         let policy = try pricing.policy { try loadTCOParameters(tco: tco).spuPriceMargin }
         let html = try withToolErrors { () throws -> String in
+            // A run that stored executions of task graphs gets the schedules report.
+            if let runID = try source.runID ?? ResultsReader(path: source.db).latestRunID() {
+                let rows = try ScheduleHTMLReport.load(path: source.db, runID: runID)
+                if !rows.isEmpty {
+                    let run = try ScheduleHTMLReport.runCommand(path: source.db, runID: runID)
+                    return ScheduleHTMLReport.render(rows: rows, runID: runID, databasePath: source.db, command: run.command, startedAt: run.startedAt)
+                }
+            }
             var options = ReportOptions(runID: source.runID, baseline: baseline)
             options.objective = try ReportOptions.objective(objective, option: "--objective")
             if !pareto.isEmpty { options.pareto = try pareto.map { try ReportOptions.parsePair($0) } }
