@@ -196,6 +196,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     case formatStudies = "format_studies"
     case formatDotProducts = "format_dot_products"
     case serving
+    case schedules
     case designs
     case workloads
 
@@ -213,6 +214,9 @@ public enum ResultsTable: String, Sendable, CaseIterable {
         case .serving:
             return ["id", "run_id", "design", "decode_design", "model", "chips", "engine", "offered_rate_per_s", "feasible", "ttft_p99_s",
                     "tpot_p99_s", "throughput_tokens_per_s", "goodput_requests_per_s", "energy_j_per_query"]
+        case .schedules:
+            return ["id", "run_id", "graph", "platform", "mix", "scheduler", "model_error", "tasks", "makespan_s", "planned_makespan_s",
+                    "energy_j", "energy_j_per_request", "bytes_moved", "write_backs", "mean_utilisation"]
         case .designScores, .opResults, .formatStudies, .formatDotProducts: return nil
         }
     }
@@ -220,7 +224,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     /// Order of rows when no `--order-by` is given, so output is stable.
     var defaultOrder: String {
         switch self {
-        case .results, .runs, .formatStudies, .formatDotProducts, .serving: return "\"id\""
+        case .results, .runs, .formatStudies, .formatDotProducts, .serving, .schedules: return "\"id\""
         case .opResults: return "\"result_id\", \"op_index\""
         case .designScores: return "\"run_id\", \"point_index\", \"design_name\", \"design_hash\""
         case .designs, .workloads: return "\"name\", \"hash\""
@@ -230,7 +234,7 @@ public enum ResultsTable: String, Sendable, CaseIterable {
     /// SQL condition selecting the rows that belong to run `?`.
     var runCondition: String {
         switch self {
-        case .results, .designScores, .formatStudies, .formatDotProducts, .serving: return "\"run_id\" = ?"
+        case .results, .designScores, .formatStudies, .formatDotProducts, .serving, .schedules: return "\"run_id\" = ?"
         case .runs: return "\"id\" = ?"
         case .opResults: return "\"result_id\" IN (SELECT id FROM results WHERE run_id = ?)"
         case .designs: return "\"hash\" IN (SELECT design_hash FROM results WHERE run_id = ?)"
