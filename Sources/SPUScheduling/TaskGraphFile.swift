@@ -40,7 +40,7 @@ public struct TaskGraphFile: Sendable {
 
     public static func decode(_ root: JSONObjectReader) throws(ConfigError) -> TaskGraphFile {
         let file = root.file
-        root.expecting(["name", "source", "processors", "communication", "data", "tasks", "edges"])
+        root.expecting(["name", "source", "processors", "communication", "data", "codelets", "tasks", "edges"])
         let name = try root.optionalString("name")
         let source = try root.optionalString("source")
 
@@ -83,6 +83,16 @@ public struct TaskGraphFile: Sendable {
             }
         }
 
+        var codelets: [String: Codelet] = [:]
+        if root.has("codelets") {
+            for item in try root.array("codelets") {
+                let reader = try JSONObjectReader(file: file, path: item.path, value: item.value)
+                let codelet = try Codelet.decode(reader)
+                guard codelets[codelet.name] == nil else { throw reader.fail("name", "duplicate codelet \"\(codelet.name)\"") }
+                codelets[codelet.name] = codelet
+            }
+        }
+
         let taskItems = try root.array("tasks")
         guard Limits.tasks.contains(taskItems.count) else {
             throw root.fail("tasks", "must list \(JSONObjectReader.describe(Limits.tasks)) tasks, got \(taskItems.count)")
@@ -91,12 +101,24 @@ public struct TaskGraphFile: Sendable {
         tasks.reserveCapacity(taskItems.count)
         for item in taskItems {
             let reader = try JSONObjectReader(file: file, path: item.path, value: item.value)
-            reader.expecting(["id", "name", "kind", "costs_s", "energy_j", "uses"])
+            reader.expecting(["id", "name", "kind", "costs_s", "energy_j", "uses", "codelet", "size"])
             var costs: [String: Double] = [:]
-            for entry in try reader.entries("costs_s") {
-                costs[entry.key] = try JSONObjectReader.number(entry.value, in: Limits.seconds, file: file, path: entry.path)
-            }
             var energies: [String: Double] = [:]
+            var kind = try reader.optionalString("kind")
+            if let name = try reader.optionalString("codelet") {
+                guard let codelet = codelets[name] else {
+                    throw reader.fail("codelet", "unknown codelet \"\(name)\"" + (codelets.isEmpty ? " (the file defines no codelets)" : " (not among $.codelets[*].name: \(codelets.keys.sorted().joined(separator: ", ")))"))
+                }
+                guard !reader.has("costs_s"), !reader.has("energy_j") else { throw reader.fail("costs_s", "a task gives a codelet or costs_s and energy_j, not both") }
+                let size = try reader.optionalNumber("size", in: Codelet.sizes) ?? 1
+                (costs, energies) = codelet.costs(size: size)
+                kind = kind ?? codelet.name
+            } else {
+                if reader.has("size") { throw reader.fail("size", "size applies to a task that names a codelet") }
+                for entry in try reader.entries("costs_s") {
+                    costs[entry.key] = try JSONObjectReader.number(entry.value, in: Limits.seconds, file: file, path: entry.path)
+                }
+            }
             if reader.has("energy_j") {
                 for entry in try reader.entries("energy_j") {
                     energies[entry.key] = try JSONObjectReader.number(entry.value, in: Limits.joules, file: file, path: entry.path)
@@ -110,7 +132,7 @@ public struct TaskGraphFile: Sendable {
                 }
             }
             tasks.append(TaskGraph.Task(id: try reader.string("id"), name: try reader.optionalString("name"),
-                                        kind: try reader.optionalString("kind"), costSeconds: costs, energyJoules: energies, uses: uses))
+                                        kind: kind, costSeconds: costs, energyJoules: energies, uses: uses))
             try reader.finish()
         }
 

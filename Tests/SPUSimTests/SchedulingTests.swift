@@ -251,6 +251,32 @@ import Testing
             """)?.message.contains("bandwidth_bytes_per_s") == true)
     }
 
+    /// StarPU-style codelets: a task names a codelet and a size; each device-class variant's
+    /// model a·nᵇ + c gives its cost (and energy); a class without a variant cannot run it.
+    @Test func codeletsPriceTasksBySizeAndUnknownOnesAreNamed() throws {
+        let json = """
+            {\(Self.processors.dropLast()), {"name": "C1", "class": "cpu"}],
+             "codelets": [{"name": "search", "variants": {"cpu": {"fixed_s": 0.001, "per_unit_s": 2e-9, "fixed_j": 0.1, "per_unit_j": 1e-7}}},
+                          {"name": "gemm", "variants": {"gpu": {"per_unit_s": 1e-12, "exponent": 1.5}, "cpu": {"per_unit_s": 1e-10, "exponent": 1.5}}}],
+             "tasks": [{"id": "s", "codelet": "search", "size": 1e6}, {"id": "g", "codelet": "gemm", "size": 1e6, "kind": "matmul"}]}
+            """
+        let file = try TaskGraphFile.decode(JSONObjectReader.document(file: "c.json", text: json))
+        let s = file.graph.tasks[0], g = file.graph.tasks[1]
+        #expect(abs(s.costSeconds["cpu"]! - 0.003) < 1e-15 && s.costSeconds["gpu"] == nil)
+        #expect(abs(s.energyJoules["cpu"]! - 0.2) < 1e-12)
+        #expect(abs(g.costSeconds["gpu"]! - 1e-3) < 1e-15 && abs(g.costSeconds["cpu"]! - 0.1) < 1e-12)
+        #expect(s.kind == "search" && g.kind == "matmul")
+        let unknown = Self.error("""
+            {\(Self.processors), "codelets": [{"name": "gemm", "variants": {"gpu": {"fixed_s": 1}}}], "tasks": [{"id": "a", "codelet": "gem"}]}
+            """)
+        #expect(unknown?.path == "$.tasks[0].codelet")
+        #expect(unknown?.message.contains("unknown codelet \"gem\"") == true)
+        let both = Self.error("""
+            {\(Self.processors), "codelets": [{"name": "gemm", "variants": {"gpu": {"fixed_s": 1}}}], "tasks": [{"id": "a", "codelet": "gemm", "costs_s": {"gpu": 1}}]}
+            """)
+        #expect(both?.path == "$.tasks[0].costs_s")
+    }
+
     @Test func commandLineExitsTwoOnABadGraphOrScheduler() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
