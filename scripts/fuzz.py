@@ -396,7 +396,40 @@ def case_database(rng):
 
 
 GENERATORS = [(case_hardware, 5), (case_tech, 2), (case_tco, 1), (case_model, 3), (case_trace, 3), (case_sweep, 3),
-              (case_options, 4), (case_quantize, 1), (case_database, 3), (case_engines, 1), (case_request_trace, 1)]
+              (case_options, 4), (case_quantize, 1), (case_database, 3), (case_engines, 1), (case_request_trace, 1),
+              (case_task_graph, 2), (case_platform, 2)]
+
+
+def case_task_graph(rng):
+    """A mutated task graph (with its own processors, or on a shipped platform), every scheduler."""
+    graphs = shipped("workloads/graphs/*.json") + ["Tests/SPUSimTests/Data/scheduling/topcuoglu2002.json"]
+    case = mutated_case("task-graph", graphs, "graph.json", rng)
+    argv = ["schedule", "--graph", "{dir}/graph.json", "--scheduler", "all", "--model-error", rng.choice(["0", "0.3"])]
+    if "processors" not in case.files["graph.json"] and shipped("configs/platforms/*.json"):
+        argv += ["--platform", rng.choice(shipped("configs/platforms/*.json"))]
+    case.commands.append((argv, 60, "output"))
+    return case
+
+
+def case_platform(rng):
+    """A mutated platform, run with a shipped graph under every scheduler."""
+    platforms = shipped("configs/platforms/*.json")
+    graphs = [g for g in shipped("workloads/graphs/*.json") if '"processors"' not in (ROOT / g).read_text()]
+    if not platforms or not graphs:
+        return case_task_graph(rng)
+    source = rng.choice(platforms)
+    doc = json.loads((ROOT / source).read_text())
+    # Design paths are relative to the platform file: make them absolute for the copy.
+    for node in doc.get("nodes", []):
+        for device in node.get("devices", []):
+            if isinstance(device.get("design"), str):
+                device["design"] = str((ROOT / source).parent / device["design"])
+    doc, note = mutate_json(doc, rng)
+    case = Case("platform", f"{source}: {note}")
+    case.files["platform.json"] = dumps(doc)
+    case.commands.append((["validate", "{dir}/platform.json"], 30, None))
+    case.commands.append((["schedule", "--graph", rng.choice(graphs), "--platform", "{dir}/platform.json", "--scheduler", "all"], 60, "output"))
+    return case
 
 
 def make_seed_database(binary, scratch):

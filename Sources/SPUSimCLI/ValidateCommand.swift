@@ -2,10 +2,12 @@ import ArgumentParser
 import SPUCore
 import SPUCost
 import SPUHardware
+import SPUScheduling
 import SPUSweep
+import SPUSystem
 import SPUWorkload
 
-/// `spusim validate`: checks hardware configs, workload traces and model configs.
+/// `spusim validate`: checks hardware configs, workload traces, model configs, task graphs and platforms.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
@@ -64,10 +66,19 @@ struct ValidateCommand: ParsableCommand {
             _ = try TCOParameters.decode(root)
             return "TCO parameters"
         }
+        if root.has("tasks") {
+            let g = try TaskGraphFile.decode(root)
+            return "task graph \(g.name ?? "") (\(g.graph.taskCount) tasks, \(g.graph.edges.count) edges" + (g.platform.map { ", \($0.processors.count) processors" } ?? "") + ")"
+        }
+        if root.has("nodes") {
+            let directory = file.contains("/") ? String(file[..<file.lastIndex(of: "/")!]) : "."
+            let p = try PlatformFile.decode(root, designDirectory: directory) { path throws(ConfigError) in try DeviceCatalog.structuralFacts(path: path) }
+            return "platform \(p.name ?? "") (\(p.platform.processors.count) processors, \(p.platform.topology?.links.count ?? 0) links)"
+        }
         if root.has("hidden_size") || root.has("n_embd") || root.has("num_hidden_layers") {
             let m = try TransformerConfig.decode(root)
             return "model (\(m.modelType), \(m.layers) layers, hidden \(m.hiddenSize))"
         }
-        throw ConfigError(file: file, path: "$", message: "not a hardware config (\"compute\"), workload trace (\"ops\"), model config (\"hidden_size\"), technology (\"wafer\"), memory table (\"memory_types\"), model parameters (\"compute_overhead_factor\") or TCO file (\"finance\")")
+        throw ConfigError(file: file, path: "$", message: "not a hardware config (\"compute\"), workload trace (\"ops\"), model config (\"hidden_size\"), task graph (\"tasks\"), platform (\"nodes\"), technology (\"wafer\"), memory table (\"memory_types\"), model parameters (\"compute_overhead_factor\") or TCO file (\"finance\")")
     }
 }

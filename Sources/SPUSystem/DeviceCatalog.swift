@@ -36,4 +36,12 @@ public final class DeviceCatalog {
                                         activePowerWatts: device.tdpWatts, idlePowerWatts: min(evaluator.staticPowerW, device.tdpWatts),
                                         isHost: device.kind.rawValue == "cpu")
     }
+
+    /// A design's facts without the power model (its idle power left at 0): what `spusim validate`
+    /// needs to check a platform's structure.
+    public static func structuralFacts(path: String) throws(ConfigError) -> PlatformFile.DesignFacts {
+        let device = try DeviceSpec.load(path: path)
+        return PlatformFile.DesignFacts(deviceClass: device.kind.rawValue, memoryBytes: device.memory.offchip.capacityBytes,
+                                        activePowerWatts: device.tdpWatts, idlePowerWatts: 0, isHost: device.kind.rawValue == "cpu")
+    }
 }
