@@ -1,5 +1,7 @@
 import SPUCore
 import SPUCost
+import SPUFormats
+import SPUHardware
 import SPUWorkload
 
 /// A serving scenario a sweep runs on every design (the sweep spec's `serving` block,
@@ -16,8 +18,8 @@ public struct ServingScenario: Sendable {
 
     public var model: TransformerConfig
     public var modelName: String
-    public var format: NumberFormat
-    public var kvFormat: NumberFormat?
+    /// The precision recipe the model is served in (weights, activations, KV cache).
+    public var recipe: PrecisionRecipe
     public var tensorParallel: Int
     public var replicas: Int
     public var engine: EngineProfile
@@ -30,13 +32,12 @@ public struct ServingScenario: Sendable {
     /// SLOs goodput counts against for `offline` and `poisson` scenarios.
     public var slo: ServingSLO
 
-    public init(model: TransformerConfig, modelName: String, format: NumberFormat, kvFormat: NumberFormat? = nil, tensorParallel: Int,
+    public init(model: TransformerConfig, modelName: String, recipe: PrecisionRecipe, tensorParallel: Int,
                 replicas: Int, engine: EngineProfile, scheduler: SchedulerOptions, inputTokens: LengthDistribution,
                 outputTokens: LengthDistribution, requestCount: Int, seed: UInt64, requests: Requests, slo: ServingSLO) {
         self.model = model
         self.modelName = modelName
-        self.format = format
-        self.kvFormat = kvFormat
+        self.recipe = recipe
         self.tensorParallel = tensorParallel
         self.replicas = replicas
         self.engine = engine
@@ -49,11 +50,12 @@ public struct ServingScenario: Sendable {
         self.slo = slo
     }
 
-    /// The design's serving metrics; `unavailable` when it cannot serve the model (memory,
-    /// packaging, TDP, no chip links for tensor parallelism, no rate within the SLO). Bad input
-    /// (a length beyond the model's context) throws.
+    /// The design's serving metrics; `unavailable` when it cannot serve the model (a recipe its MAC
+    /// array does not support, memory, packaging, TDP, no chip links for tensor parallelism, no
+    /// rate within the SLO). Bad input (a length beyond the model's context) throws.
     public func metrics(for evaluator: DesignEvaluator) throws(ServingError) -> DesignServingMetrics {
-        let system = ServingSystem(model: model, modelName: modelName, format: format, kvFormat: kvFormat,
+        if evaluator.device.compute.macArray.unsupportedReason(for: recipe, design: evaluator.device.name) != nil { return .unavailable }
+        let system = ServingSystem(model: model, modelName: modelName, recipe: recipe,
                                    prefill: ServingPool(evaluator: evaluator, tensorParallel: tensorParallel, replicas: replicas),
                                    scheduler: scheduler, engine: engine)
         do throws(ServingError) {

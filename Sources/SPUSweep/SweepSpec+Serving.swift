@@ -1,5 +1,6 @@
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUServing
 import SPUWorkload
 
@@ -19,7 +20,7 @@ extension SweepSpec {
     /// Returns the scenario and its canonical form (the model and engine profile inlined, so the
     /// sweep's hash changes when either file does).
     static func decodeServing(_ s: JSONObjectReader) throws -> (ServingScenario, JSONValue) {
-        s.expecting(["model", "format", "kv_format", "tensor_parallel", "replicas", "engine", "engines", "batching", "max_seqs", "token_budget",
+        s.expecting(["model", "format", "kv_format", "recipe", "tensor_parallel", "replicas", "engine", "engines", "batching", "max_seqs", "token_budget",
                      "memory_utilization", "input_tokens", "output_tokens", "requests", "seed", "offline", "poisson", "max_rate",
                      "slo_ttft_ms", "slo_tpot_ms"])
         func fail(_ key: String?, _ message: String) -> SweepError { .config(s.fail(key, message)) }
@@ -31,8 +32,18 @@ extension SweepSpec {
         }
         let modelPath = try s.string("model")
         let model = try TransformerConfig.load(path: modelPath)
-        let format = s.has("format") ? try s.choice("format", as: NumberFormat.self) : .bf16
-        let kvFormat = s.has("kv_format") ? try s.choice("kv_format", as: NumberFormat.self) : nil
+        let recipe: PrecisionRecipe
+        if s.has("recipe") {
+            guard !s.has("format"), !s.has("kv_format") else { throw fail("recipe", "give a recipe, or format and kv_format, not both") }
+            switch PrecisionRecipe.parse(try s.string("recipe")) {
+            case let .success(parsed): recipe = parsed
+            case let .failure(error): throw fail("recipe", error.description)
+            }
+        } else {
+            let format = s.has("format") ? try s.choice("format", as: NumberFormat.self) : .bf16
+            let kvFormat = s.has("kv_format") ? try s.choice("kv_format", as: NumberFormat.self) : nil
+            recipe = PrecisionRecipe(name: format.rawValue, weights: format, activations: format, kvCache: kvFormat ?? format)
+        }
         let tp = try s.optionalInt("tensor_parallel", in: WorkloadLimits.devices) ?? 1
         let replicas = try s.optionalInt("replicas", in: 1...4096) ?? 1
         let enginesPath = try s.optionalString("engines") ?? Self.defaultEnginesFile
@@ -79,7 +90,7 @@ extension SweepSpec {
         }
         try s.finish()
         let name = URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent
-        let scenario = ServingScenario(model: model, modelName: name, format: format, kvFormat: kvFormat, tensorParallel: tp, replicas: replicas,
+        let scenario = ServingScenario(model: model, modelName: name, recipe: recipe, tensorParallel: tp, replicas: replicas,
                                        engine: engine, scheduler: scheduler, inputTokens: input, outputTokens: output, requestCount: count,
                                        seed: seed, requests: requests, slo: slo)
         // Canonical: the block as written, with the model's and the engine profile's content in place of their files.

@@ -60,6 +60,22 @@ import Testing
         #expect(scored.count == 4 && scored.allSatisfy { $0 > 0 })
     }
 
+    /// The scenario serves in a precision recipe; a design whose MAC array cannot run it has no
+    /// serving metrics (NULL), like any design that cannot serve the model.
+    @Test func servingScenarioTakesARecipeAndDesignsWithoutItHaveNoMetrics() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fp8 = Self.poisson.replacingOccurrences(of: #""engine": "vllm-0.11""#, with: #""engine": "vllm-0.11", "recipe": "fp8""#)
+        let spec = try SweepSpec.load(path: try Self.config(dir, serving: fp8))
+        #expect(spec.serving?.recipe.name == "fp8")
+        #expect(spec.serving?.recipe.kvCache == .fp8E4M3)
+        let pal = Self.poisson.replacingOccurrences(of: #""engine": "vllm-0.11""#, with: #""engine": "vllm-0.11", "recipe": "pal8""#)
+        let db = dir.appendingPathComponent("p.sqlite").path
+        _ = try SweepTests.run(try Self.config(dir, serving: pal), db: db)
+        let rows = try Self.rows(db)
+        #expect(rows.count == 4 && rows.allSatisfy(\.isEmpty))   // the H100 has no PAL datapath
+    }
+
     /// A constraint on a serving metric prunes designs before their workloads run.
     @Test func servingConstraintsPruneBeforeEvaluation() throws {
         let dir = Repo.temporaryDirectory()
@@ -81,6 +97,8 @@ import Testing
         (#"{"model": "M", "offline": {}, "engine": "vllm-9"}"#, "unknown engine"),
         (#"{"model": "M", "offline": {}, "input_tokens": "9000"}"#, "more than the model's context"),
         (#"{"model": "M", "offline": {}, "tensor_paralel": 2}"#, "tensor_paralel"),
+        (#"{"model": "M", "offline": {}, "recipe": "fp9"}"#, "unknown recipe"),
+        (#"{"model": "M", "offline": {}, "recipe": "fp8", "format": "bf16"}"#, "not both"),
     ])
     func badServingBlocksAreClearErrors(block: String, message: String) throws {
         let dir = Repo.temporaryDirectory()
