@@ -27,6 +27,15 @@ public struct AreaModel: Sendable {
         bytes * 8 / (technology.sramMacroDensityMbitPerMM2 * efficiency * Units.mebi)
     }
 
+    /// The itemised area of `device` and, for a real chip, its published total.
+    ///
+    /// GPUs and SPUs take their compute overhead (everything in an SM or tile beyond the MAC
+    /// arrays and vector lanes) from a factor fitted on published die areas of chips of their kind
+    /// (`ModelParameters`). No such fit exists for CPUs, whose cores spend most of their area on
+    /// out-of-order machinery, branch prediction and caches the model does not itemise; a CPU
+    /// states its published die area (the decoder requires it) and its compute overhead is the
+    /// residual that makes the breakdown add up to that area (never below zero), so the
+    /// modelled and published totals agree by construction and no CPU validates the area model.
     public func area(of device: DeviceSpec) -> AreaBreakdown {
         let silicon = device.silicon
         let units = Double(silicon.physicalUnits ?? device.compute.unitCount)
@@ -34,9 +43,7 @@ public struct AreaModel: Sendable {
         let macArrays = units * Double(array.rows * array.cols) * peAreaUM2(array) / 1e6
         let fma = MACCostModel.fp32FMA.areaUm2 * technology.areaFactorVs45nm
         let vector = units * Double(device.compute.vectorUnit.lanes) * fma / 1e6
-        let overheadFactor = device.kind == .gpu ? parameters.gpuComputeOverheadFactor : parameters.spuComputeOverheadFactor
-        let computeOverhead = (macArrays + vector) * (overheadFactor - 1)
-        // An SPU's tile SRAM reaches `spuSRAMArrayEfficiency` of the macro density; shared SRAM and GPU SRAM the macro density.
+        // An SPU's tile SRAM reaches `spuSRAMArrayEfficiency` of the macro density; shared SRAM, GPU and CPU SRAM the macro density.
         let local = units * sramMM2(bytes: device.memory.localSRAM.capacityBytes,
                                     efficiency: device.kind == .spu ? parameters.spuSRAMArrayEfficiency : 1)
         let shared = device.memory.sharedSRAM.map { sramMM2(bytes: $0.capacityBytes) } ?? 0
@@ -49,8 +56,19 @@ public struct AreaModel: Sendable {
         let memoryPhy = stacks * (isHBM ? technology.hbmPhyMM2PerStack : technology.dramPhyMM2PerChannel)
         let chipLinks = Double(device.chipLinks.count) * technology.chipLinkPhyMM2PerLink
         let d2d = silicon.dies > 1 ? Double(silicon.dies * silicon.dieToDieLinks) * technology.dieToDiePhyMM2PerLink : 0
-        let itemised = macArrays + vector + computeOverhead + local + shared + noc + memoryPhy + chipLinks + d2d
-        let controlIO = itemised * parameters.controlIOFraction + parameters.fixedIOMM2 * Double(silicon.dies)
+        let rest = macArrays + vector + local + shared + noc + memoryPhy + chipLinks + d2d
+        let fixedIO = parameters.fixedIOMM2 * Double(silicon.dies)
+        let computeOverhead: Double
+        switch device.kind {
+        case .gpu: computeOverhead = (macArrays + vector) * (parameters.gpuComputeOverheadFactor - 1)
+        case .spu: computeOverhead = (macArrays + vector) * (parameters.spuComputeOverheadFactor - 1)
+        case .cpu:
+            // Residual to the published area A: (rest + overhead) × (1 + control fraction) + fixed I/O = A.
+            let published = silicon.publishedDieAreaMM2 ?? 0
+            computeOverhead = max(0, (published - fixedIO) / (1 + parameters.controlIOFraction) - rest)
+        }
+        let itemised = rest + computeOverhead
+        let controlIO = itemised * parameters.controlIOFraction + fixedIO
         return AreaBreakdown(macArraysMM2: macArrays, vectorUnitsMM2: vector, computeOverheadMM2: computeOverhead,
                              localSRAMMM2: local, sharedSRAMMM2: shared, nocMM2: noc, memoryPhyMM2: memoryPhy,
                              chipLinkPhyMM2: chipLinks, dieToDiePhyMM2: d2d, controlIOMM2: controlIO, dies: silicon.dies,

@@ -42,7 +42,11 @@ extension DeviceSpec {
         let tdp = try root.number("tdp_w", in: HardwareLimits.tdpWatts)
         try cite(root)
 
-        let compute = try decodeCompute(try root.object("compute"), cite: cite)
+        let computeReader = try root.object("compute")
+        let compute = try decodeCompute(computeReader, cite: cite)
+        if kind == .cpu, case .mesh = compute.arrangement {
+            throw computeReader.fail("mesh", "a CPU's cores are a pool behind its cache fabric: give compute.units (the number of enabled cores), not a mesh")
+        }
         let memory = try decodeMemory(try root.object("memory"), cite: cite)
         let nocReader = try root.object("noc")
         let noc = try decodeNoC(nocReader, cite: cite)
@@ -54,6 +58,7 @@ extension DeviceSpec {
         let silicon = try root.optionalObject("silicon").map { (r) throws(ConfigError) in try decodeSilicon(r, cite: cite) } ?? .default
         let price = try root.optionalObject("price").map { (r) throws(ConfigError) in try decodePrice(r, cite: cite) }
         let mapping = try root.optionalObject("mapping").map { (r) throws(ConfigError) in try decodeMapping(r, sources: &sources) }
+        if kind == .cpu { try checkCPU(root, silicon: silicon, price: price) }
         try root.finish()
         let canonical = identified ? JSONWriter.canonical(root.value) : ""
         return DeviceSpec(name: name, kind: kind, description: description, processNode: processNode,
@@ -61,6 +66,20 @@ extension DeviceSpec {
                           chipLinks: links, calibration: calibration, silicon: silicon, price: price, mapping: mapping, sources: sources,
                           canonicalJSON: canonical, contentHash: identified ? SHA256.hex(canonical) : "",
                           architectureHash: identified ? architectureHash(of: root.value) : "")
+    }
+
+    /// What a CPU must state beyond the common rules: its published die area, because the area
+    /// model's compute overhead is fitted on accelerators (GPU SMs, spatial tiles), not on
+    /// out-of-order cores, so a CPU's modelled area is only a breakdown of the published one
+    /// (`AreaModel`); and a published list price, because a cost-plus price would apply the
+    /// accelerator margin of the TCO file to a merchant CPU.
+    private static func checkCPU(_ root: JSONObjectReader, silicon: SiliconSpec, price: PriceSpec?) throws(ConfigError) {
+        guard silicon.publishedDieAreaMM2 != nil else {
+            throw root.fail("silicon", "a CPU needs silicon.published_die_area_mm2 (all dies): the area model's compute overhead is fitted on GPUs and spatial chips, not on CPU cores")
+        }
+        guard let price, price.policy == .list else {
+            throw root.fail("price", "a CPU needs a price object with policy \"list\" (low_usd, default_usd, high_usd from the published list price): a cost-plus price would apply the accelerator margin")
+        }
     }
 
     private static func decodeCompute(_ r: JSONObjectReader, cite: (JSONObjectReader) throws(ConfigError) -> Void) throws(ConfigError) -> ComputeSpec {

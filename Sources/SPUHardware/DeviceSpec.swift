@@ -4,13 +4,17 @@ import SPUFormats
 
 /// A chip: a set of compute units, memory levels and networks.
 ///
-/// One abstraction describes both spatial processing units (a 2-D mesh of tiles, each with a MAC
-/// array, local SRAM and a router, fed by HBM) and GPUs (streaming multiprocessors behind a
-/// crossbar to L2). The numbers come from the JSON file the spec was decoded from; every object
-/// there carries a `source` (datasheet, paper, URL or stated assumption), kept in `sources`.
-/// The format is documented in `docs/hardware-format.md`.
+/// One abstraction describes spatial processing units (a 2-D mesh of tiles, each with a MAC
+/// array, local SRAM and a router, fed by HBM), GPUs (streaming multiprocessors behind a
+/// crossbar to L2) and server CPUs (a pool of cores, each with its matrix and SIMD units, L1D + L2
+/// as local SRAM, the L3 as shared SRAM, fed by DDR channels). The numbers come from the JSON
+/// file the spec was decoded from; every object there carries a `source` (datasheet, paper, URL
+/// or stated assumption), kept in `sources`. The format is documented in `docs/hardware-format.md`.
 public struct DeviceSpec: Sendable, Equatable {
-    public enum Kind: String, CaseIterable, Sendable { case spu, gpu }
+    /// What kind of chip a design is. The performance model treats every kind alike (same
+    /// derates, same physics); the kind decides which area model applies (`AreaModel`) and which
+    /// rules the decoder enforces (a CPU is a pool of cores with a published die area and list price).
+    public enum Kind: String, CaseIterable, Sendable { case spu, gpu, cpu }
 
     public var name: String
     public var kind: Kind

@@ -1,5 +1,5 @@
 /// The accepted range of every number of a hardware description (`configs/chips/`,
-/// `configs/gpus/`), checked where the file is read (`DeviceSpec.decode`).
+/// `configs/gpus/`, `configs/cpus/`), checked where the file is read (`DeviceSpec.decode`).
 ///
 /// Each range is far wider than any buildable chip; its job is to keep the model's arithmetic
 /// exact and finite: integer products (units × MACs per cycle, mesh rows × cols) stay below 2^63,

@@ -10,10 +10,19 @@ struct RunSummary {
     let device: DeviceSpec
     let top: Int
 
+    /// What a compute unit is called for each kind of chip.
+    static func unitName(_ kind: DeviceSpec.Kind) -> String {
+        switch kind {
+        case .spu: return "tiles"
+        case .gpu: return "SMs"
+        case .cpu: return "cores"
+        }
+    }
+
     var text: String {
         let r = result
         var lines: [String] = []
-        lines.append("design    \(r.designName) (\(device.kind.rawValue), \(device.compute.unitCount) units, \(device.processNode))")
+        lines.append("design    \(r.designName) (\(device.kind.rawValue), \(device.compute.unitCount) \(Self.unitName(device.kind)), \(device.processNode))")
         lines.append("workload  \(r.workloadName) (\(r.devices) chip\(r.devices == 1 ? "" : "s"))")
         lines.append("feasible  \(r.feasible ? "yes" : "NO: \(r.reason ?? "")")")
         // An infeasible point cannot run as modelled: like its stored row and its JSON

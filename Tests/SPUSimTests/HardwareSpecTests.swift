@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct HardwareSpecTests {
     @Test func everyShippedConfigDecodesWithSources() throws {
-        let files = Repo.files(in: "configs/chips") + Repo.files(in: "configs/gpus")
-        #expect(files.count >= 8)
+        let files = Repo.files(in: "configs/chips") + Repo.files(in: "configs/gpus") + Repo.files(in: "configs/cpus")
+        #expect(files.count >= 10)
         for file in files {
             let device = try DeviceSpec.load(path: file)
             // Every object with numbers carries a source: root, compute, local/shared/off-chip memory, noc, links,
@@ -14,7 +14,7 @@ import Testing
                 + (device.calibration.lowLatencyAllReduce == nil ? 0 : 1) + (device.calibration.attentionKernel == nil ? 0 : 1)
                 + (device.calibration.groupedGEMM == nil ? 0 : 1)
             #expect(device.sources.count == expected, "\(file): \(device.sources.keys.sorted())")
-            #expect(device.kind == .spu || device.price != nil, "\(file): GPUs carry a published price")
+            #expect(device.kind == .spu || device.price != nil, "\(file): GPUs and CPUs carry a published price")
             #expect(device.sources.values.allSatisfy { $0.count > 10 }, "\(file) has a vacuous source")
         }
     }

@@ -242,7 +242,7 @@ import Testing
     @Test func shippedDesignsPassTheCheck() throws {
         let inputs = try CostModelTests.inputs()
         let workload = try Repo.transformer("llama-3-8b", phase: .decode, batch: 8, length: 1024)
-        for file in Repo.files(in: "configs/chips") + Repo.files(in: "configs/gpus") {
+        for file in Repo.files(in: "configs/chips") + Repo.files(in: "configs/gpus") + Repo.files(in: "configs/cpus") {
             let e = try DesignEvaluator(device: try DeviceSpec.load(path: file), inputs: inputs).evaluate(workload)
             #expect(FiniteResultCheck.violation(e) == nil, "\(file)")
             if e.performance.feasible {

@@ -28,9 +28,9 @@ import Testing
         ])
     }
 
-    /// Every shipped design: the GPUs and the three SPUs (resized in issue 14 to fit the reticle
-    /// once the SPU area was calibrated on published spatial chips).
-    static let shipped = Repo.files(in: "configs/gpus") + Repo.files(in: "configs/chips")
+    /// Every shipped design: the GPUs, the three SPUs (resized in issue 14 to fit the reticle
+    /// once the SPU area was calibrated on published spatial chips) and the CPUs (organic packages).
+    static let shipped = Repo.files(in: "configs/gpus") + Repo.files(in: "configs/chips") + Repo.files(in: "configs/cpus")
 
     /// Every shipped design, GPUs with their physical stack counts, is buildable in its declared
     /// class (H100 and A100: 6 HBM sites on 814 and 826 mm²; H200: 6 stacks; B200: 8 stacks on two
