@@ -24,6 +24,17 @@ public struct Execution: Sendable {
         public var arrivalSeconds: Double
         /// True when it writes an evicted, still-needed output back to host memory.
         public var isWriteBack: Bool
+
+        public init(item: Item, bytes: Double, from: Int, to: Int, resources: [Int], startSeconds: Double, arrivalSeconds: Double, isWriteBack: Bool) {
+            self.item = item
+            self.bytes = bytes
+            self.from = from
+            self.to = to
+            self.resources = resources
+            self.startSeconds = startSeconds
+            self.arrivalSeconds = arrivalSeconds
+            self.isWriteBack = isWriteBack
+        }
     }
 
     /// Space held for an item in a memory location over [from, to).
@@ -33,6 +44,14 @@ public struct Execution: Sendable {
         public var bytes: Double
         public var fromSeconds: Double
         public var toSeconds: Double
+
+        public init(item: Item, location: Int, bytes: Double, fromSeconds: Double, toSeconds: Double) {
+            self.item = item
+            self.location = location
+            self.bytes = bytes
+            self.fromSeconds = fromSeconds
+            self.toSeconds = toSeconds
+        }
     }
 
     public var scheduler: String

@@ -118,6 +118,32 @@ import Testing
         #expect(execution.assignments[3].startSeconds >= 10)
     }
 
+    /// The execution checker catches what a broken simulator could do: two transfers on one link at
+    /// once, a transfer faster than its link, data held beyond a memory's capacity, and a consumer
+    /// starting before its data lands.
+    @Test func executionCheckerCatchesLinkMemoryAndDataViolations() throws {
+        let graph = try TaskGraph(tasks: [Self.task("src", ["cpu": 0]), Self.task("a", ["gpu": 1]), Self.task("b", ["gpu": 1])],
+                                  edges: [Self.edge("src", "a", 1e9), Self.edge("src", "b", 1e9)])
+        let problem = try SchedulingProblem(graph: graph, platform: Self.node(gpus: 1, memory: 5e9))
+        let good = SchedulerKind.heft.execute(problem)
+        #expect(Self.violations(good, problem).isEmpty)
+        var overlap = good
+        overlap.transfers[1].startSeconds = overlap.transfers[0].startSeconds
+        overlap.transfers[1].arrivalSeconds = overlap.transfers[1].startSeconds + 1
+        #expect(Self.violations(overlap, problem).contains { $0.rule == "a link carries one transfer at a time" })
+        var fast = good
+        fast.transfers[0].arrivalSeconds -= 0.5
+        #expect(Self.violations(fast, problem).contains { $0.rule == "transfer lasts latency + bytes / bandwidth" })
+        var crowded = good
+        crowded.residencies.append(.init(item: .data(0), location: 1, bytes: 4.5e9, fromSeconds: 0, toSeconds: 10))
+        #expect(Self.violations(crowded, problem).contains { $0.rule == "memory within capacity" })
+        var early = good
+        let b = 2
+        early.assignments[b].startSeconds -= 0.5
+        early.assignments[b].finishSeconds -= 0.5
+        #expect(Self.violations(early, problem).contains { $0.rule == "data arrives before its consumer starts" || $0.rule == "no overlap on a processor" })
+    }
+
     @Test func aTaskThatFitsNoMemoryIsRefused() throws {
         let graph = try TaskGraph(tasks: [Self.task("big", ["gpu": 1], uses: ["w"])], edges: [], data: [.init(id: "w", bytes: 2e10)])
         #expect(throws: TaskGraphError.doesNotFit(id: "big", task: 0, bytes: 2e10, largestBytes: 1e10)) {
