@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUScheduling
 import SPUSystem
+import SPUWorkload
 
 /// `spusim schedule`: schedule a task graph on its processors and report the schedule.
 struct ScheduleCommand: ParsableCommand {
@@ -12,6 +14,14 @@ struct ScheduleCommand: ParsableCommand {
 
     @Option(help: "Task graph JSON (tasks with costs per device class, edges, data; optionally processors); docs/scheduling.md.")
     var graph: String?
+
+    @Option(help: "Instead of --graph: a workload trace whose op DAG (after edges) becomes the task graph, each op priced on the platform's designs; needs --platform.")
+    var workload: String?
+
+    @Option(help: "Instead of --graph: a generated pipeline, \(PipelineOptions.names.joined(separator: " or ")) (docs/scheduling.md, \"Pipelines\"); needs --platform.")
+    var pipeline: String?
+
+    @OptionGroup var pipelineOptions: PipelineOptions
 
     @Option(help: "Platform JSON (nodes, devices, PCIe/fabric/network links); without it the graph's own processors on a uniform interconnect.")
     var platform: String?
@@ -44,10 +54,17 @@ struct ScheduleCommand: ParsableCommand {
         guard SchedulerKind(rawValue: scheduler) != nil else {
             throw unknownValue("--scheduler", scheduler, accepted: SchedulerKind.allCases.map(\.rawValue))
         }
-        guard (graph == nil) != (randomGraph == nil) else { throw ValidationError("give exactly one of --graph FILE and --random-graph TASKS") }
+        guard [graph != nil, randomGraph != nil, workload != nil, pipeline != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --graph FILE, --workload FILE, --pipeline NAME and --random-graph TASKS")
+        }
+        if workload != nil || pipeline != nil, platform == nil { throw ValidationError("--\(workload != nil ? "workload" : "pipeline") needs --platform FILE (the devices that price its tasks)") }
+        if let pipeline, !PipelineOptions.names.contains(pipeline) {
+            throw unknownValue("--pipeline", pipeline, accepted: PipelineOptions.names)
+        }
+        try pipelineOptions.validate(pipeline: pipeline)
         try OptionRange.check(randomGraph, in: 1...TaskGraphFile.Limits.tasks.upperBound, option: "--random-graph")
         try OptionRange.check(processors, in: TaskGraphFile.Limits.processors, option: "--processors")
-        if graph != nil, processors != nil { throw ValidationError("--processors applies to --random-graph; a --graph file lists its processors") }
+        if randomGraph == nil, processors != nil { throw ValidationError("--processors applies to --random-graph; a --graph file or a platform lists its processors") }
         if randomGraph != nil, platform != nil { throw ValidationError("--platform applies to --graph") }
         guard modelError.isFinite, (0...3).contains(modelError) else { throw ValidationError("--model-error must be in [0, 3], got \(modelError)") }
     }
@@ -55,7 +72,9 @@ struct ScheduleCommand: ParsableCommand {
     func run() throws {
         let problem: SchedulingProblem
         let label: String
-        if let path = graph {
+        if workload != nil || pipeline != nil, let platformPath = platform {
+            (problem, label) = try systemProblem(platformPath: platformPath)
+        } else if let path = graph {
             let inputs = platform == nil ? nil : try loadCostInputs(tech: tech, tco: tco)
             do throws(ConfigError) {
                 let file = try TaskGraphFile.load(path: path)
@@ -115,6 +134,44 @@ struct ScheduleCommand: ParsableCommand {
         print(Formatting.table(header: ["task", "processor", "start s", "finish s"],
                                rows: report.rows.map { [$0.task, $0.processor, number($0.startSeconds), number($0.finishSeconds)] },
                                rightAligned: [2, 3]))
+    }
+
+    /// A trace's op DAG or a generated pipeline on a platform of real designs.
+    private func systemProblem(platformPath: String) throws -> (SchedulingProblem, String) {
+        let inputs = try loadCostInputs(tech: tech, tco: tco)
+        let catalog = DeviceCatalog(inputs: inputs)
+        let platformFile: PlatformFile
+        let coster: TaskCoster
+        do throws(ConfigError) {
+            platformFile = try PlatformFile.load(path: platformPath) { path throws(ConfigError) in try catalog.facts(path: path) }
+            do throws(TaskCostingError) {
+                coster = try TaskCoster(platform: platformFile, catalog: catalog)
+            } catch {
+                if case let .design(e) = error { throw e }
+                throw ConfigError(file: platformPath, path: "$.nodes", message: error.description)
+            }
+        } catch {
+            throw failInput(error)
+        }
+        let graph: TaskGraph
+        let label: String
+        if let path = workload {
+            let trace = try loadTrace(path)
+            do throws(WorkloadTaskGraphError) {
+                graph = try WorkloadTaskGraph.build(trace, coster: coster)
+            } catch {
+                throw failInput(ConfigError(file: path, path: error.jsonPath, message: error.description))
+            }
+            label = URL(fileURLWithPath: path).lastPathComponent + " (op DAG)"
+        } else {
+            graph = try pipelineOptions.graph(pipeline: pipeline ?? "", coster: coster, platformPath: platformPath)
+            label = "pipeline \(pipeline ?? "") (\(pipelineOptions.requests) requests)"
+        }
+        do throws(TaskGraphError) {
+            return (try SchedulingProblem(graph: graph, platform: platformFile.platform), label)
+        } catch {
+            throw failInput(ConfigError(file: workload ?? platformPath, path: workload == nil ? "$.nodes" : "$.ops", message: error.description))
+        }
     }
 
     /// Exact integers as integers (the paper's examples), others with 4 significant digits.
