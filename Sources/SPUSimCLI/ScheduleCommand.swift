@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
 import SPUCore
+import SPUFormats
 import SPUReport
 import SPUResults
 import SPUScheduling
 import SPUSystem
+import SPUWorkload
 
 /// `spusim schedule`: run a task graph on a platform under one or more schedulers and platform
 /// mixes in the runtime simulator, report each execution, and optionally store them and draw a
@@ -16,6 +18,14 @@ struct ScheduleCommand: ParsableCommand {
 
     @Option(help: "Task graph JSON (tasks with costs per device class, edges, data; optionally processors); docs/scheduling.md.")
     var graph: String?
+
+    @Option(help: "Instead of --graph: a workload trace whose op DAG (after edges) becomes the task graph, each op priced on the platform's designs; needs --platform.")
+    var workload: String?
+
+    @Option(help: "Instead of --graph: a generated pipeline, \(PipelineOptions.names.joined(separator: " or ")) (docs/scheduling.md, \"Pipelines\"); needs --platform.")
+    var pipeline: String?
+
+    @OptionGroup var pipelineOptions: PipelineOptions
 
     @Option(help: "Platform JSON (nodes, devices, PCIe/fabric/network links); without it the graph's own processors on a uniform interconnect.")
     var platform: String?
@@ -61,10 +71,17 @@ struct ScheduleCommand: ParsableCommand {
         for name in scheduler.split(separator: ",", omittingEmptySubsequences: false) where scheduler != "all" && SchedulerKind(rawValue: String(name)) == nil {
             throw unknownValue("--scheduler", String(name), accepted: SchedulerKind.allCases.map(\.rawValue) + ["all"])
         }
-        guard (graph == nil) != (randomGraph == nil) else { throw ValidationError("give exactly one of --graph FILE and --random-graph TASKS") }
+        guard [graph != nil, randomGraph != nil, workload != nil, pipeline != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give exactly one of --graph FILE, --workload FILE, --pipeline NAME and --random-graph TASKS")
+        }
+        if workload != nil || pipeline != nil, platform == nil { throw ValidationError("--\(workload != nil ? "workload" : "pipeline") needs --platform FILE (the devices that price its tasks)") }
+        if let pipeline, !PipelineOptions.names.contains(pipeline) {
+            throw unknownValue("--pipeline", pipeline, accepted: PipelineOptions.names)
+        }
+        try pipelineOptions.validate(pipeline: pipeline)
         try OptionRange.check(randomGraph, in: 1...TaskGraphFile.Limits.tasks.upperBound, option: "--random-graph")
         try OptionRange.check(processors, in: TaskGraphFile.Limits.processors, option: "--processors")
-        if graph != nil, processors != nil { throw ValidationError("--processors applies to --random-graph; a --graph file lists its processors") }
+        if randomGraph == nil, processors != nil { throw ValidationError("--processors applies to --random-graph; a --graph file or a platform lists its processors") }
         if randomGraph != nil, platform != nil { throw ValidationError("--platform applies to --graph") }
         if !mix.isEmpty, platform == nil { throw ValidationError("--mix changes device counts of a --platform file") }
         _ = try mixes()
@@ -95,6 +112,19 @@ struct ScheduleCommand: ParsableCommand {
 
     /// The graph on each platform of the mix, with a label for each.
     private func problems() throws -> (label: String, list: [(mix: String, problem: SchedulingProblem)]) {
+        if workload != nil || pipeline != nil, let platformPath = platform {
+            let inputs = try loadCostInputs(tech: tech, tco: tco)
+            let catalog = DeviceCatalog(inputs: inputs)
+            var list: [(mix: String, problem: SchedulingProblem)] = []
+            var label = ""
+            for combination in try mixes() {
+                let counts = Dictionary(uniqueKeysWithValues: combination.map { ($0.device, $0.count) })
+                let (problem, name) = try systemProblem(platformPath: platformPath, counts: counts, catalog: catalog)
+                list.append((Self.describe(problem.platform), problem))
+                label = name
+            }
+            return (label, list)
+        }
         guard let path = graph else {
             let generator = RandomLayeredGraph(tasks: randomGraph ?? 0, processors: processors ?? 16, seed: seed)
             let problem = try SchedulingProblem(graph: generator.graph(), platform: generator.platform)
@@ -126,6 +156,42 @@ struct ScheduleCommand: ParsableCommand {
     private func mixesThrowingConfig() throws(ConfigError) -> [[(device: String, count: Int)]] {
         // Validated in `validate()`.
         (try? mixes()) ?? [[]]
+    }
+
+    /// A trace's op DAG or a generated pipeline on a platform of real designs (with the mix's counts).
+    private func systemProblem(platformPath: String, counts: [String: Int], catalog: DeviceCatalog) throws -> (SchedulingProblem, String) {
+        let platformFile: PlatformFile
+        let coster: TaskCoster
+        do throws(ConfigError) {
+            platformFile = try PlatformFile.load(path: platformPath, counts: counts) { path throws(ConfigError) in try catalog.facts(path: path) }
+            do throws(TaskCostingError) {
+                coster = try TaskCoster(platform: platformFile, catalog: catalog)
+            } catch {
+                if case let .design(e) = error { throw e }
+                throw ConfigError(file: platformPath, path: "$.nodes", message: error.description)
+            }
+        } catch {
+            throw failInput(error)
+        }
+        let graph: TaskGraph
+        let label: String
+        if let path = workload {
+            let trace = try loadTrace(path)
+            do throws(WorkloadTaskGraphError) {
+                graph = try WorkloadTaskGraph.build(trace, coster: coster)
+            } catch {
+                throw failInput(ConfigError(file: path, path: error.jsonPath, message: error.description))
+            }
+            label = URL(fileURLWithPath: path).lastPathComponent + " (op DAG)"
+        } else {
+            graph = try pipelineOptions.graph(pipeline: pipeline ?? "", coster: coster, platformPath: platformPath)
+            label = "pipeline \(pipeline ?? "") (\(pipelineOptions.requests) requests)"
+        }
+        do throws(TaskGraphError) {
+            return (try SchedulingProblem(graph: graph, platform: platformFile.platform), label)
+        } catch {
+            throw failInput(ConfigError(file: workload ?? platformPath, path: workload == nil ? "$.nodes" : "$.ops", message: error.description))
+        }
     }
 
     /// A platform's mix in words: processors counted by class, e.g. `cpu=2 gpu=8 spu=4`.
@@ -186,7 +252,12 @@ struct ScheduleCommand: ParsableCommand {
         ]
         if let planned = report.plannedMakespanSeconds { metrics["planned_makespan_s"] = planned }
         let placements = problem.taskCount <= ResultsStore.placementTaskLimit ? JSONWriter.canonical(Placements.json(execution, problem: problem)) : nil
-        return ResultsStore.ScheduleRow(graph: graph, requests: nil, platform: platform.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "uniform",
+        let requests = pipeline != nil ? pipelineOptions.requests : nil
+        if let requests, requests > 0 {
+            metrics["energy_j_per_request"] = report.energyJoules / Double(requests)
+            metrics["makespan_s_per_request"] = report.makespanSeconds / Double(requests)
+        }
+        return ResultsStore.ScheduleRow(graph: graph, requests: requests, platform: platform.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "uniform",
                                         mix: mix.isEmpty ? Self.describe(problem.platform) : mix, scheduler: report.scheduler, modelError: modelError,
                                         seed: Int(truncatingIfNeeded: seed), tasks: report.taskCount, edges: report.edgeCount,
                                         processors: report.processors.count, metrics: metrics, detailJSON: JSONWriter.canonical(report.detailJSON),

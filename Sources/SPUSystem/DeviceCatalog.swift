@@ -1,6 +1,7 @@
 import SPUCore
 import SPUCost
 import SPUHardware
+import SPUPerformance
 import SPUScheduling
 
 /// The device designs a platform names, loaded once each and evaluated by the same hardware,
@@ -12,6 +13,9 @@ import SPUScheduling
 /// active power — charged only to tasks whose energy the model did not price — is its TDP.
 public final class DeviceCatalog {
     public let inputs: CostInputs
+    /// Op evaluations shared by every design's evaluator (keyed by design, so sharing is exact):
+    /// a trace repeats the same op shapes, and the TDP search re-evaluates them.
+    public let cache = OpEvaluationCache(capacity: 200_000)
     private var evaluators: [String: DesignEvaluator] = [:]
 
     public init(inputs: CostInputs) { self.inputs = inputs }
@@ -21,7 +25,7 @@ public final class DeviceCatalog {
         if let known = evaluators[path] { return known }
         let device = try DeviceSpec.load(path: path)
         do {
-            let evaluator = try DesignEvaluator(device: device, inputs: inputs)
+            let evaluator = try DesignEvaluator(device: device, inputs: inputs, cache: cache)
             evaluators[path] = evaluator
             return evaluator
         } catch {
