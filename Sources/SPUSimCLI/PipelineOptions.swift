@@ -7,7 +7,7 @@ import SPUWorkload
 
 /// The options of `spusim schedule --pipeline rag|multimodal` (docs/scheduling.md, "Pipelines").
 struct PipelineOptions: ParsableArguments {
-    static let names = ["rag", "multimodal"]
+    static let names = PipelineSpec.Kind.allCases.map(\.rawValue)
 
     @Option(help: "Pipeline: requests (independent, all released at time 0).")
     var requests = 16
@@ -56,45 +56,19 @@ struct PipelineOptions: ParsableArguments {
         if let recipe, case let .failure(error) = PrecisionRecipe.parse(recipe) { throw ValidationError("--recipe: \(error.description)") }
     }
 
-    /// The pipeline's task graph priced on the coster's platform; bad model files and pipelines
-    /// no device can run exit 2 with the file, path and rule.
-    func graph(pipeline: String, coster: TaskCoster, platformPath: String) throws -> TaskGraph {
+    /// The pipeline these options describe (validated by `validate(pipeline:)`).
+    func spec(pipeline: String) throws -> PipelineSpec {
         let llmPath = try llm ?? resolveInstalled("workloads/models/llama-3-8b.json", what: "LLM config", option: "--llm FILE")
-        let config: TransformerConfig
-        do throws(ConfigError) {
-            config = try TransformerConfig.load(path: llmPath)
-        } catch {
-            throw failInput(error)
-        }
-        let name = String(llmPath.split(separator: "/").last ?? "llm").replacingOccurrences(of: ".json", with: "")
-        let generator: TransformerGenerator
-        if let recipe, case let .success(parsed) = PrecisionRecipe.parse(recipe) {
-            generator = TransformerGenerator(model: config, modelName: name, recipe: parsed)
-        } else {
-            generator = TransformerGenerator(model: config, modelName: name)
-        }
-        let stages = TransformerStages(generator: generator)
-        var encoderConfig: TransformerConfig? = nil
-        if pipeline == "rag" {
-            let encoderPath = try resolveInstalled("workloads/models/all-minilm-l6-v2.json", what: "encoder config", option: "--llm FILE")
-            do throws(ConfigError) { encoderConfig = try TransformerConfig.load(path: encoderPath) } catch { throw failInput(error) }
-        }
-        do throws(PipelineError) {
-            if let encoderConfig {
-                var rag = RAGPipeline(requests: requests)
-                if let queryTokens { rag.queryTokens = queryTokens }
-                if let retrievedChunks { rag.retrievedChunks = retrievedChunks }
-                if let chunkTokens { rag.chunkTokens = chunkTokens }
-                if let outputTokens { rag.outputTokens = outputTokens }
-                if let indexVectors { rag.indexVectors = indexVectors }
-                return try rag.graph(llm: stages, encoder: TransformerStages(generator: TransformerGenerator(model: encoderConfig, modelName: "all-minilm-l6-v2")), coster: coster)
-            }
-            var multimodal = MultimodalPipeline(requests: requests)
-            if let textTokens { multimodal.textTokens = textTokens }
-            if let outputTokens { multimodal.outputTokens = outputTokens }
-            return try multimodal.graph(llm: stages, coster: coster)
-        } catch {
-            throw failInput(ConfigError(file: platformPath, path: "$.nodes", message: "pipeline \(pipeline): \(error.description)"))
-        }
+        let encoderPath = pipeline == "rag" ? try resolveInstalled("workloads/models/all-minilm-l6-v2.json", what: "encoder config", option: "--llm FILE") : ""
+        var spec = PipelineSpec(kind: PipelineSpec.Kind(rawValue: pipeline) ?? .rag, llmPath: llmPath, encoderPath: encoderPath)
+        spec.requests = requests
+        if let recipe, case let .success(parsed) = PrecisionRecipe.parse(recipe) { spec.recipe = parsed }
+        spec.queryTokens = queryTokens
+        spec.retrievedChunks = retrievedChunks
+        spec.chunkTokens = chunkTokens
+        spec.indexVectors = indexVectors
+        spec.textTokens = textTokens
+        spec.outputTokens = outputTokens
+        return spec
     }
 }

@@ -19,6 +19,9 @@ struct ScheduleCommand: ParsableCommand {
     @Option(help: "Task graph JSON (tasks with costs per device class, edges, data; optionally processors); docs/scheduling.md.")
     var graph: String?
 
+    @Option(help: "Instead of the options above and below: a schedule study JSON (a graph, workload or pipeline on a platform, with axes mix, schedulers, model_errors, seeds); docs/scheduling.md.")
+    var study: String?
+
     @Option(help: "Instead of --graph: a workload trace whose op DAG (after edges) becomes the task graph, each op priced on the platform's designs; needs --platform.")
     var workload: String?
 
@@ -68,11 +71,20 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     func validate() throws {
+        if study != nil {
+            let others: [(String, Bool)] = [("--graph", graph != nil), ("--workload", workload != nil), ("--pipeline", pipeline != nil),
+                                            ("--random-graph", randomGraph != nil), ("--platform", platform != nil), ("--mix", !mix.isEmpty),
+                                            ("--scheduler", scheduler != "heft"), ("--model-error", modelError != 0), ("--seed", seed != 1),
+                                            ("--processors", processors != nil), ("--json", json)]
+            if let (name, _) = others.first(where: { $0.1 }) { throw ValidationError("\(name) is set by the study file; give one or the other") }
+            try pipelineOptions.validate(pipeline: nil)
+            return
+        }
         for name in scheduler.split(separator: ",", omittingEmptySubsequences: false) where scheduler != "all" && SchedulerKind(rawValue: String(name)) == nil {
             throw unknownValue("--scheduler", String(name), accepted: SchedulerKind.allCases.map(\.rawValue) + ["all"])
         }
         guard [graph != nil, randomGraph != nil, workload != nil, pipeline != nil].filter({ $0 }).count == 1 else {
-            throw ValidationError("give exactly one of --graph FILE, --workload FILE, --pipeline NAME and --random-graph TASKS")
+            throw ValidationError("give exactly one of --graph FILE, --workload FILE, --pipeline NAME, --random-graph TASKS and --study FILE")
         }
         if workload != nil || pipeline != nil, platform == nil { throw ValidationError("--\(workload != nil ? "workload" : "pipeline") needs --platform FILE (the devices that price its tasks)") }
         if let pipeline, !PipelineOptions.names.contains(pipeline) {
@@ -84,113 +96,115 @@ struct ScheduleCommand: ParsableCommand {
         if randomGraph == nil, processors != nil { throw ValidationError("--processors applies to --random-graph; a --graph file or a platform lists its processors") }
         if randomGraph != nil, platform != nil { throw ValidationError("--platform applies to --graph") }
         if !mix.isEmpty, platform == nil { throw ValidationError("--mix changes device counts of a --platform file") }
-        _ = try mixes()
+        _ = try mixAxes()
         guard modelError.isFinite, (0...3).contains(modelError) else { throw ValidationError("--model-error must be in [0, 3], got \(modelError)") }
-        if gantt != nil, try mixes().count * schedulerKinds.count > 1 { throw ValidationError("--gantt draws one execution: give one scheduler and one mix") }
-        if json, try mixes().count * schedulerKinds.count > 1 { throw ValidationError("--json prints one execution: give one scheduler and one mix") }
+        let executions = try mixAxes().reduce(1) { $0 * $1.counts.count } * schedulerKinds.count
+        if gantt != nil, executions > 1 { throw ValidationError("--gantt draws one execution: give one scheduler and one mix") }
+        if json, executions > 1 { throw ValidationError("--json prints one execution: give one scheduler and one mix") }
     }
 
-    /// Every combination of the `--mix` counts (one empty mix without `--mix`).
-    func mixes() throws -> [[(device: String, count: Int)]] {
-        var combinations: [[(device: String, count: Int)]] = [[]]
-        var seen = Set<String>()
+    /// The `--mix` axes: device name → counts.
+    func mixAxes() throws -> [(device: String, counts: [Int])] {
+        var axes: [(device: String, counts: [Int])] = []
         for entry in mix {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--mix \(entry): expected DEVICE=N[,N…], e.g. spu=0,4,8") }
-            guard seen.insert(parts[0]).inserted else { throw ValidationError("--mix names \(parts[0]) twice") }
+            guard !axes.contains(where: { $0.device == parts[0] }) else { throw ValidationError("--mix names \(parts[0]) twice") }
             let counts = try parts[1].split(separator: ",", omittingEmptySubsequences: false).map { text -> Int in
                 guard let n = Int(text), (0...PlatformFile.Limits.count.upperBound).contains(n) else {
                     throw ValidationError("--mix \(entry): counts are integers 0…\(PlatformFile.Limits.count.upperBound), got \"\(text)\"")
                 }
                 return n
             }
-            combinations = combinations.flatMap { combination in counts.map { combination + [(parts[0], $0)] } }
+            axes.append((parts[0], counts))
         }
-        guard combinations.count <= 4096 else { throw ValidationError("--mix asks for \(combinations.count) platforms; at most 4096") }
-        return combinations
+        guard axes.reduce(1, { $0 * $1.counts.count }) <= 4096 else { throw ValidationError("--mix asks for more than 4096 platforms") }
+        return axes
     }
 
-    /// The graph on each platform of the mix, with a label for each.
-    private func problems() throws -> (label: String, list: [(mix: String, problem: SchedulingProblem)]) {
-        if workload != nil || pipeline != nil, let platformPath = platform {
-            let inputs = try loadCostInputs(tech: tech, tco: tco)
-            let catalog = DeviceCatalog(inputs: inputs)
-            var list: [(mix: String, problem: SchedulingProblem)] = []
-            var label = ""
-            for combination in try mixes() {
-                let counts = Dictionary(uniqueKeysWithValues: combination.map { ($0.device, $0.count) })
-                let (problem, name) = try systemProblem(platformPath: platformPath, counts: counts, catalog: catalog)
-                list.append((Self.describe(problem.platform), problem))
-                label = name
+    /// What to run: the study file, or the study the options describe (nil for --random-graph).
+    private func resolvedStudy() throws -> ScheduleStudy? {
+        if let study {
+            do {
+                return try ScheduleStudy.load(path: study, defaultLLMPath: try resolveInstalled("workloads/models/llama-3-8b.json", what: "LLM config", option: "an llm in the pipeline block"),
+                                              encoderPath: try resolveInstalled("workloads/models/all-minilm-l6-v2.json", what: "encoder config", option: "an llm in the pipeline block"))
+            } catch let error as ConfigError {
+                throw failInput(error)
             }
-            return (label, list)
         }
-        guard let path = graph else {
-            let generator = RandomLayeredGraph(tasks: randomGraph ?? 0, processors: processors ?? 16, seed: seed)
-            let problem = try SchedulingProblem(graph: generator.graph(), platform: generator.platform)
-            return ("random layered graph (seed \(seed))", [("", problem)])
-        }
-        let label = URL(fileURLWithPath: path).lastPathComponent
-        let inputs = platform == nil ? nil : try loadCostInputs(tech: tech, tco: tco)
+        guard randomGraph == nil else { return nil }
+        let source: ScheduleStudy.Source
+        if let graph { source = .graph(graph) } else if let workload { source = .workload(workload) } else { source = .pipeline(try pipelineOptions.spec(pipeline: pipeline ?? "")) }
+        return ScheduleStudy(name: nil, source: source, platformPath: platform, mix: try mixAxes(), schedulers: schedulerKinds,
+                             modelErrors: [modelError], seeds: [seed])
+    }
+
+    /// The study's graph on each platform of its mix, with a label for the graph.
+    private func problems(_ study: ScheduleStudy) throws -> (label: String, list: [(mix: String, problem: SchedulingProblem)]) {
+        let catalog = try study.platformPath.map { _ in DeviceCatalog(inputs: try loadCostInputs(tech: tech, tco: tco)) }
+        var list: [(mix: String, problem: SchedulingProblem)] = []
+        var label = ""
         do throws(ConfigError) {
-            let file = try TaskGraphFile.load(path: path)
-            guard let platformPath = platform, let inputs else {
+            var graphFile: TaskGraphFile? = nil
+            if case let .graph(path) = study.source {
+                graphFile = try TaskGraphFile.load(path: path)
+                label = URL(fileURLWithPath: path).lastPathComponent
+            }
+            guard let platformPath = study.platformPath, let catalog else {
+                // Without a platform the source is a graph with its own processors (the study and
+                // the options require a platform for workloads and pipelines).
+                guard case let .graph(path) = study.source, let file = graphFile else {
+                    throw ConfigError(file: study.platformPath ?? "", path: "$", message: "a workload or pipeline needs a platform")
+                }
                 guard file.platform != nil else {
-                    throw ConfigError(file: path, path: "$.processors", message: "the graph lists no processors: give them, or a platform with --platform FILE")
+                    throw ConfigError(file: path, path: "$.processors", message: "the graph lists no processors: give them, or a platform")
                 }
                 return (label, [("", file.problem())])
             }
-            let catalog = DeviceCatalog(inputs: inputs)
-            var list: [(mix: String, problem: SchedulingProblem)] = []
-            for combination in try mixesThrowingConfig() {
+            for combination in study.mixCombinations {
                 let counts = Dictionary(uniqueKeysWithValues: combination.map { ($0.device, $0.count) })
                 let platformFile = try PlatformFile.load(path: platformPath, counts: counts) { path throws(ConfigError) in try catalog.facts(path: path) }
-                list.append((Self.describe(platformFile.platform), try file.problem(on: platformFile.platform, file: path)))
-            }
-            return (label, list)
-        } catch {
-            throw failInput(error)
-        }
-    }
-
-    private func mixesThrowingConfig() throws(ConfigError) -> [[(device: String, count: Int)]] {
-        // Validated in `validate()`.
-        (try? mixes()) ?? [[]]
-    }
-
-    /// A trace's op DAG or a generated pipeline on a platform of real designs (with the mix's counts).
-    private func systemProblem(platformPath: String, counts: [String: Int], catalog: DeviceCatalog) throws -> (SchedulingProblem, String) {
-        let platformFile: PlatformFile
-        let coster: TaskCoster
-        do throws(ConfigError) {
-            platformFile = try PlatformFile.load(path: platformPath, counts: counts) { path throws(ConfigError) in try catalog.facts(path: path) }
-            do throws(TaskCostingError) {
-                coster = try TaskCoster(platform: platformFile, catalog: catalog)
-            } catch {
-                if case let .design(e) = error { throw e }
-                throw ConfigError(file: platformPath, path: "$.nodes", message: error.description)
+                let problem: SchedulingProblem
+                switch study.source {
+                case let .graph(path):
+                    problem = try graphFile!.problem(on: platformFile.platform, file: path)
+                case let .workload(path):
+                    let coster = try Self.coster(platformFile, catalog: catalog, platformPath: platformPath)
+                    let trace: Workload
+                    do { trace = try loadTrace(path) } catch { throw ConfigError(file: path, path: "$", message: "cannot be read as a workload trace") }
+                    let graph: TaskGraph
+                    do throws(WorkloadTaskGraphError) { graph = try WorkloadTaskGraph.build(trace, coster: coster) } catch {
+                        throw ConfigError(file: path, path: error.jsonPath, message: error.description)
+                    }
+                    problem = try Self.compile(graph, platformFile.platform, file: path, path: "$.ops")
+                    label = URL(fileURLWithPath: path).lastPathComponent + " (op DAG)"
+                case let .pipeline(spec):
+                    let coster = try Self.coster(platformFile, catalog: catalog, platformPath: platformPath)
+                    problem = try Self.compile(try spec.graph(coster: coster, platformPath: platformPath), platformFile.platform, file: platformPath, path: "$.nodes")
+                    label = spec.label
+                }
+                list.append((Self.describe(problem.platform), problem))
             }
         } catch {
             throw failInput(error)
         }
-        let graph: TaskGraph
-        let label: String
-        if let path = workload {
-            let trace = try loadTrace(path)
-            do throws(WorkloadTaskGraphError) {
-                graph = try WorkloadTaskGraph.build(trace, coster: coster)
-            } catch {
-                throw failInput(ConfigError(file: path, path: error.jsonPath, message: error.description))
-            }
-            label = URL(fileURLWithPath: path).lastPathComponent + " (op DAG)"
-        } else {
-            graph = try pipelineOptions.graph(pipeline: pipeline ?? "", coster: coster, platformPath: platformPath)
-            label = "pipeline \(pipeline ?? "") (\(pipelineOptions.requests) requests)"
+        return (label, list)
+    }
+
+    private static func coster(_ platformFile: PlatformFile, catalog: DeviceCatalog, platformPath: String) throws(ConfigError) -> TaskCoster {
+        do throws(TaskCostingError) {
+            return try TaskCoster(platform: platformFile, catalog: catalog)
+        } catch {
+            if case let .design(e) = error { throw e }
+            throw ConfigError(file: platformPath, path: "$.nodes", message: error.description)
         }
+    }
+
+    private static func compile(_ graph: TaskGraph, _ platform: SchedulingPlatform, file: String, path: String) throws(ConfigError) -> SchedulingProblem {
         do throws(TaskGraphError) {
-            return (try SchedulingProblem(graph: graph, platform: platformFile.platform), label)
+            return try SchedulingProblem(graph: graph, platform: platform)
         } catch {
-            throw failInput(ConfigError(file: workload ?? platformPath, path: workload == nil ? "$.nodes" : "$.ops", message: error.description))
+            throw ConfigError(file: file, path: path, message: error.description)
         }
     }
 
@@ -201,29 +215,47 @@ struct ScheduleCommand: ParsableCommand {
         return counts.keys.sorted().map { "\($0)=\(counts[$0]!)" }.joined(separator: " ")
     }
 
+    /// One execution and what it ran under.
+    private struct Run {
+        var mix: String
+        var modelError: Double
+        var seed: UInt64
+        var report: ExecutionReport
+        var seconds: Double
+    }
+
     func run() throws {
         let started = Date()
-        let (label, list) = try problems()
-        let error = PredictionError(sigma: modelError, seed: seed)
+        let plan = try resolvedStudy()
+        let label: String
+        let list: [(mix: String, problem: SchedulingProblem)]
+        if let plan {
+            (label, list) = try problems(plan)
+        } else {
+            let generator = RandomLayeredGraph(tasks: randomGraph ?? 0, processors: processors ?? 16, seed: seed)
+            label = "random layered graph (seed \(seed))"
+            list = [("", try SchedulingProblem(graph: generator.graph(), platform: generator.platform))]
+        }
+        let schedulers = plan?.schedulers ?? schedulerKinds
+        let errors = plan?.modelErrors ?? [modelError]
+        let seeds = plan?.seeds ?? [seed]
         var rows: [ResultsStore.ScheduleRow] = []
-        var reports: [(mix: String, report: ExecutionReport, seconds: Double)] = []
+        var runs: [Run] = []
         for (mixName, problem) in list {
-            for kind in schedulerKinds {
-                let clock = ContinuousClock()
-                let began = clock.now
-                let execution = kind.execute(problem, error: error, seed: seed)
-                let elapsed = clock.now - began
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-                let report = ExecutionReport(execution: execution, problem: problem)
-                reports.append((mixName, report, seconds))
-                if db != nil { rows.append(row(report, execution: execution, problem: problem, graph: label, mix: mixName)) }
-                if let gantt {
-                    let chart = GanttChart(execution: execution, problem: problem, title: "\(label): \(kind.rawValue), makespan \(TickLabel.value(report.makespanSeconds)) s")
-                    do {
-                        try chart.render().render(standalone: true).write(toFile: gantt, atomically: true, encoding: .utf8)
-                    } catch {
-                        printError("error: cannot write \(gantt): \(error.localizedDescription)")
-                        throw ExitCode(1)
+            for kind in schedulers {
+                for sigma in errors {
+                    for runSeed in seeds {
+                        let clock = ContinuousClock()
+                        let began = clock.now
+                        let execution = kind.execute(problem, error: PredictionError(sigma: sigma, seed: runSeed), seed: runSeed)
+                        let elapsed = clock.now - began
+                        let report = ExecutionReport(execution: execution, problem: problem)
+                        runs.append(Run(mix: mixName, modelError: sigma, seed: runSeed, report: report,
+                                        seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18))
+                        if db != nil {
+                            rows.append(row(report, execution: execution, problem: problem, graph: label, mix: mixName, plan: plan, modelError: sigma, seed: runSeed))
+                        }
+                        if let gantt { try writeGantt(execution, problem, to: gantt, title: "\(label): \(kind.rawValue), makespan \(TickLabel.value(report.makespanSeconds)) s") }
                     }
                 }
             }
@@ -233,16 +265,27 @@ struct ScheduleCommand: ParsableCommand {
             try withToolErrors { try ResultsStore(path: db) }.recordSchedules(
                 run: .init(command: command, configHash: SHA256.hex(command), startedAt: started, finishedAt: Date()), rows: rows)
         }
-        if reports.count > 1 {
-            printTable(label: label, reports)
-        } else if let only = reports.first {
+        if runs.count > 1 {
+            printTable(label: label, runs, showErrors: errors.count > 1, showSeeds: seeds.count > 1)
+        } else if let only = runs.first {
             if json { print(JSONWriter.pretty(only.report.jsonValue)) } else { printOne(label: label, only.report, seconds: only.seconds) }
         }
         if let db, !json { print("stored \(rows.count) execution\(rows.count == 1 ? "" : "s") in \(db) (table schedules)") }
         if let gantt, !json { print("Gantt chart: \(gantt)") }
     }
 
-    private func row(_ report: ExecutionReport, execution: Execution, problem: SchedulingProblem, graph: String, mix: String) -> ResultsStore.ScheduleRow {
+    private func writeGantt(_ execution: Execution, _ problem: SchedulingProblem, to path: String, title: String) throws {
+        let chart = GanttChart(execution: execution, problem: problem, title: title)
+        do {
+            try chart.render().render(standalone: true).write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            printError("error: cannot write \(path): \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+    }
+
+    private func row(_ report: ExecutionReport, execution: Execution, problem: SchedulingProblem, graph: String, mix: String,
+                     plan: ScheduleStudy?, modelError: Double, seed: UInt64) -> ResultsStore.ScheduleRow {
         var metrics: [String: Double] = [
             "makespan_s": report.makespanSeconds, "critical_path_bound_s": report.criticalPathBoundSeconds, "work_bound_s": report.workBoundSeconds,
             "energy_j": report.energyJoules, "compute_energy_j": report.computeJoules, "idle_energy_j": report.idleJoules,
@@ -252,30 +295,34 @@ struct ScheduleCommand: ParsableCommand {
         ]
         if let planned = report.plannedMakespanSeconds { metrics["planned_makespan_s"] = planned }
         let placements = problem.taskCount <= ResultsStore.placementTaskLimit ? JSONWriter.canonical(Placements.json(execution, problem: problem)) : nil
-        let requests = pipeline != nil ? pipelineOptions.requests : nil
+        var requests: Int? = nil
+        if case let .pipeline(spec)? = plan?.source { requests = spec.requests }
         if let requests, requests > 0 {
             metrics["energy_j_per_request"] = report.energyJoules / Double(requests)
             metrics["makespan_s_per_request"] = report.makespanSeconds / Double(requests)
         }
-        return ResultsStore.ScheduleRow(graph: graph, requests: requests, platform: platform.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "uniform",
+        return ResultsStore.ScheduleRow(graph: graph, requests: requests, platform: plan?.platformPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "uniform",
                                         mix: mix.isEmpty ? Self.describe(problem.platform) : mix, scheduler: report.scheduler, modelError: modelError,
                                         seed: Int(truncatingIfNeeded: seed), tasks: report.taskCount, edges: report.edgeCount,
                                         processors: report.processors.count, metrics: metrics, detailJSON: JSONWriter.canonical(report.detailJSON),
                                         placementsJSON: placements)
     }
 
-    private func printTable(label: String, _ reports: [(mix: String, report: ExecutionReport, seconds: Double)]) {
-        print("graph: \(label): \(reports[0].report.taskCount) tasks, \(reports[0].report.edgeCount) edges" + (modelError > 0 ? "; model error σ = \(modelError)" : ""))
+    private func printTable(label: String, _ runs: [Run], showErrors: Bool, showSeeds: Bool) {
+        let sigma = runs[0].modelError
+        print("graph: \(label): \(runs[0].report.taskCount) tasks, \(runs[0].report.edgeCount) edges" + (!showErrors && sigma > 0 ? "; model error σ = \(sigma)" : ""))
         print("")
-        let best = reports.map(\.report.makespanSeconds).min() ?? 0
-        print(Formatting.table(header: ["mix", "scheduler", "makespan s", "vs best", "energy J", "moved", "write-backs", "mean util."],
-                               rows: reports.map { r in
-                                   [r.mix.isEmpty ? "-" : r.mix, r.report.scheduler, number(r.report.makespanSeconds),
+        let best = runs.map(\.report.makespanSeconds).min() ?? 0
+        let extra = (showErrors ? ["σ"] : []) + (showSeeds ? ["seed"] : [])
+        print(Formatting.table(header: ["mix", "scheduler"] + extra + ["makespan s", "vs best", "energy J", "moved", "write-backs", "mean util."],
+                               rows: runs.map { r in
+                                   [r.mix.isEmpty ? "-" : r.mix, r.report.scheduler]
+                                       + (showErrors ? [TickLabel.value(r.modelError)] : []) + (showSeeds ? [String(r.seed)] : []) + [number(r.report.makespanSeconds),
                                     Formatting.fixed(r.report.makespanSeconds / best, 2) + "×",
                                     r.report.energyJoules > 0 ? number(r.report.energyJoules) : "-", Formatting.bytes(r.report.bytesMoved),
                                     String(r.report.writeBackCount),
                                     Formatting.percent(r.report.processors.reduce(0) { $0 + $1.utilisation } / Double(max(1, r.report.processors.count)))]
-                               }, rightAligned: [2, 3, 4, 5, 6, 7]))
+                               }, rightAligned: Set((2 + extra.count)..<(8 + extra.count))))
     }
 
     private func printOne(label: String, _ report: ExecutionReport, seconds: Double) {

@@ -3,6 +3,7 @@ import SPUCore
 import SPUReport
 import SPUResults
 import SPUScheduling
+import SPUSystem
 import Testing
 
 /// Executions stored in the `schedules` table, read back, merged, and drawn (Gantt charts, the
@@ -77,5 +78,53 @@ import Testing
         let mixed = try PlatformFile.decode(JSONObjectReader.document(file: "p.json", text: json), counts: ["gpu": 1, "spu": 0]).platform
         #expect(mixed.processors.map(\.name) == ["cpu", "gpu"])
         #expect(throws: ConfigError.self) { try PlatformFile.decode(JSONObjectReader.document(file: "p.json", text: json), counts: ["tpu": 2]) }
+    }
+}
+
+/// Schedule studies (`spusim schedule --study FILE`): a source on a platform over axes.
+@Suite struct ScheduleStudyTests {
+    static func load(_ json: String) throws -> ScheduleStudy {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("study.json").path
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        return try ScheduleStudy.load(path: path, defaultLLMPath: Repo.path("workloads/models/llama-3-8b.json"),
+                                      encoderPath: Repo.path("workloads/models/all-minilm-l6-v2.json"))
+    }
+
+    static func error(_ json: String) -> ConfigError? {
+        do { _ = try load(json); return nil } catch let error as ConfigError { return error } catch { return nil }
+    }
+
+    static let platform = Repo.path("configs/platforms/cpu-gpu-spu-node.json")
+
+    @Test func shippedStudyDecodesItsAxes() throws {
+        let study = try ScheduleStudy.load(path: Repo.path("configs/studies/rag-platform-mix.json"),
+                                           defaultLLMPath: Repo.path("workloads/models/llama-3-8b.json"),
+                                           encoderPath: Repo.path("workloads/models/all-minilm-l6-v2.json"))
+        #expect(study.mix.map(\.device) == ["gpu", "spu"])
+        #expect(study.mixCombinations.count == 12)
+        #expect(study.schedulers == [.heft, .dmda, .eager])
+        #expect(study.executionCount == 72)
+        guard case let .pipeline(spec) = study.source else { Issue.record("not a pipeline"); return }
+        #expect(spec.kind == .rag && spec.requests == 64)
+        #expect(study.platformPath?.hasSuffix("configs/studies/../platforms/cpu-gpu-spu-node.json") == true)
+    }
+
+    @Test func badStudiesNameThePathAndRule() {
+        let two = Self.error(#"{"platform": "\#(Self.platform)", "graph": "g.json", "pipeline": {"kind": "rag"}}"#)
+        #expect(two?.message.contains("exactly one of graph, workload and pipeline") == true)
+        let scheduler = Self.error(#"{"platform": "\#(Self.platform)", "pipeline": {"kind": "rag"}, "axes": {"schedulers": ["heft", "hfet"]}}"#)
+        #expect(scheduler?.path == "$.axes.schedulers[1]")
+        let noPlatform = Self.error(#"{"pipeline": {"kind": "rag"}}"#)
+        #expect(noPlatform?.path == "$.platform")
+        let empty = Self.error(#"{"platform": "\#(Self.platform)", "pipeline": {"kind": "rag"}, "axes": {"mix": {"spu": []}}}"#)
+        #expect(empty?.path == "$.axes.mix.spu")
+        let ragOnly = Self.error(#"{"platform": "\#(Self.platform)", "pipeline": {"kind": "multimodal", "chunk_tokens": 9}}"#)
+        #expect(ragOnly?.path == "$.pipeline.chunk_tokens")
+        let many = Self.error(#"{"platform": "\#(Self.platform)", "pipeline": {"kind": "rag"}, "axes": {"seeds": [\#((0..<1000).map(String.init).joined(separator: ","))], "model_errors": [0, 0.1, 0.2], "schedulers": ["heft", "dmda", "dm", "ws", "eager", "random", "cpop"], "mix": {"spu": [0, 1, 2, 3, 4, 5]}}}"#)
+        #expect(many?.path == "$.axes")
+        let error = Self.error(#"{"platform": "\#(Self.platform)", "pipeline": {"kind": "rag"}, "axes": {"model_errors": [4]}}"#)
+        #expect(error?.path == "$.axes.model_errors[0]")
     }
 }

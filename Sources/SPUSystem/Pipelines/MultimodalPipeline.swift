@@ -11,8 +11,8 @@ import SPUWorkload
 /// | `rK.tokenize` | cpu | the text prompt through the tokenizer |
 /// | `rK.vision` | any | ResNet-50 v1.5 at batch 1 (`CNNGenerator.resnet50`) on each design; on a CPU without a design, its FLOPs at the socket's sustained dense rate |
 /// | `rK.project` | any | a linear projection of the 7×7 final feature map (49 image tokens of 2048 channels) to the LLM's hidden size (one matmul, LLaVA-style) |
-/// | `rK.prefill` | gpu, spu | LLM prefill of the image tokens and the text tokens |
-/// | `rK.decode` | gpu, spu | `outputTokens` decode steps, one task (as in `RAGPipeline`) |
+/// | `rK.prefill` | any with a design | LLM prefill of the image tokens and the text tokens |
+/// | `rK.decode` | any with a design | `outputTokens` decode steps, one task (as in `RAGPipeline`) |
 /// | `rK.detokenize` | cpu | output ids back to text |
 ///
 /// Edges carry the bf16 image (3×224×224), the bf16 feature map, the bf16 image embeddings, the

@@ -10,8 +10,8 @@ import SPUWorkload
 /// | `rK.embed` | any | the query through a small encoder (MiniLM-size), priced as the transformer generator's prefill on each design; on a CPU without a design, its FLOPs at the socket's sustained dense rate |
 /// | `rK.search` | cpu | IVF-PQ search of the vector index: bytes scanned / DRAM bandwidth (`VectorIndex`) |
 /// | `rK.fetch` | cpu | GET of each retrieved chunk from an in-memory store, and tokenising its text |
-/// | `rK.prefill` | gpu, spu | LLM prefill of query + retrieved tokens (batch 1) |
-/// | `rK.decode` | gpu, spu | `outputTokens` decode steps of batch 1, as one task: steps × the step at the mean context (the step's cost is affine in context, so this is the exact sum) |
+/// | `rK.prefill` | any with a design | LLM prefill of query + retrieved tokens (batch 1) |
+/// | `rK.decode` | any with a design | `outputTokens` decode steps of batch 1, as one task: steps × the step at the mean context (the step's cost is affine in context, so this is the exact sum) |
 /// | `rK.detokenize` | cpu | output ids back to text |
 ///
 /// Edges carry the bytes that move: token ids (4 B each), the float32 query embedding, retrieved
