@@ -51,6 +51,7 @@ extension ResultsStore {
     public static let scheduleMetricColumns = [
         "makespan_s", "planned_makespan_s", "critical_path_bound_s", "work_bound_s",
         "energy_j", "compute_energy_j", "idle_energy_j", "link_energy_j", "energy_j_per_request", "makespan_s_per_request",
+        "tco_usd_per_hour", "cost_usd", "usd_per_request",
         "bytes_moved", "transfers", "write_backs", "mean_utilisation",
     ]
 

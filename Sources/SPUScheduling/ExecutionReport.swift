@@ -53,6 +53,10 @@ public struct ExecutionReport: Sendable {
     public var idleJoules: Double
     public var linkJoules: Double
     public var energyJoules: Double { computeJoules + idleJoules + linkJoules }
+    /// TCO per hour of the platform's processors (nil when one is unknown), and what the
+    /// execution costs at that rate: TCO/h × makespan.
+    public var tcoUSDPerHour: Double?
+    public var costUSD: Double? { tcoUSDPerHour.map { $0 * makespanSeconds / 3600 } }
     /// Task ids on the critical path, first to last, each with how it follows the one before.
     public var criticalPath: [(task: String, link: ScheduleAnalysis.Link)]
     /// Rows in start order (ties: task order).
@@ -68,6 +72,7 @@ public struct ExecutionReport: Sendable {
         plannedMakespanSeconds = execution.plannedMakespanSeconds
         criticalPathBoundSeconds = LowerBounds.criticalPathSeconds(problem)
         workBoundSeconds = LowerBounds.workSeconds(problem)
+        tcoUSDPerHour = platform.tcoUSDPerHour
 
         var busy = [Double](repeating: 0, count: problem.processorCount), busyJ = busy
         var count = [Int](repeating: 0, count: problem.processorCount)
@@ -131,6 +136,8 @@ public struct ExecutionReport: Sendable {
             ("compute_energy_j", .number(computeJoules)),
             ("idle_energy_j", .number(idleJoules)),
             ("link_energy_j", .number(linkJoules)),
+            ("tco_usd_per_hour", tcoUSDPerHour.map { .number($0) } ?? .null),
+            ("cost_usd", costUSD.map { .number($0) } ?? .null),
             ("bytes_moved", .number(bytesMoved)),
             ("transfers", .number(Double(transferCount))),
             ("write_backs", .number(Double(writeBackCount))),

@@ -30,13 +30,16 @@ public struct PlatformFile: Sendable {
         public var idlePowerWatts: Double
         /// Whether the design is a host processor (a CPU).
         public var isHost: Bool
+        /// TCO per hour of one device (`TCOModel`), when known.
+        public var tcoUSDPerHour: Double?
 
-        public init(deviceClass: String, memoryBytes: Double?, activePowerWatts: Double, idlePowerWatts: Double, isHost: Bool) {
+        public init(deviceClass: String, memoryBytes: Double?, activePowerWatts: Double, idlePowerWatts: Double, isHost: Bool, tcoUSDPerHour: Double? = nil) {
             self.deviceClass = deviceClass
             self.memoryBytes = memoryBytes
             self.activePowerWatts = activePowerWatts
             self.idlePowerWatts = idlePowerWatts
             self.isHost = isHost
+            self.tcoUSDPerHour = tcoUSDPerHour
         }
     }
 
@@ -121,7 +124,7 @@ public struct PlatformFile: Sendable {
             var devices: [DeviceTemplate] = []
             for d in try node.array("devices") {
                 let reader = try JSONObjectReader(file: root.file, path: d.path, value: d.value)
-                reader.expecting(["name", "count", "design", "class", "host", "memory_bytes", "active_power_w", "idle_power_w", "host_link", "fabric", "source"])
+                reader.expecting(["name", "count", "design", "class", "host", "memory_bytes", "active_power_w", "idle_power_w", "tco_usd_per_hour", "host_link", "fabric", "source"])
                 let deviceName = try reader.string("name")
                 guard !devices.contains(where: { $0.name == deviceName }) else { throw reader.fail("name", "duplicate device \"\(deviceName)\" in this node") }
                 var deviceCount = try reader.optionalInt("count", in: Limits.count) ?? 1
@@ -148,6 +151,7 @@ public struct PlatformFile: Sendable {
                 if let m = try reader.optionalNumber("memory_bytes", in: Limits.memory) { facts.memoryBytes = m }
                 if let w = try reader.optionalNumber("active_power_w", in: Limits.power) { facts.activePowerWatts = w }
                 if let w = try reader.optionalNumber("idle_power_w", in: Limits.power) { facts.idlePowerWatts = w }
+                if let usd = try reader.optionalNumber("tco_usd_per_hour", in: 0...1e6) { facts.tcoUSDPerHour = usd }
                 guard !facts.deviceClass.isEmpty else { throw reader.fail("class", "must be a non-empty device class") }
                 guard facts.idlePowerWatts <= facts.activePowerWatts else { throw reader.fail("idle_power_w", "idle power \(facts.idlePowerWatts) W exceeds active power \(facts.activePowerWatts) W") }
                 var hostLink: (Double, Double, Double)? = nil
@@ -221,7 +225,8 @@ public struct PlatformFile: Sendable {
                         }
                         attachments.append(attachment)
                         processors.append(.init(name: processorName, deviceClass: device.facts.deviceClass, activePowerWatts: device.facts.activePowerWatts,
-                                                idlePowerWatts: device.facts.idlePowerWatts, memoryBytes: device.facts.isHost ? nil : device.facts.memoryBytes))
+                                                idlePowerWatts: device.facts.idlePowerWatts, memoryBytes: device.facts.isHost ? nil : device.facts.memoryBytes,
+                                                tcoUSDPerHour: device.facts.tcoUSDPerHour))
                         designPaths.append(device.design.map { $0.hasPrefix("/") ? $0 : designDirectory + "/" + $0 })
                         guard Limits.processors.contains(processors.count) else {
                             throw root.fail("nodes", "the platform has more than \(Limits.processors.upperBound) processors")

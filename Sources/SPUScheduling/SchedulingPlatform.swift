@@ -22,13 +22,18 @@ public struct SchedulingPlatform: Sendable, Equatable {
         /// The processor's own memory (HBM, DDR of an accelerator), bytes; nil: not limited. Host
         /// processors use their node's host memory instead, which is not limited.
         public var memoryBytes: Double?
+        /// Total cost of ownership per hour of the processor (capital, operations, electricity
+        /// and facility at its provisioned power: `TCOModel`); nil when unknown.
+        public var tcoUSDPerHour: Double?
 
-        public init(name: String, deviceClass: String, activePowerWatts: Double = 0, idlePowerWatts: Double = 0, memoryBytes: Double? = nil) {
+        public init(name: String, deviceClass: String, activePowerWatts: Double = 0, idlePowerWatts: Double = 0, memoryBytes: Double? = nil,
+                    tcoUSDPerHour: Double? = nil) {
             self.name = name
             self.deviceClass = deviceClass
             self.activePowerWatts = activePowerWatts
             self.idlePowerWatts = idlePowerWatts
             self.memoryBytes = memoryBytes
+            self.tcoUSDPerHour = tcoUSDPerHour
         }
     }
 
@@ -60,6 +65,11 @@ public struct SchedulingPlatform: Sendable, Equatable {
     @inline(__always) public func location(ofProcessor p: Int) -> Int {
         if case let .topology(t) = interconnect { return t.location(ofProcessor: p) }
         return p
+    }
+
+    /// TCO per hour of all processors, or nil when some processor's is unknown.
+    public var tcoUSDPerHour: Double? {
+        processors.reduce(Double?(0)) { sum, p in sum.flatMap { s in p.tcoUSDPerHour.map { s + $0 } } }
     }
 
     /// Number of memory locations (processors, then nodes' host memories).

@@ -294,12 +294,17 @@ struct ScheduleCommand: ParsableCommand {
             "mean_utilisation": report.processors.reduce(0) { $0 + $1.utilisation } / Double(max(1, report.processors.count)),
         ]
         if let planned = report.plannedMakespanSeconds { metrics["planned_makespan_s"] = planned }
+        if let tco = report.tcoUSDPerHour, let cost = report.costUSD {
+            metrics["tco_usd_per_hour"] = tco
+            metrics["cost_usd"] = cost
+        }
         let placements = problem.taskCount <= ResultsStore.placementTaskLimit ? JSONWriter.canonical(Placements.json(execution, problem: problem)) : nil
         var requests: Int? = nil
         if case let .pipeline(spec)? = plan?.source { requests = spec.requests }
         if let requests, requests > 0 {
             metrics["energy_j_per_request"] = report.energyJoules / Double(requests)
             metrics["makespan_s_per_request"] = report.makespanSeconds / Double(requests)
+            if let cost = report.costUSD { metrics["usd_per_request"] = cost / Double(requests) }
         }
         return ResultsStore.ScheduleRow(graph: graph, requests: requests, platform: plan?.platformPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "uniform",
                                         mix: mix.isEmpty ? Self.describe(problem.platform) : mix, scheduler: report.scheduler, modelError: modelError,
@@ -314,15 +319,16 @@ struct ScheduleCommand: ParsableCommand {
         print("")
         let best = runs.map(\.report.makespanSeconds).min() ?? 0
         let extra = (showErrors ? ["σ"] : []) + (showSeeds ? ["seed"] : [])
-        print(Formatting.table(header: ["mix", "scheduler"] + extra + ["makespan s", "vs best", "energy J", "moved", "write-backs", "mean util."],
+        print(Formatting.table(header: ["mix", "scheduler"] + extra + ["makespan s", "vs best", "energy J", "cost $", "moved", "write-backs", "mean util."],
                                rows: runs.map { r in
                                    [r.mix.isEmpty ? "-" : r.mix, r.report.scheduler]
                                        + (showErrors ? [TickLabel.value(r.modelError)] : []) + (showSeeds ? [String(r.seed)] : []) + [number(r.report.makespanSeconds),
                                     Formatting.fixed(r.report.makespanSeconds / best, 2) + "×",
-                                    r.report.energyJoules > 0 ? number(r.report.energyJoules) : "-", Formatting.bytes(r.report.bytesMoved),
+                                    r.report.energyJoules > 0 ? number(r.report.energyJoules) : "-", r.report.costUSD.map { String(format: "%.4g", $0) } ?? "-",
+                                    Formatting.bytes(r.report.bytesMoved),
                                     String(r.report.writeBackCount),
                                     Formatting.percent(r.report.processors.reduce(0) { $0 + $1.utilisation } / Double(max(1, r.report.processors.count)))]
-                               }, rightAligned: Set((2 + extra.count)..<(8 + extra.count))))
+                               }, rightAligned: Set((2 + extra.count)..<(9 + extra.count))))
     }
 
     private func printOne(label: String, _ report: ExecutionReport, seconds: Double) {
@@ -333,6 +339,9 @@ struct ScheduleCommand: ParsableCommand {
         print("makespan: \(number(report.makespanSeconds)) s\(planned) (lower bounds: critical path at fastest costs \(number(report.criticalPathBoundSeconds)) s, work / processors \(number(report.workBoundSeconds)) s)")
         if report.energyJoules > 0 {
             print("energy: \(number(report.energyJoules)) J (tasks \(number(report.computeJoules)), idle \(number(report.idleJoules)), links \(number(report.linkJoules)))")
+        }
+        if let tco = report.tcoUSDPerHour, let cost = report.costUSD {
+            print("cost: $\(String(format: "%.4g", cost)) at the platform's TCO of $\(String(format: "%.4g", tco))/h (all processors, provisioned power; docs/cost-model.md)")
         }
         let shown = 20
         let names = report.processors.prefix(shown).map { "\($0.name) \(Formatting.percent($0.utilisation))" }

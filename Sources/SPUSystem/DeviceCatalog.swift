@@ -10,7 +10,9 @@ import SPUScheduling
 ///
 /// A design's facts: its class is its kind (`spu`, `gpu`, `cpu`); its memory is its off-chip
 /// capacity; its idle power is the power model's static (leakage) power at nominal voltage; its
-/// active power — charged only to tasks whose energy the model did not price — is its TDP.
+/// active power — charged only to tasks whose energy the model did not price — is its TDP; its
+/// TCO per hour is the TCO model's at its price and provisioned (TDP) power, the same rule as
+/// every result's `tco_usd_per_hour`.
 public final class DeviceCatalog {
     public let inputs: CostInputs
     /// Op evaluations shared by every design's evaluator (keyed by design, so sharing is exact):
@@ -38,7 +40,7 @@ public final class DeviceCatalog {
         let device = evaluator.device
         return PlatformFile.DesignFacts(deviceClass: device.kind.rawValue, memoryBytes: device.memory.offchip.capacityBytes,
                                         activePowerWatts: device.tdpWatts, idlePowerWatts: min(evaluator.staticPowerW, device.tdpWatts),
-                                        isHost: device.kind.rawValue == "cpu")
+                                        isHost: device.kind.rawValue == "cpu", tcoUSDPerHour: evaluator.tco.totalUSDPerHour)
     }
 
     /// A design's facts without the power model (its idle power left at 0): what `spusim validate`
