@@ -395,11 +395,6 @@ def case_database(rng):
     return case
 
 
-GENERATORS = [(case_hardware, 5), (case_tech, 2), (case_tco, 1), (case_model, 3), (case_trace, 3), (case_sweep, 3),
-              (case_options, 4), (case_quantize, 1), (case_database, 3), (case_engines, 1), (case_request_trace, 1),
-              (case_task_graph, 2), (case_platform, 2)]
-
-
 def case_task_graph(rng):
     """A mutated task graph (with its own processors, or on a shipped platform), every scheduler."""
     graphs = shipped("workloads/graphs/*.json") + ["Tests/SPUSimTests/Data/scheduling/topcuoglu2002.json"]
@@ -430,6 +425,11 @@ def case_platform(rng):
     case.commands.append((["validate", "{dir}/platform.json"], 30, None))
     case.commands.append((["schedule", "--graph", rng.choice(graphs), "--platform", "{dir}/platform.json", "--scheduler", "all"], 60, "output"))
     return case
+
+
+GENERATORS = [(case_hardware, 5), (case_tech, 2), (case_tco, 1), (case_model, 3), (case_trace, 3), (case_sweep, 3),
+              (case_options, 4), (case_quantize, 1), (case_database, 3), (case_engines, 1), (case_request_trace, 1),
+              (case_task_graph, 2), (case_platform, 2)]
 
 
 def make_seed_database(binary, scratch):
