@@ -6,13 +6,8 @@ extension GanttChart {
     /// carried data (`↑` out of the device or node, `↓` into it) with its transfers.
     public init(execution: Execution, problem: SchedulingProblem, title: String) {
         let graph = problem.graph, platform = problem.platform
-        var categories: [String] = [], index: [String: Int] = [:]
-        func category(_ name: String) -> Int {
-            if let i = index[name] { return i }
-            index[name] = categories.count
-            categories.append(name)
-            return categories.count - 1
-        }
+        var categories = Categories()
+        func category(_ name: String) -> Int { categories.index(name) }
         var lanes = platform.processors.map(\.name)
         var bars: [Bar] = execution.assignments.enumerated().map { t, a in
             let task = graph.tasks[t]
@@ -41,7 +36,7 @@ extension GanttChart {
                 }
             }
         }
-        self.init(title: title, lanes: lanes, categories: categories, bars: bars)
+        self.init(title: title, lanes: lanes, categories: categories.names, bars: bars)
     }
 
     /// The chart of stored placements (`Placements.json`): processor lanes only.

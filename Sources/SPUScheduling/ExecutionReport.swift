@@ -183,19 +183,30 @@ extension ExecutionReport {
 public enum Placements {
     public static func json(_ execution: Execution, problem: SchedulingProblem) -> JSONValue {
         let graph = problem.graph, platform = problem.platform
-        var categories: [String] = [], index: [String: Int] = [:]
-        func category(_ name: String) -> Int {
-            if let i = index[name] { return i }
-            index[name] = categories.count
-            categories.append(name)
-            return categories.count - 1
-        }
+        var categories = Categories()
         let rows: [JSONValue] = execution.assignments.enumerated().map { t, a in
-            let c = category(graph.tasks[t].kind ?? platform.processors[a.processor].deviceClass)
+            let c = categories.index(graph.tasks[t].kind ?? platform.processors[a.processor].deviceClass)
             return .array([.string(graph.tasks[t].id), .number(Double(a.processor)), .number(a.startSeconds), .number(a.finishSeconds), .number(Double(c))])
         }
         return .object([("processors", .array(platform.processors.map { .string($0.name) })),
-                        ("categories", .array(categories.map { .string($0) })),
+                        ("categories", .array(categories.names.map { .string($0) })),
                         ("tasks", .array(rows))])
+    }
+}
+
+/// Names numbered in order of first appearance: the colour categories of a Gantt chart (a
+/// task's kind or class, transfers, write-backs).
+public struct Categories: Sendable {
+    public private(set) var names: [String] = []
+    private var numbers: [String: Int] = [:]
+
+    public init() {}
+
+    /// The number of `name`, adding it if new.
+    public mutating func index(_ name: String) -> Int {
+        if let known = numbers[name] { return known }
+        numbers[name] = names.count
+        names.append(name)
+        return names.count - 1
     }
 }
