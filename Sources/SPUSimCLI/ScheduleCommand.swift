@@ -139,80 +139,15 @@ struct ScheduleCommand: ParsableCommand {
                              modelErrors: [modelError], seeds: [seed])
     }
 
-    /// The study's graph on each platform of its mix, with a label for the graph.
+    /// The study's graph on each platform of its mix (a model config given as a trace is named as such).
     private func problems(_ study: ScheduleStudy) throws -> (label: String, list: [(mix: String, problem: SchedulingProblem)]) {
-        let catalog = try study.platformPath.map { _ in DeviceCatalog(inputs: try loadCostInputs(tech: tech, tco: tco)) }
-        var list: [(mix: String, problem: SchedulingProblem)] = []
-        var label = ""
+        if case let .workload(path) = study.source { _ = try loadTrace(path) }
+        let catalog = study.platformPath == nil ? nil : DeviceCatalog(inputs: try loadCostInputs(tech: tech, tco: tco))
         do throws(ConfigError) {
-            var graphFile: TaskGraphFile? = nil
-            if case let .graph(path) = study.source {
-                graphFile = try TaskGraphFile.load(path: path)
-                label = URL(fileURLWithPath: path).lastPathComponent
-            }
-            guard let platformPath = study.platformPath, let catalog else {
-                // Without a platform the source is a graph with its own processors (the study and
-                // the options require a platform for workloads and pipelines).
-                guard case let .graph(path) = study.source, let file = graphFile else {
-                    throw ConfigError(file: study.platformPath ?? "", path: "$", message: "a workload or pipeline needs a platform")
-                }
-                guard file.platform != nil else {
-                    throw ConfigError(file: path, path: "$.processors", message: "the graph lists no processors: give them, or a platform")
-                }
-                return (label, [("", file.problem())])
-            }
-            for combination in study.mixCombinations {
-                let counts = Dictionary(uniqueKeysWithValues: combination.map { ($0.device, $0.count) })
-                let platformFile = try PlatformFile.load(path: platformPath, counts: counts) { path throws(ConfigError) in try catalog.facts(path: path) }
-                let problem: SchedulingProblem
-                switch study.source {
-                case let .graph(path):
-                    problem = try graphFile!.problem(on: platformFile.platform, file: path)
-                case let .workload(path):
-                    let coster = try Self.coster(platformFile, catalog: catalog, platformPath: platformPath)
-                    let trace: Workload
-                    do { trace = try loadTrace(path) } catch { throw ConfigError(file: path, path: "$", message: "cannot be read as a workload trace") }
-                    let graph: TaskGraph
-                    do throws(WorkloadTaskGraphError) { graph = try WorkloadTaskGraph.build(trace, coster: coster) } catch {
-                        throw ConfigError(file: path, path: error.jsonPath, message: error.description)
-                    }
-                    problem = try Self.compile(graph, platformFile.platform, file: path, path: "$.ops")
-                    label = URL(fileURLWithPath: path).lastPathComponent + " (op DAG)"
-                case let .pipeline(spec):
-                    let coster = try Self.coster(platformFile, catalog: catalog, platformPath: platformPath)
-                    problem = try Self.compile(try spec.graph(coster: coster, platformPath: platformPath), platformFile.platform, file: platformPath, path: "$.nodes")
-                    label = spec.label
-                }
-                list.append((Self.describe(problem.platform), problem))
-            }
+            return try study.problems(catalog: catalog)
         } catch {
             throw failInput(error)
         }
-        return (label, list)
-    }
-
-    private static func coster(_ platformFile: PlatformFile, catalog: DeviceCatalog, platformPath: String) throws(ConfigError) -> TaskCoster {
-        do throws(TaskCostingError) {
-            return try TaskCoster(platform: platformFile, catalog: catalog)
-        } catch {
-            if case let .design(e) = error { throw e }
-            throw ConfigError(file: platformPath, path: "$.nodes", message: error.description)
-        }
-    }
-
-    private static func compile(_ graph: TaskGraph, _ platform: SchedulingPlatform, file: String, path: String) throws(ConfigError) -> SchedulingProblem {
-        do throws(TaskGraphError) {
-            return try SchedulingProblem(graph: graph, platform: platform)
-        } catch {
-            throw ConfigError(file: file, path: path, message: error.description)
-        }
-    }
-
-    /// A platform's mix in words: processors counted by class, e.g. `cpu=2 gpu=8 spu=4`.
-    static func describe(_ platform: SchedulingPlatform) -> String {
-        var counts: [String: Int] = [:]
-        for p in platform.processors { counts[p.deviceClass, default: 0] += 1 }
-        return counts.keys.sorted().map { "\($0)=\(counts[$0]!)" }.joined(separator: " ")
     }
 
     /// One execution and what it ran under.
@@ -307,7 +242,7 @@ struct ScheduleCommand: ParsableCommand {
             if let cost = report.costUSD { metrics["usd_per_request"] = cost / Double(requests) }
         }
         return ResultsStore.ScheduleRow(graph: graph, requests: requests, platform: plan?.platformPath.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "uniform",
-                                        mix: mix.isEmpty ? Self.describe(problem.platform) : mix, scheduler: report.scheduler, modelError: modelError,
+                                        mix: mix.isEmpty ? ScheduleStudy.describe(problem.platform) : mix, scheduler: report.scheduler, modelError: modelError,
                                         seed: Int(truncatingIfNeeded: seed), tasks: report.taskCount, edges: report.edgeCount,
                                         processors: report.processors.count, metrics: metrics, detailJSON: JSONWriter.canonical(report.detailJSON),
                                         placementsJSON: placements)
