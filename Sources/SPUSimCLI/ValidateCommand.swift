@@ -34,6 +34,19 @@ struct ValidateCommand: ParsableCommand {
     static func check(_ file: String) throws(SweepError) -> String {
         let root: JSONObjectReader
         do { root = try InputFile.readJSONObject(file) } catch { throw .config(error) }
+        if root.has("platform") || root.has("pipeline") || (root.has("graph") && !root.has("tasks")) {
+            // A schedule study (`spusim schedule --study`): its files are resolved as the command would.
+            do {
+                let study = try ScheduleStudy.load(path: file,
+                                                   defaultLLMPath: SPUSimHome.resolve("workloads/models/llama-3-8b.json", isDefault: true, what: "LLM config", option: "an llm in the pipeline block"),
+                                                   encoderPath: SPUSimHome.resolve("workloads/models/all-minilm-l6-v2.json", isDefault: true, what: "encoder config", option: "an llm in the pipeline block"))
+                return "schedule study \(study.name ?? "") (\(study.executionCount) executions)"
+            } catch let error as ConfigError {
+                throw .config(error)
+            } catch {
+                throw .config(ConfigError(file: file, path: "$", message: "\(error)"))
+            }
+        }
         if root.has("axes") {
             let spec = try SweepSpec.load(path: file, loadingAccuracyModel: false)
             return "sweep \(spec.name) (\(spec.strategy.name), \(spec.axes.count) axes, \(spec.workloads.count) workloads)"
