@@ -13,7 +13,7 @@ extension Workload {
     }
 
     public static func decode(_ root: JSONObjectReader) throws(ConfigError) -> Workload {
-        root.expecting(["format_version", "name", "description", "phase", "devices", "throughput", "provenance", "ops"])
+        root.expecting(["format_version", "name", "description", "phase", "devices", "throughput", "provenance", "ops", "training"])
         let version = try root.int("format_version")
         guard version == formatVersion else {
             throw root.fail("format_version", "unsupported trace format version \(version) (this SPUSim reads version \(formatVersion))")
@@ -39,9 +39,34 @@ extension Workload {
             }
             ops.append(op)
         }
+        var training: TrainingStep?
+        if root.has("training") {
+            guard phase == .training else { throw root.fail("training", "applies only to traces with phase \"training\", not \"\(phase.rawValue)\"") }
+            training = try decodeTraining(try root.object("training"))
+        }
         try root.finish()
         return Workload(name: name, description: description, phase: phase, devices: devices, throughputUnit: unit,
-                        itemsPerIteration: perIteration, ops: ops, provenance: provenance)
+                        itemsPerIteration: perIteration, ops: ops, provenance: provenance, training: training)
+    }
+
+    private static func decodeTraining(_ r: JSONObjectReader) throws(ConfigError) -> TrainingStep {
+        r.expecting(["micro_batch", "sequence_length", "recompute", "sequence_parallel", "model_flops", "memory"])
+        let microBatch = try r.int("micro_batch", in: WorkloadLimits.batch)
+        let sequence = try r.int("sequence_length", in: WorkloadLimits.sequenceLength)
+        let recompute = try r.choice("recompute", as: Recomputation.self)
+        let sequenceParallel = try r.bool("sequence_parallel", default: true)
+        let modelFLOPs = try r.number("model_flops", in: WorkloadLimits.trainingFLOPs)
+        let m = try r.object("memory")
+        m.expecting(["weight_bytes", "gradient_bytes", "optimizer_state_bytes", "activation_bytes"])
+        let memory = TrainingMemoryBytes(
+            weightBytes: try m.number("weight_bytes", in: WorkloadLimits.trainingBytes),
+            gradientBytes: try m.number("gradient_bytes", in: WorkloadLimits.trainingBytes),
+            optimizerStateBytes: try m.number("optimizer_state_bytes", in: WorkloadLimits.trainingBytes),
+            activationBytes: try m.number("activation_bytes", in: WorkloadLimits.trainingBytes))
+        try m.finish()
+        try r.finish()
+        return TrainingStep(microBatch: microBatch, sequenceLength: sequence, recompute: recompute, sequenceParallel: sequenceParallel,
+                            modelFLOPs: modelFLOPs, memory: memory)
     }
 
     private static func decodeOp(_ r: JSONObjectReader, known: Set<String>, devices: Int) throws(ConfigError) -> Op {
@@ -195,6 +220,20 @@ extension Workload {
         root.append(("throughput", .object([("unit", .string(throughputUnit)), ("per_iteration", .number(itemsPerIteration))])))
         if includeProvenance, let provenance { root.append(("provenance", .string(provenance))) }
         root.append(("ops", .array(ops.map(Self.jsonValue(of:)))))
+        if let training {
+            let m = training.memory
+            root.append(("training", .object([
+                ("micro_batch", .number(Double(training.microBatch))),
+                ("sequence_length", .number(Double(training.sequenceLength))),
+                ("recompute", .string(training.recompute.rawValue)),
+                ("sequence_parallel", .bool(training.sequenceParallel)),
+                ("model_flops", .number(training.modelFLOPs)),
+                ("memory", .object([
+                    ("weight_bytes", .number(m.weightBytes)), ("gradient_bytes", .number(m.gradientBytes)),
+                    ("optimizer_state_bytes", .number(m.optimizerStateBytes)), ("activation_bytes", .number(m.activationBytes)),
+                ])),
+            ])))
+        }
         return .object(root)
     }
 

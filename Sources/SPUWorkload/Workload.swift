@@ -30,9 +30,11 @@ public struct Workload: Sendable {
     public var ops: [Op]
     /// How the trace was made (generator and its arguments), free-form; not hashed.
     public var provenance: String?
+    /// The step a `training` trace stands for (micro-batch, recomputation, memory); nil otherwise.
+    public var training: TrainingStep?
 
     public init(name: String, description: String? = nil, phase: Phase, devices: Int = 1, throughputUnit: String,
-                itemsPerIteration: Double, ops: [Op], provenance: String? = nil) {
+                itemsPerIteration: Double, ops: [Op], provenance: String? = nil, training: TrainingStep? = nil) {
         self.name = name
         self.description = description
         self.phase = phase
@@ -41,6 +43,7 @@ public struct Workload: Sendable {
         self.itemsPerIteration = itemsPerIteration
         self.ops = ops
         self.provenance = provenance
+        self.training = training
     }
 }
 

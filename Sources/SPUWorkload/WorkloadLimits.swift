@@ -47,6 +47,11 @@ public enum WorkloadLimits {
     /// Throughput items per iteration (tokens, samples): 1e-12 to 1e15.
     public static let itemsPerIteration = 1e-12...1e15
 
+    /// Bytes per device of a training trace's memory entries: 0 to 1e18 (1 EB; real: ≤ 1e13).
+    public static let trainingBytes = 0.0...1e18
+    /// Model FLOPs per device of a training step: 0 to 1e24 (real: ≤ 1e18 per micro-batch).
+    public static let trainingFLOPs = 0.0...1e24
+
     /// Why `op` breaks a trace limit (dimension sizes, their product, repeat, ops per element,
     /// resident multipliers, group), or nil. The trace reader and the generators both call it.
     public static func check(_ op: Op) -> String? {
