@@ -22,12 +22,29 @@ public struct OpResult: Sendable {
 }
 
 /// Memory the workload needs on each chip against what the chip has.
+///
+/// Inference: weights, KV cache and the largest op's activations. Training (a trace with a
+/// `TrainingStep`): the step's weights, gradients, optimizer states and stored activations.
 public struct CapacityCheck: Sendable, Equatable {
     public var weightBytes: Double
     public var kvCacheBytes: Double
     public var activationBytes: Double
     public var availableBytes: Double
-    public var requiredBytes: Double { weightBytes + kvCacheBytes + activationBytes }
+    /// Training only (0 otherwise): gradients and optimizer states.
+    public var gradientBytes: Double
+    public var optimizerStateBytes: Double
+
+    public init(weightBytes: Double, kvCacheBytes: Double, activationBytes: Double, availableBytes: Double,
+                gradientBytes: Double = 0, optimizerStateBytes: Double = 0) {
+        self.weightBytes = weightBytes
+        self.kvCacheBytes = kvCacheBytes
+        self.activationBytes = activationBytes
+        self.availableBytes = availableBytes
+        self.gradientBytes = gradientBytes
+        self.optimizerStateBytes = optimizerStateBytes
+    }
+
+    public var requiredBytes: Double { weightBytes + kvCacheBytes + activationBytes + gradientBytes + optimizerStateBytes }
     public var fits: Bool { requiredBytes <= availableBytes }
 }
 

@@ -63,11 +63,22 @@ public struct PerformanceModel: Sendable {
     /// TDP-throttle search in `DesignEvaluator`) pass its precomputed `summary` to skip recomputing it.
     public func evaluate(_ workload: Workload, summary precomputed: WorkloadSummary? = nil) -> EvaluationResult {
         let summary = precomputed ?? workload.summary
-        let capacity = CapacityCheck(weightBytes: summary.weightBytes, kvCacheBytes: summary.kvCacheBytes,
+        var reasons: [String] = []
+        let capacity: CapacityCheck
+        if let step = workload.training {
+            let m = step.memory
+            capacity = CapacityCheck(weightBytes: m.weightBytes, kvCacheBytes: 0, activationBytes: m.activationBytes,
+                                     availableBytes: device.memory.offchip.capacityBytes,
+                                     gradientBytes: m.gradientBytes, optimizerStateBytes: m.optimizerStateBytes)
+            if !capacity.fits {
+                reasons.append("the training step needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(m.weightBytes)) GB + gradients \(Self.gigabytes(m.gradientBytes)) GB + optimizer states \(Self.gigabytes(m.optimizerStateBytes)) GB + stored activations \(Self.gigabytes(m.activationBytes)) GB, \(step.recompute.rawValue) recomputation) but \(device.name) has \(Self.gigabytes(capacity.availableBytes)) GB of \(device.memory.offchip.type.rawValue)")
+            }
+        } else {
+            capacity = CapacityCheck(weightBytes: summary.weightBytes, kvCacheBytes: summary.kvCacheBytes,
                                      activationBytes: summary.peakActivationBytes,
                                      availableBytes: device.memory.offchip.capacityBytes)
-        var reasons: [String] = []
-        if !capacity.fits {
+        }
+        if workload.training == nil, !capacity.fits {
             reasons.append("needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(capacity.weightBytes)) GB + KV cache \(Self.gigabytes(capacity.kvCacheBytes)) GB + activations \(Self.gigabytes(capacity.activationBytes)) GB) but \(device.name) has \(Self.gigabytes(capacity.availableBytes)) GB of \(device.memory.offchip.type.rawValue)")
         }
 

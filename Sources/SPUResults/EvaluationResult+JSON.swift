@@ -39,6 +39,10 @@ extension EvaluationResult {
                 ("weight_bytes", number(capacity.weightBytes)),
                 ("kv_cache_bytes", number(capacity.kvCacheBytes)),
                 ("activation_bytes", number(capacity.activationBytes)),
+            ] + (capacity.gradientBytes + capacity.optimizerStateBytes > 0 ? [   // training traces only
+                ("gradient_bytes", number(capacity.gradientBytes)),
+                ("optimizer_state_bytes", number(capacity.optimizerStateBytes)),
+            ] : []) + [
                 ("required_bytes", number(capacity.requiredBytes)),
                 ("available_bytes", number(capacity.availableBytes)),
             ])),

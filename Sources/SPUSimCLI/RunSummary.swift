@@ -38,7 +38,12 @@ struct RunSummary {
             return "\(b.rawValue) \(Formatting.percent(t / r.latencySeconds))"
         }
         lines.append("time by bound: \(shares.isEmpty ? Formatting.notApplicable : shares.joined(separator: ", "))")
-        lines.append("memory    \(Formatting.bytes(r.capacity.requiredBytes)) needed of \(Formatting.bytes(r.capacity.availableBytes)) (weights \(Formatting.bytes(r.capacity.weightBytes)), KV cache \(Formatting.bytes(r.capacity.kvCacheBytes)))")
+        if r.capacity.gradientBytes + r.capacity.optimizerStateBytes > 0 {
+            let c = r.capacity
+            lines.append("memory    \(Formatting.bytes(c.requiredBytes)) needed of \(Formatting.bytes(c.availableBytes)) (weights \(Formatting.bytes(c.weightBytes)), gradients \(Formatting.bytes(c.gradientBytes)), optimizer states \(Formatting.bytes(c.optimizerStateBytes)), stored activations \(Formatting.bytes(c.activationBytes)))")
+        } else {
+            lines.append("memory    \(Formatting.bytes(r.capacity.requiredBytes)) needed of \(Formatting.bytes(r.capacity.availableBytes)) (weights \(Formatting.bytes(r.capacity.weightBytes)), KV cache \(Formatting.bytes(r.capacity.kvCacheBytes)))")
+        }
         lines.append("traffic   off-chip \(Formatting.bytes(r.activity.offchipReadBytes + r.activity.offchipWriteBytes)), NoC \(Formatting.bytes(r.activity.nocByteHops))·hop, chip links \(Formatting.bytes(r.activity.chipLinkBytes))")
         if let c = cost {
             let unit = r.throughputUnit

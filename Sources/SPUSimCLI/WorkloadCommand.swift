@@ -24,10 +24,10 @@ struct WorkloadCommand: ParsableCommand {
         @Option(name: .customLong("gemm-csv"), help: "SCALE-Sim GEMM topology CSV (Layer, M, N, K).")
         var gemmCSV: String?
 
-        @Option(help: "prefill or decode (transformers).")
+        @Option(help: "prefill, decode or training (transformers).")
         var phase: String = "decode"
 
-        @Option(help: "Batch size (sequences or images).")
+        @Option(help: "Batch size (sequences or images); training: the micro-batch.")
         var batch: Int = 1
 
         @Option(help: "Decode: tokens already in the KV cache each new token attends.")
@@ -35,6 +35,12 @@ struct WorkloadCommand: ParsableCommand {
 
         @Option(help: "Prefill: prompt length in tokens.")
         var prompt: Int = 2048
+
+        @Option(help: "Training: tokens per sequence (default 2048).")
+        var seq: Int?
+
+        @Option(help: "Training: activation recomputation, none, selective (default) or full.")
+        var recompute: String?
 
         @Option(name: .customLong("tensor-parallel"), help: "Chips the model is split over (Megatron-style).")
         var tensorParallel: Int = 1
@@ -55,6 +61,7 @@ struct WorkloadCommand: ParsableCommand {
             try OptionRange.check(batch, in: OptionRange.batch, option: "--batch")
             try OptionRange.check(context, in: OptionRange.tokens, option: "--context")
             try OptionRange.check(prompt, in: OptionRange.tokens, option: "--prompt")
+            if let seq { try OptionRange.check(seq, in: OptionRange.tokens, option: "--seq") }
             try OptionRange.check(tensorParallel, in: OptionRange.tensorParallel, option: "--tensor-parallel")
         }
 
@@ -82,18 +89,40 @@ struct WorkloadCommand: ParsableCommand {
             let workload: Workload
             do {
                 if let model {
-                    guard let phaseValue = Phase(rawValue: phase), phaseValue == .prefill || phaseValue == .decode else {
-                        throw ValidationError("--phase must be prefill or decode, got \"\(phase)\"")
+                    guard let phaseValue = Phase(rawValue: phase), [.prefill, .decode, .training].contains(phaseValue) else {
+                        throw ValidationError("--phase must be prefill, decode or training, got \"\(phase)\"")
+                    }
+                    var recomputation = Recomputation.selective
+                    if phaseValue == .training {
+                        if let recompute {
+                            guard let parsed = Recomputation(rawValue: recompute) else {
+                                throw unknownValue("--recompute", recompute, accepted: Recomputation.allCases.map(\.rawValue))
+                            }
+                            recomputation = parsed
+                        }
+                    } else if seq != nil || recompute != nil {
+                        throw ValidationError("--seq and --recompute apply to --phase training")
                     }
                     let config = try TransformerConfig.load(path: model)
                     let name = URL(fileURLWithPath: model).deletingPathExtension().lastPathComponent
-                    do {
-                        let generator = precision.map { TransformerGenerator(model: config, modelName: name, recipe: $0) }
-                            ?? TransformerGenerator(model: config, modelName: name, format: numberFormat, kvFormat: kv)
-                        workload = try generator.generate(phase: phaseValue, batch: batch, sequenceLength: phaseValue == .prefill ? prompt : context,
-                                      tensorParallel: tensorParallel)
-                    } catch {
-                        throw ValidationError(error.description)
+                    if phaseValue == .training {
+                        do {
+                            let generator = precision.map { TrainingGenerator(model: config, modelName: name, recipe: $0) }
+                                ?? TrainingGenerator(model: config, modelName: name, format: numberFormat)
+                            workload = try generator.generate(microBatch: batch, sequenceLength: seq ?? 2048, tensorParallel: tensorParallel,
+                                                              recompute: recomputation)
+                        } catch {
+                            throw ValidationError(error.description)
+                        }
+                    } else {
+                        do {
+                            let generator = precision.map { TransformerGenerator(model: config, modelName: name, recipe: $0) }
+                                ?? TransformerGenerator(model: config, modelName: name, format: numberFormat, kvFormat: kv)
+                            workload = try generator.generate(phase: phaseValue, batch: batch, sequenceLength: phaseValue == .prefill ? prompt : context,
+                                          tensorParallel: tensorParallel)
+                        } catch {
+                            throw ValidationError(error.description)
+                        }
                     }
                 } else if let cnn {
                     guard cnn == "resnet50" else { throw unknownValue("--cnn", cnn, accepted: ["resnet50"]) }
@@ -131,6 +160,11 @@ struct WorkloadCommand: ParsableCommand {
             print("KV cache     \(Formatting.bytes(s.kvCacheBytes)) per chip")
             print("activations  \(Formatting.bytes(s.peakActivationBytes)) largest op footprint")
             if s.collectiveBytes > 0 { print("collectives  \(Formatting.bytes(s.collectiveBytes)) per chip") }
+            if let step = workload.training {
+                let m = step.memory
+                print("training     micro-batch \(step.microBatch) × \(step.sequenceLength) tokens, \(step.recompute.rawValue) recomputation, model FLOPs \(Formatting.si(step.modelFLOPs)) per chip")
+                print("step memory  \(Formatting.bytes(m.totalBytes)) per chip: weights \(Formatting.bytes(m.weightBytes)), gradients \(Formatting.bytes(m.gradientBytes)), optimizer states \(Formatting.bytes(m.optimizerStateBytes)), stored activations \(Formatting.bytes(m.activationBytes))")
+            }
             if ops {
                 print("")
                 let rows = workload.ops.map { op in

@@ -177,7 +177,7 @@ public struct TransformerGenerator: Sendable {
     }
 
     /// The per-chip ops of one iteration over `tokens` new tokens.
-    private func iterationOps(tokens: Int, attention slices: [AttentionSlice], sampledSequences: Int, tensorParallel tp: Int) throws(GeneratorError) -> [Op] {
+    func iterationOps(tokens: Int, attention slices: [AttentionSlice], sampledSequences: Int, tensorParallel tp: Int) throws(GeneratorError) -> [Op] {
         let m = model
         guard m.attentionHeads % tp == 0 else { throw .invalid("tensor parallelism \(tp) must divide the \(m.attentionHeads) attention heads") }
         guard m.keyValueHeads % tp == 0 || tp % m.keyValueHeads == 0 else {
