@@ -180,9 +180,9 @@ import Testing
     // MARK: Evaluation
 
     /// An H100 runs a Llama-3-8B micro-batch (1 × 8192 tokens, selective recomputation) at
-    /// tensor parallelism 8; MFU within what Megatron-LM reports on H100 (~40–55 %, NVIDIA
-    /// NeMo/Megatron performance tables) up to the model's optimism: 25–70 %. On one H100 the
-    /// step does not fit: 16 bytes per parameter is 128 GB of model states.
+    /// tensor parallelism 8 with a plausible MFU: 25–70 % (a plausibility band around the
+    /// ~40–55 % usually quoted for Megatron-LM on H100, not a validation; measured 30.6 %). On
+    /// one H100 the step does not fit: 16 bytes per parameter is 128 GB of model states.
     @Test func h100RunsALlama3TrainingStep() throws {
         let h100 = try Repo.device("configs/gpus/h100-sxm.json")
         let model = try Repo.model("llama-3-8b")
