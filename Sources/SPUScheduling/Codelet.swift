@@ -17,14 +17,13 @@ public struct Codelet: Sendable, Equatable {
         public var fixedJoules: Double?
         public var perUnitJoules: Double?
 
-        public func seconds(size n: Double) -> Double { fixedSeconds + perUnitSeconds * Self.power(n, exponent) }
+        public func seconds(size n: Double) -> Double { fixedSeconds + perUnitSeconds * Foundation.pow(n, exponent) }
 
         public func joules(size n: Double) -> Double? {
             guard fixedJoules != nil || perUnitJoules != nil else { return nil }
-            return (fixedJoules ?? 0) + (perUnitJoules ?? 0) * Self.power(n, exponent)
+            return (fixedJoules ?? 0) + (perUnitJoules ?? 0) * Foundation.pow(n, exponent)
         }
 
-        static func power(_ n: Double, _ b: Double) -> Double { b == 1 ? n : (b == 0 ? 1 : Foundation.pow(n, b)) }
     }
 
     public var name: String

@@ -18,10 +18,8 @@ public enum ExecutionChecker {
     public static func violations(_ execution: Execution, graph: TaskGraph, platform: SchedulingPlatform, limit: Int = 20) -> [ScheduleChecker.Violation] {
         var found: [ScheduleChecker.Violation] = []
         func report(_ rule: String, _ detail: String) { if found.count < limit { found.append(.init(rule: rule, detail: detail)) } }
-        // Tasks on processors: the plan checker's rules, except communication (checked below on transfers).
-        let relaxed = SchedulingPlatform(processors: platform.processors, interconnect: .uniform(UniformCommunication(bandwidthBytesPerSecond: .infinity)))
-        let bare = try? TaskGraph(tasks: graph.tasks, edges: graph.edges.map { .init(from: $0.from, to: $0.to, data: .seconds(0)) }, data: graph.data)
-        if let bare { found += ScheduleChecker.violations(execution.schedule, graph: bare, platform: relaxed, limit: limit) }
+        // Tasks on processors: the plan checker's rules; communication is checked below on the transfers.
+        found += ScheduleChecker.processorViolations(execution.schedule, graph: graph, platform: platform, limit: limit)
         guard found.isEmpty else { return found }
 
         let a = execution.assignments

@@ -88,13 +88,16 @@ public final class RandomPolicy: RuntimePolicy {
     public let name = "random"
     public let prefetches = true
     private var rng: SplitMix64
-    private var queues: [[Int]] = []
-    private var heads: [Int] = []
+    private var queues: [[Int]]
+    private var heads: [Int]
 
-    public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    public init(processors: Int, seed: UInt64) {
+        rng = SplitMix64(seed: seed)
+        queues = Array(repeating: [], count: processors)
+        heads = Array(repeating: 0, count: processors)
+    }
 
     public func push(task: Int, releasedBy: Int?, view: RuntimeView) -> [Int]? {
-        if queues.isEmpty { queues = Array(repeating: [], count: view.problem.processorCount); heads = Array(repeating: 0, count: queues.count) }
         let runnable = (0..<view.problem.processorCount).filter { view.problem.canRun(task: task, processor: $0) }
         let p = runnable[Int(rng.next() % UInt64(runnable.count))]
         queues[p].append(task)
@@ -102,7 +105,7 @@ public final class RandomPolicy: RuntimePolicy {
     }
 
     public func pop(processor p: Int, view: RuntimeView) -> Int? {
-        guard !queues.isEmpty, heads[p] < queues[p].count else { return nil }
+        guard heads[p] < queues[p].count else { return nil }
         defer { heads[p] += 1 }
         return queues[p][heads[p]]
     }
@@ -117,14 +120,17 @@ public final class WorkStealingPolicy: RuntimePolicy {
     public let name = "ws"
     public let prefetches = false
     private var rng: SplitMix64
-    private var deques: [[Int]] = []
-    private var heads: [Int] = []
+    private var deques: [[Int]]
+    private var heads: [Int]
 
-    public init(seed: UInt64) { rng = SplitMix64(seed: seed) }
+    public init(processors: Int, seed: UInt64) {
+        rng = SplitMix64(seed: seed)
+        deques = Array(repeating: [], count: processors)
+        heads = Array(repeating: 0, count: processors)
+    }
 
     public func push(task: Int, releasedBy: Int?, view: RuntimeView) -> [Int]? {
         let n = view.problem.processorCount
-        if deques.isEmpty { deques = Array(repeating: [], count: n); heads = Array(repeating: 0, count: n) }
         let p: Int
         if let r = releasedBy, view.problem.canRun(task: task, processor: r) {
             p = r
@@ -137,7 +143,6 @@ public final class WorkStealingPolicy: RuntimePolicy {
     }
 
     public func pop(processor p: Int, view: RuntimeView) -> Int? {
-        guard !deques.isEmpty else { return nil }
         if heads[p] < deques[p].count { return deques[p].removeLast() }
         // Steal: victims by decreasing queue length (ties: lowest index), oldest task p can run.
         let victims = deques.indices.filter { $0 != p && heads[$0] < deques[$0].count }
@@ -162,25 +167,25 @@ public final class DequeModelPolicy: RuntimePolicy {
     public let name: String
     public let prefetches = true
     public let dataAware: Bool
-    private var queues: [[Int]] = []
-    private var heads: [Int] = []
+    private var queues: [[Int]]
+    private var heads: [Int]
     /// Expected seconds of the tasks queued on each processor and not yet committed.
-    private var pendingSeconds: [Double] = []
+    private var pendingSeconds: [Double]
     private var estimate: [Int: Double] = [:]
     /// Predicted finish of the tasks committed on each processor.
-    private var committedEnd: [Double] = []
+    private var committedEnd: [Double]
 
-    public init(dataAware: Bool) {
+    public init(processors: Int, dataAware: Bool) {
         self.dataAware = dataAware
         name = dataAware ? "dmda" : "dm"
+        queues = Array(repeating: [], count: processors)
+        heads = Array(repeating: 0, count: processors)
+        pendingSeconds = Array(repeating: 0, count: processors)
+        committedEnd = Array(repeating: 0, count: processors)
     }
 
     public func push(task: Int, releasedBy: Int?, view: RuntimeView) -> [Int]? {
         let n = view.problem.processorCount
-        if queues.isEmpty {
-            queues = Array(repeating: [], count: n); heads = Array(repeating: 0, count: n)
-            pendingSeconds = Array(repeating: 0, count: n); committedEnd = Array(repeating: 0, count: n)
-        }
         let now = view.nowSeconds
         var best = -1, bestEnd = Double.infinity, bestLength = 0.0
         for p in 0..<n {
@@ -197,7 +202,7 @@ public final class DequeModelPolicy: RuntimePolicy {
     }
 
     public func pop(processor p: Int, view: RuntimeView) -> Int? {
-        guard !queues.isEmpty, heads[p] < queues[p].count else { return nil }
+        guard heads[p] < queues[p].count else { return nil }
         let task = queues[p][heads[p]]
         heads[p] += 1
         pendingSeconds[p] = max(0, pendingSeconds[p] - (estimate.removeValue(forKey: task) ?? 0))

@@ -18,6 +18,25 @@ public enum ScheduleChecker {
 
     /// Every rule the schedule breaks (empty when it is valid). Reports at most `limit`.
     public static func violations(_ schedule: Schedule, graph: TaskGraph, platform: SchedulingPlatform, limit: Int = 20) -> [Violation] {
+        var found = processorViolations(schedule, graph: graph, platform: platform, limit: limit)
+        guard found.count < limit, schedule.assignments.count == graph.tasks.count else { return found }
+        let a = schedule.assignments
+        let tolerance = 1e-9 * max(1, schedule.makespanSeconds)
+        for (e, edge) in graph.edges.enumerated() {
+            let u = graph.edgeSources[e], v = graph.edgeTargets[e]
+            guard platform.processors.indices.contains(a[u].processor), platform.processors.indices.contains(a[v].processor) else { continue }
+            let communication = platform.idleCommunicationSeconds(edge.data, from: a[u].processor, to: a[v].processor) ?? .infinity
+            if a[v].startSeconds < a[u].finishSeconds + communication - tolerance, found.count < limit {
+                found.append(Violation(rule: "dependency respected", detail: "\(edge.from) → \(edge.to): \(edge.to) starts at \(a[v].startSeconds), data arrives at \(a[u].finishSeconds + communication)"))
+            }
+        }
+        return found
+    }
+
+    /// The rules about tasks on processors alone — one assignment per task, on a processor whose
+    /// class can run it, for exactly its cost, no overlap on a processor — shared with
+    /// `ExecutionChecker`, which checks communication on the transfers instead.
+    static func processorViolations(_ schedule: Schedule, graph: TaskGraph, platform: SchedulingPlatform, limit: Int) -> [Violation] {
         var found: [Violation] = []
         func report(_ rule: String, _ detail: String) { if found.count < limit { found.append(Violation(rule: rule, detail: detail)) } }
         let a = schedule.assignments
@@ -47,14 +66,6 @@ public enum ScheduleChecker {
             let sorted = tasks.sorted { a[$0].startSeconds != a[$1].startSeconds ? a[$0].startSeconds < a[$1].startSeconds : a[$0].finishSeconds < a[$1].finishSeconds }
             for (x, y) in zip(sorted, sorted.dropFirst()) where a[y].startSeconds < a[x].finishSeconds - tolerance {
                 report("no overlap on a processor", "\(graph.tasks[x].id) and \(graph.tasks[y].id) on \(platform.processors[p].name)")
-            }
-        }
-        for (e, edge) in graph.edges.enumerated() {
-            let u = graph.edgeSources[e], v = graph.edgeTargets[e]
-            guard platform.processors.indices.contains(a[u].processor), platform.processors.indices.contains(a[v].processor) else { continue }
-            let communication = platform.idleCommunicationSeconds(edge.data, from: a[u].processor, to: a[v].processor) ?? .infinity
-            if a[v].startSeconds < a[u].finishSeconds + communication - tolerance {
-                report("dependency respected", "\(edge.from) → \(edge.to): \(edge.to) starts at \(a[v].startSeconds), data arrives at \(a[u].finishSeconds + communication)")
             }
         }
         return found

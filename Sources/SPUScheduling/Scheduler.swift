@@ -36,14 +36,14 @@ public enum SchedulerKind: String, CaseIterable, Sendable {
     }
 
     /// A fresh runtime policy for one run (a static kind needs its plan: `execute`).
-    func dynamicPolicy(seed: UInt64) -> (any RuntimePolicy)? {
+    func dynamicPolicy(processors: Int, seed: UInt64) -> (any RuntimePolicy)? {
         switch self {
         case .heft, .cpop: nil
-        case .dmda: DequeModelPolicy(dataAware: true)
-        case .dm: DequeModelPolicy(dataAware: false)
-        case .ws: WorkStealingPolicy(seed: seed)
+        case .dmda: DequeModelPolicy(processors: processors, dataAware: true)
+        case .dm: DequeModelPolicy(processors: processors, dataAware: false)
+        case .ws: WorkStealingPolicy(processors: processors, seed: seed)
         case .eager: EagerPolicy()
-        case .random: RandomPolicy(seed: seed)
+        case .random: RandomPolicy(processors: processors, seed: seed)
         }
     }
 
@@ -57,7 +57,7 @@ public enum SchedulerKind: String, CaseIterable, Sendable {
             let plan = planner.schedule(predicted)
             return simulator.run(StaticPlanPolicy(plan: plan, processors: problem.processorCount, topologicalOrder: problem.graph.topologicalOrder), plannedMakespanSeconds: plan.makespanSeconds)
         }
-        return simulator.run(dynamicPolicy(seed: seed)!)
+        return simulator.run(dynamicPolicy(processors: problem.processorCount, seed: seed)!)
     }
 }
 

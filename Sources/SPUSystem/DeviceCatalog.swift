@@ -37,17 +37,19 @@ public final class DeviceCatalog {
 
     public func facts(path: String) throws(ConfigError) -> PlatformFile.DesignFacts {
         let evaluator = try evaluator(path: path)
-        let device = evaluator.device
-        return PlatformFile.DesignFacts(deviceClass: device.kind.rawValue, memoryBytes: device.memory.offchip.capacityBytes,
-                                        activePowerWatts: device.tdpWatts, idlePowerWatts: min(evaluator.staticPowerW, device.tdpWatts),
-                                        isHost: device.kind.rawValue == "cpu", tcoUSDPerHour: evaluator.tco.totalUSDPerHour)
+        return Self.facts(evaluator.device, idlePowerWatts: min(evaluator.staticPowerW, evaluator.device.tdpWatts),
+                          tcoUSDPerHour: evaluator.tco.totalUSDPerHour)
+    }
+
+    private static func facts(_ device: DeviceSpec, idlePowerWatts: Double, tcoUSDPerHour: Double?) -> PlatformFile.DesignFacts {
+        PlatformFile.DesignFacts(deviceClass: device.kind.rawValue, memoryBytes: device.memory.offchip.capacityBytes,
+                                 activePowerWatts: device.tdpWatts, idlePowerWatts: idlePowerWatts, isHost: device.kind == .cpu,
+                                 tcoUSDPerHour: tcoUSDPerHour)
     }
 
     /// A design's facts without the power model (its idle power left at 0): what `spusim validate`
     /// needs to check a platform's structure.
     public static func structuralFacts(path: String) throws(ConfigError) -> PlatformFile.DesignFacts {
-        let device = try DeviceSpec.load(path: path)
-        return PlatformFile.DesignFacts(deviceClass: device.kind.rawValue, memoryBytes: device.memory.offchip.capacityBytes,
-                                        activePowerWatts: device.tdpWatts, idlePowerWatts: 0, isHost: device.kind.rawValue == "cpu")
+        facts(try DeviceSpec.load(path: path), idlePowerWatts: 0, tcoUSDPerHour: nil)
     }
 }
