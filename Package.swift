@@ -18,6 +18,7 @@ import PackageDescription
 ///   SPUFormats, SPUCore → SPUAccuracy (a real model's forward pass emulated in a precision recipe)
 ///   SPUFormats, SPUCore → SPUScheduling (task graphs, platforms, schedulers, runtime simulator, checkers)
 ///   SPUScheduling, SPUCost → SPUSystem (platform designs and task costs from the device models; pipeline generators)
+//   SPUCost → SPUTraining (clusters, network tiers and collectives, parallel training steps, layout search, cluster sizing)
 ///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing, SPUAccuracy, SPUScheduling, SPUSystem → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
@@ -86,18 +87,19 @@ let package = Package(
         .target(name: "SPUScheduling", dependencies: ["SPUCore", "SPUFormats"]),
         // Systems of real devices for the scheduler: a platform's designs priced by the hardware,
         // performance and power models, task costs from workload ops, and pipeline generators.
+        .target(name: "SPUTraining", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
         .target(name: "SPUSystem", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUScheduling"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(
             name: "SPUSimCLI",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUAccuracy", "SPUScheduling", "SPUSystem",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUAccuracy", "SPUScheduling", "SPUSystem", "SPUTraining",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
         .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults", "SPUServing"]),
         .testTarget(
             name: "SPUSimTests",
-            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI", "SPUAccuracy", "SPUScheduling", "SPUSystem",
+            dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI", "SPUAccuracy", "SPUScheduling", "SPUSystem", "SPUTraining",
                            .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             resources: [.copy("Data")]),

@@ -31,6 +31,12 @@ public struct TrainingGenerator: Sendable {
     /// length is the mean ⌈(s+1)/2⌉; false computes the full s × s scores, as Megatron-LM's
     /// 2021 kernels did and as Narayanan et al.'s FLOP count (SC21 eq. 3) assumes.
     public var causalAttention: Bool
+    /// Dropout on the attention probabilities, as a separate kernel over the materialised
+    /// b·heads·s·k scores (Megatron-LM GPT's default `attention_dropout` 0.1 with its 2021–22
+    /// unfused attention): reads and writes the probabilities. False for models pretrained
+    /// without dropout (Llama) or kernels that fuse it (FlashAttention). The hidden dropouts are
+    /// fused into Megatron's bias-dropout-add and not modelled as ops.
+    public var attentionDropout: Bool = false
 
     /// Adam's vector operations per parameter: m ← β₁m + (1−β₁)g (3), v ← β₂v + (1−β₂)g² (4),
     /// the two bias corrections (2), √v̂ + ε (2), the quotient (1) and w ← w − lr·(…) (2), as
@@ -108,7 +114,14 @@ public struct TrainingGenerator: Sendable {
             for i in op.inputs.indices where op.inputs[i].role == .kvCache {
                 op.inputs[i] = TensorRef(dims: op.inputs[i].dims, format: op.inputs[i].format)
             }
+            if attentionDropout, op.name == "layers.attn_context" { op.after = ["layers.attn_dropout"] }
             out.append(op)
+            if attentionDropout, op.kind == .softmax, op.name == "layers.attn_softmax" {
+                // Draw, compare and scale: 2 ops per probability (an assumption, like the other vector ops).
+                out.append(Op(name: "layers.attn_dropout", kind: .elementwise, repeatCount: op.repeatCount, dims: op.dims,
+                              inputs: [TensorRef(dims: op.output.dims, format: op.output.format)], output: op.output,
+                              opsPerElement: 2, after: [op.name], fusedWithProducer: true))
+            }
         }
         let m = forward.model, f = forward.format
         let vocabShard = (m.vocabSize + tp - 1) / tp
