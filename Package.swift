@@ -14,7 +14,7 @@ import PackageDescription
 ///     scenario per design; recipe accuracy per design × workload)
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports; with
 ///     SPUScheduling for Gantt charts of executions)
-///   SPUPerformance, SPUCost, SPUServing → SPUValidation
+///   SPUPerformance, SPUCost, SPUServing, SPUTraining → SPUValidation
 ///   SPUFormats, SPUCore → SPUAccuracy (a real model's forward pass emulated in a precision recipe)
 ///   SPUFormats, SPUCore → SPUScheduling (task graphs, platforms, schedulers, runtime simulator, checkers)
 ///   SPUScheduling, SPUCost → SPUSystem (platform designs and task costs from the device models; pipeline generators)
@@ -78,7 +78,7 @@ let package = Package(
                            .product(name: "GRDB", package: "GRDB.swift")]),
         // Model validation against measured figures (`validation/`, `spusim validate-model`); the area
         // model prices `die_area` cases and the serving simulator `serving` cases.
-        .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing"]),
+        .target(name: "SPUValidation", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing", "SPUTraining"]),
         // Task-graph scheduling across heterogeneous devices (issue 17): task graphs, a platform's
         // platforms (uniform, or nodes with PCIe, fabric and network links and device memories), the
         // static schedulers (HEFT, CPOP), the runtime simulator and its dynamic policies (StarPU

@@ -8,7 +8,7 @@ public struct SPUSimCommand: ParsableCommand {
         commandName: "spusim",
         abstract: "Design-space exploration for spatial AI accelerators and GPUs.",
         version: SPUSimVersion.current,
-        subcommands: [SweepCommand.self, RunCommand.self, ValidateCommand.self, WorkloadCommand.self, FormatsCommand.self, FleetCommand.self, ServeCommand.self, ValidateModelCommand.self, QueryCommand.self, ParetoCommand.self, CompareCommand.self, ExportCommand.self, MetricsCommand.self, MergeCommand.self, MigrateCommand.self, ReportCommand.self, PlotCommand.self, RecipesCommand.self, AccuracyCommand.self, ScheduleCommand.self, TrainCommand.self])
+        subcommands: [SweepCommand.self, RunCommand.self, ValidateCommand.self, WorkloadCommand.self, FormatsCommand.self, FleetCommand.self, ServeCommand.self, ValidateModelCommand.self, QueryCommand.self, ParetoCommand.self, CompareCommand.self, ExportCommand.self, MetricsCommand.self, MergeCommand.self, MigrateCommand.self, ReportCommand.self, PlotCommand.self, RecipesCommand.self, AccuracyCommand.self, ScheduleCommand.self, TrainCommand.self, ClusterCommand.self])
 
     public init() {}
 }

@@ -81,6 +81,9 @@ public struct ModelValidation: Sendable {
             if case let .serving(serving, relativeTo) = resolved.kind {
                 guard let costInputs else { throw ConfigError(file: c.file, path: "$.case.serving", message: "serving cases need the cost inputs (--tech, --tco)") }
                 predicted = try ServingValidation.predict(resolved, serving: serving, relativeTo: relativeTo, inputs: costInputs, cache: servingCache)
+            } else if case let .training(training) = resolved.kind {
+                guard let costInputs else { throw ConfigError(file: c.file, path: "$.case.training", message: "training cases need the cost inputs (--tech, --tco)") }
+                predicted = try TrainingValidation.predict(training, metric: c.metric, device: device!, inputs: costInputs, file: c.file)
             } else if c.metric.isPower {
                 guard let costInputs else { throw ConfigError(file: c.file, path: "$.metric", message: "power cases need the cost inputs (--tech, --tco)") }
                 predicted = try PowerValidation.predict(resolved, device: device!, inputs: costInputs)
@@ -114,6 +117,8 @@ public struct ModelValidation: Sendable {
             throw ConfigError(file: c.file, path: "$.case", message: "die_area cases are priced by the area model (run with cost inputs)")
         case .serving:
             throw ConfigError(file: c.file, path: "$.case", message: "serving cases are run by the serving simulator (run with cost inputs)")
+        case .training:
+            throw ConfigError(file: c.file, path: "$.case", message: "training cases are run by the training step model (run with cost inputs)")
         case let .systolic(rows, cols, dataflow, m, n, k):
             return SystolicArrayTiming.computeCycles(m: m, n: n, k: k, rows: rows, cols: cols, dataflow: dataflow)
         case let .gemm(m, n, k, format):

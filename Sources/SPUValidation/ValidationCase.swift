@@ -18,6 +18,9 @@ public struct ValidationCase: Sendable {
         /// Request-level serving (`SPUServing`): throughput, latency percentiles and capacity under
         /// SLOs of published serving benchmarks, or ratios of two such runs.
         case serving
+        /// Distributed training steps (`SPUTraining`): published iteration times or achieved
+        /// TFLOP/s per GPU of Megatron-LM runs.
+        case training
 
         /// Categories whose cases the cost model predicts (power or energy).
         public var isPower: Bool { self == .power || self == .servingEnergy || self == .tdpBound }
@@ -45,6 +48,9 @@ public struct ValidationCase: Sendable {
 
         /// Die area in mm² (area category, `die_area` cases).
         case mm2
+
+        /// Seconds per training step (training cases).
+        case stepS = "step_s"
 
         // Serving metrics (`serving` cases; `ServingValidation` has their definitions).
         case throughputTokensPerS = "throughput_tokens_per_s"
@@ -89,6 +95,8 @@ public struct ValidationCase: Sendable {
         /// A request-level serving simulation (`ServingCase`); with `relativeTo`, the predicted
         /// value is the metric of `serving` divided by the same metric of `relativeTo`.
         case serving(ServingCase, relativeTo: ServingCase?)
+        /// One training step of a model on a cluster under a parallel layout (`TrainingCase`).
+        case training(TrainingCase)
     }
 
     /// A measurement that covers a whole generation: one prefill of `prompt` tokens per sequence
@@ -221,8 +229,10 @@ public struct ValidationCase: Sendable {
             let s = try c.object("serving")
             let relative = try s.optionalObject("relative_to").map { (o) throws(ConfigError) in try ServingCase.decode(o, hardware: hardware, nested: true) }
             kind = .serving(try ServingCase.decode(s, hardware: hardware, nested: false), relativeTo: relative)   // finishes `s`
+        case "training":
+            kind = .training(try TrainingCase.decode(try c.object("training")))   // finishes the object
         default:
-            throw c.fail(nil, "must hold one of gemm, stream, attention, moe, all_reduce, transformer, systolic, die_area, serving")
+            throw c.fail(nil, "must hold one of gemm, stream, attention, moe, all_reduce, transformer, systolic, die_area, serving, training")
         }
         try c.finish()
         let metric = try r.choice("metric", as: Metric.self)
@@ -240,6 +250,10 @@ public struct ValidationCase: Sendable {
             throw r.fail("metric", isServing ? "must be one of \(Metric.allCases.filter(\.isServing).map(\.rawValue).joined(separator: ", ")) for serving cases"
                                              : "\(metric.rawValue) applies to serving cases only")
         }
+        let isTraining: Bool = if case .training = kind { true } else { false }
+        if isTraining != (category == .training) { throw r.fail("category", isTraining ? "must be training for training cases" : "training holds training cases only") }
+        if isTraining, metric != .stepS, metric != .tflops { throw r.fail("metric", "must be step_s or tflops (per GPU, Narayanan et al. eq. 3) for training cases") }
+        if !isTraining, metric == .stepS { throw r.fail("metric", "step_s applies to training cases only") }
         let measured = try r.number("measured", in: ValidationCase.measuredRange)
         let uncertainty = try r.optionalNumber("uncertainty", in: ValidationCase.uncertaintyRange)
         if uncertainty != nil, !category.isPower { throw r.fail("uncertainty", "applies to power and tdp-bound cases only (the power fit's weight)") }
@@ -285,6 +299,10 @@ extension ValidationCase {
         }
         if case let .serving(serving, relativeTo) = kind {
             out.kind = .serving(serving.resolvingPaths(resolve), relativeTo: relativeTo?.resolvingPaths(resolve))
+        }
+        if case var .training(t) = kind {
+            t.cluster = resolve(t.cluster)
+            out.kind = .training(t)
         }
         return out
     }
