@@ -96,7 +96,7 @@ let package = Package(
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "spusim", dependencies: ["SPUSimCLI"]),
         // Release-build benchmark of evaluations per second (`swift run -c release spusim-bench`).
-        .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults", "SPUServing"]),
+        .executableTarget(name: "spusim-bench", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUSweep", "SPUResults", "SPUServing", "SPUTraining"]),
         .testTarget(
             name: "SPUSimTests",
             dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUResults", "SPUSweep", "SPUValidation", "SPUReport", "SPUServing", "SPUSimCLI", "SPUAccuracy", "SPUScheduling", "SPUSystem", "SPUTraining",

@@ -4,9 +4,12 @@
 // 2. number-format encoding: values per second for fp8-e4m3, lns8f3 (pal8), bf16 and posit8;
 // 3. bulk inserts into the results database: result rows per second (one transaction per batch);
 // 4. the serving simulator: one simulated hour at 100 requests/s (360,000 requests) of Llama-3-70B
-//    on one TP8 replica of eight H100 (FP8, 1,000 input and 200 output tokens, vLLM-0.6 host time).
+//    on one TP8 replica of eight H100 (FP8, 1,000 input and 200 output tokens, vLLM-0.6 host time);
+// 5. training at scale: one training-step evaluation of GPT-3 175B on 1,024 devices (trace,
+//    performance and energy of a micro-batch, then the step), and the parallel-layout search over
+//    1,024 devices, on an A100 DGX SuperPOD and on the SPU torus cluster.
 //
-//   swift run -c release spusim-bench [--seconds S] [--arch FILE] [--model FILE]
+//   swift run -c release spusim-bench [--seconds S] [--arch FILE] [--model FILE] [--only training]
 //
 // Each iteration evaluates a different design variant (off-chip bandwidth varied) so no result
 // can be reused; the model itself keeps no cache.
@@ -18,6 +21,7 @@ import SPUHardware
 import SPUResults
 import SPUServing
 import SPUSweep
+import SPUTraining
 import SPUPerformance
 import SPUWorkload
 
@@ -25,6 +29,7 @@ struct Options {
     var seconds = 3.0
     var arch = "configs/chips/spu-datacenter.json"
     var model = "workloads/models/llama-2-70b.json"
+    var only: String?
 
     init(_ arguments: [String]) {
         var i = 0
@@ -33,6 +38,7 @@ struct Options {
             case "--seconds": seconds = Double(arguments[i + 1]) ?? seconds
             case "--arch": arch = arguments[i + 1]
             case "--model": model = arguments[i + 1]
+            case "--only": only = arguments[i + 1]
             default: break
             }
             i += 2
@@ -41,6 +47,13 @@ struct Options {
 }
 
 let options = Options(Array(CommandLine.arguments.dropFirst()))
+if options.only == "training" {
+    do { try benchmarkTraining() } catch {
+        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
 do {
     let base = try DeviceSpec.load(path: options.arch)
     let config = try TransformerConfig.load(path: options.model)
@@ -73,6 +86,7 @@ do {
     benchmarkEncoding(seconds: options.seconds / 2)
     try benchmarkInserts(device: base, workload: workload)
     try benchmarkServing()
+    try benchmarkTraining()
 } catch {
     FileHandle.standardError.write(Data("error: \(error)\n".utf8))
     exit(2)
@@ -178,4 +192,37 @@ func benchmarkServing() throws {
     let elapsed = (clock.now - start) / .seconds(1)
     print(String(format: "serving: %d requests (1 h at 100/s offered), %d iterations, %d shapes in %.2f s = %.0f requests/s simulated on one core",
                  report.requests, report.iterations, report.evaluatedShapes, elapsed, Double(report.requests) / elapsed))
+}
+
+/// One training-step evaluation of GPT-3 175B on 1,024 devices, from scratch (the micro-batch
+/// trace generated and evaluated, then the pipeline/data-parallel step), and the layout search
+/// over 1,024 devices, for a GPU and an SPU cluster.
+func benchmarkTraining() throws {
+    let inputs = try CostInputs.load(techDirectory: "configs/tech", tcoFile: "configs/tco/default.json")
+    let gpt3 = try TransformerConfig.load(path: "workloads/models/gpt-3-175b.json")
+    let cases = [("configs/gpus/a100-sxm-80gb.json", "configs/clusters/dgx-a100-superpod.json"),
+                 ("configs/chips/spu-training.json", "configs/clusters/spu-torus-cluster.json")]
+    for (arch, clusterFile) in cases {
+        let evaluator = try DesignEvaluator(device: try DeviceSpec.load(path: arch), inputs: inputs)
+        let cluster = try ClusterSpec.load(path: clusterFile)
+        let model = TrainingStepModel(evaluator: evaluator, cluster: cluster, generator: TrainingGenerator(model: gpt3, modelName: "gpt-3-175b"),
+                                      sequenceLength: 2048, globalBatch: 1536)
+        let layout = ParallelLayout(tensor: 8, pipeline: 8, data: 16, microBatch: 1, recompute: .selective)
+        let clock = ContinuousClock()
+        var steps = 0, checksum = 0.0
+        let start = clock.now
+        while clock.now - start < .seconds(2) || steps < 3 {
+            checksum += try model.evaluate(layout).time?.stepSeconds ?? 0
+            steps += 1
+        }
+        let perStep = (clock.now - start) / .seconds(1) / Double(steps)
+        print(String(format: "training step (%@, GPT-3 175B, %@, 1,024 devices): %.2f ms per evaluation (%d evaluations; step %.3g s)",
+                     evaluator.device.name, layout.description, perStep * 1000, steps, checksum / Double(steps)))
+        let searchStart = clock.now
+        let outcome = ParallelLayoutSearch(model: model).run(devices: 1024, keep: 1)
+        let searchSeconds = (clock.now - searchStart) / .seconds(1)
+        print(String(format: "layout search (%@, 1,024 devices): %d layouts, %d micro-batch profiles in %.2f s; best %@",
+                     evaluator.device.name, outcome.layoutsEvaluated, outcome.profilesEvaluated, searchSeconds,
+                     outcome.ranked.first?.layout.description ?? "none feasible"))
+    }
 }
