@@ -427,9 +427,28 @@ def case_platform(rng):
     return case
 
 
+def case_cluster(rng):
+    """A mutated cluster file, run through a training step, a layout search and cluster sizing; odd layouts too."""
+    case = mutated_case("cluster", shipped("configs/clusters/*.json"), "cluster.json", rng)
+    arch = rng.choice([GPU, "configs/chips/spu-training.json"])
+    model = rng.choice(["workloads/models/llama-3-8b.json", "workloads/models/mixtral-8x7b.json", "workloads/models/gpt-j-6b.json"])
+    parallel = rng.choice(["tp=8,pp=2,dp=4", "tp=2,pp=4,dp=8,v=2", "tp=4,pp=1,dp=16,zero=3", "tp=8,dp=8,ep=8",
+                           "tp=3,pp=2", "pp=0", "tp=8,pp=64,dp=1", "mb=9,dp=7", "v=2", "tp=1,pp=1,dp=1,recompute=full,sp=off",
+                           "tp=2,pp=2,dp=2,zero=2,overlap=off", "tp=99999999999999999999"])
+    batch = str(rng.choice([1, 7, 64, 256, 4096]))
+    seq = str(rng.choice([1, 128, 2048, 32768]))
+    case.commands.append((["train", "--arch", arch, "--cluster", "{dir}/cluster.json", "--model", model, "--global-batch", batch,
+                           "--seq", seq, "--parallel", parallel, "--json"], 60, "output"))
+    case.commands.append((["train", "--arch", arch, "--cluster", "{dir}/cluster.json", "--model", model, "--global-batch", batch,
+                           "--seq", seq, "--search", "--devices", str(rng.choice([1, 8, 64, 96])), "--json"], 60, "output"))
+    case.commands.append((["cluster", "--arch", arch, "--cluster", "{dir}/cluster.json", "--target-ops", rng.choice(["1e21", "1", "1e30"]),
+                           "--model", model, "--global-batch", batch, "--devices", "16", "--json"], 60, "output"))
+    return case
+
+
 GENERATORS = [(case_hardware, 5), (case_tech, 2), (case_tco, 1), (case_model, 3), (case_trace, 3), (case_sweep, 3),
               (case_options, 4), (case_quantize, 1), (case_database, 3), (case_engines, 1), (case_request_trace, 1),
-              (case_task_graph, 2), (case_platform, 2)]
+              (case_task_graph, 2), (case_platform, 2), (case_cluster, 2)]
 
 
 def make_seed_database(binary, scratch):

@@ -5,9 +5,10 @@ import SPUHardware
 import SPUScheduling
 import SPUSweep
 import SPUSystem
+import SPUTraining
 import SPUWorkload
 
-/// `spusim validate`: checks hardware configs, workload traces, model configs, task graphs and platforms.
+/// `spusim validate`: checks hardware configs, workload traces, model configs, task graphs, platforms and clusters.
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
@@ -88,10 +89,14 @@ struct ValidateCommand: ParsableCommand {
             let p = try PlatformFile.decode(root, designDirectory: directory) { path throws(ConfigError) in try DeviceCatalog.structuralFacts(path: path) }
             return "platform \(p.name ?? "") (\(p.platform.processors.count) processors, \(p.platform.topology?.links.count ?? 0) links)"
         }
+        if root.has("scale_up") {
+            let c = try ClusterSpec.decode(root)
+            return "cluster \(c.name) (\(c.devicesPerNode) devices per node, scale-up \(c.scaleUp.devices) \(c.scaleUp.topology.rawValue), \(c.scaleOut.count) scale-out tier\(c.scaleOut.count == 1 ? "" : "s"), up to \(c.maxDevices) devices)"
+        }
         if root.has("hidden_size") || root.has("n_embd") || root.has("num_hidden_layers") {
             let m = try TransformerConfig.decode(root)
             return "model (\(m.modelType), \(m.layers) layers, hidden \(m.hiddenSize))"
         }
-        throw ConfigError(file: file, path: "$", message: "not a hardware config (\"compute\"), workload trace (\"ops\"), model config (\"hidden_size\"), task graph (\"tasks\"), platform (\"nodes\"), technology (\"wafer\"), memory table (\"memory_types\"), model parameters (\"compute_overhead_factor\") or TCO file (\"finance\")")
+        throw ConfigError(file: file, path: "$", message: "not a hardware config (\"compute\"), workload trace (\"ops\"), model config (\"hidden_size\"), task graph (\"tasks\"), platform (\"nodes\"), cluster (\"scale_up\"), technology (\"wafer\"), memory table (\"memory_types\"), model parameters (\"compute_overhead_factor\") or TCO file (\"finance\")")
     }
 }
