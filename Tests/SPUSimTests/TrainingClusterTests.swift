@@ -237,3 +237,42 @@ import Testing
         #expect(peak.devices < plan.devices && peak.capexUSD < plan.capexUSD)
     }
 }
+
+/// `spusim train` and `spusim cluster` on bad input: usage errors exit 64 naming the rule, bad
+/// cluster files exit 2 naming the JSON path.
+@Suite struct TrainingCommandTests {
+    static let base = ["train", "--arch", Repo.path("configs/gpus/a100-sxm-80gb.json"), "--cluster", Repo.path("configs/clusters/dgx-a100-superpod.json"),
+                       "--model", Repo.path("workloads/models/llama-3-8b.json"), "--global-batch", "64"]
+
+    @Test(arguments: [
+        (["--parallel", "tp=3,pp=1,dp=1"], "must divide the 32 attention heads"),
+        (["--parallel", "tp=8,pp=2,dp=3"], "is not a multiple of dp × micro-batch"),
+        (["--parallel", "tp=8,pp=1,dp=1,ep=2"], "needs a mixture-of-experts model"),
+        (["--parallel", "tp=8,dq=2"], "unknown key \"dq\""),
+        (["--parallel", "tp=8,pp=1,dp=1", "--recipe", "fp7"], "--recipe"),
+        ([] as [String], "give --parallel"),
+    ])
+    func usageErrorsExit64(extra: [String], message: String) {
+        let (status, stderr) = CLI.runCapturing(Self.base + extra)
+        #expect(status == 64)
+        #expect(stderr.contains(message), "\(stderr)")
+    }
+
+    @Test func badClusterFileExits2WithThePath() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spusim-cluster-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("bad.json").path
+        try #"{"name": "bad", "devices_per_node": 8, "scale_up": {"devices": 8, "topology": "ring", "source": "s"}, "scale_out": [], "host": {"w_per_node": 1, "usd_per_node": 1, "source": "s"}}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        var arguments = Self.base
+        arguments[4] = file
+        let (status, stderr) = CLI.runCapturing(arguments + ["--parallel", "tp=8,pp=1,dp=1"])
+        #expect(status == 2)
+        #expect(stderr.contains("$.scale_up.topology"), "\(stderr)")
+        let sizing = CLI.runCapturing(["cluster", "--arch", Repo.path("configs/gpus/h100-sxm.json"), "--cluster", file, "--target-ops", "1e21"])
+        #expect(sizing.status == 2)
+        #expect(CLI.runCapturing(["cluster", "--arch", Repo.path("configs/gpus/h100-sxm.json"), "--cluster", Repo.path("configs/clusters/dgx-h100-superpod.json"),
+                                  "--target-ops", "0"]).status == 64)
+    }
+}
