@@ -34,6 +34,9 @@ struct TrainingOptions: ParsableArguments {
     @Flag(name: .long, help: "Dropout on the attention probabilities as its own kernel (Megatron-LM GPT 2021-22; not FlashAttention).")
     var attentionDropout = false
 
+    @Option(name: .long, help: "Format of the optimizer states (master weights, Adam's m and v): fp32 (mixed precision, default) or narrower.")
+    var optimizerFormat: String = "fp32"
+
     @Option(name: .long, help: "Technology directory; default: configs/tech of the SPUSim installation.")
     var tech: String?
 
@@ -44,6 +47,9 @@ struct TrainingOptions: ParsableArguments {
         try OptionRange.check(globalBatch, in: 1...16_777_216, option: "--global-batch")
         try OptionRange.check(seq, in: 1...16_777_216, option: "--seq")
         if case let .failure(error) = PrecisionRecipe.parse(recipe) { throw ValidationError("--recipe: \(error.description)") }
+        if NumberFormat(rawValue: optimizerFormat) == nil {
+            throw unknownValue("--optimizer-format", optimizerFormat, accepted: NumberFormat.allCases.map(\.rawValue))
+        }
     }
 
     var precision: PrecisionRecipe {
@@ -75,6 +81,7 @@ struct TrainingOptions: ParsableArguments {
         let name = String(model.split(separator: "/").last ?? "model").replacingOccurrences(of: ".json", with: "")
         var generator = TrainingGenerator(model: config, modelName: name, recipe: precision, causalAttention: !fullAttention)
         generator.attentionDropout = attentionDropout
+        generator.optimizerStateFormat = NumberFormat(rawValue: optimizerFormat) ?? .fp32
         return TrainingStepModel(evaluator: evaluator, cluster: spec, generator: generator, sequenceLength: seq, globalBatch: globalBatch)
     }
 }

@@ -52,6 +52,8 @@ public struct MicroBatchProfile: Sendable {
     public var modelFLOPs = 0.0
     /// Stored activation bytes of one layer for one micro-batch (Korthikanti et al.).
     public var activationBytesPerLayer = 0.0
+    /// Bytes per parameter of weights, gradients and optimizer states (`TrainingGenerator.bytesPerParameter`).
+    public var weightBytesPerParameter = 2.0, gradientBytesPerParameter = 2.0, optimizerBytesPerParameter = 12.0
     /// Bytes per element of the 16-bit (or wider) tensors the step communicates.
     public var communicationBytesPerElement = 2.0
     /// The format whose peak MFU divides by.
@@ -77,6 +79,7 @@ public struct MicroBatchProfile: Sendable {
         p.activationBytesPerLayer = TrainingMemory.layerBytes(model: generator.forward.model, sequence: sequenceLength, microBatch: microBatch,
                                                              tensorParallel: tensorParallel, recompute: recompute, sequenceParallel: sequenceParallel)
         p.communicationBytesPerElement = max(2, generator.forward.format.bytesPerElement)
+        (p.weightBytesPerParameter, p.gradientBytesPerParameter, p.optimizerBytesPerParameter) = generator.bytesPerParameter
 
         let costed = evaluator.evaluate(trace)
         let roles = TrainingOpRole.roles(of: trace.ops, layers: layers)

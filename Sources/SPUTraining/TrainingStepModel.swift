@@ -96,7 +96,9 @@ public struct TrainingStepModel: Sendable {
         let inFlight = Double(min(pp, microBatches))
         let interleaveFactor = v > 1 ? 1 + Double(pp - 1) / Double(pp * v) : 1   // Korthikanti et al. §4.2.3
         func stageMemory(_ i: Int) -> TrainingMemoryBytes {
-            var bytes = TrainingMemory.modelStates(parameters: stageParameters(i), dataParallel: dp, stage: layout.zero)
+            var bytes = TrainingMemory.modelStates(parameters: stageParameters(i), dataParallel: dp, stage: layout.zero,
+                                                   weightBytesPerParameter: pr.weightBytesPerParameter, gradientBytesPerParameter: pr.gradientBytesPerParameter,
+                                                   optimizerBytesPerParameter: pr.optimizerBytesPerParameter)
             let held = i == 0 ? inFlight * interleaveFactor : max(1, inFlight - Double(i))
             bytes.activationBytes = Double(stageLayers[i]) * pr.activationBytesPerLayer * held
                 + TrainingMemory.embeddingAndOutputBytes(model: m, sequence: sequenceLength, microBatch: layout.microBatch, tensorParallel: tp,
@@ -173,7 +175,7 @@ public struct TrainingStepModel: Sendable {
         let chipLink = evaluator.chipLinkJoulesPerByte
         let layersOfStage = Double(max(1, stageLayers.max()!))
         for g in groups where g.size > 1 && g.parameters > 0 {
-            let bytes = g.parameters * bytesPerElement
+            let bytes = g.parameters * pr.gradientBytesPerParameter
             func priced(_ c: ClusterNetwork.Collective) -> Double {
                 let cost = network.cost(c, bytes: bytes, size: g.size, stride: g.stride)
                 dpJoules += network.energy(cost, chipLinkJoulesPerByte: chipLink)

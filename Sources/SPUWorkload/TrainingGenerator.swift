@@ -37,6 +37,17 @@ public struct TrainingGenerator: Sendable {
     /// without dropout (Llama) or kernels that fuse it (FlashAttention). The hidden dropouts are
     /// fused into Megatron's bias-dropout-add and not modelled as ops.
     public var attentionDropout: Bool = false
+    /// Format of the optimizer's states (master weights, Adam's m and v): FP32 in mixed-precision
+    /// training (Micikevicius et al. 2018; ZeRO §3.1: K = 12 bytes per parameter); a narrower
+    /// format models a low-precision optimizer (an assumption of the user's, e.g. BF16 states).
+    public var optimizerStateFormat: NumberFormat = .fp32
+
+    /// Bytes per parameter the step holds: the weights in the recipe's weight format, the
+    /// gradients in the training format (at least 16 bits, as FP8 recipes keep them), and three
+    /// optimizer states (master weights, m, v).
+    public var bytesPerParameter: (weights: Double, gradients: Double, optimizerStates: Double) {
+        (forward.weightFormat.bytesPerElement, max(2, forward.format.bytesPerElement), 3 * optimizerStateFormat.bytesPerElement)
+    }
 
     /// Adam's vector operations per parameter: m ← β₁m + (1−β₁)g (3), v ← β₂v + (1−β₂)g² (4),
     /// the two bias corrections (2), √v̂ + ε (2), the quotient (1) and w ← w − lr·(…) (2), as
@@ -92,8 +103,12 @@ public struct TrainingGenerator: Sendable {
         ops += optimizerOps(parameters: parameters, after: ops.last?.name)
         for op in ops { if let violation = WorkloadLimits.check(op) { throw .invalid(violation) } }
 
-        let memory = TrainingMemory.perDevice(model: m, parametersPerDevice: parameters, sequence: s, microBatch: b, tensorParallel: tp,
+        let perParameter = bytesPerParameter
+        var memory = TrainingMemory.perDevice(model: m, parametersPerDevice: parameters, sequence: s, microBatch: b, tensorParallel: tp,
                                               recompute: recompute, sequenceParallel: sequenceParallel)
+        let states = TrainingMemory.modelStates(parameters: parameters, weightBytesPerParameter: perParameter.weights,
+                                                gradientBytesPerParameter: perParameter.gradients, optimizerBytesPerParameter: perParameter.optimizerStates)
+        (memory.weightBytes, memory.gradientBytes, memory.optimizerStateBytes) = (states.weightBytes, states.gradientBytes, states.optimizerStateBytes)
         let step = TrainingStep(microBatch: b, sequenceLength: s, recompute: recompute, sequenceParallel: sequenceParallel,
                                 modelFLOPs: 3 * forwardMatmulFLOPs, memory: memory)
         let name = forward.modelName, precision = forward.precisionName
@@ -209,16 +224,16 @@ public struct TrainingGenerator: Sendable {
         return ops
     }
 
-    /// Mixed-precision Adam over `parameters`: FP32 master weights, m and v read and written,
-    /// 16-bit gradients read; then the master weights cast to the training format.
+    /// Mixed-precision Adam over `parameters`: master weights, m and v (`optimizerStateFormat`)
+    /// read and written, the gradients read; then the master weights cast to the weight format.
     private func optimizerOps(parameters: Double, after previous: String?) -> [Op] {
         let p = max(1, Int(parameters.rounded()))
         let adam = Op(name: "optimizer.adam", kind: .elementwise, dims: ["s": 3, "p": p],
-                      inputs: [TensorRef(dims: ["p"], format: forward.format), TensorRef(dims: ["s", "p"], format: .fp32)],
-                      output: TensorRef(dims: ["s", "p"], format: .fp32), opsPerElement: Self.adamOpsPerParameter / 3,
+                      inputs: [TensorRef(dims: ["p"], format: forward.format), TensorRef(dims: ["s", "p"], format: optimizerStateFormat)],
+                      output: TensorRef(dims: ["s", "p"], format: optimizerStateFormat), opsPerElement: Self.adamOpsPerParameter / 3,
                       after: previous.map { [$0] } ?? [])
         let cast = Op(name: "optimizer.cast", kind: .elementwise, dims: ["p": p],
-                      inputs: [TensorRef(dims: ["p"], format: .fp32)], output: TensorRef(dims: ["p"], format: forward.weightFormat),
+                      inputs: [TensorRef(dims: ["p"], format: optimizerStateFormat)], output: TensorRef(dims: ["p"], format: forward.weightFormat),
                       opsPerElement: 1, after: [adam.name])
         return [adam, cast]
     }

@@ -9,7 +9,7 @@
 //    performance and energy of a micro-batch, then the step), and the parallel-layout search over
 //    1,024 devices, on an A100 DGX SuperPOD and on the SPU torus cluster.
 //
-//   swift run -c release spusim-bench [--seconds S] [--arch FILE] [--model FILE] [--only training]
+//   swift run -c release spusim-bench [--seconds S] [--arch FILE] [--model FILE] [--only performance|training]
 //
 // Each iteration evaluates a different design variant (off-chip bandwidth varied) so no result
 // can be reused; the model itself keeps no cache.
@@ -82,6 +82,7 @@ do {
     let elapsed = (clock.now - start) / .seconds(1)
     print(String(format: "evaluations: %d in %.2f s = %.0f evaluations/s on one core", evaluations, elapsed, Double(evaluations) / elapsed))
     print(String(format: "mapping candidates per evaluation: %.0f; mean latency %.4g s", Double(candidates) / Double(evaluations), checksum / Double(evaluations)))
+    if options.only == "performance" { exit(0) }
     try benchmarkCostedEvaluations(variants: variants, workload: workload, seconds: options.seconds)
     benchmarkEncoding(seconds: options.seconds / 2)
     try benchmarkInserts(device: base, workload: workload)
