@@ -36,7 +36,7 @@ public enum JSONWriter {
     /// content hash, and appending scalar by scalar was most of a design's decode time.
     static func appendQuoted(_ s: String, to out: inout String) {
         out += "\""
-        if !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }) {
+        if !needsEscape(s) {
             out += s
         } else {
             for scalar in s.unicodeScalars {
@@ -54,6 +54,17 @@ public enum JSONWriter {
             }
         }
         out += "\""
+    }
+
+    /// Whether `s` has a quote, a backslash or a control character (scanned over its contiguous
+    /// UTF-8 bytes when it has them, which native strings do).
+    @inline(__always)
+    static func needsEscape(_ s: String) -> Bool {
+        if let found = s.utf8.withContiguousStorageIfAvailable({ bytes -> Bool in
+            for byte in bytes where byte == 0x22 || byte == 0x5C || byte < 0x20 { return true }
+            return false
+        }) { return found }
+        return s.utf8.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }
     }
 
     private static func write(_ value: JSONValue, into out: inout String, sortKeys: Bool, indent: String?, level: Int) {
