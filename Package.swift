@@ -10,16 +10,18 @@ import PackageDescription
 ///   SPUHardware, SPUWorkload → SPUPerformance (mapping space / cost / search, operating point) → SPUCost (energy, area,
 ///     cost, TCO, the metric catalogue)
 ///   SPUCost → SPUServing (request-level serving simulation, capacity search, simulated fleet sizing)
-///   SPUCost, SPUServing, SPUAccuracy → SPUSweep (point sources → evaluator → result sinks; in-memory sink; a serving
-///     scenario per design; recipe accuracy per design × workload)
+///   SPUCost → SPUTraining (clusters, network tiers and collectives, parallel training steps, layout search, cluster sizing;
+///     the training scenario a sweep runs per design)
+///   SPUCost, SPUServing, SPUTraining, SPUAccuracy → SPUSweep (point sources → evaluator → result sinks; in-memory sink; a
+///     serving and a training scenario per design; recipe accuracy per design × workload)
 ///   SPUSweep → SPUResults (SQLite store; the sweep's SQLite sink) → SPUReport (SVG charts, HTML reports; with
 ///     SPUScheduling for Gantt charts of executions)
 ///   SPUPerformance, SPUCost, SPUServing, SPUTraining → SPUValidation
 ///   SPUFormats, SPUCore → SPUAccuracy (a real model's forward pass emulated in a precision recipe)
 ///   SPUFormats, SPUCore → SPUScheduling (task graphs, platforms, schedulers, runtime simulator, checkers)
 ///   SPUScheduling, SPUCost → SPUSystem (platform designs and task costs from the device models; pipeline generators)
-//   SPUCost → SPUTraining (clusters, network tiers and collectives, parallel training steps, layout search, cluster sizing)
-///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing, SPUAccuracy, SPUScheduling, SPUSystem → SPUSimCLI → spusim
+///   SPUResults, SPUSweep, SPUReport, SPUValidation, SPUServing, SPUAccuracy, SPUScheduling, SPUSystem,
+///     SPUTraining → SPUSimCLI → spusim
 let package = Package(
     name: "SPUSim",
     platforms: [.macOS(.v13)],
@@ -63,8 +65,9 @@ let package = Package(
                            .product(name: "DequeModule", package: "swift-collections"), .product(name: "HeapModule", package: "swift-collections")]),
         // Sweep driver: JSON sweep specs and the pipeline point source (grid, random, LHS, NSGA-II)
         // → evaluator (decode, de-duplicate, constraints, parallel costed evaluation) → result sink
-        // (protocol; an in-memory sink here), resumable and shardable. Knows no database.
-        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing", "SPUAccuracy"]),
+        // (protocol; an in-memory sink here), resumable and shardable; serving and training
+        // scenarios per design. Knows no database.
+        .target(name: "SPUSweep", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUServing", "SPUTraining", "SPUAccuracy"]),
         // SQLite results store (GRDB, WAL, migrations); it is the sweep's SQLite result sink.
         .target(
             name: "SPUResults",
@@ -85,9 +88,13 @@ let package = Package(
         // dmda/dm, work stealing, eager, random), and independent schedule and execution checkers.
         // SPUFormats only for its SplitMix64 generator.
         .target(name: "SPUScheduling", dependencies: ["SPUCore", "SPUFormats"]),
+        // Distributed training (issue 18): cluster files (nodes, scale-up and scale-out tiers, hosts),
+        // collectives on the cluster network, a training step under a 3-D parallel layout (1F1B,
+        // interleaving, ZeRO, sequence and expert parallelism), the layout search, cluster sizing,
+        // and the training scenario of sweeps.
+        .target(name: "SPUTraining", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
         // Systems of real devices for the scheduler: a platform's designs priced by the hardware,
         // performance and power models, task costs from workload ops, and pipeline generators.
-        .target(name: "SPUTraining", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost"]),
         .target(name: "SPUSystem", dependencies: ["SPUCore", "SPUFormats", "SPUHardware", "SPUWorkload", "SPUPerformance", "SPUCost", "SPUScheduling"]),
         // Command implementations; kept thin, they only parse, call the library and print.
         .target(

@@ -30,6 +30,8 @@ public struct CostResult: Sendable {
     public var itemsPerJoule: Double
     /// The design's serving metrics in a sweep with a serving scenario (`DesignEvaluator.serving`).
     public var serving: DesignServingMetrics? = nil
+    /// The design's training metrics in a sweep with a training scenario (`DesignEvaluator.training`).
+    public var training: DesignTrainingMetrics? = nil
     /// The accuracy of the workload's precision recipe on this design's accumulator, when the
     /// caller measured it (sweeps with an `accuracy` block; SPUAccuracy's `AccuracyOracle`).
     public var accuracy: AccuracyScores? = nil
@@ -83,6 +85,9 @@ public struct DesignEvaluator: Sendable {
     /// The design's metrics on a sweep's serving scenario, set by the sweep after simulating it;
     /// carried into every `CostResult` (design-level metrics).
     public var serving: DesignServingMetrics?
+    /// The design's metrics on a sweep's training scenario, set by the sweep after running it;
+    /// carried into every `CostResult` (design-level metrics).
+    public var training: DesignTrainingMetrics?
 
     public init(device: DeviceSpec, inputs: CostInputs, options: MappingSearchOptions = MappingSearchOptions(),
                 cache: OpEvaluationCache? = nil) throws(CostError) {
@@ -148,7 +153,8 @@ public struct DesignEvaluator: Sendable {
             energyJ: perChip * devices, averagePowerW: averagePower, operatingPoint: operatingPoint,
             silicon: silicon, tco: tco,
             usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
-            itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan, serving: serving)
+            itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan, serving: serving,
+            training: training)
         return Self.checked(CostedEvaluation(performance: performance, cost: cost))
     }
 

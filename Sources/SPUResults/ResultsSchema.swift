@@ -227,6 +227,11 @@ public enum ResultsSchema {
             // Simulated executions of task graphs on platforms (`spusim schedule --db`).
             try ResultsStore.createSchedulesTable(db)
         }
+        migrator.registerMigration("v12-training-layout") { db in
+            // The parallel layout of a sweep's training scenario on the row's design (the one
+            // behind the training_* metrics); NULL without a scenario, when no layout fits, and in older rows.
+            try db.execute(sql: "ALTER TABLE results ADD COLUMN training_layout TEXT")
+        }
         return migrator
     }
 
@@ -304,6 +309,8 @@ public enum ResultsSchema {
     static let resultPointColumns = ["point_index", "workload_weight", "is_baseline", "meets_constraints"]
     /// Precision-recipe columns of `results` (migration v10).
     static let resultRecipeColumns = ["recipe", "recipe_group", "selection_score"]
+    /// Training-scenario columns of `results` (migration v12).
+    static let resultTrainingColumns = ["training_layout"]
     /// Latency of one iteration by bound, seconds: `time_<bound>_s`.
     public static let boundColumns = Bound.allCases.map { "time_\($0.rawValue)_s" }
     /// Activity counts of one iteration per chip, one column per `ActivityQuantity`.
@@ -321,7 +328,7 @@ public enum ResultsSchema {
 
     /// Every `results` column SPUSim writes, in insert order.
     static let resultColumns = resultIdentityColumns + boundColumns + activityColumns + metricColumns + resultPointColumns
-        + energyBreakdownColumns + areaBreakdownColumns + resultRecipeColumns
+        + energyBreakdownColumns + areaBreakdownColumns + resultRecipeColumns + resultTrainingColumns
 
     /// The `design_scores` view: one row per design of a run, each metric aggregated over its
     /// workloads as the catalogue says (`Metric.aggregate`). A score is NULL when any of the
@@ -349,6 +356,7 @@ public enum ResultsSchema {
                    MAX(is_baseline) AS is_baseline, MIN(feasible) AS feasible, MIN(meets_constraints) AS meets_constraints,
                    COUNT(*) AS workloads,
                    GROUP_CONCAT(CASE WHEN recipe_group IS NOT NULL AND selection_score IS NOT NULL THEN recipe END, ',') AS chosen_recipes,
+                   MIN(training_layout) AS training_layout,
                    \(scores.joined(separator: ",\n       "))
             FROM results r
             WHERE recipe_group IS NULL OR rowid = (
@@ -361,5 +369,5 @@ public enum ResultsSchema {
 
     /// `design_scores` columns that are not scores (identify the design and its status).
     public static let designScoreIdentityColumns = ["run_id", "design_hash", "design_name", "point_index", "is_baseline", "feasible",
-                                                    "meets_constraints", "workloads", "chosen_recipes"]
+                                                    "meets_constraints", "workloads", "chosen_recipes", "training_layout"]
 }

@@ -104,6 +104,11 @@ extension ResultsStore {
         public var tpotP99S: Double? = nil
         /// The recipe each recipe group scored the design on (`recipes.select = "best"`), comma-separated.
         public var chosenRecipes: String? = nil
+        /// Training metrics of a sweep with a training scenario, and the layout behind them (nil otherwise).
+        public var trainingTokensPerS: Double? = nil
+        public var trainingMFU: Double? = nil
+        public var trainingUSDPerMillionTokens: Double? = nil
+        public var trainingLayout: String? = nil
     }
 
     /// The run's designs, best first by `usd_per_million_items` then throughput (feasible ones first).
@@ -112,7 +117,8 @@ extension ResultsStore {
             try Row.fetchAll(db, sql: """
                 SELECT design_name, is_baseline, feasible, meets_constraints, weighted_items_per_s, weighted_latency_s,
                        weighted_items_per_joule, weighted_usd_per_million_items, area_mm2, max_avg_power_w,
-                       goodput_requests_per_s, ttft_p99_s, tpot_p99_s, chosen_recipes
+                       goodput_requests_per_s, ttft_p99_s, tpot_p99_s, chosen_recipes,
+                       training_tokens_per_s, training_mfu, training_usd_per_million_tokens, training_layout
                 FROM design_scores WHERE run_id = ?
                 ORDER BY (feasible AND meets_constraints) DESC, weighted_usd_per_million_items IS NULL,
                          weighted_usd_per_million_items, weighted_items_per_s DESC, design_name
@@ -122,7 +128,9 @@ extension ResultsStore {
                             latencyS: row["weighted_latency_s"], itemsPerJoule: row["weighted_items_per_joule"],
                             usdPerMillionItems: row["weighted_usd_per_million_items"], areaMM2: row["area_mm2"],
                             maxAveragePowerW: row["max_avg_power_w"], goodputRequestsPerS: row["goodput_requests_per_s"],
-                            ttftP99S: row["ttft_p99_s"], tpotP99S: row["tpot_p99_s"], chosenRecipes: row["chosen_recipes"])
+                            ttftP99S: row["ttft_p99_s"], tpotP99S: row["tpot_p99_s"], chosenRecipes: row["chosen_recipes"],
+                            trainingTokensPerS: row["training_tokens_per_s"], trainingMFU: row["training_mfu"],
+                            trainingUSDPerMillionTokens: row["training_usd_per_million_tokens"], trainingLayout: row["training_layout"])
             }
         }
     }

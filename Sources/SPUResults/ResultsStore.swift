@@ -154,6 +154,7 @@ public final class ResultsStore: Sendable {
             values += Array(repeating: DatabaseValue.null, count: ResultsSchema.energyBreakdownColumns.count + ResultsSchema.areaBreakdownColumns.count)
         }
         values += [v(point.recipe), v(point.recipeGroup), v(point.selectionScore)]
+        values.append(v(cost?.training?.layout))
         let insert = try db.cachedStatement(sql: Self.insertResultSQL)
         try Self.execute(insert, binding: values)
         let resultID = db.lastInsertedRowID

@@ -18,6 +18,11 @@ enum SweepReport {
         if let serving = spec.serving {
             lines.append("serving scenario: \(serving.modelName) on every design (\(serving.requestCount) requests\(serving.requests == .offline ? ", offline" : "")), simulated when the sweep runs; a dry run neither simulates it nor prunes on its metrics")
         }
+        if let training = spec.training {
+            let scenario = training.scenario
+            let how = scenario.layout.map { "layout \($0)" } ?? "the best layout by \(scenario.objective.rawValue)"
+            lines.append("training scenario: \(scenario.modelName), global batch \(scenario.globalBatch) × \(scenario.sequenceLength) tokens on \(scenario.devices) devices of each design's cluster (\(how)), modelled when the sweep runs; a dry run neither models it nor prunes on its metrics")
+        }
         if !s.invalidDesigns.isEmpty {
             lines.append("invalid design points (skipped)\(s.sampledPoints == nil ? "" : " in the sample"): \(s.invalidDesigns.count); first: \(s.invalidDesigns[0])")
         }
@@ -46,6 +51,7 @@ enum SweepReport {
         let best = scores.filter { !$0.isBaseline }.prefix(top)
         let baselines = scores.filter(\.isBaseline)
         let serving = spec.serving != nil
+        let training = spec.training != nil
         let choosing = spec.workloads.contains { $0.recipeGroup != nil }
         let rows = (best + baselines).map { d -> [String] in
             [d.designName + (d.isBaseline ? " (baseline)" : ""), d.feasible && d.meetsConstraints ? "yes" : "no",
@@ -53,16 +59,24 @@ enum SweepReport {
              f(d.usdPerMillionItems, "%.4g"), f(d.areaMM2, "%.0f"), f(d.maxAveragePowerW, "%.0f")]
             + (choosing ? [d.chosenRecipes ?? "-"] : [])
             + (serving ? [f(d.goodputRequestsPerS, "%.3g"), f(d.ttftP99S.map { $0 * 1000 }, "%.3g"), f(d.tpotP99S.map { $0 * 1000 }, "%.3g")] : [])
+            + (training ? [f(d.trainingTokensPerS, "%.4g"), f(d.trainingMFU.map { $0 * 100 }, "%.1f"), f(d.trainingUSDPerMillionTokens, "%.3g"),
+                           d.trainingLayout ?? "-"] : [])
         }
         lines.append("")
         let groups = Set(spec.workloads.map { $0.recipeGroup ?? $0.hash }).count
         lines.append("best designs by weighted $ per million \(unit) (weights over \(groups) workload\(groups == 1 ? "" : "s")"
                      + (choosing ? "; each design on its best recipe by \(Self.recipeObjective(spec))):" : "):"))
         let extraHeader = (choosing ? ["recipes"] : []) + (serving ? ["goodput req/s", "TTFT p99 ms", "TPOT p99 ms"] : [])
+            + (training ? ["train tok/s", "MFU %", "$/M train tok", "layout"] : [])
+        // Text columns (recipes, layout) are left-aligned.
+        let textColumns = Set((choosing ? [8] : []) + (training ? [8 + extraHeader.count - 1] : []))
         lines.append(Formatting.table(header: ["design", "ok", "\(unit)/s", "latency ms", "\(unit)/J", "$/M \(unit)", "area mm²", "max W"] + extraHeader,
-                                      rows: rows, rightAligned: Set(2..<(8 + extraHeader.count)).subtracting(choosing ? [8] : [])))
+                                      rows: rows, rightAligned: Set(2..<(8 + extraHeader.count)).subtracting(textColumns)))
         if serving {
             lines.append("goodput, TTFT and TPOT: the serving scenario on the serving simulator (docs/sweeps.md, \"Serving scenario\")")
+        }
+        if training {
+            lines.append("train tok/s, MFU, $/M train tok and layout: the training scenario, one step on each design's cluster (docs/sweeps.md, \"Training scenario\")")
         }
         lines.append("")
         lines.append("next: spusim query --db \(db) --run \(runID)   |   spusim pareto --db \(db) --run \(runID) --objectives \"max:weighted_items_per_joule,min:weighted_usd_per_million_items\"")

@@ -27,21 +27,27 @@ final class SweepEvaluator: @unchecked Sendable {
         }
     }
 
-    /// Whether `costModel` simulates the sweep's serving scenario (a dry run does not: it answers
-    /// at once, and leaves constraints on serving metrics undecided).
-    var simulatesServing = true
+    /// Whether `costModel` runs the sweep's serving and training scenarios (a dry run does not: it
+    /// answers at once, and leaves constraints on their metrics undecided).
+    var runsScenarios = true
 
-    /// The design's evaluator; with a serving scenario, the design's serving metrics are
-    /// simulated here, once per design, so constraints on them prune before any workload runs.
-    func costModel(_ design: DeviceSpec) throws -> DesignEvaluator {
+    /// The design's evaluator; with a serving (training) scenario, the design's serving (training)
+    /// metrics are simulated (modelled) here, once per design, so constraints on them prune before
+    /// any workload runs. `baseline` is the design's index among the baselines (it picks the
+    /// baseline's training cluster), nil for a swept design.
+    func costModel(_ design: DeviceSpec, baseline: Int? = nil) throws -> DesignEvaluator {
         var evaluator = try DesignEvaluator(device: design, inputs: inputs,
                                             options: MappingSearchOptions(budget: options.mappingBudget, objective: spec.mappingObjective), cache: cache)
-        if let scenario = spec.serving, simulatesServing {
+        guard runsScenarios else { return evaluator }
+        if let scenario = spec.serving {
             do throws(ServingError) {
                 evaluator.serving = try scenario.metrics(for: evaluator)
             } catch {
                 throw SweepError.message("serving scenario: \(error.description)")
             }
+        }
+        if let training = spec.training {
+            evaluator.training = training.scenario.metrics(for: evaluator, on: training.cluster(baseline: baseline))
         }
         return evaluator
     }
@@ -96,13 +102,16 @@ final class SweepEvaluator: @unchecked Sendable {
         return batch
     }
 
-    /// Cost models of the baselines (checked before anything is written), numbered from 0.
+    /// Cost models of the baselines (checked before anything is written), numbered from 0. A
+    /// baseline is never pruned; one that fails a pre-evaluation constraint has its rows marked
+    /// (`meets_constraints = 0`), as a post-evaluation failure would.
     func baselineCandidates() throws(SweepError) -> [SweepCandidate] {
         var out: [SweepCandidate] = []
         for (offset, design) in spec.baselines.enumerated() {
             do {
-                out.append(SweepCandidate(index: offset, design: design, isBaseline: true, evaluator: try costModel(design),
-                                          passesPreConstraints: true))
+                let evaluator = try costModel(design, baseline: offset)
+                out.append(SweepCandidate(index: offset, design: design, isBaseline: true, evaluator: evaluator,
+                                          passesPreConstraints: spec.passesPreEvaluationConstraints(evaluator)))
             } catch {
                 throw .message("baseline \(design.name): \(error)")
             }

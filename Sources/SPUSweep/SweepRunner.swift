@@ -36,8 +36,8 @@ public final class SweepRunner: @unchecked Sendable {
     /// that is not all of them, pruning and invalid designs are estimated from the sample
     /// (`SweepSummary.sampledPoints`).
     public func dryRun() throws(SweepError) -> SweepSummary {
-        evaluator.simulatesServing = false
-        defer { evaluator.simulatesServing = true }
+        evaluator.runsScenarios = false
+        defer { evaluator.runsScenarios = true }
         if case .nsga2(_, let population, let generations, _) = spec.strategy {
             let proposals = SweepLimits.product(population, generations + 1) ?? Int.max
             return SweepSummary(runID: nil, designPoints: proposals, baselinePoints: spec.baselines.count,

@@ -29,7 +29,7 @@ extension SweepSpec {
 
     static func decode(_ r: JSONObjectReader, loadingAccuracyModel: Bool = true) throws -> SweepSpec {
         r.expecting(["name", "description", "base_design", "axes", "workloads", "constraints", "strategy", "baselines", "tech", "tco",
-                     "store_op_results", "mapping_objective", "serving", "recipes", "accuracy", "source"])
+                     "store_op_results", "mapping_objective", "serving", "training", "recipes", "accuracy", "source"])
         let file = r.file
         func fail(_ path: String, _ message: String) -> SweepError { .config(ConfigError(file: file, path: path, message: message)) }
         let name = try r.string("name")
@@ -203,6 +203,7 @@ extension SweepSpec {
 
         // Baselines.
         var baselines: [DeviceSpec] = []
+        var listedBaselines: [ListedBaseline] = []
         if r.has("baselines") {
             var baselinePaths: [String: String] = [:]
             for (p, v) in try r.array("baselines") {
@@ -213,6 +214,7 @@ extension SweepSpec {
                 }
                 baselinePaths[baseline.contentHash] = p
                 baselines.append(baseline)
+                listedBaselines.append(ListedBaseline(file: path, jsonPath: p, design: baseline))
             }
             inlined.append(("baselines", .array(baselines.map { .string($0.contentHash) })))
         }
@@ -227,6 +229,19 @@ extension SweepSpec {
             let (scenario, canonicalBlock) = try decodeServing(block)
             serving = scenario
             inlined.append(("serving", canonicalBlock))
+        }
+        var training: Training?
+        if let block = try r.optionalObject("training") {
+            let (scenario, canonicalBlock) = try decodeTraining(block, baselines: listedBaselines)
+            training = scenario
+            inlined.append(("training", canonicalBlock))
+        }
+        // A constraint or objective on a scenario's metrics needs its block.
+        let namedMetrics = constraints.compactMap { c -> Metric? in if case let .metric(m) = c.subject { return m }; return nil }
+            + { if case let .nsga2(objectives, _, _, _) = strategy { return objectives.map(\.metric) }; return [] }()
+            + { if case let .best(objective)? = recipes?.selection { return [objective.metric] }; return [] }()
+        if training == nil, let metric = namedMetrics.first(where: { Self.trainingMetrics.contains($0.name) }) {
+            throw fail(r.path, "names \(metric.name), a training-scenario metric: add a \"training\" block")
         }
         // Accuracy of recipe workloads (after everything that may name its metrics).
         var accuracy: AccuracyOracle?
@@ -254,7 +269,7 @@ extension SweepSpec {
         return SweepSpec(name: name, description: description, file: file, baseDesign: base, baseDesignName: baseName, axes: axes,
                          workloads: workloads, constraints: constraints, strategy: strategy, baselines: baselines,
                          techDirectory: tech, tcoFile: tco, storeOpResults: storeOps, mappingObjective: mappingObjective,
-                         serving: serving, recipes: recipes, accuracy: accuracy, canonicalJSON: canonical)
+                         serving: serving, training: training, recipes: recipes, accuracy: accuracy, canonicalJSON: canonical)
     }
 
     private static func decodeParameter(_ a: JSONObjectReader, base: JSONValue) throws -> Parameter {

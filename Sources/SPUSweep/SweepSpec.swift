@@ -176,6 +176,9 @@ public struct SweepSpec: Sendable {
     /// A serving scenario run on every design (`serving` block): its metrics are design-level
     /// (`goodput_requests_per_s`, `ttft_p99_s`, …), known before the workloads run.
     public var serving: ServingScenario? = nil
+    /// A training scenario run on every design (`training` block) with each design's cluster: its
+    /// metrics are design-level (`training_tokens_per_s`, `training_mfu`, …), known before the workloads run.
+    public var training: Training? = nil
     /// The precision recipes generated workloads run in (`recipes` block); nil when absent.
     public var recipes: RecipeAxis? = nil
     /// Measures each recipe workload's accuracy on each design's accumulator (`accuracy` block):

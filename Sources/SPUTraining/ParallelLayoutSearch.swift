@@ -47,13 +47,19 @@ public struct ParallelLayoutSearch: Sendable {
 
     /// The valid layouts over exactly `devices` devices.
     public func layouts(devices: Int) -> [ParallelLayout] {
-        let m = model.model
-        let maxTensor = min(space.maxTensor ?? model.cluster.scaleUp.devices, devices)
+        Self.layouts(devices: devices, space: space, model: model.model, cluster: model.cluster, globalBatch: model.globalBatch)
+    }
+
+    /// The valid layouts over exactly `devices` devices of `cluster` for `model` and `globalBatch`
+    /// (they do not depend on the design).
+    public static func layouts(devices: Int, space: Space = Space(), model m: TransformerConfig, cluster: ClusterSpec,
+                               globalBatch: Int) -> [ParallelLayout] {
+        let maxTensor = min(space.maxTensor ?? cluster.scaleUp.devices, devices)
         var out: [ParallelLayout] = []
-        for tp in Self.divisors(m.attentionHeads) where tp <= maxTensor && devices % tp == 0 {
-            for pp in Self.divisors(devices / tp) where pp <= m.layers {
+        for tp in divisors(m.attentionHeads) where tp <= maxTensor && devices % tp == 0 {
+            for pp in divisors(devices / tp) where pp <= m.layers {
                 let dp = devices / (tp * pp)
-                let experts = m.isMoE ? Self.divisors(dp).filter { m.experts % $0 == 0 } : [1]
+                let experts = m.isMoE ? divisors(dp).filter { m.experts % $0 == 0 } : [1]
                 for ep in experts {
                     for mb in space.microBatches {
                         for v in (pp > 1 ? space.interleaves : [1]) {
@@ -61,7 +67,9 @@ public struct ParallelLayoutSearch: Sendable {
                                 for zero in (dp > 1 ? space.zeroStages : [.none]) {
                                     let layout = ParallelLayout(tensor: tp, pipeline: pp, data: dp, expert: ep, microBatch: mb, interleave: v,
                                                                 zero: zero, recompute: recompute, sequenceParallel: tp > 1)
-                                    if model.invalidity(layout) == nil { out.append(layout) }
+                                    if TrainingStepModel.invalidity(layout, model: m, cluster: cluster, globalBatch: globalBatch) == nil {
+                                        out.append(layout)
+                                    }
                                 }
                             }
                         }

@@ -36,7 +36,12 @@ public struct TrainingStepModel: Sendable {
     /// Why `layout` cannot be run at all (not a resource limit): degrees that do not divide the
     /// model, the batch or the cluster. Nil when it is a valid layout.
     public func invalidity(_ layout: ParallelLayout) -> String? {
-        let m = model
+        Self.invalidity(layout, model: model, cluster: cluster, globalBatch: globalBatch)
+    }
+
+    /// `invalidity` without a design: it depends only on the model, the cluster's size and the batch
+    /// (sweeps check a training scenario's layout against each of its clusters before any design runs).
+    public static func invalidity(_ layout: ParallelLayout, model m: TransformerConfig, cluster: ClusterSpec, globalBatch: Int) -> String? {
         if layout.devices > cluster.maxDevices {
             return "tp × pp × dp = \(layout.devices) devices exceeds the cluster's \(cluster.maxDevices)"
         }

@@ -30,7 +30,8 @@ import Testing
             // The name ends with its unit (or is a ratio or count of one, or a dimensionless
             // similarity: a cosine or a rank correlation, both in [−1, 1]).
             let suffixes = ["_s", "_w", "_j", "_mm2", "_usd", "_per_hour", "_bytes", "_per_joule", "_per_million_items", "_per_chip",
-                            "_utilization", "_factor", "_ghz", "_v", "_per_query", "_cosine", "_cosine_min", "_spearman"]
+                            "_utilization", "_factor", "_ghz", "_v", "_per_query", "_cosine", "_cosine_min", "_spearman",
+                            "_mfu", "_per_token", "_per_million_tokens"]
             #expect(suffixes.contains { metric.name.hasSuffix($0) }, "\(metric.name) does not state its unit")
         }
     }
@@ -88,7 +89,7 @@ import Testing
         for metric in MetricCatalogue.all {
             let value = metric.value(evaluation)
             if metric.isOptional {
-                // A serving metric outside a sweep with a serving scenario: no value, NULL, JSON null.
+                // A serving or training metric outside a sweep with that scenario: no value, NULL, JSON null.
                 #expect(value.isNaN && row[metric.name] == nil && keys[metric.name] == .null, "\(metric.name)")
                 continue
             }

@@ -32,20 +32,24 @@ public enum MetricAggregate: String, Sendable, Hashable {
 }
 
 /// The inputs a design-level metric is computed from: the design's area, silicon cost and TCO,
-/// and in a sweep with a serving scenario its serving metrics, all known before any workload is
-/// evaluated (so sweeps can prune on them).
+/// and in a sweep with a serving or training scenario its serving or training metrics, all known
+/// before any workload is evaluated (so sweeps can prune on them).
 public struct DesignCost: Sendable {
     public var area: AreaBreakdown
     public var silicon: SiliconCost.Result
     public var tco: TCOBreakdown
     /// nil outside a sweep with a serving scenario.
     public var serving: DesignServingMetrics?
+    /// nil outside a sweep with a training scenario.
+    public var training: DesignTrainingMetrics?
 
-    public init(area: AreaBreakdown, silicon: SiliconCost.Result, tco: TCOBreakdown, serving: DesignServingMetrics? = nil) {
+    public init(area: AreaBreakdown, silicon: SiliconCost.Result, tco: TCOBreakdown, serving: DesignServingMetrics? = nil,
+                training: DesignTrainingMetrics? = nil) {
         self.area = area
         self.silicon = silicon
         self.tco = tco
         self.serving = serving
+        self.training = training
     }
 }
 
@@ -84,8 +88,9 @@ public struct Metric: Sendable, CustomStringConvertible {
     /// energy, power, utilisation and every efficiency) is undefined for an infeasible result:
     /// a design that cannot be built or cannot run the workload carries no efficiency numbers.
     public let explainsInfeasibility: Bool
-    /// Whether the metric may have no value for a sound result: the serving metrics, which exist
-    /// only in a sweep with a serving scenario and only for designs that can serve it.
+    /// Whether the metric may have no value for a sound result: the serving and training metrics,
+    /// which exist only in a sweep with a serving (training) scenario and only for designs that can
+    /// serve (train) it, and the accuracy metrics.
     public let isOptional: Bool
     public let computation: Computation
 
@@ -170,11 +175,11 @@ extension Metric: Hashable {
 }
 
 extension CostResult {
-    /// The design-level part of the cost (area, silicon, TCO).
-    public var design: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco, serving: serving) }
+    /// The design-level part of the cost (area, silicon, TCO, scenario metrics).
+    public var design: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco, serving: serving, training: training) }
 }
 
 extension DesignEvaluator {
     /// The design-level cost, known before any workload is evaluated.
-    public var designCost: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco, serving: serving) }
+    public var designCost: DesignCost { DesignCost(area: area, silicon: silicon, tco: tco, serving: serving, training: training) }
 }

@@ -129,6 +129,26 @@ public enum MetricCatalogue {
                aggregate: .designValue, isOptional: true,
                summary: "Sweeps with a serving scenario: chip energy per served request on the serving simulator (iterations, engine time, idle leakage).",
                .design { $0.serving?.energyJPerQuery ?? .nan }),
+        Metric("training_step_s", unit: "s", label: "training step time", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .designValue, isOptional: true,
+               summary: "Sweeps with a training scenario: time of one training step of the scenario's global batch on its devices of the design's cluster (SPUTraining's step model, under the fixed layout or the best of the layout search); NULL without a scenario or when no layout fits the design.",
+               .design { $0.training?.stepSeconds ?? .nan }),
+        Metric("training_tokens_per_s", unit: "tokens/s", label: "training throughput", scope: .perDesign, direction: .higherIsBetter,
+               aggregate: .designValue, isOptional: true,
+               summary: "Sweeps with a training scenario: tokens of the global batch per step time, the whole cluster.",
+               .design { $0.training?.tokensPerSecond ?? .nan }),
+        Metric("training_mfu", unit: "1", label: "training MFU", scope: .perDesign, direction: .higherIsBetter,
+               aggregate: .designValue, isOptional: true,
+               summary: "Sweeps with a training scenario: model FLOPs utilisation of the step, model FLOPs / (devices × step time × peak dense FLOP/s of the recipe's format).",
+               .design { $0.training?.mfu ?? .nan }),
+        Metric("training_j_per_token", unit: "J", label: "training energy per token", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .designValue, isOptional: true,
+               summary: "Sweeps with a training scenario: facility energy per trained token (accelerators, network, hosts, × PUE).",
+               .design { $0.training?.facilityJoulesPerToken ?? .nan }),
+        Metric("training_usd_per_million_tokens", unit: "usd/M tokens", label: "training cost", scope: .perDesign, direction: .lowerIsBetter,
+               aggregate: .designValue, isOptional: true,
+               summary: "Sweeps with a training scenario: cost of the cluster per million trained tokens (the TCO rule of configs/tco over accelerators, hosts, NICs and switches).",
+               .design { $0.training?.usdPerMillionTokens ?? .nan }),
         Metric("usd_per_million_items", unit: "usd/M items", label: "TCO cost", scope: .perGroup, direction: .lowerIsBetter,
                aggregate: .weightedMean,
                summary: "TCO of the group's chips per million items it produces.",
@@ -149,6 +169,7 @@ public enum MetricCatalogue {
     /// spelled out (`tokens_per_joule` for `items_per_joule`). A former name throws an error
     /// naming today's; an unknown one lists the accepted names.
     public static func parse(_ name: String, accepted: [Metric] = all) throws(MetricNameError) -> Metric {
+        if let metric = byName[name], accepted.contains(metric) { return metric }   // serving_tokens_per_s, training_… name tokens themselves
         let generic = name.replacingOccurrences(of: "tokens", with: "items").replacingOccurrences(of: "samples", with: "items")
         if let metric = byName[generic], accepted.contains(metric) { return metric }
         if let metric = byFormerName[generic] ?? byFormerName[name] {
