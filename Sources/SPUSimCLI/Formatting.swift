@@ -11,10 +11,12 @@ enum Formatting {
         x.isFinite ? String(format: "%.\(digits)f", x) : notApplicable
     }
 
-    /// Seconds with an adaptive unit: "12.3 ms", "4.56 µs".
+    /// Seconds with an adaptive unit: "12.3 ms", "4.56 µs"; from 1,000 s, minutes ("16 min 40 s") and hours ("2 h 07 min").
     static func seconds(_ s: Double) -> String {
         guard s.isFinite else { return notApplicable }
         switch abs(s) {
+        case 3600...: return String(format: "%.0f h %02.0f min", (s / 3600).rounded(.down), ((s.truncatingRemainder(dividingBy: 3600)) / 60).rounded(.down))
+        case 1000...: return String(format: "%.0f min %02.0f s", (s / 60).rounded(.down), s.truncatingRemainder(dividingBy: 60).rounded(.down))
         case 1...: return String(format: "%.3g s", s)
         case 1e-3...: return String(format: "%.3g ms", s * 1e3)
         case 1e-6...: return String(format: "%.3g µs", s * 1e6)

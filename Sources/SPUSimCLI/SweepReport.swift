@@ -9,12 +9,15 @@ enum SweepReport {
         var lines = ["sweep \(spec.name) (dry run): strategy \(spec.strategy.name), \(spec.axes.count) axes (\(spec.axes.map { "\($0.label) × \($0.count)" }.joined(separator: ", ")))"]
         if let sample = s.sampledPoints {
             lines.append("design points: \(s.designPoints); in this shard: \(s.designPoints == s.pointsInShard ? "all" : "about \(s.pointsInShard)"); pruned by constraints before evaluation: about \(s.prunedBeforeEvaluation)")
-            lines.append("(pruning and invalid designs estimated on a sample: the first \(sample) points were decoded and checked)")
+            lines.append("(pruning and invalid designs estimated on a sample: \(sample) points spread over the sweep were decoded and checked)")
         } else {
             lines.append("design points: \(s.designPoints); in this shard: \(s.pointsInShard); pruned by constraints before evaluation: \(s.prunedBeforeEvaluation)")
         }
         lines.append("baselines: \(s.baselinePoints) (shard-local count may be lower); workloads: \(s.workloads) (\(spec.workloads.map { "\($0.workload.name) ×\(JSONWriter.formatNumber($0.weight))" }.joined(separator: ", ")))")
         lines.append("pairs to evaluate: about \((s.pointsInShard - s.prunedBeforeEvaluation + s.baselinePoints) * s.workloads)")
+        if let seconds = s.estimatedSeconds {
+            lines.append("estimated time: \(Formatting.seconds(seconds)) (\(SweepLimits.dryRunTimedPoints) sample designs timed on every workload, extrapolated over the pairs and --jobs; storage and scenarios not included)")
+        }
         if let serving = spec.serving {
             lines.append("serving scenario: \(serving.modelName) on every design (\(serving.requestCount) requests\(serving.requests == .offline ? ", offline" : "")), simulated when the sweep runs; a dry run neither simulates it nor prunes on its metrics")
         }

@@ -16,16 +16,26 @@ public struct GridPointSource: SamplingPointSource {
     public func allPoints() -> [DesignPoint] { points(0..<plannedPoints) }
 
     /// The points with flat indices in `range`.
-    func points(_ range: Range<Int>) -> [DesignPoint] {
-        range.map { flat in
-            var rest = flat
-            var choice = [Int](repeating: 0, count: counts.count)
-            for axis in stride(from: counts.count - 1, through: 0, by: -1) {
-                choice[axis] = rest % counts[axis]
-                rest /= counts[axis]
-            }
-            return DesignPoint(index: flat, choice: choice)
+    func points(_ range: Range<Int>) -> [DesignPoint] { range.map(point) }
+
+    /// The point with flat index `flat` (the last axis fastest).
+    func point(_ flat: Int) -> DesignPoint {
+        var rest = flat
+        var choice = [Int](repeating: 0, count: counts.count)
+        for axis in stride(from: counts.count - 1, through: 0, by: -1) {
+            choice[axis] = rest % counts[axis]
+            rest /= counts[axis]
         }
+        return DesignPoint(index: flat, choice: choice)
+    }
+
+    /// `count` points at evenly spaced flat indices: a grid's first points differ only in its last
+    /// axes, so they would say nothing about the rest of the grid.
+    public func samplePoints(_ count: Int) -> [DesignPoint] {
+        let total = plannedPoints
+        guard total > count, count > 0 else { return allPoints() }
+        // total ≤ SweepLimits.gridPoints and count ≤ dryRunSample: the product fits in Int.
+        return (0..<count).map { point($0 * (total / count)) }
     }
 
     public mutating func nextBatch() -> [DesignPoint]? {

@@ -13,10 +13,12 @@ public enum SweepLimits {
     /// weighted sums of metrics up to 1e15 stay finite (a weight of 1.7e308 made them infinite).
     public static let workloadWeight: ClosedRange<Double> = 1e-6...1e6
 
-    /// Points of a grid (the product of the axes' counts, computed with checked arithmetic).
-    /// 5,000,000 points at about 10 ms each is already about 14 CPU-hours per workload; larger
-    /// spaces call for a random, Latin-hypercube or NSGA-II strategy.
-    public static let gridPoints = 5_000_000
+    /// Points of a grid (the product of the axes' counts, computed with checked arithmetic). A
+    /// grid's points are made batch by batch from their flat index, so its size costs no memory
+    /// before the run; a run remembers 16 bytes (a hash prefix) per distinct design it evaluated.
+    /// 10⁹ points: `--dry-run` answers at once and shards split them; one machine evaluates a
+    /// million in minutes.
+    public static let gridPoints = 1_000_000_000
 
     /// `n` of the random and Latin-hypercube strategies: their points are drawn up front, so `n`
     /// sizes an allocation (about 100 bytes per point).
@@ -45,6 +47,10 @@ public enum SweepLimits {
     /// Points `--dry-run` (and the check before a run) decodes, costs and prunes: the first ones of
     /// the sweep. Larger sweeps report their pruning as an estimate from this sample.
     public static let dryRunSample = 1_024
+
+    /// Design points of the dry-run sample whose workloads `--dry-run` evaluates, timed, for its
+    /// estimate of the run's time.
+    public static let dryRunTimedPoints = 8
 
     /// Op evaluations the sweep's shared cache holds at most (it starts again empty when full):
     /// keeps a long sweep's memory flat when every design has its own unit configuration.

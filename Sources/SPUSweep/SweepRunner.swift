@@ -45,26 +45,59 @@ public final class SweepRunner: @unchecked Sendable {
                                 invalidDesigns: [], alreadyStored: 0, evaluatedPairs: 0, failingConstraints: 0, cancelled: false, seconds: 0)
         }
         var source = try makeSource()
-        let first = source.nextBatch() ?? []
-        let total = source.proposedPoints + source.remainingPoints
-        let sample = Array(first.prefix(SweepLimits.dryRunSample))
+        let total: Int, sample: [DesignPoint]
+        if let grid = source as? GridPointSource {
+            // Counted, not made: any size answers at once.
+            total = grid.plannedPoints
+            sample = grid.samplePoints(SweepLimits.dryRunSample)
+        } else if let sampling = source as? any SamplingPointSource {
+            let all = sampling.allPoints()   // random and Latin hypercube: at most SweepLimits.sampledPoints
+            total = all.count
+            sample = all.count > SweepLimits.dryRunSample ? (0..<SweepLimits.dryRunSample).map { all[$0 * all.count / SweepLimits.dryRunSample] } : all
+        } else {
+            let first = source.nextBatch() ?? []
+            total = source.proposedPoints + source.remainingPoints
+            sample = Array(first.prefix(SweepLimits.dryRunSample))
+        }
         var seen = Set<SeenDesign>()
+        let preparing = Date()
         let batch = evaluator.prepare(sample, policy: source.preEvaluationPolicy, seen: &seen)
+        let prepareSecondsPerPoint = sample.isEmpty ? 0 : Date().timeIntervalSince(preparing) / Double(sample.count)
         _ = try evaluator.baselineCandidates()
         let inShard = options.pointsInShard(total)
-        guard sample.count < total else {
+        var summary: SweepSummary
+        if sample.count >= total {
             try checkNotAllPruned(batch)
-            return SweepSummary(runID: nil, designPoints: total, baselinePoints: spec.baselines.count,
-                                workloads: spec.workloads.count, pointsInShard: batch.candidates.count + batch.pruned,
-                                prunedBeforeEvaluation: batch.pruned, invalidDesigns: batch.invalid, alreadyStored: 0, evaluatedPairs: 0,
-                                failingConstraints: 0, cancelled: false, seconds: 0)
+            summary = SweepSummary(runID: nil, designPoints: total, baselinePoints: spec.baselines.count,
+                                   workloads: spec.workloads.count, pointsInShard: batch.candidates.count + batch.pruned,
+                                   prunedBeforeEvaluation: batch.pruned, invalidDesigns: batch.invalid, alreadyStored: 0, evaluatedPairs: 0,
+                                   failingConstraints: 0, cancelled: false, seconds: 0)
+        } else {
+            // Scale the sample's shares (valid distinct points, pruned points) to the shard's points.
+            let sampleInShard = options.pointsInShard(sample.count)
+            func scaled(_ n: Int) -> Int { sampleInShard > 0 ? Int((Double(n) / Double(sampleInShard) * Double(inShard)).rounded()) : 0 }
+            summary = SweepSummary(runID: nil, designPoints: total, baselinePoints: spec.baselines.count, workloads: spec.workloads.count,
+                                   pointsInShard: scaled(batch.candidates.count + batch.pruned), prunedBeforeEvaluation: scaled(batch.pruned), invalidDesigns: batch.invalid, alreadyStored: 0,
+                                   evaluatedPairs: 0, failingConstraints: 0, cancelled: false, seconds: 0, sampledPoints: sample.count)
         }
-        // Scale the sample's shares (valid distinct points, pruned points) to the shard's points.
-        let sampleInShard = options.pointsInShard(sample.count)
-        func scaled(_ n: Int) -> Int { sampleInShard > 0 ? Int((Double(n) / Double(sampleInShard) * Double(inShard)).rounded()) : 0 }
-        return SweepSummary(runID: nil, designPoints: total, baselinePoints: spec.baselines.count, workloads: spec.workloads.count,
-                            pointsInShard: scaled(batch.candidates.count + batch.pruned), prunedBeforeEvaluation: scaled(batch.pruned), invalidDesigns: batch.invalid, alreadyStored: 0,
-                            evaluatedPairs: 0, failingConstraints: 0, cancelled: false, seconds: 0, sampledPoints: sample.count)
+        summary.estimatedSeconds = estimatedSeconds(summary, candidates: batch.candidates, prepareSecondsPerPoint: prepareSecondsPerPoint)
+        return summary
+    }
+
+    /// The run's time, extrapolated: the sample's decode-and-prune time per point, and the time
+    /// per pair of `SweepLimits.dryRunTimedPoints` of its designs evaluated on every workload (on
+    /// one thread, with an empty op cache: pessimistic), over `--jobs` threads. Storage and the
+    /// serving and training scenarios are not included. Nil when no design is left to time.
+    func estimatedSeconds(_ s: SweepSummary, candidates: [SweepCandidate], prepareSecondsPerPoint: Double) -> Double? {
+        let timed = Array(candidates.prefix(SweepLimits.dryRunTimedPoints))
+        guard !timed.isEmpty, !spec.workloads.isEmpty else { return nil }
+        let started = Date()
+        for candidate in timed {
+            for entry in spec.workloads { _ = candidate.evaluator.evaluate(entry.workload) }
+        }
+        let perPair = Date().timeIntervalSince(started) / Double(timed.count * spec.workloads.count)
+        let pairs = Double(max(0, s.pointsInShard - s.prunedBeforeEvaluation + s.baselinePoints) * s.workloads)
+        return (Double(s.pointsInShard) * prepareSecondsPerPoint + pairs * perPair) / Double(max(1, options.jobs))
     }
 
     func checkNotAllPruned(_ batch: PreparedBatch) throws(SweepError) {

@@ -29,4 +29,6 @@ public struct SweepSummary: Sendable {
     /// and checked against the constraints (the first ones); `prunedBeforeEvaluation` and
     /// `invalidDesigns` are then estimated from them. Nil when every point was checked.
     public var sampledPoints: Int? = nil
+    /// `--dry-run`'s estimate of the run's wall time on `--jobs` threads (`SweepRunner.estimatedSeconds`).
+    public var estimatedSeconds: Double? = nil
 }
