@@ -30,8 +30,9 @@ public enum SweepLimits {
     /// NSGA-II `generations`.
     public static let generations = 100_000
 
-    /// NSGA-II proposals, population × (generations + 1): the same bound as a grid.
-    public static let nsga2Proposals = gridPoints
+    /// NSGA-II proposals, population × (generations + 1): each generation is evaluated and
+    /// ranked before the next is proposed, so this bounds a search's serial length.
+    public static let nsga2Proposals = 5_000_000
 
     /// `--jobs`: worker threads. More than the machine's cores only adds memory (each job holds a
     /// chunk of rows); 1,024 is above any single machine SPUSim targets.

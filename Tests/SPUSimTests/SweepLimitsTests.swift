@@ -104,30 +104,35 @@ import Testing
     @Test func gridAboveTheLimitIsRefusedWithItsShape() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let axes = #"[{"path": "$.clock_ghz", "range": {"start": 0.5, "stop": 2.99, "step": 0.01}}, {"path": "$.tdp_w", "range": {"start": 100, "stop": 2090, "step": 10}}, {"path": "$.compute.mesh.rows", "range": {"start": 1, "stop": 101, "step": 1}}]"#
+        let axes = #"[{"path": "$.clock_ghz", "range": {"start": 0.5, "stop": 2.99, "step": 0.01}}, {"path": "$.tdp_w", "range": {"start": 100, "stop": 2090, "step": 10}}, {"path": "$.compute.mesh.rows", "range": {"start": 1, "stop": 101, "step": 1}}, {"path": "$.compute.mesh.cols", "range": {"start": 1, "stop": 200, "step": 1}}]"#
         let message = try #require(Self.refusal(try Self.file(dir, axes: axes)))
-        #expect(message.contains("the grid has 250 × 200 × 101 points, more than the 5000000 a grid may have"), "\(message)")
+        #expect(message.contains("the grid has 250 × 200 × 101 × 200 points, more than the 1000000000 a grid may have"), "\(message)")
     }
 
     // MARK: Bounded dry-run and batches
 
-    /// A legal 5,000,000-point grid dry-runs from a sample, without making its points.
-    @Test func fiveMillionPointGridDryRunsFromASample() throws {
+    /// A legal 10⁹-point grid dry-runs from a sample spread over the grid, without making its
+    /// points, and estimates the run's time from a few timed designs.
+    @Test func billionPointGridDryRunsFromASample() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let axes = #"[{"path": "$.clock_ghz", "range": {"start": 0.5, "stop": 5.49, "step": 0.01}}, {"path": "$.compute.mesh.rows", "range": {"start": 1, "stop": 100, "step": 1}}, {"path": "$.compute.mesh.cols", "range": {"start": 1, "stop": 100, "step": 1}}]"#
+        let axes = #"[{"path": "$.clock_ghz", "range": {"start": 0.5, "stop": 5.49, "step": 0.01}}, {"path": "$.compute.mesh.rows", "range": {"start": 1, "stop": 100, "step": 1}}, {"path": "$.compute.mesh.cols", "range": {"start": 1, "stop": 100, "step": 1}}, {"path": "$.tdp_w", "range": {"start": 100, "stop": 2090, "step": 10}}]"#
         let spec = try SweepSpec.load(path: try Self.file(dir, axes: axes, constraints: #"[{"metric": "area_mm2", "max": 200}]"#))
-        #expect(spec.gridSize == 5_000_000)
+        #expect(spec.gridSize == 1_000_000_000)
         let start = Date()
         let summary = try SweepRunner(spec: spec, options: SweepOptions(jobs: 2)).dryRun()
-        #expect(Date().timeIntervalSince(start) < 30)
-        #expect(summary.designPoints == 5_000_000 && summary.sampledPoints == SweepLimits.dryRunSample)
-        #expect(summary.prunedBeforeEvaluation > 0 && summary.prunedBeforeEvaluation < 5_000_000)
+        #expect(Date().timeIntervalSince(start) < 60)
+        #expect(summary.designPoints == 1_000_000_000 && summary.sampledPoints == SweepLimits.dryRunSample)
+        // The sample spans the grid (its first points would all have the smallest mesh): some
+        // of it is pruned by the area bound, some is not.
+        #expect(summary.prunedBeforeEvaluation > 0 && summary.prunedBeforeEvaluation < 1_000_000_000)
+        let estimate = try #require(summary.estimatedSeconds)
+        #expect(estimate > 0 && estimate.isFinite)
         let report = SweepReport.dryRun(spec: spec, summary: summary)
-        #expect(report.contains("design points: 5000000") && report.contains("estimated on a sample: the first 1024 points"), "\(report)")
+        #expect(report.contains("design points: 1000000000") && report.contains("1024 points spread over the sweep") && report.contains("estimated time:"), "\(report)")
         // Shards count their points arithmetically too.
         let shard = try SweepRunner(spec: spec, options: SweepOptions(jobs: 2, shard: (3, 7))).dryRun()
-        #expect(shard.designPoints == 5_000_000 && shard.sampledPoints != nil)
+        #expect(shard.designPoints == 1_000_000_000 && shard.sampledPoints != nil)
     }
 
     @Test func gridSourceYieldsBoundedBatchesWithStableIndices() {
