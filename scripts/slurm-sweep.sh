@@ -18,7 +18,8 @@
 # Requeue and resume. Every shard runs with --resume, so a shard that starts again continues its
 # run, skipping the pairs already stored (a kill -9 loses at most the batch in flight). A shard
 # starts again when
-#   - Slurm requeues it (--requeue: node failure, preemption, `scontrol requeue JOBID`), or
+#   - Slurm requeues it (--requeue: node failure, preemption with PreemptMode=REQUEUE,
+#     `scontrol requeue JOBID`), or
 #   - its spusim exits non-zero (killed by a signal, out of memory, an I/O error, …): the task
 #     then requeues itself with `scontrol requeue`, at most --retries times per task
 #     (SLURM_RESTART_COUNT counts the restarts, Slurm's own included).
