@@ -39,6 +39,7 @@ public final class SweepRunner: @unchecked Sendable {
         evaluator.runsScenarios = false
         defer { evaluator.runsScenarios = true }
         if case .nsga2(_, let population, let generations, _) = spec.strategy {
+            _ = try makeSource()   // refuses --shard, as the run does
             let proposals = SweepLimits.product(population, generations + 1) ?? Int.max
             return SweepSummary(runID: nil, designPoints: proposals, baselinePoints: spec.baselines.count,
                                 workloads: spec.workloads.count, pointsInShard: proposals, prunedBeforeEvaluation: 0,

@@ -61,6 +61,16 @@ import Testing
         #expect(try nsga2("6", "3") == nil)
     }
 
+    /// NSGA-II cannot be sharded (its generations depend on each other): the dry run refuses
+    /// `--shard` as the run does.
+    @Test func nsga2DryRunRefusesShards() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let spec = try SweepSpec.load(path: try Self.file(dir, strategy: #"{"type": "nsga2", "objectives": ["max:items_per_joule"], "population": 6, "generations": 2, "seed": 1}"#))
+        #expect(throws: SweepError.self) { try SweepRunner(spec: spec, options: SweepOptions(jobs: 1, shard: (1, 3))).dryRun() }
+        #expect(try SweepRunner(spec: spec, options: SweepOptions(jobs: 1)).dryRun().designPoints == 18)
+    }
+
     @Test func sampledStrategiesBoundN() throws {
         let dir = Repo.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
