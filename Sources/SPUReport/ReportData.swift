@@ -137,11 +137,8 @@ public struct ReportData: Sendable {
         let axes = Self.axes(in: config)
 
         // Designs: scores from the view, JSON from designs.
-        var jsonByHash: [String: String] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT hash, json FROM designs WHERE hash IN (SELECT design_hash FROM results WHERE run_id = ?)",
-                                  arguments: [runID]) {
-            jsonByHash[r["hash"]] = r["json"]
-        }
+        let hashes = try String.fetchAll(db, sql: "SELECT DISTINCT design_hash FROM results WHERE run_id = ?", arguments: [runID])
+        let jsonByHash = try StoredDesign.json(db, hashes: hashes)
         var designs: [Design] = []
         let scoreRows = try Row.fetchAll(db, sql: "SELECT * FROM design_scores WHERE run_id = ? ORDER BY point_index IS NULL, point_index, design_name",
                                          arguments: [runID])

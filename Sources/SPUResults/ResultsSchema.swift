@@ -232,6 +232,13 @@ public enum ResultsSchema {
             // behind the training_* metrics); NULL without a scenario, when no layout fits, and in older rows.
             try db.execute(sql: "ALTER TABLE results ADD COLUMN training_layout TEXT")
         }
+        migrator.registerMigration("v13-design-overrides") { db in
+            // A sweep point's design as its base design (base_hash, stored whole) plus the point's
+            // overrides (`JSONOverrides`), with json empty: ~200 bytes instead of ~8 KB a design.
+            // NULL for designs stored whole (baselines, single runs, older rows).
+            try db.execute(sql: "ALTER TABLE designs ADD COLUMN base_hash TEXT")
+            try db.execute(sql: "ALTER TABLE designs ADD COLUMN overrides TEXT")
+        }
         return migrator
     }
 

@@ -116,8 +116,19 @@ public final class ResultsStore: Sendable {
                       result: EvaluationResult, cost: CostResult?, point: PointInfo = PointInfo(), storeOps: Bool = true) throws -> Int64 {
         let workloadHash = workloadHash ?? workload.contentHash
         if written.firstTime(design.contentHash) {
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [design.contentHash, design.name, design.kind.rawValue, design.canonicalJSON])
+            if let delta = point.designDelta {
+                // A sweep point: its base design once, whole, then the point as base + overrides.
+                if written.firstTime(delta.base.contentHash) {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json) VALUES (?, ?, ?, ?)")
+                        .execute(arguments: [delta.base.contentHash, delta.base.name, delta.base.kind.rawValue, delta.base.canonicalJSON])
+                }
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json, base_hash, overrides) VALUES (?, ?, ?, '', ?, ?)")
+                    .execute(arguments: [design.contentHash, design.name, design.kind.rawValue, delta.base.contentHash,
+                                         JSONWriter.canonical(delta.overrides)])
+            } else {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO designs (hash, name, kind, json) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [design.contentHash, design.name, design.kind.rawValue, design.canonicalJSON])
+            }
         }
         if written.firstTime(workloadHash) {
             let summary = workload.summary

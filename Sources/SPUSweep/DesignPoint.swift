@@ -25,6 +25,16 @@ extension SweepSpec {
         return JSONPathSetName.set("\(baseDesignName)-\(suffix)", in: design)
     }
 
+    /// How the design of `choice` differs from the base design (`JSONOverrides`): the values its
+    /// axes set, and `name` (the design's name, as `designJSON` gives it).
+    public func designOverrides(_ choice: [Int], name: String) -> JSONValue {
+        var settings: [(path: JSONPath, value: JSONValue)] = []
+        for (axis, index) in zip(axes, choice) {
+            for parameter in axis.parameters { settings.append((parameter.path, parameter.values[index])) }
+        }
+        return JSONOverrides.document(name: name, settings: settings)
+    }
+
     /// A choice vector as `axis=value` pairs, for error messages.
     func choiceDescription(_ choice: [Int]) -> String {
         zip(axes, choice).map { "\($0.label)=\($0.parameters[0].values[$1].briefDescription)" }.joined(separator: ", ")

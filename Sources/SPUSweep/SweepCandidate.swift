@@ -10,6 +10,8 @@ struct SweepCandidate: Sendable {
     var evaluator: DesignEvaluator
     /// False only for a design kept (and marked) although it fails a pre-evaluation constraint.
     var passesPreConstraints: Bool
+    /// How a point's design is stored: the base design plus its overrides (nil for baselines).
+    var delta: DesignDelta? = nil
 }
 
 /// A batch of points after decoding, de-duplication and pre-evaluation constraints.

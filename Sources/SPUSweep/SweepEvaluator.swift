@@ -16,10 +16,14 @@ final class SweepEvaluator: @unchecked Sendable {
     /// (every design has its own unit configuration when the clock or the array is swept, so an
     /// unbounded cache would grow with the sweep). A pure memo: results do not depend on it.
     let cache = OpEvaluationCache(capacity: SweepLimits.cachedOpEvaluations)
+    /// The sweep's base design, decoded once: points are stored as it plus their overrides
+    /// (`DesignDelta`); nil when the base alone is not a valid design (points are then stored whole).
+    let baseDesign: DeviceSpec?
 
     init(spec: SweepSpec, options: SweepOptions) throws(SweepError) {
         self.spec = spec
         self.options = options
+        baseDesign = try? DeviceSpec.decode(JSONObjectReader(file: spec.file, path: "$.base_design", value: spec.baseDesign))
         do {
             inputs = try CostInputs.load(techDirectory: spec.techDirectory, tcoFile: spec.tcoFile)
         } catch {
@@ -59,8 +63,9 @@ final class SweepEvaluator: @unchecked Sendable {
         do {
             let design = try DeviceSpec.decode(JSONObjectReader(file: "\(spec.file) point \(index)", value: json))
             let evaluator = try costModel(design)
+            let delta = baseDesign.map { DesignDelta(base: $0, overrides: spec.designOverrides(point.choice, name: design.name)) }
             return .success(SweepCandidate(index: index, design: design, isBaseline: false, evaluator: evaluator,
-                                           passesPreConstraints: spec.passesPreEvaluationConstraints(evaluator)))
+                                           passesPreConstraints: spec.passesPreEvaluationConstraints(evaluator), delta: delta))
         } catch let error as ConfigError {
             return .failure(.message("point \(index) (\(spec.choiceDescription(point.choice))): \(error.path): \(error.message)"))
         } catch let error as CostError {
@@ -151,7 +156,8 @@ final class SweepEvaluator: @unchecked Sendable {
                                   point: SweepPointInfo(pointIndex: candidate.index, workloadWeight: entry.weight,
                                                         isBaseline: candidate.isBaseline, meetsConstraints: meets, recipe: entry.recipe?.name,
                                                         recipeGroup: entry.recipeGroup,
-                                                        selectionScore: self.selectionScore(evaluation, entry: entry, meetsConstraints: meets)))
+                                                        selectionScore: self.selectionScore(evaluation, entry: entry, meetsConstraints: meets),
+                                                        designDelta: candidate.delta))
         }
     }
 }

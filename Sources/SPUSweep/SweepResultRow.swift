@@ -1,3 +1,4 @@
+import SPUCore
 import SPUCost
 import SPUHardware
 import SPUWorkload
@@ -39,9 +40,12 @@ public struct SweepPointInfo: Sendable {
     /// (negated when maximised) when the result is feasible and meets every constraint, else nil.
     /// A design is scored on the variant with the lowest value (`design_scores`).
     public var selectionScore: Double?
+    /// A sweep point's design as the base design plus its overrides, for the results store to keep
+    /// instead of the whole design; nil for baselines and outside sweeps.
+    public var designDelta: DesignDelta?
 
     public init(pointIndex: Int? = nil, workloadWeight: Double = 1, isBaseline: Bool = false, meetsConstraints: Bool = true,
-                recipe: String? = nil, recipeGroup: String? = nil, selectionScore: Double? = nil) {
+                recipe: String? = nil, recipeGroup: String? = nil, selectionScore: Double? = nil, designDelta: DesignDelta? = nil) {
         self.pointIndex = pointIndex
         self.workloadWeight = workloadWeight
         self.isBaseline = isBaseline
@@ -49,6 +53,20 @@ public struct SweepPointInfo: Sendable {
         self.recipe = recipe
         self.recipeGroup = recipeGroup
         self.selectionScore = selectionScore
+        self.designDelta = designDelta
+    }
+}
+
+/// A sweep point's design as the sweep's base design and the point's overrides
+/// (`JSONOverrides`): applying `overrides` to `base.canonicalJSON` gives the design's canonical
+/// JSON. The results store keeps the base once and each point's overrides (~200 bytes instead of
+/// the ~8 KB of a design with its sources).
+public struct DesignDelta: Sendable {
+    public var base: DeviceSpec
+    public var overrides: JSONValue
+    public init(base: DeviceSpec, overrides: JSONValue) {
+        self.base = base
+        self.overrides = overrides
     }
 }
 

@@ -178,11 +178,12 @@ import Testing
         let db = try marginSweep(dir)
         struct Stored { var name: String; var margin: Double?; var volume: Double?; var price: Double; var manufacturing: Double; var usd: Double }
         let rows = try ResultsReader(path: db).read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.design_name, d.json, r.price_usd, r.manufacturing_cost_usd, r.usd_per_million_items
-                FROM results r JOIN designs d ON d.hash = r.design_hash ORDER BY r.id
+            let designs = try StoredDesign.json(db)   // sweep points are stored as base + overrides
+            return try Row.fetchAll(db, sql: """
+                SELECT r.design_name, r.design_hash, r.price_usd, r.manufacturing_cost_usd, r.usd_per_million_items
+                FROM results r ORDER BY r.id
                 """).map { row -> Stored in
-                let json = try JSONParser.parse(row["json"] as String)
+                let json = try JSONParser.parse(designs[row["design_hash"] as String] ?? "")
                 func number(_ key: String) -> Double? { if case let .number(x)? = json["price"]?[key] { return x } else { return nil } }
                 return Stored(name: row["design_name"], margin: number("margin"), volume: number("volume_units"), price: row["price_usd"],
                               manufacturing: row["manufacturing_cost_usd"], usd: row["usd_per_million_items"])

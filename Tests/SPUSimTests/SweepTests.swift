@@ -228,3 +228,40 @@ extension SweepTests {
         #expect(try Self.table(merged) == Self.table(whole))
     }
 }
+
+/// Sweep points are stored as their base design plus overrides (`designs.base_hash`,
+/// `designs.overrides`), and read back exactly: the rebuilt canonical JSON hashes to the design's
+/// content hash, and a merged database rebuilds the same.
+@Suite struct StoredDesignTests {
+    @Test func pointsAreStoredAsOverridesAndRebuiltExactly() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes)
+        let db = dir.appendingPathComponent("r.sqlite").path
+        let summary = try SweepTests.run(config, db: db)
+        #expect(summary.evaluatedPairs > 0)
+        let reader = try ResultsReader(path: db)
+        struct Stored: Sendable { var hash: String; var json: String; var baseHash: String?; var storedBytes: Int }
+        let (rows, rebuilt, baseJSON) = try reader.read { db in
+            (try Row.fetchAll(db, sql: "SELECT hash, json, base_hash, length(json) + length(coalesce(overrides, '')) AS stored_bytes FROM designs")
+                .map { Stored(hash: $0["hash"], json: $0["json"], baseHash: $0["base_hash"], storedBytes: $0["stored_bytes"]) },
+             try StoredDesign.json(db),
+             try String.fetchOne(db, sql: "SELECT json FROM designs WHERE hash = (SELECT base_hash FROM designs WHERE base_hash IS NOT NULL LIMIT 1)"))
+        }
+        let points = rows.filter { $0.baseHash != nil }
+        #expect(points.count == 18)   // every grid point; the base design is stored once, whole
+        let base = try #require(baseJSON)
+        for row in points {
+            let json = try #require(rebuilt[row.hash])
+            #expect(SHA256.hex(json) == row.hash)
+            #expect(row.storedBytes * 10 < base.utf8.count)
+        }
+        // Whole designs (the base) read back as stored.
+        for row in rows where row.baseHash == nil { #expect(rebuilt[row.hash] == row.json) }
+        // A merged copy rebuilds the same designs.
+        let merged = dir.appendingPathComponent("m.sqlite").path
+        #expect(CLI.run(["merge", merged, db]) == 0)
+        let again = try ResultsReader(path: merged).read { db in try StoredDesign.json(db) }
+        #expect(again == rebuilt)
+    }
+}
