@@ -259,18 +259,30 @@ KILL_DB="$OUT/shards/$NAME-$KILL_SHARD.sqlite"
 task_started() { case "$(job_field "$TASK" JobState)" in ""|PENDING|CONFIGURING) return 1 ;; esac; }
 wait_until "shard $KILL_SHARD running" 120 task_started || fail "shard $KILL_SHARD ($TASK) did not start"
 TASK_JOB=$(job_field "$TASK" JobId)
-rows_reached() {
+# The job's spusim process (scontrol listpids: the processes Slurm tracks for the job). It is
+# frozen (SIGSTOP) as soon as it is found and then let run in 50 ms slices until it has stored
+# some rows, so the kill lands mid-way however fast the sweep runs.
+victim=""
+find_victim() {
+  for pid in $(timeout 10 scontrol listpids "$TASK_JOB" 2>/dev/null | awk 'NR > 1 { print $1 }'); do
+    if [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$SPUSIM")" ]; then
+      victim=$pid
+      kill -STOP "$victim" 2>/dev/null
+      return 0
+    fi
+  done
   [ "$(job_field "$TASK" JobState)" = RUNNING ] || return 0
+  return 1
+}
+wait_until "shard $KILL_SHARD's spusim" 60 find_victim || fail "no spusim process found in job $TASK_JOB"
+[ -n "$victim" ] || fail "shard $KILL_SHARD finished before its spusim could be found (make $CONFIG bigger)"
+rows_reached() {
+  kill -0 "$victim" 2>/dev/null || return 0
+  kill -CONT "$victim" 2>/dev/null; sleep 0.05; kill -STOP "$victim" 2>/dev/null
   [ "$(stored_rows "$KILL_DB")" -ge "$KILL_AFTER_ROWS" ]
 }
 wait_until "rows in shard $KILL_SHARD" 120 rows_reached || fail "shard $KILL_SHARD stored no rows within the limit"
-[ "$(job_field "$TASK" JobState)" = RUNNING ] || fail "shard $KILL_SHARD finished before it could be killed (make $CONFIG bigger)"
-# The job's spusim process (scontrol listpids: the processes Slurm tracks for the job).
-victim=""
-for pid in $(timeout 10 scontrol listpids "$TASK_JOB" 2>/dev/null | awk 'NR > 1 { print $1 }'); do
-  [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$SPUSIM")" ] && victim=$pid
-done
-[ -n "$victim" ] || fail "no spusim process found in job $TASK_JOB"
+kill -0 "$victim" 2>/dev/null || fail "shard $KILL_SHARD finished before it could be killed (make $CONFIG bigger)"
 kill -KILL "$victim"
 victim_gone() { ! kill -0 "$victim" 2>/dev/null; }
 wait_until "spusim gone" 10 victim_gone || fail "pid $victim survived kill -9"
