@@ -86,11 +86,14 @@ public final class SweepRunner: @unchecked Sendable {
     }
 
     /// The run's time, extrapolated: the sample's decode-and-prune time per point, and the time
-    /// per pair of `SweepLimits.dryRunTimedPoints` of its designs evaluated on every workload (on
+    /// per pair of `SweepLimits.dryRunTimedPoints` of its designs (spread over it) evaluated on every workload (on
     /// one thread, with an empty op cache: pessimistic), over `--jobs` threads. Storage and the
     /// serving and training scenarios are not included. Nil when no design is left to time.
     func estimatedSeconds(_ s: SweepSummary, candidates: [SweepCandidate], prepareSecondsPerPoint: Double) -> Double? {
-        let timed = Array(candidates.prefix(SweepLimits.dryRunTimedPoints))
+        // Spread over the sample (itself spread over the sweep): a grid's neighbouring points share
+        // their first axes (the mesh, the array), which set most of the mapping search's cost.
+        let step = max(1, candidates.count / SweepLimits.dryRunTimedPoints)
+        let timed = stride(from: 0, to: candidates.count, by: step).prefix(SweepLimits.dryRunTimedPoints).map { candidates[$0] }
         guard !timed.isEmpty, !spec.workloads.isEmpty else { return nil }
         let started = Date()
         for candidate in timed {
