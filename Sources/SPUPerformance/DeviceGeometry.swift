@@ -29,6 +29,8 @@ struct DeviceGeometry: Sendable {
     /// Placement of ops using 1…cols columns (mesh/torus), index = columns − 1.
     private let placements: [Placement]
     private let meshRows: Int
+    /// 1 / meshRows, for `quotient`.
+    private let meshRowsReciprocal: Double
     let linkBytesPerSecond: Double
     let hopLatencySeconds: Double
     let localCapacityBytes: Double
@@ -61,6 +63,7 @@ struct DeviceGeometry: Sendable {
         case let (.mesh, .mesh(rows, cols)), let (.torus, .mesh(rows, cols)):
             isCrossbar = false
             meshRows = rows
+            meshRowsReciprocal = 1 / Double(rows)
             let torus = d.noc.topology == .torus
             placements = (1...cols).map { c in
                 // At least the edge links themselves carry traffic (a 1×1 mesh has no inner links).
@@ -71,6 +74,7 @@ struct DeviceGeometry: Sendable {
         default:
             isCrossbar = true
             meshRows = 1
+            meshRowsReciprocal = 1
             placements = [Placement(links: Double(units), edgePorts: Double(units), averageHopsFromEdge: 1)]
         }
         localCapacityBytes = d.memory.localSRAM.capacityBytes
@@ -103,19 +107,25 @@ struct DeviceGeometry: Sendable {
     /// Fixed time an op pays before its steady state: a kernel launch unless it is fused into its
     /// producer's kernel, plus the attention kernel's fixed time for the kernel that reads a KV
     /// cache or the grouped GEMM's for MoE experts.
-    func kernelStartSeconds(_ op: Op) -> Double {
+    func kernelStartSeconds(_ op: Op) -> Double { kernelStartSeconds(op, OpFacts(op)) }
+
+    /// `kernelStartSeconds` of an op with its `OpFacts`.
+    func kernelStartSeconds(_ op: Op, _ facts: OpFacts) -> Double {
         if op.fusedWithProducer { return 0 }
-        if let grouped = calibration.groupedGEMM, op.isGroupedGEMM { return launchOverheadSeconds + grouped.fixedSeconds }
-        return launchOverheadSeconds + (op.readsKVCache ? attentionFixedSeconds : 0)
+        if let grouped = calibration.groupedGEMM, facts.isGroupedGEMM { return launchOverheadSeconds + grouped.fixedSeconds }
+        return launchOverheadSeconds + (facts.readsKVCache ? attentionFixedSeconds : 0)
     }
 
     /// Off-chip bandwidth an op achieves: KV-cache reads run in the attention kernel, MoE experts
     /// in the grouped GEMM, other matmuls in a GEMM kernel, everything else as a streaming kernel.
-    func achievedOffchipBytesPerSecond(_ op: Op) -> Double {
-        if op.readsKVCache { return kvCacheOffchipBytesPerSecond }
-        if let grouped = calibration.groupedGEMM, op.isGroupedGEMM { return peakOffchipBytesPerSecond * grouped.offchipBandwidthFraction }
+    func achievedOffchipBytesPerSecond(_ op: Op) -> Double { achievedOffchipBytesPerSecond(op, OpFacts(op)) }
+
+    /// `achievedOffchipBytesPerSecond` of an op with its `OpFacts`.
+    func achievedOffchipBytesPerSecond(_ op: Op, _ facts: OpFacts) -> Double {
+        if facts.readsKVCache { return kvCacheOffchipBytesPerSecond }
+        if let grouped = calibration.groupedGEMM, facts.isGroupedGEMM { return peakOffchipBytesPerSecond * grouped.offchipBandwidthFraction }
         guard op.kind == .matmul, !calibration.gemmOffchipEfficiency.isEmpty else { return offchipBytesPerSecond }
-        let operandBytes = op.inputs.reduce(op.bytes(op.output)) { $0 + op.bytes($1) }
+        let operandBytes = facts.inputBytes.reduce(facts.outputBytes, +)
         return peakOffchipBytesPerSecond * calibration.gemmOffchipFraction(bytes: operandBytes)
     }
 
@@ -123,8 +133,19 @@ struct DeviceGeometry: Sendable {
     @inline(__always)
     func placement(unitsUsed: Int) -> Placement {
         if isCrossbar { return placements[0] }
-        let columns = min(placements.count, max(1, (unitsUsed + meshRows - 1) / meshRows))
+        let columns = min(placements.count, max(1, Self.quotient(unitsUsed + meshRows - 1, meshRows, reciprocal: meshRowsReciprocal)))
         return placements[columns - 1]
+    }
+
+    /// a / b for 0 ≤ a and 0 < b below 2^31, exactly as integer division, by a multiplication
+    /// with `reciprocal` (1 / b) and a correction of the estimate by at most one either way
+    /// (the estimate is within one of the quotient there).
+    @inline(__always)
+    static func quotient(_ a: Int, _ b: Int, reciprocal: Double) -> Int {
+        guard a >= 0, a < 1 << 31, b > 0, b < 1 << 31 else { return a / b }
+        var q = Int(Double(a) * reciprocal)
+        if q * b > a { q -= 1 } else if (q + 1) * b <= a { q += 1 }
+        return q
     }
 
     /// Mean over columns 0..<cols of the distance to the nearer of the west and east edges.

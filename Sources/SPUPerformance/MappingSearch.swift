@@ -5,7 +5,10 @@ import SPUHardware
 ///
 /// - latency: lowest latency; within 1e-12 (relative) the mapping that moves fewer bytes wins.
 ///   A candidate whose compute time alone exceeds the best latency so far is skipped before its
-///   tiling is chosen (compute time bounds latency from below).
+///   tiling is chosen (compute time bounds latency from below). So is one whose latency lower
+///   bound (`MatmulCostModel.latencyLowerBound`: overhead plus the larger of compute and
+///   off-chip time at the least traffic any tiling has) exceeds the best latency by more than the
+///   tie tolerance: it would lose to the best whatever its bytes, so skipping it changes nothing.
 /// - energy: lowest energy as the pricer reports it; ties (1e-12) go to lower latency, then to
 ///   fewer bytes moved. No pruning: compute time says nothing about energy.
 /// - edp: lowest energy × latency, with the same tie-breaks as energy.
@@ -25,57 +28,179 @@ struct MappingSearch {
     }
 
     func best(in space: MatmulMappingSpace, costModel: MatmulCostModel) -> Choice {
-        let candidates = space.budgeted(budget)
         switch objective {
-        case .latency: return lowestLatency(candidates, space, costModel)
+        case .latency: return lowestLatency(space, costModel)
         case .energy, .edp:
             guard let pricer else {
                 preconditionFailure("the \(objective.rawValue) mapping objective needs an energy pricer (DesignEvaluator supplies one)")
             }
-            return lowestScore(candidates, space, costModel, pricer)
+            return lowestScore(space, costModel, pricer)
         }
     }
 
-    private func lowestLatency(_ candidates: ArraySlice<SpatialSplit>, _ space: MatmulMappingSpace, _ costModel: MatmulCostModel) -> Choice {
-        var best: Choice?
-        for split in candidates {
-            let cycles = costModel.computeCycles(split)
-            if let best, costModel.computeSeconds(cycles: cycles) > best.cost.times.latencySeconds { continue }
-            let mapping = space.mapping(split)
-            let cost = costModel.cost(of: mapping, computeCycles: cycles)
-            if let current = best {
-                let latency = cost.times.latencySeconds, currentLatency = current.cost.times.latencySeconds
-                guard latency < currentLatency * (1 - 1e-12)
-                    || (latency <= currentLatency * (1 + 1e-12) && cost.bytesMoved < current.cost.bytesMoved) else { continue }
+    /// The latency search. It visits the candidates in order and keeps the best as the plain
+    /// loop would (`best(in:costModel:)`), but skips runs of candidates that loop would skip,
+    /// without pricing each: within one run of N factors (batch, M and K split fixed), one unit's
+    /// share of N, hence the compute cycles, never grows as the N split grows. So the candidates
+    /// whose compute time exceeds the best latency form a prefix of the run (found by bisection),
+    /// and with a shared SRAM (off-chip time the same for every mapping) the latency lower bound
+    /// never falls along the run once compute time is within the off-chip time (the overhead
+    /// grows with the columns a mapping occupies): past the first candidate it rules out, it rules
+    /// out the rest of the run. Skipped candidates still count as evaluated, and the budget still
+    /// ends the walk at the same candidate.
+    private func lowestLatency(_ space: MatmulMappingSpace, _ costModel: MatmulCostModel) -> Choice {
+        space.withTables(rows: costModel.rows, cols: costModel.cols, dataflow: costModel.dataflow) { t in
+            // The best so far as scalars; its mapping and cost are priced again at the end (the
+            // cost function is pure, so that is the cost the search compared).
+            var best = t.candidate(0, 0, 0, 0)   // factor 1 everywhere: always the first candidate
+            var bestMapping = space.mapping(best.split, unit: best.unit)
+            var (bestLatency, bestBytes) = costModel.latencyAndBytes(of: bestMapping, computeCycles: best.computeCycles, candidate: best)
+            // Compute time is cycles / perSecond; a candidate with more cycles than `skipCycles`
+            // has compute time above the best latency for certain (a margin far beyond rounding),
+            // so it is skipped without the division. Others are decided by the exact comparison.
+            let perSecond = costModel.geometry.clockHz * costModel.computeFraction
+            var skipCycles = bestLatency * perSecond * (1 + 1e-9)
+            // Lower bounds are only used where latency is overhead + the slowest resource; a grouped
+            // GEMM's unoverlapped time is not bounded by them.
+            let bounded = costModel.overlapExponent == nil
+            let sharedOffchip = bounded ? costModel.sharedOffchipSeconds : nil
+            let u = t.units, dataflow = t.dataflow
+            let (kT, bT, mT, nT) = (t.k, t.batch, t.m, t.n)
+            var visited = 1
+            search: for ik in 0..<kT.count {
+                let pk = kT.factors[ik]
+                // Only the fold tables the dataflow reads are filled in (`withTables`).
+                let kRow = dataflow == .outputStationary ? 0 : kT.rowFolds[ik]
+                let kStream = dataflow == .outputStationary ? kT.cyclesPerFold[ik] : 0
+                for ib in 0..<bT.count {
+                    let pbk = bT.factors[ib] * pk
+                    if pbk > u { break }
+                    let batchShare = Double(bT.shares[ib])
+                    var end = nT.count   // the run: N factors that fit the units left (fewer as the M split grows)
+                    for im in 0..<mT.count {
+                        let pbkm = pbk * mT.factors[im]
+                        if pbkm > u { break }
+                        while end > 0, pbkm * nT.factors[end - 1] > u { end -= 1 }
+                        // The array's row folds and, unless N sets them, column folds and cycles per fold.
+                        let rowFolds: Double, mCol: Double, mStream: Double
+                        switch dataflow {
+                        case .outputStationary: (rowFolds, mCol, mStream) = (mT.rowFolds[im], 0, 0)
+                        case .weightStationary: (rowFolds, mCol, mStream) = (kRow, 0, mT.cyclesPerFold[im])
+                        case .inputStationary: (rowFolds, mCol, mStream) = (kRow, mT.colFolds[im], 0)
+                        }
+                        // `Candidate.computeCycles` of N factor `j`, by the same arithmetic; never
+                        // grows with `j`.
+                        func cycles(_ j: Int) -> Double {
+                            let colFolds: Double, perFold: Double
+                            switch dataflow {
+                            case .outputStationary: (colFolds, perFold) = (nT.colFolds[j], kStream)
+                            case .weightStationary: (colFolds, perFold) = (nT.colFolds[j], mStream)
+                            case .inputStationary: (colFolds, perFold) = (mCol, nT.cyclesPerFold[j])
+                            }
+                            return batchShare * (rowFolds * colFolds * perFold - 1)
+                        }
+                        var j = ik == 0 && ib == 0 && im == 0 ? 1 : 0   // the first candidate is priced above
+                        while j < end {
+                            // Skip the prefix whose cycles exceed `skipCycles`: the first index at
+                            // or after `j` with cycles ≤ skipCycles (`end` if none), by bisection.
+                            if cycles(j) > skipCycles {
+                                var hi = end
+                                if cycles(end - 1) <= skipCycles {
+                                    var lo = j   // cycles(lo) > skipCycles ≥ cycles(hi)
+                                    hi = end - 1
+                                    while hi - lo > 1 {
+                                        let mid = (lo + hi) / 2
+                                        if cycles(mid) > skipCycles { lo = mid } else { hi = mid }
+                                    }
+                                }
+                                if hi - j >= budget - visited { visited = budget; break search }
+                                visited += hi - j
+                                j = hi
+                                if j == end { break }
+                            }
+                            if visited == budget { break search }
+                            visited += 1
+                            let c = cycles(j)
+                            let compute = c / perSecond
+                            if compute > bestLatency { j += 1; continue }
+                            // Cannot come within the tie tolerance of the best, so cannot win;
+                            // with a shared SRAM, neither can the rest of the run once compute time
+                            // is within the off-chip time.
+                            if let sharedOffchip {
+                                let bound = costModel.sharedLatencyLowerBound(unitsUsed: pbkm * nT.factors[j], computeSeconds: compute,
+                                                                              offchipSeconds: sharedOffchip)
+                                if bound > bestLatency * (1 + 1e-12) {
+                                    if compute <= sharedOffchip {
+                                        if end - (j + 1) >= budget - visited { visited = budget; break search }
+                                        visited += end - (j + 1)
+                                        break
+                                    }
+                                    j += 1
+                                    continue
+                                }
+                            }
+                            let candidate = t.candidate(ib, im, j, ik)
+                            if bounded, sharedOffchip == nil,
+                               costModel.latencyLowerBound(candidate, computeSeconds: compute) > bestLatency * (1 + 1e-12) {
+                                j += 1
+                                continue
+                            }
+                            let mapping: Mapping
+                            if space.fitsWhole(candidate.unit) {
+                                mapping = space.wholeMapping(candidate.split, unit: candidate.unit)   // what `TileReuse.best` returns
+                            } else {
+                                // The share as one tile moves the least any tiling can, and the cost
+                                // grows with traffic in every term: a lower bound on latency and on
+                                // bytes moved. If even it cannot beat the best, neither can the tiling.
+                                if bounded {
+                                    let whole = space.wholeMapping(candidate.split, unit: candidate.unit)
+                                    let (least, fewest) = costModel.latencyAndBytes(of: whole, computeCycles: c, candidate: candidate)
+                                    if least > bestLatency * (1 + 1e-12) || (least >= bestLatency * (1 - 1e-12) && fewest >= bestBytes) {
+                                        j += 1
+                                        continue
+                                    }
+                                }
+                                mapping = space.mapping(candidate.split, unit: candidate.unit)
+                            }
+                            let (latency, bytes) = costModel.latencyAndBytes(of: mapping, computeCycles: c, candidate: candidate)
+                            j += 1
+                            guard latency < bestLatency * (1 - 1e-12) || (latency <= bestLatency * (1 + 1e-12) && bytes < bestBytes) else { continue }
+                            best = candidate
+                            bestMapping = mapping
+                            (bestLatency, bestBytes) = (latency, bytes)
+                            skipCycles = bestLatency * perSecond * (1 + 1e-9)
+                        }
+                    }
+                }
             }
-            best = Choice(mapping: mapping, cost: cost, candidatesEvaluated: 0)
+            let cost = costModel.cost(of: bestMapping, computeCycles: best.computeCycles, candidate: best)
+            return Choice(mapping: bestMapping, cost: cost, candidatesEvaluated: visited)
         }
-        best!.candidatesEvaluated = candidates.count
-        return best!
     }
 
-    private func lowestScore(_ candidates: ArraySlice<SpatialSplit>, _ space: MatmulMappingSpace, _ costModel: MatmulCostModel,
-                             _ pricer: any ActivityEnergyPricer) -> Choice {
+    private func lowestScore(_ space: MatmulMappingSpace, _ costModel: MatmulCostModel, _ pricer: any ActivityEnergyPricer) -> Choice {
         var best: Choice?
         var bestScore = Double.infinity
-        for split in candidates {
-            let mapping = space.mapping(split)
-            let cost = costModel.cost(of: mapping)
-            let latency = cost.times.latencySeconds
-            let joules = pricer.joules(cost.activity, seconds: latency)
-            let score = objective == .edp ? joules * latency : joules
-            if let current = best {
-                let currentLatency = current.cost.times.latencySeconds
-                let better = score < bestScore * (1 - 1e-12)
-                    || (score <= bestScore * (1 + 1e-12)
-                        && (latency < currentLatency * (1 - 1e-12)
-                            || (latency <= currentLatency * (1 + 1e-12) && cost.bytesMoved < current.cost.bytesMoved)))
-                guard better else { continue }
+        let visited = space.withTables(rows: costModel.rows, cols: costModel.cols, dataflow: costModel.dataflow) { t in
+            MatmulMappingSpace.forEachCandidate(t, budget: budget) { candidate in
+                let mapping = space.mapping(candidate.split, unit: candidate.unit)
+                let cost = costModel.cost(of: mapping, computeCycles: candidate.computeCycles, candidate: candidate)
+                let latency = cost.times.latencySeconds
+                let joules = pricer.joules(cost.activity, seconds: latency)
+                let score = objective == .edp ? joules * latency : joules
+                if let current = best {
+                    let currentLatency = current.cost.times.latencySeconds
+                    let better = score < bestScore * (1 - 1e-12)
+                        || (score <= bestScore * (1 + 1e-12)
+                            && (latency < currentLatency * (1 - 1e-12)
+                                || (latency <= currentLatency * (1 + 1e-12) && cost.bytesMoved < current.cost.bytesMoved)))
+                    guard better else { return }
+                }
+                best = Choice(mapping: mapping, cost: cost, candidatesEvaluated: 0)
+                bestScore = score
             }
-            best = Choice(mapping: mapping, cost: cost, candidatesEvaluated: 0)
-            bestScore = score
         }
-        best!.candidatesEvaluated = candidates.count
+        best!.candidatesEvaluated = visited
         return best!
     }
 }

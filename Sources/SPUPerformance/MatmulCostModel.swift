@@ -64,8 +64,20 @@ struct MatmulCostModel {
     let overlapExponent: Double?
     let kernelStart: Double
     let offchipBytesPerSecond: Double
+    /// With a shared SRAM, the off-chip time of every mapping (the chip-level tiling decides the
+    /// traffic); nil without one.
+    let sharedOffchipSeconds: Double?
+    /// With a shared SRAM, the off-chip latency term of every mapping's overhead (0 without off-chip reads).
+    let sharedOffchipLatency: Double
 
     init(op: Op, shape: GEMMShape, format: NumberFormat, geometry g: DeviceGeometry, macArray: MACArraySpec,
+         calibration: CalibrationSpec, packing: Int) {
+        self.init(op: op, facts: OpFacts(op), shape: shape, format: format, geometry: g, macArray: macArray, calibration: calibration,
+                  packing: packing)
+    }
+
+    /// `facts` are the op's `OpFacts` (its workload's).
+    init(op: Op, facts: OpFacts, shape: GEMMShape, format: NumberFormat, geometry g: DeviceGeometry, macArray: MACArraySpec,
          calibration: CalibrationSpec, packing: Int) {
         geometry = g
         self.shape = shape
@@ -76,13 +88,13 @@ struct MatmulCostModel {
         ea = op.inputs[0].format.bytesPerElement
         eb = op.inputs[1].format.bytesPerElement
         eo = op.output.format.bytesPerElement
-        let aTotal = op.bytes(op.inputs[0]), bTotal = op.bytes(op.inputs[1])
-        outTotal = op.bytes(op.output)
+        let aTotal = facts.inputBytes[0], bTotal = facts.inputBytes[1]
+        outTotal = facts.outputBytes
         aOff = g.isOffchip(role: op.inputs[0].role, bytes: aTotal)
         bOff = g.isOffchip(role: op.inputs[1].role, bytes: bTotal)
         outOff = outTotal > g.activationBudgetBytes
-        kernelStart = g.kernelStartSeconds(op)
-        offchipBytesPerSecond = g.achievedOffchipBytesPerSecond(op)
+        kernelStart = g.kernelStartSeconds(op, facts)
+        offchipBytesPerSecond = g.achievedOffchipBytesPerSecond(op, facts)
 
         // Off-chip traffic when a shared SRAM buffers the whole chip's working set: one
         // chip-level tiling, independent of the spatial split.
@@ -94,9 +106,19 @@ struct MatmulCostModel {
         } else {
             chipA = aTotal; chipB = bTotal; chipOut = outTotal
         }
+        if g.sharedCapacityBytes != nil {
+            // As `cost` computes it.
+            let offRead = (aOff ? chipA : 0) + (bOff ? chipB : 0) + (outOff ? max(0, chipOut - outTotal) : 0)
+            let offWrite = outOff ? outTotal : 0
+            sharedOffchipSeconds = (offRead + offWrite) / offchipBytesPerSecond
+            sharedOffchipLatency = offRead > 0 ? g.offchipLatencySeconds : 0
+        } else {
+            sharedOffchipSeconds = nil
+            sharedOffchipLatency = 0
+        }
 
         // Measured efficiency for this format and GEMM size (falls back to the constant fraction).
-        let grouped = calibration.groupedGEMM.flatMap { op.isGroupedGEMM ? $0 : nil }
+        let grouped = calibration.groupedGEMM.flatMap { facts.isGroupedGEMM ? $0 : nil }
         computeFraction = grouped?.computeFraction ?? calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
         overlapExponent = grouped?.overlapExponent
     }
@@ -112,6 +134,40 @@ struct MatmulCostModel {
     @inline(__always)
     func computeSeconds(cycles: Double) -> Double { cycles / (geometry.clockHz * computeFraction) }
 
+    /// A lower bound on the latency `cost` reports for any mapping with the candidate's split,
+    /// whatever its local tiling: overhead plus the larger of compute and off-chip time, each
+    /// computed by the same floating-point operations as in `cost`. With a shared SRAM the
+    /// off-chip traffic does not depend on the mapping and is exact; without one, each unit's
+    /// operands are counted once (`TileReuse` moves every operand at least once, so its traffic
+    /// is at least that, bit for bit). Rounding is monotonic, so the bound never exceeds the
+    /// reported latency (unless unoverlapped time is added: callers skip grouped GEMMs with an
+    /// overlap exponent).
+    @inline(__always)
+    func latencyLowerBound(_ candidate: MatmulMappingSpace.Candidate, computeSeconds compute: Double) -> Double {
+        let split = candidate.split
+        if let sharedOffchipSeconds {
+            return sharedLatencyLowerBound(unitsUsed: split.unitsUsed, computeSeconds: compute, offchipSeconds: sharedOffchipSeconds)
+        }
+        let unit = candidate.unit
+        let used = Double(split.unitsUsed), bud = Double(unit.batch)
+        let inA = Double(unit.m) * Double(unit.k) * ea * bud, inB = Double(unit.k) * Double(unit.n) * eb * bud
+        let offRead = (aOff ? used * inA / Double(split.n) : 0) + (bOff ? used * inB / Double(split.m) : 0)
+        let offchip = (offRead + (outOff ? outTotal : 0)) / offchipBytesPerSecond
+        let place = geometry.placement(unitsUsed: split.unitsUsed)
+        let overhead = kernelStart + geometry.localLatencySeconds + place.averageHopsFromEdge * geometry.hopLatencySeconds
+            + (offRead > 0 ? geometry.offchipLatencySeconds : 0) + 0
+        return overhead + max(compute, offchip)
+    }
+
+    /// `latencyLowerBound` with a shared SRAM (`offchipSeconds` is `sharedOffchipSeconds`).
+    @inline(__always)
+    func sharedLatencyLowerBound(unitsUsed: Int, computeSeconds compute: Double, offchipSeconds offchip: Double) -> Double {
+        let place = geometry.placement(unitsUsed: unitsUsed)
+        let overhead = kernelStart + geometry.localLatencySeconds + place.averageHopsFromEdge * geometry.hopLatencySeconds
+            + sharedOffchipLatency + geometry.sharedLatencySeconds
+        return overhead + max(compute, offchip)
+    }
+
     /// The cost of `mapping`.
     func cost(of mapping: Mapping) -> MappingCost {
         cost(of: mapping, computeCycles: computeCycles(mapping.split))
@@ -119,12 +175,33 @@ struct MatmulCostModel {
 
     /// The cost of `mapping` whose compute cycles are already known.
     func cost(of mapping: Mapping, computeCycles cycles: Double) -> MappingCost {
-        let g = geometry
+        let unit = mapping.split.share(of: shape)
+        let (rowFolds, colFolds) = Self.folds(m: unit.m, n: unit.n, k: unit.k, rows: rows, cols: cols, dataflow: dataflow)
+        return cost(of: mapping, computeCycles: cycles, unit: unit, rowFolds: rowFolds, colFolds: colFolds)
+    }
+
+    /// The cost of the mapping of a search candidate (its unit share and fold counts known).
+    @inline(__always)
+    func cost(of mapping: Mapping, computeCycles cycles: Double, candidate: MatmulMappingSpace.Candidate) -> MappingCost {
+        cost(of: mapping, computeCycles: cycles, unit: candidate.unit, rowFolds: candidate.rowFolds, colFolds: candidate.colFolds)
+    }
+
+    /// The latency and bytes moved of `cost(of: mapping, computeCycles: cycles, candidate: candidate)`
+    /// (what the latency search compares), without building the rest.
+    @inline(__always)
+    func latencyAndBytes(of mapping: Mapping, computeCycles cycles: Double, candidate: MatmulMappingSpace.Candidate) -> (Double, Double) {
+        let cost = cost(of: mapping, computeCycles: cycles, unit: candidate.unit, rowFolds: candidate.rowFolds, colFolds: candidate.colFolds)
+        return (cost.times.latencySeconds, cost.bytesMoved)
+    }
+
+    /// The cost of `mapping`, given one unit's share `unit` of the GEMM and its fold counts on
+    /// the array (`folds`).
+    @inline(__always)
+    private func cost(of mapping: Mapping, computeCycles cycles: Double, unit: GEMMShape, rowFolds: Double, colFolds: Double) -> MappingCost {
         let split = mapping.split, local = mapping.local
-        let unit = split.share(of: shape)
         let (pm, pn, pk) = (split.m, split.n, split.k)
         let used = Double(split.unitsUsed)
-        let place = g.placement(unitsUsed: split.unitsUsed)
+        let place = geometry.placement(unitsUsed: split.unitsUsed)
         var times = BoundTimes()
         times.compute = computeSeconds(cycles: cycles)
 
@@ -135,37 +212,37 @@ struct MatmulCostModel {
         let finalOut = Double(unit.m) * Double(unit.n) * eo * bud
 
         // Array ↔ local SRAM operand traffic (SCALE-Sim's SRAM read/write counts).
-        let (arrayReads, arrayWrites) = Self.arrayTraffic(m: unit.m, n: unit.n, k: unit.k, rows: rows, cols: cols,
+        let (arrayReads, arrayWrites) = Self.arrayTraffic(m: unit.m, n: unit.n, k: unit.k, rowFolds: rowFolds, colFolds: colFolds,
                                                           ea: ea, eb: eb, eo: eo, dataflow: dataflow)
         let sramReads = arrayReads * bud + unitOut
         let sramWrites = arrayWrites * bud + inA + inB
-        times.sram = max(sramReads / g.localReadBytesPerSecond, sramWrites / g.localWriteBytesPerSecond)
+        times.sram = max(sramReads / geometry.localReadBytesPerSecond, sramWrites / geometry.localWriteBytesPerSecond)
 
         // NoC: operand delivery (multicast on a mesh), partial-sum reduction, output drain.
         let reduceBytes = Self.reductionBytes(finalOutputBytes: finalOut, splitK: pk)
-        let outputsLeaving = (outOff || g.sharedCapacityBytes != nil) ? used / Double(pk) * finalOut : 0
+        let outputsLeaving = (outOff || geometry.sharedCapacityBytes != nil) ? used / Double(pk) * finalOut : 0
         let injected: Double, byteHops: Double
-        if g.isCrossbar {
+        if geometry.isCrossbar {
             injected = used * (inA + inB) + outputsLeaving
             byteHops = injected + used * reduceBytes
-            times.noc = ((inA + inB + finalOut) + reduceBytes) / g.linkBytesPerSecond
+            times.noc = ((inA + inB + finalOut) + reduceBytes) / geometry.linkBytesPerSecond
         } else {
             let uniqueIn = used * (inA / Double(pn) + inB / Double(pm))
             injected = uniqueIn + outputsLeaving
             let multicastHops = used * (inA * Double(pn - 1) / Double(pn) + inB * Double(pm - 1) / Double(pm))
             byteHops = injected * place.averageHopsFromEdge + multicastHops + used * reduceBytes
-            times.noc = max(injected / (place.edgePorts * g.linkBytesPerSecond), byteHops / (place.links * g.linkBytesPerSecond))
-                + reduceBytes / g.linkBytesPerSecond
+            times.noc = max(injected / (place.edgePorts * geometry.linkBytesPerSecond), byteHops / (place.links * geometry.linkBytesPerSecond))
+                + reduceBytes / geometry.linkBytesPerSecond
         }
         let sharedBytes = injected
-        if g.sharedCapacityBytes != nil {
-            times.sram = max(times.sram, sharedBytes / g.sharedBytesPerSecond)
+        if geometry.sharedCapacityBytes != nil {
+            times.sram = max(times.sram, sharedBytes / geometry.sharedBytesPerSecond)
         }
 
         // Off-chip: with a shared SRAM the chip-level tiling decides; without one, every byte
         // injected into the mesh comes from (or goes to) off-chip memory.
         let offRead: Double, offWrite: Double
-        if g.sharedCapacityBytes != nil {
+        if geometry.sharedCapacityBytes != nil {
             offRead = (aOff ? chipA : 0) + (bOff ? chipB : 0) + (outOff ? max(0, chipOut - outTotal) : 0)
             offWrite = outOff ? outTotal : 0
         } else {
@@ -178,10 +255,10 @@ struct MatmulCostModel {
         }
 
         // Not hidden by double buffering: kernel start and the first tile's latency.
-        times.overhead = kernelStart + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
-            + (offRead > 0 ? g.offchipLatencySeconds : 0) + (g.sharedCapacityBytes != nil ? g.sharedLatencySeconds : 0)
+        times.overhead = kernelStart + geometry.localLatencySeconds + place.averageHopsFromEdge * geometry.hopLatencySeconds
+            + (offRead > 0 ? geometry.offchipLatencySeconds : 0) + (geometry.sharedCapacityBytes != nil ? geometry.sharedLatencySeconds : 0)
 
-        let hasShared = g.sharedCapacityBytes != nil
+        let hasShared = geometry.sharedCapacityBytes != nil
         let activity = ActivityParts(
             format: format, macs: shape.macs,
             localSRAMReadBytes: sramReads * used, localSRAMWriteBytes: sramWrites * used,
@@ -210,18 +287,37 @@ struct MatmulCostModel {
     /// following SCALE-Sim's accounting for each dataflow.
     static func arrayTraffic(m: Int, n: Int, k: Int, rows: Int, cols: Int, ea: Double, eb: Double, eo: Double,
                              dataflow: Dataflow) -> (reads: Double, writes: Double) {
+        let (rowFolds, colFolds) = folds(m: m, n: n, k: k, rows: rows, cols: cols, dataflow: dataflow)
+        return arrayTraffic(m: m, n: n, k: k, rowFolds: rowFolds, colFolds: colFolds, ea: ea, eb: eb, eo: eo, dataflow: dataflow)
+    }
+
+    /// Folds of an m×n×k GEMM on the array (`SystolicArrayTiming`): ⌈Sr/R⌉ and ⌈Sc/C⌉ of the
+    /// dimensions the dataflow maps to its rows and columns.
+    static func folds(m: Int, n: Int, k: Int, rows: Int, cols: Int, dataflow: Dataflow) -> (rows: Double, cols: Double) {
+        switch dataflow {
+        case .outputStationary: return (Double(SystolicArrayTiming.ceilDiv(m, rows)), Double(SystolicArrayTiming.ceilDiv(n, cols)))
+        case .weightStationary: return (Double(SystolicArrayTiming.ceilDiv(k, rows)), Double(SystolicArrayTiming.ceilDiv(n, cols)))
+        case .inputStationary: return (Double(SystolicArrayTiming.ceilDiv(k, rows)), Double(SystolicArrayTiming.ceilDiv(m, cols)))
+        }
+    }
+
+    /// `arrayTraffic` with the fold counts of `folds` known (output-stationary: ⌈m/R⌉, ⌈n/C⌉;
+    /// weight-stationary: ⌈k/R⌉ passes, ⌈n/C⌉; input-stationary: ⌈k/R⌉ passes, ⌈m/C⌉).
+    @inline(__always)
+    static func arrayTraffic(m: Int, n: Int, k: Int, rowFolds: Double, colFolds: Double, ea: Double, eb: Double, eo: Double,
+                             dataflow: Dataflow) -> (reads: Double, writes: Double) {
         let md = Double(m), nd = Double(n), kd = Double(k)
         switch dataflow {
         case .outputStationary:
-            let reads = md * kd * ea * Double(SystolicArrayTiming.ceilDiv(n, cols)) + kd * nd * eb * Double(SystolicArrayTiming.ceilDiv(m, rows))
+            let reads = md * kd * ea * colFolds + kd * nd * eb * rowFolds
             return (reads, md * nd * eo)
         case .weightStationary:
-            let passes = Double(SystolicArrayTiming.ceilDiv(k, rows))
-            let reads = kd * nd * eb + md * kd * ea * Double(SystolicArrayTiming.ceilDiv(n, cols)) + md * nd * eo * (passes - 1)
+            let passes = rowFolds
+            let reads = kd * nd * eb + md * kd * ea * colFolds + md * nd * eo * (passes - 1)
             return (reads, md * nd * eo * passes)
         case .inputStationary:
-            let passes = Double(SystolicArrayTiming.ceilDiv(k, rows))
-            let reads = md * kd * ea + kd * nd * eb * Double(SystolicArrayTiming.ceilDiv(m, cols)) + md * nd * eo * (passes - 1)
+            let passes = rowFolds
+            let reads = md * kd * ea + kd * nd * eb * colFolds + md * nd * eo * (passes - 1)
             return (reads, md * nd * eo * passes)
         }
     }

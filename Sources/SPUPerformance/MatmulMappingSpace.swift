@@ -29,10 +29,14 @@ public struct SpatialSplit: Sendable, Hashable {
 /// spatial split over the units in a fixed order, each with the local-SRAM tiling of one unit's
 /// share that `TileReuse` picks for it. The space only lists mappings; `MatmulCostModel` prices
 /// one and `MappingSearch` chooses.
+///
+/// A search does not materialise the splits: it walks the factor lists of the four dimensions in
+/// the order of `splits` (`withTables`, `forEachCandidate`), with one unit's share of each factor
+/// and its fold counts on the array computed once per dimension instead of once per candidate,
+/// in stack memory.
 struct MatmulMappingSpace {
     let shape: GEMMShape
-    /// Splits in search order (fewer K splits first; see `spatialSplits`).
-    let splits: [SpatialSplit]
+    let units: Int
     let localCapacityBytes: Double
     let arrayRows: Int
     let arrayCols: Int
@@ -43,7 +47,7 @@ struct MatmulMappingSpace {
     init(shape: GEMMShape, units: Int, localCapacityBytes: Double, arrayRows: Int, arrayCols: Int,
          aBytes: Double, bBytes: Double, outBytes: Double) {
         self.shape = shape
-        self.splits = Self.spatialSplits(shape, units: units)
+        self.units = units
         self.localCapacityBytes = localCapacityBytes
         self.arrayRows = arrayRows
         self.arrayCols = arrayCols
@@ -52,15 +56,156 @@ struct MatmulMappingSpace {
         self.outBytes = outBytes
     }
 
+    /// Splits in search order (fewer K splits first; see `spatialSplits`).
+    var splits: [SpatialSplit] { Self.spatialSplits(shape, units: units) }
+
     /// The candidates a search with `budget` considers: the first `budget` splits.
     func budgeted(_ budget: Int) -> ArraySlice<SpatialSplit> { splits.prefix(budget) }
 
     /// The mapping of `split`: the split with the local tiling of one unit's share.
     func mapping(_ split: SpatialSplit) -> Mapping {
-        let unit = split.share(of: shape)
+        mapping(split, unit: split.share(of: shape))
+    }
+
+    /// The mapping of `split` whose unit share `unit` (`split.share(of: shape)`) is known.
+    @inline(__always)
+    func mapping(_ split: SpatialSplit, unit: GEMMShape) -> Mapping {
         let local = TileReuse.best(m: unit.m, n: unit.n, k: unit.k, aBytes: aBytes, bBytes: bBytes, outBytes: outBytes,
                                    capacityBytes: localCapacityBytes, arrayRows: arrayRows, arrayCols: arrayCols)
         return Mapping(split: split, local: local)
+    }
+
+    /// Whether one unit's share `unit` fits local SRAM whole (then its mapping is `wholeMapping`).
+    @inline(__always)
+    func fitsWhole(_ unit: GEMMShape) -> Bool {
+        TileReuse.fitsWhole(m: unit.m, n: unit.n, k: unit.k, aBytes: aBytes, bBytes: bBytes, outBytes: outBytes, capacityBytes: localCapacityBytes)
+    }
+
+    /// `split` with its unit share as one tile (`TileReuse.whole`): the mapping of a share that
+    /// fits whole, and otherwise the least traffic any tiling of the share has.
+    @inline(__always)
+    func wholeMapping(_ split: SpatialSplit, unit: GEMMShape) -> Mapping {
+        Mapping(split: split, local: TileReuse.whole(m: unit.m, n: unit.n, k: unit.k, aBytes: aBytes, bBytes: bBytes, outBytes: outBytes))
+    }
+
+    /// One candidate of a walk over the space: the split, one unit's share of the GEMM and the
+    /// share's fold counts on the array (`SystolicArrayTiming`): folds along the array's rows
+    /// (⌈Sr/R⌉) and columns (⌈Sc/C⌉), and cycles per fold.
+    struct Candidate {
+        var split: SpatialSplit
+        var unit: GEMMShape
+        var rowFolds: Double
+        var colFolds: Double
+        var cyclesPerFold: Double
+
+        /// `MatmulCostModel.computeCycles(split)`, by the same arithmetic.
+        @inline(__always)
+        var computeCycles: Double { Double(unit.batch) * (rowFolds * colFolds * cyclesPerFold - 1) }
+    }
+
+    /// One dimension's candidate split factors (ascending) with one unit's share of the
+    /// dimension for each, and the share's fold counts along the array's rows and columns and
+    /// cycles per fold when the dataflow maps the dimension there.
+    struct DimensionTable {
+        let count: Int
+        let factors: UnsafeMutablePointer<Int>
+        let shares: UnsafeMutablePointer<Int>
+        let rowFolds: UnsafeMutablePointer<Double>
+        let colFolds: UnsafeMutablePointer<Double>
+        let cyclesPerFold: UnsafeMutablePointer<Double>
+    }
+
+    /// The tables of a walk over the space for an array of `rows` × `cols` (packed) running
+    /// `dataflow`: one per dimension, valid only inside `body`.
+    struct Tables {
+        let batch: DimensionTable, m: DimensionTable, n: DimensionTable, k: DimensionTable
+        let dataflow: Dataflow
+        let units: Int
+
+        /// The candidate with factor indices `ib`, `im`, `iN`, `ik`. Output-stationary maps
+        /// (m, n, k) to (array rows, columns, stream), weight-stationary (k, n, m),
+        /// input-stationary (k, m, n).
+        @inline(__always)
+        func candidate(_ ib: Int, _ im: Int, _ iN: Int, _ ik: Int) -> Candidate {
+            let (r, c, t): (Double, Double, Double)
+            switch dataflow {
+            case .outputStationary: (r, c, t) = (m.rowFolds[im], n.colFolds[iN], k.cyclesPerFold[ik])
+            case .weightStationary: (r, c, t) = (k.rowFolds[ik], n.colFolds[iN], m.cyclesPerFold[im])
+            case .inputStationary: (r, c, t) = (k.rowFolds[ik], m.colFolds[im], n.cyclesPerFold[iN])
+            }
+            return Candidate(split: SpatialSplit(batch: batch.factors[ib], m: m.factors[im], n: n.factors[iN], k: k.factors[ik]),
+                             unit: GEMMShape(batch: batch.shares[ib], m: m.shares[im], n: n.shares[iN], k: k.shares[ik]),
+                             rowFolds: r, colFolds: c, cyclesPerFold: t)
+        }
+    }
+
+    /// Most factors one dimension can have (`factors`: powers of two and halvings of the unit
+    /// count, each at most 2^63, plus the size).
+    static let maxFactors = 130
+
+    /// Calls `body` with the tables of a walk for an array of `rows` × `cols` (packed) running
+    /// `dataflow`, built in stack memory.
+    @inline(__always)
+    func withTables<R>(rows: Int, cols: Int, dataflow: Dataflow, _ body: (Tables) -> R) -> R {
+        let capacity = Self.maxFactors
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 8 * capacity) { ints in
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 12 * capacity) { doubles in
+                let intBase = ints.baseAddress!, doubleBase = doubles.baseAddress!
+                // Only the fold counts the dataflow reads are filled in.
+                func table(_ slot: Int, _ size: Int, row: Bool, col: Bool, streamed: Bool) -> DimensionTable {
+                    let factors = intBase + 2 * slot * capacity, shares = factors + capacity
+                    let count = Self.factors(size, units, into: factors)
+                    let rowFolds = doubleBase + 3 * slot * capacity, colFolds = rowFolds + capacity, perFold = colFolds + capacity
+                    for i in 0..<count {
+                        let share = Self.ceilDiv(size, factors[i])
+                        shares[i] = share
+                        if row { rowFolds[i] = Double(Self.ceilDiv(share, rows)) }
+                        if col { colFolds[i] = Double(Self.ceilDiv(share, cols)) }
+                        if streamed { perFold[i] = SystolicArrayTiming.cyclesPerFold(rows: rows, cols: cols, streamed: share, dataflow: dataflow) }
+                    }
+                    return DimensionTable(count: count, factors: factors, shares: shares, rowFolds: rowFolds, colFolds: colFolds,
+                                          cyclesPerFold: perFold)
+                }
+                let os = dataflow == .outputStationary, ws = dataflow == .weightStationary, input = dataflow == .inputStationary
+                return body(Tables(batch: table(0, shape.batch, row: false, col: false, streamed: false),
+                                   m: table(1, shape.m, row: os, col: input, streamed: ws),
+                                   n: table(2, shape.n, row: false, col: os || ws, streamed: input),
+                                   k: table(3, shape.k, row: ws || input, col: false, streamed: os),
+                                   dataflow: dataflow, units: units))
+            }
+        }
+    }
+
+    /// `SystolicArrayTiming.ceilDiv` (same result), with a shift for powers of two.
+    @inline(__always)
+    static func ceilDiv(_ a: Int, _ b: Int) -> Int {
+        b & (b - 1) == 0 ? (a + b - 1) >> b.trailingZeroBitCount : (a + b - 1) / b
+    }
+
+    /// Calls `body` with the first `budget` candidates in the order of `splits` (the loops of
+    /// `spatialSplits`); returns how many it visited.
+    @inline(__always)
+    static func forEachCandidate(_ t: Tables, budget: Int, _ body: (Candidate) -> Void) -> Int {
+        let u = t.units
+        var visited = 0
+        for ik in 0..<t.k.count {
+            let pk = t.k.factors[ik]
+            for ib in 0..<t.batch.count {
+                let pbk = t.batch.factors[ib] * pk
+                if pbk > u { break }
+                for im in 0..<t.m.count {
+                    let pbkm = pbk * t.m.factors[im]
+                    if pbkm > u { break }
+                    for iN in 0..<t.n.count {
+                        if pbkm * t.n.factors[iN] > u { break }
+                        if visited == budget { return visited }
+                        visited += 1
+                        body(t.candidate(ib, im, iN, ik))
+                    }
+                }
+            }
+        }
+        return visited
     }
 
     /// Spatial splits (batch, m, n, k) with product ≤ units, in a fixed order (fewer K splits
@@ -87,18 +232,39 @@ struct MatmulMappingSpace {
     /// itself when it fits, and the unit count and its halvings (for meshes that are not powers
     /// of two); ascending.
     static func factors(_ size: Int, _ units: Int) -> [Int] {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: maxFactors) { buffer in
+            Array(buffer.prefix(factors(size, units, into: buffer.baseAddress!)))
+        }
+    }
+
+    /// `factors(size, units)` written to `out` (room for `maxFactors`); returns the count.
+    static func factors(_ size: Int, _ units: Int, into out: UnsafeMutablePointer<Int>) -> Int {
         let limit = min(size, units)
-        var values: [Int] = []
+        var count = 0
         var p = 1
-        while p <= limit { values.append(p); p *= 2 }
-        if size <= units, !values.contains(size) { values.append(size) }
+        while p <= limit {
+            out[count] = p
+            count += 1
+            if p > Int.max / 2 { break }
+            p *= 2
+        }
+        // Inserts a value not yet listed, keeping the list ascending.
+        func insert(_ value: Int) {
+            var i = count
+            while i > 0, out[i - 1] > value { i -= 1 }
+            if i > 0, out[i - 1] == value { return }
+            var j = count
+            while j > i { out[j] = out[j - 1]; j -= 1 }
+            out[i] = value
+            count += 1
+        }
+        if size <= units { insert(size) }
         var part = units
         while part > 1 {
-            if part <= size, !values.contains(part) { values.append(part) }
+            if part <= size { insert(part) }
             if part % 2 != 0 { break }
             part /= 2
         }
-        values.sort()
-        return values
+        return count
     }
 }

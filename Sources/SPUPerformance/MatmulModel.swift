@@ -28,12 +28,16 @@ struct MatmulModel {
         return a.storageBits >= b.storageBits ? a : b
     }
 
-    func evaluate(_ op: Op) throws(Failure) -> Outcome {
-        let shape = GEMMShape(op: op)
+    func evaluate(_ op: Op) throws(Failure) -> Outcome { try evaluate(op, OpFacts(op)) }
+
+    /// `evaluate` of an op with its `OpFacts`.
+    func evaluate(_ op: Op, _ facts: OpFacts) throws(Failure) -> Outcome {
+        precondition(op.inputs.count == 2, "GEMMShape needs a two-input op")
+        let shape = GEMMShape(batch: facts.gemmBatch, m: facts.gemmM, n: facts.gemmN, k: facts.gemmK)
         let format = Self.macFormat(op)
         let packing = macArray.packing(format)
         guard packing > 0 else { throw .unsupportedFormat(format) }
-        let costModel = MatmulCostModel(op: op, shape: shape, format: format, geometry: geometry, macArray: macArray,
+        let costModel = MatmulCostModel(op: op, facts: facts, shape: shape, format: format, geometry: geometry, macArray: macArray,
                                         calibration: calibration, packing: packing)
         let space = MatmulMappingSpace(shape: shape, units: geometry.units, localCapacityBytes: geometry.localCapacityBytes,
                                        arrayRows: costModel.rows, arrayCols: costModel.cols,

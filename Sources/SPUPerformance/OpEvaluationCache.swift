@@ -8,10 +8,47 @@ import SPUWorkload
 /// see `PerformanceModel.cacheKey`) is computed once. Evaluation is a pure function, so hits return exactly what a fresh evaluation
 /// would; the cache only saves time. Thread-safe.
 public final class OpEvaluationCache: @unchecked Sendable {
+    /// The design part of a key (`PerformanceModel.cacheKey`), hashed once per model.
+    struct DesignKey: Sendable, Hashable {
+        let text: String
+        let hash: Int
+
+        init(_ text: String) {
+            self.text = text
+            hash = text.hashValue
+        }
+
+        static func == (a: DesignKey, b: DesignKey) -> Bool { a.hash == b.hash && a.text == b.text }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
+    /// An op evaluation's key: the design part and the op's `evaluationKey` (`OpFacts`), both
+    /// hashed once; equal exactly when both texts are equal.
+    struct Key: Hashable {
+        let design: String
+        let op: String
+        let hash: Int
+
+        init(design: DesignKey, op: OpFacts) {
+            self.design = design.text
+            self.op = op.evaluationKey
+            hash = design.hash ^ (op.evaluationKeyHash &* -7046029254386353131)   // 0x9E3779B97F4A7C15: spreads the op's bits
+        }
+
+        static func == (a: Key, b: Key) -> Bool { a.hash == b.hash && a.design == b.design && a.op == b.op }
+        func hash(into hasher: inout Hasher) { hasher.combine(hash) }
+    }
+
     private let lock = NSLock()
-    private var entries: [String: OpResult] = [:]
+    private var entries: [Key: OpResult] = [:]
     private var hitCount = 0
     private var missCount = 0
+    /// Lookups and hits since the admission policy last looked (see `admits`).
+    private var windowLookups = 0
+    private var windowHits = 0
+    /// Whether hits are rare, so a design part is only admitted once seen before.
+    private var sparse = false
+    private var seenDesigns = Set<DesignKey>()
 
     /// Entries held at most: when full, the cache starts again empty (a pure memo, so results do
     /// not depend on it), which keeps a long sweep over many unit configurations in flat memory.
@@ -19,15 +56,50 @@ public final class OpEvaluationCache: @unchecked Sendable {
 
     public init(capacity: Int = .max) { self.capacity = max(1, capacity) }
 
-    func value(_ key: String) -> OpResult? {
+    /// Lookups per look of the admission policy, and the hit rate below which it turns sparse.
+    static let window = 4096
+    static let sparseHitRate = 1.0 / 64
+
+    /// Whether an evaluation of ops on the design part `design` (one model's) should look its ops
+    /// up and store them. Always, while the cache hits; when fewer than 1 in 64 lookups of the
+    /// last 4,096 hit (every design of a random sweep has its own units and clock, and the
+    /// storing alone cost more than the rare hit saves), only design parts seen before: a part
+    /// is stored from its second evaluation on, and if hits come back the policy turns dense
+    /// again. Results do not depend on it (a pure memo).
+    func admits(_ design: DesignKey) -> Bool {
+        lock.withLock {
+            guard sparse else { return true }
+            if seenDesigns.contains(design) { return true }
+            if seenDesigns.count >= 100_000 { seenDesigns.removeAll(keepingCapacity: true) }
+            seenDesigns.insert(design)
+            return false
+        }
+    }
+
+    /// Counts op evaluations served by a memo outside the table (an earlier op of the same
+    /// evaluation with the same key).
+    func countHits(_ n: Int) {
+        guard n > 0 else { return }
+        lock.withLock { hitCount += n }
+    }
+
+    func value(_ key: Key) -> OpResult? {
         lock.withLock {
             let value = entries[key]
-            if value != nil { hitCount += 1 } else { missCount += 1 }
+            if value != nil { hitCount += 1; windowHits += 1 } else { missCount += 1 }
+            windowLookups += 1
+            if windowLookups >= Self.window {
+                let wasSparse = sparse
+                sparse = Double(windowHits) < Double(windowLookups) * Self.sparseHitRate
+                if sparse != wasSparse { seenDesigns.removeAll() }
+                windowLookups = 0
+                windowHits = 0
+            }
             return value
         }
     }
 
-    func store(_ key: String, _ value: OpResult) {
+    func store(_ key: Key, _ value: OpResult) {
         lock.withLock {
             if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
             entries[key] = value
@@ -41,11 +113,5 @@ public final class OpEvaluationCache: @unchecked Sendable {
     public var misses: Int { lock.withLock { missCount } }
 
     /// A key for an op: everything that affects its evaluation except its name and repeat count.
-    static func opKey(_ op: Op) -> String {
-        var key = "\(op.kind.rawValue)|\(op.einsum)|"
-        for letter in op.dims.keys.sorted() { key += "\(letter)\(op.dims[letter]!)," }
-        for t in op.inputs { key += "|\(t.format.rawValue):\(t.role.rawValue)" }
-        key += "|\(op.output.format.rawValue)|\(op.opsPerElement)|\(op.groupSize)|\(op.collectiveAlgorithm.rawValue)|\(op.fusedWithProducer)"
-        return key
-    }
+    static func opKey(_ op: Op) -> String { op.evaluationKey }
 }

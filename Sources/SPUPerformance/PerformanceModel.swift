@@ -18,7 +18,7 @@ public struct PerformanceModel: Sendable {
     public let mappingObjective: MappingObjective
     let geometry: DeviceGeometry
     let cache: OpEvaluationCache?
-    let cacheKey: String
+    let cacheKey: OpEvaluationCache.DesignKey
 
     /// - Parameters:
     ///   - operatingPoint: the clock scale the design runs at (nominal by default).
@@ -36,7 +36,7 @@ public struct PerformanceModel: Sendable {
         self.mappingObjective = objective
         self.geometry = DeviceGeometry(device, at: operatingPoint)
         self.cache = cache
-        self.cacheKey = cache == nil ? "" : Self.cacheKey(designKey: Self.designKey(device), device: device,
+        self.cacheKey = cache == nil ? OpEvaluationCache.DesignKey("") : Self.cacheKey(designKey: Self.designKey(device), device: device,
                                                           operatingPoint: operatingPoint, options: options, objective: objective)
     }
 
@@ -44,10 +44,10 @@ public struct PerformanceModel: Sendable {
     /// the effective clock, the budget and, unless the objective is latency, the objective and
     /// the energy prices it minimises.
     static func cacheKey(designKey: String, device: DeviceSpec, operatingPoint: OperatingPoint, options: MappingSearchOptions,
-                         objective: MappingObjective) -> String {
+                         objective: MappingObjective) -> OpEvaluationCache.DesignKey {
         var key = designKey + "|clock=\(operatingPoint.effectiveClockGHz(for: device))|budget=\(options.budget)"
         if objective.needsEnergy { key += "|objective=\(objective.rawValue)|prices=\(options.energyPricer?.priceKey ?? "")" }
-        return key
+        return OpEvaluationCache.DesignKey(key)
     }
 
     /// Identifies what in a design affects op evaluation apart from its clock and mapping
@@ -97,26 +97,45 @@ public struct PerformanceModel: Sendable {
         var timeByBound: [Bound: Double] = [:]
         var latency = 0.0
         var computable = true
-        for op in workload.ops {
-            let key = cache == nil ? "" : cacheKey + "|" + OpEvaluationCache.opKey(op)
+        let facts = workload.opFacts
+        // Where each op's result went in `ops` (-1: not computable), for later ops with the same key.
+        var position = [Int](repeating: -1, count: facts.count)
+        let admitted = cache?.admits(cacheKey) ?? false
+        var reused = 0
+        for (index, op) in workload.ops.enumerated() {
+            let opFacts = facts[index]
+            let key = admitted ? OpEvaluationCache.Key(design: cacheKey, op: opFacts) : nil
             let result: OpResult
-            if let cache, var hit = cache.value(key) {
+            if let same = opFacts.sameAs, position[same] >= 0 {
+                // An earlier op with the same key evaluates the same (a pure function of the key
+                // on this design): its result under this op's name and repeat count, as a cache
+                // hit would return it; without a cache, with this op's own FLOPs, as a fresh
+                // evaluation computes them.
+                var copy = ops[position[same]]
+                copy.name = op.name
+                copy.repeatCount = op.repeatCount
+                if cache == nil { copy.flops = opFacts.flops }
+                result = copy
+                reused += 1
+            } else if let cache, let key, var hit = cache.value(key) {
                 hit.name = op.name
                 hit.repeatCount = op.repeatCount
                 result = hit
-            } else if let fresh = evaluateUncached(op, matmul: matmul, vector: vector, collective: collective, reasons: &reasons) {
-                cache?.store(key, fresh)
+            } else if let fresh = evaluateUncached(op, opFacts, matmul: matmul, vector: vector, collective: collective, reasons: &reasons) {
+                if let key { cache?.store(key, fresh) }
                 result = fresh
             } else {
                 computable = false
                 continue
             }
+            position[index] = ops.count
             let r = Double(op.repeatCount)
             latency += result.latencySeconds * r
             timeByBound[result.bound, default: 0] += result.latencySeconds * r
             total.add(result.activity, times: r)
             ops.append(result)
         }
+        cache?.countHits(reused)
         if !computable { latency = .nan }
         let bound = timeByBound.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key ?? .overhead
         let dominantFormat = total.macsByFormat.max { $0.value < $1.value }?.key
@@ -143,14 +162,14 @@ extension PerformanceModel {
     /// Evaluates one op on the device with no cache involved. Returns nil when the op cannot run
     /// on this device (unsupported MAC format, collective without chip links), after appending the
     /// reason to `reasons`.
-    private func evaluateUncached(_ op: Op, matmul: MatmulModel, vector: VectorOpModel, collective: CollectiveModel,
+    private func evaluateUncached(_ op: Op, _ facts: OpFacts, matmul: MatmulModel, vector: VectorOpModel, collective: CollectiveModel,
                                   reasons: inout [String]) -> OpResult? {
         var times = BoundTimes(), activity = ActivityCounts()
         var cycles = 0.0, mapping: Mapping?, evaluated = 0
         switch op.kind {
         case .matmul:
             do {
-                let outcome = try matmul.evaluate(op)
+                let outcome = try matmul.evaluate(op, facts)
                 (times, activity, cycles, mapping, evaluated) = (outcome.times, outcome.activity, outcome.computeCycles, outcome.mapping, outcome.candidatesEvaluated)
             } catch {
                 if case let .unsupportedFormat(format) = error {
@@ -159,17 +178,17 @@ extension PerformanceModel {
                 return nil
             }
         case .elementwise, .softmax, .norm, .embedding:
-            (times, activity) = vector.evaluate(op)
+            (times, activity) = vector.evaluate(op, facts)
         case .allReduce, .allGather, .reduceScatter:
-            let outcome = collective.evaluate(op)
+            let outcome = collective.evaluate(op, facts)
             guard outcome.feasible else {
                 reasons.append("op \(op.name): a \(op.kind.rawValue) over \(op.groupSize) chips needs chip-to-chip links, but \(device.name) has none")
                 return nil
             }
             (times, activity) = (outcome.times, outcome.activity)
         }
-        return OpResult(name: op.name, kind: op.kind, repeatCount: op.repeatCount, einsum: op.einsum, bound: times.bound,
+        return OpResult(name: op.name, kind: op.kind, repeatCount: op.repeatCount, einsum: facts.einsum, bound: times.bound,
                         latencySeconds: times.latencySeconds, computeCycles: cycles, times: times, activity: activity,
-                        flops: op.flops, mapping: mapping, mappingCandidatesEvaluated: evaluated)
+                        flops: facts.flops, mapping: mapping, mappingCandidatesEvaluated: evaluated)
     }
 }

@@ -32,9 +32,8 @@ enum TileReuse {
                      capacityBytes s: Double, arrayRows: Int, arrayCols: Int) -> TileTraffic {
         let md = Double(m), nd = Double(n), kd = Double(k)
         // Everything fits: each operand moves once.
-        if 2 * (md * kd * ea + kd * nd * eb) + md * nd * eo <= s {
-            return TileTraffic(stationary: .output, tileM: m, tileN: n, tileK: k,
-                               aBytes: md * kd * ea, bBytes: kd * nd * eb, outputBytes: md * nd * eo)
+        if fitsWhole(m: m, n: n, k: k, aBytes: ea, bBytes: eb, outBytes: eo, capacityBytes: s) {
+            return whole(m: m, n: n, k: k, aBytes: ea, bBytes: eb, outBytes: eo)
         }
         var best = outputStationary(md, nd, kd, ea, eb, eo, s, arrayRows)
         let a = inputStationary(md, nd, kd, ea, eb, eo, s, arrayCols)
@@ -42,6 +41,41 @@ enum TileReuse {
         let w = weightStationary(md, nd, kd, ea, eb, eo, s, arrayRows)
         if w.totalBytes < best.totalBytes { best = w }
         return best
+    }
+
+    /// Whether the whole GEMM fits the buffer (A and B double buffered), so `best` is `whole`.
+    @inline(__always)
+    static func fitsWhole(m: Int, n: Int, k: Int, aBytes ea: Double, bBytes eb: Double, outBytes eo: Double, capacityBytes s: Double) -> Bool {
+        let md = Double(m), nd = Double(n), kd = Double(k)
+        return 2 * (md * kd * ea + kd * nd * eb) + md * nd * eo <= s
+    }
+
+    /// The GEMM as one tile: each operand moves once. Every tiling `best` returns moves at least
+    /// these bytes of A, of B and of the output (each a multiple, by a factor of at least 1, of
+    /// the same product), which makes this the least traffic of any tiling, bit for bit.
+    @inline(__always)
+    static func whole(m: Int, n: Int, k: Int, aBytes ea: Double, bBytes eb: Double, outBytes eo: Double) -> TileTraffic {
+        let md = Double(m), nd = Double(n), kd = Double(k)
+        return TileTraffic(stationary: .output, tileM: m, tileN: n, tileK: k,
+                           aBytes: md * kd * ea, bBytes: kd * nd * eb, outputBytes: md * nd * eo)
+    }
+
+    /// `x.rounded(.down)`, by a conversion through Int64 for positive values below 2^52 (the
+    /// same result; the library call costs more than the tiling arithmetic around it).
+    @inline(__always)
+    static func floor(_ x: Double) -> Double {
+        if x > 0, x < 4_503_599_627_370_496 { return Double(Int64(x)) }
+        return x.rounded(.down)
+    }
+
+    /// `x.rounded(.up)`, as `floor`.
+    @inline(__always)
+    static func ceil(_ x: Double) -> Double {
+        if x > 0, x < 4_503_599_627_370_496 {
+            let t = Double(Int64(x))
+            return t < x ? t + 1 : t
+        }
+        return x.rounded(.up)
     }
 
     // The Int(...) conversions of tile edges below are safe: every tile edge is at most its GEMM
@@ -54,12 +88,12 @@ enum TileReuse {
                                          _ s: Double, _ depth: Int) -> TileTraffic {
         let tk = min(k, Double(depth))
         let bq = 2 * tk * (ea + eb)
-        let t = max(1, ((-bq + (bq * bq + 4 * eo * s).squareRoot()) / (2 * eo)).rounded(.down))
+        let t = max(1, floor((-bq + (bq * bq + 4 * eo * s).squareRoot()) / (2 * eo)))
         var tm = min(m, t), tn = min(n, t)
-        if tm < t { tn = min(n, max(1, ((s - 2 * tk * tm * ea) / (tm * eo + 2 * tk * eb)).rounded(.down))) }
-        else if tn < t { tm = min(m, max(1, ((s - 2 * tk * tn * eb) / (tn * eo + 2 * tk * ea)).rounded(.down))) }
-        let aTraffic = m * k * ea * (n / tn).rounded(.up)
-        let bTraffic = k * n * eb * (m / tm).rounded(.up)
+        if tm < t { tn = min(n, max(1, floor((s - 2 * tk * tm * ea) / (tm * eo + 2 * tk * eb)))) }
+        else if tn < t { tm = min(m, max(1, floor((s - 2 * tk * tn * eb) / (tn * eo + 2 * tk * ea)))) }
+        let aTraffic = m * k * ea * ceil(n / tn)
+        let bTraffic = k * n * eb * ceil(m / tm)
         return TileTraffic(stationary: .output, tileM: Int(tm), tileN: Int(tn), tileK: Int(tk),
                            aBytes: aTraffic, bBytes: bTraffic, outputBytes: m * n * eo)
     }
@@ -69,9 +103,9 @@ enum TileReuse {
     private static func inputStationary(_ m: Double, _ n: Double, _ k: Double, _ ea: Double, _ eb: Double, _ eo: Double,
                                         _ s: Double, _ width: Int) -> TileTraffic {
         let (tm, tk) = stationaryTile(outer: m, k: k, stationaryBytes: ea, streamBytes: eb, eo: eo, s: s, streamTile: min(n, Double(width)))
-        let kTiles = (k / tk).rounded(.up)
+        let kTiles = ceil(k / tk)
         return TileTraffic(stationary: .input, tileM: Int(tm), tileN: Int(min(n, Double(width))), tileK: Int(tk),
-                           aBytes: m * k * ea, bBytes: k * n * eb * (m / tm).rounded(.up),
+                           aBytes: m * k * ea, bBytes: k * n * eb * ceil(m / tm),
                            outputBytes: m * n * eo * (2 * kTiles - 1))
     }
 
@@ -79,9 +113,9 @@ enum TileReuse {
     private static func weightStationary(_ m: Double, _ n: Double, _ k: Double, _ ea: Double, _ eb: Double, _ eo: Double,
                                          _ s: Double, _ depth: Int) -> TileTraffic {
         let (tn, tk) = stationaryTile(outer: n, k: k, stationaryBytes: eb, streamBytes: ea, eo: eo, s: s, streamTile: min(m, Double(depth)))
-        let kTiles = (k / tk).rounded(.up)
+        let kTiles = ceil(k / tk)
         return TileTraffic(stationary: .weight, tileM: Int(min(m, Double(depth))), tileN: Int(tn), tileK: Int(tk),
-                           aBytes: m * k * ea * (n / tn).rounded(.up), bBytes: k * n * eb,
+                           aBytes: m * k * ea * ceil(n / tn), bBytes: k * n * eb,
                            outputBytes: m * n * eo * (2 * kTiles - 1))
     }
 
@@ -90,10 +124,10 @@ enum TileReuse {
     private static func stationaryTile(outer: Double, k: Double, stationaryBytes es: Double, streamBytes et: Double, eo: Double,
                                        s: Double, streamTile: Double) -> (Double, Double) {
         var tk = k
-        var to = ((s - 2 * tk * streamTile * et) / (2 * tk * es + streamTile * eo)).rounded(.down)
+        var to = floor((s - 2 * tk * streamTile * et) / (2 * tk * es + streamTile * eo))
         if to >= 1 { return (min(outer, to), tk) }
         to = min(outer, 1)
-        tk = max(1, ((s - to * streamTile * eo) / (2 * (to * es + streamTile * et))).rounded(.down))
+        tk = max(1, floor((s - to * streamTile * eo) / (2 * (to * es + streamTile * et))))
         return (to, min(k, tk))
     }
 }

@@ -13,55 +13,78 @@ struct VectorOpModel {
 
     /// Spreads the op over as many units as have work for all their lanes, or over a power-of-two
     /// subset when fewer units on a compact sub-mesh are faster (short ops on a large mesh).
-    func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts) {
+    func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts) { evaluate(op, OpFacts(op)) }
+
+    /// `evaluate` of an op with its `OpFacts`.
+    func evaluate(_ op: Op, _ facts: OpFacts) -> (times: BoundTimes, activity: ActivityCounts) {
+        let traffic = Traffic(op, facts, geometry)
         // Clamped in Double before converting: output elements over lanes can exceed Int's range.
-        let needed = Int(max(1, min(Double(geometry.units), (op.outputElements / geometry.vectorLanesPerUnit).rounded(.up))))
-        var best = evaluate(op, unitsUsed: needed)
+        let needed = Int(max(1, min(Double(geometry.units), (facts.outputElements / geometry.vectorLanesPerUnit).rounded(.up))))
+        var best = evaluate(traffic, unitsUsed: needed)
         var candidate = 1
         while candidate < needed {
-            let trial = evaluate(op, unitsUsed: candidate)
+            let trial = evaluate(traffic, unitsUsed: candidate)
             if trial.times.latencySeconds < best.times.latencySeconds { best = trial }
             candidate *= 2
         }
         return best
     }
 
-    private func evaluate(_ op: Op, unitsUsed: Int) -> (times: BoundTimes, activity: ActivityCounts) {
-        let g = geometry
-        let vectorOps = op.outputElements * op.opsPerElement
-        let units = Double(unitsUsed)
-        let place = g.placement(unitsUsed: unitsUsed)
-        let outBytes = op.bytes(op.output)
-        var readBytes = 0.0, offRead = 0.0
-        for input in op.inputs {
-            // An embedding gathers output-many elements from its table, not the whole table.
-            let bytes = op.kind == .embedding ? op.outputElements * input.format.bytesPerElement : op.bytes(input)
-            readBytes += bytes
-            if g.isOffchip(role: input.role, bytes: op.kind == .embedding ? .infinity : op.bytes(input)) { offRead += bytes }
+    /// What an op moves and computes, whatever the number of units it runs on.
+    private struct Traffic {
+        var vectorOps: Double
+        var outBytes: Double
+        var readBytes: Double
+        var offRead: Double
+        var offWrite: Double
+        var offchipBytesPerSecond: Double
+        var kernelStart: Double
+
+        init(_ op: Op, _ facts: OpFacts, _ g: DeviceGeometry) {
+            vectorOps = facts.outputElements * op.opsPerElement
+            outBytes = facts.outputBytes
+            var readBytes = 0.0, offRead = 0.0
+            for (index, input) in op.inputs.enumerated() {
+                // An embedding gathers output-many elements from its table, not the whole table.
+                let bytes = op.kind == .embedding ? facts.outputElements * input.format.bytesPerElement : facts.inputBytes[index]
+                readBytes += bytes
+                if g.isOffchip(role: input.role, bytes: op.kind == .embedding ? .infinity : facts.inputBytes[index]) { offRead += bytes }
+            }
+            self.readBytes = readBytes
+            self.offRead = offRead
+            offWrite = outBytes > g.activationBudgetBytes ? outBytes : 0
+            offchipBytesPerSecond = g.achievedOffchipBytesPerSecond(op, facts)
+            kernelStart = g.kernelStartSeconds(op, facts)
         }
-        let offWrite = outBytes > g.activationBudgetBytes ? outBytes : 0
+    }
+
+    private func evaluate(_ t: Traffic, unitsUsed: Int) -> (times: BoundTimes, activity: ActivityCounts) {
+        let vectorOps = t.vectorOps
+        let units = Double(unitsUsed)
+        let place = geometry.placement(unitsUsed: unitsUsed)
+        let outBytes = t.outBytes, readBytes = t.readBytes, offRead = t.offRead, offWrite = t.offWrite
         var times = BoundTimes()
-        times.compute = vectorOps / (g.vectorOpsPerSecondPerUnit * units)
-        times.sram = max(readBytes * 2 / (units * g.localReadBytesPerSecond), outBytes * 2 / (units * g.localWriteBytesPerSecond))
+        times.compute = vectorOps / (geometry.vectorOpsPerSecondPerUnit * units)
+        times.sram = max(readBytes * 2 / (units * geometry.localReadBytesPerSecond), outBytes * 2 / (units * geometry.localWriteBytesPerSecond))
         let moved = readBytes + outBytes
         let byteHops: Double
-        if g.isCrossbar {
-            times.noc = moved / (units * g.linkBytesPerSecond)
+        if geometry.isCrossbar {
+            times.noc = moved / (units * geometry.linkBytesPerSecond)
             byteHops = moved
         } else {
             byteHops = moved * place.averageHopsFromEdge
-            times.noc = max(moved / (place.edgePorts * g.linkBytesPerSecond), byteHops / (place.links * g.linkBytesPerSecond))
+            times.noc = max(moved / (place.edgePorts * geometry.linkBytesPerSecond), byteHops / (place.links * geometry.linkBytesPerSecond))
         }
-        if g.sharedCapacityBytes != nil { times.sram = max(times.sram, moved / g.sharedBytesPerSecond) }
-        times.offchip = (offRead + offWrite) / g.achievedOffchipBytesPerSecond(op)
-        times.overhead = g.kernelStartSeconds(op) + g.localLatencySeconds + place.averageHopsFromEdge * g.hopLatencySeconds
-            + (offRead > 0 ? g.offchipLatencySeconds : 0)
+        if geometry.sharedCapacityBytes != nil { times.sram = max(times.sram, moved / geometry.sharedBytesPerSecond) }
+        times.offchip = (offRead + offWrite) / t.offchipBytesPerSecond
+        times.overhead = t.kernelStart + geometry.localLatencySeconds + place.averageHopsFromEdge * geometry.hopLatencySeconds
+            + (offRead > 0 ? geometry.offchipLatencySeconds : 0)
 
         var activity = ActivityCounts()
         activity.vectorOps = vectorOps
         activity.localSRAMReadBytes = readBytes + outBytes
         activity.localSRAMWriteBytes = readBytes + outBytes
-        if g.sharedCapacityBytes != nil {
+        if geometry.sharedCapacityBytes != nil {
             activity.sharedSRAMReadBytes = readBytes
             activity.sharedSRAMWriteBytes = outBytes
         }
@@ -87,13 +110,16 @@ struct CollectiveModel {
     let efficiency: @Sendable (Double) -> Double
     let lowLatencyAllReduce: LowLatencyAllReduceSpec?
 
-    func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts, feasible: Bool) {
+    func evaluate(_ op: Op) -> (times: BoundTimes, activity: ActivityCounts, feasible: Bool) { evaluate(op, OpFacts(op)) }
+
+    /// `evaluate` of an op with its `OpFacts`.
+    func evaluate(_ op: Op, _ facts: OpFacts) -> (times: BoundTimes, activity: ActivityCounts, feasible: Bool) {
         let n = Double(op.groupSize)
         var activity = ActivityCounts()
         guard op.groupSize > 1 else { return (BoundTimes(), activity, true) }
         guard linkBytesPerSecond > 0 else { return (BoundTimes(), activity, false) }
-        let bytes = max(op.bytes(op.output), op.bytes(op.inputs[0]))
-        if op.kind == .allReduce { activity.vectorOps = op.outputElements * (n - 1) / n }
+        let bytes = max(facts.outputBytes, facts.inputBytes[0])
+        if op.kind == .allReduce { activity.vectorOps = facts.outputElements * (n - 1) / n }
 
         let ring = ringTimes(op.kind, bytes: bytes, n: n)
         if op.kind == .allReduce, op.collectiveAlgorithm != .ring, let lowLatency = lowLatencyAllReduce,

@@ -27,11 +27,13 @@ public struct Workload: Sendable {
     /// Unit of useful work ("tokens", "samples", "gemms") and how many one iteration produces.
     public var throughputUnit: String
     public var itemsPerIteration: Double
-    public var ops: [Op]
+    public var ops: [Op] { didSet { memo = WorkloadMemo() } }
     /// How the trace was made (generator and its arguments), free-form; not hashed.
     public var provenance: String?
     /// The step a `training` trace stands for (micro-batch, recomputation, memory); nil otherwise.
     public var training: TrainingStep?
+    /// `opFacts` and `summary`, computed on first use; a new (empty) one whenever `ops` changes.
+    private var memo = WorkloadMemo()
 
     public init(name: String, description: String? = nil, phase: Phase, devices: Int = 1, throughputUnit: String,
                 itemsPerIteration: Double, ops: [Op], provenance: String? = nil, training: TrainingStep? = nil) {
@@ -66,7 +68,14 @@ public struct WorkloadSummary: Sendable, Equatable {
 }
 
 extension Workload {
-    public var summary: WorkloadSummary {
+    /// `OpFacts` of every op, in op order: computed once per workload (copies share them until
+    /// their ops change).
+    public var opFacts: [OpFacts] { memo.opFacts { OpFacts.of(ops) } }
+
+    /// Computed once per workload, like `opFacts`.
+    public var summary: WorkloadSummary { memo.summary { computeSummary() } }
+
+    private func computeSummary() -> WorkloadSummary {
         var flops = 0.0, macs = 0.0, executed = 0, peakActivation = 0.0, collective = 0.0
         var residentByName: [String: (bytes: Double, elements: Double)] = [:]
         var anonymousWeightBytes = 0.0, anonymousWeightElements = 0.0
