@@ -17,6 +17,13 @@ extension DeviceSpec {
         try decode(root, identified: true)
     }
 
+    /// `decode(root)` when the caller already has the canonical JSON of `root.value` and its
+    /// SHA-256 (a sweep writes each point's canonical JSON to name it): they become the spec's
+    /// `canonicalJSON` and `contentHash` instead of being computed again.
+    public static func decode(_ root: JSONObjectReader, canonicalJSON: String, contentHash: String) throws(ConfigError) -> DeviceSpec {
+        try decode(root, identified: true, identity: (canonicalJSON, contentHash))
+    }
+
     /// Applies every rule of `decode` and returns nothing: for checking many candidate designs
     /// (a sweep axis's values) without building each one's canonical JSON and content hash, which
     /// is most of a decode's time.
@@ -25,7 +32,8 @@ extension DeviceSpec {
     }
 
     /// `identified`: whether to compute the canonical JSON and content hash (empty otherwise).
-    private static func decode(_ root: JSONObjectReader, identified: Bool) throws(ConfigError) -> DeviceSpec {
+    private static func decode(_ root: JSONObjectReader, identified: Bool,
+                               identity: (canonicalJSON: String, contentHash: String)? = nil) throws(ConfigError) -> DeviceSpec {
         root.expecting(["name", "kind", "description", "process_node", "clock_ghz", "tdp_w", "source",
                         "compute", "memory", "noc", "chip_links", "calibration", "silicon", "price", "mapping"])
         var sources: [String: String] = [:]
@@ -60,11 +68,12 @@ extension DeviceSpec {
         let mapping = try root.optionalObject("mapping").map { (r) throws(ConfigError) in try decodeMapping(r, sources: &sources) }
         if kind == .cpu { try checkCPU(root, silicon: silicon, price: price) }
         try root.finish()
-        let canonical = identified ? JSONWriter.canonical(root.value) : ""
+        let canonical = identified ? identity?.canonicalJSON ?? JSONWriter.canonical(root.value) : ""
+        let hash = identified ? identity?.contentHash ?? SHA256.hex(canonical) : ""
         return DeviceSpec(name: name, kind: kind, description: description, processNode: processNode,
                           clockGHz: clockGHz, tdpWatts: tdp, compute: compute, memory: memory, noc: noc,
                           chipLinks: links, calibration: calibration, silicon: silicon, price: price, mapping: mapping, sources: sources,
-                          canonicalJSON: canonical, contentHash: identified ? SHA256.hex(canonical) : "",
+                          canonicalJSON: canonical, contentHash: hash,
                           architectureHash: identified ? architectureHash(of: root.value) : "")
     }
 

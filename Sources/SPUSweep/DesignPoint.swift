@@ -15,14 +15,31 @@ public struct DesignPoint: Sendable, Hashable {
 extension SweepSpec {
     /// The design JSON of a choice vector, named `<base>-<first 8 hex digits of its content hash>`
     /// so the same design gets the same name and hash in every sweep.
-    public func designJSON(_ choice: [Int]) -> JSONValue {
+    public func designJSON(_ choice: [Int]) -> JSONValue { designIdentity(choice).json }
+
+    /// `designJSON(choice)` with its canonical JSON and content hash. The canonical JSON of the
+    /// named design is the unnamed one's with the top-level name filled in (keys are sorted, so
+    /// nothing else moves), and the hash of the text before the name is shared by both digests.
+    func designIdentity(_ choice: [Int]) -> (json: JSONValue, canonicalJSON: String, contentHash: String) {
         var design = baseDesign
         for (axis, index) in zip(axes, choice) {
             for parameter in axis.parameters { design = parameter.path.setting(parameter.values[index], in: design) }
         }
         let unnamed = JSONPathSetName.set("", in: design)
-        let suffix = SHA256.hex(JSONWriter.canonical(unnamed)).prefix(8)
-        return JSONPathSetName.set("\(baseDesignName)-\(suffix)", in: design)
+        let (text, nameOffset) = JSONWriter.canonical(unnamed, offsetOfTopLevelKey: "name")
+        let (unnamedHash, resume) = SHA256.hex(text, sharingPrefix: nameOffset ?? 0)
+        let name = "\(baseDesignName)-\(unnamedHash.prefix(8))"
+        let named = JSONPathSetName.set(name, in: design)
+        let canonical: String
+        if let nameOffset, text.utf8.count >= nameOffset + 2 {
+            let bytes = Array(text.utf8)
+            precondition(bytes[nameOffset] == 0x22 && bytes[nameOffset + 1] == 0x22, "the unnamed design's name is \"\"")
+            canonical = String(decoding: bytes[..<nameOffset], as: UTF8.self) + JSONWriter.quote(name)
+                + String(decoding: bytes[(nameOffset + 2)...], as: UTF8.self)
+        } else {
+            canonical = JSONWriter.canonical(named)
+        }
+        return (named, canonical, SHA256.hex(canonical, resuming: resume))
     }
 
     /// How the design of `choice` differs from the base design (`JSONOverrides`): the values its

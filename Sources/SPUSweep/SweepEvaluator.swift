@@ -59,9 +59,10 @@ final class SweepEvaluator: @unchecked Sendable {
     /// The candidate of one design point, or why it is invalid.
     func candidate(_ point: DesignPoint) -> Result<SweepCandidate, SweepError> {
         let index = point.index
-        let json = spec.designJSON(point.choice)
+        let (json, canonicalJSON, contentHash) = spec.designIdentity(point.choice)
         do {
-            let design = try DeviceSpec.decode(JSONObjectReader(file: "\(spec.file) point \(index)", value: json))
+            let design = try DeviceSpec.decode(JSONObjectReader(file: "\(spec.file) point \(index)", value: json),
+                                               canonicalJSON: canonicalJSON, contentHash: contentHash)
             let evaluator = try costModel(design)
             let delta = baseDesign.map { DesignDelta(base: $0, overrides: spec.designOverrides(point.choice, name: design.name)) }
             return .success(SweepCandidate(index: index, design: design, isBaseline: false, evaluator: evaluator,
