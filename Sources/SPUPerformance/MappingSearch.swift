@@ -50,16 +50,25 @@ struct MappingSearch {
     /// ends the walk at the same candidate.
     private func lowestLatency(_ space: MatmulMappingSpace, _ costModel: MatmulCostModel) -> Choice {
         space.withTables(rows: costModel.rows, cols: costModel.cols, dataflow: costModel.dataflow) { t in
-            // The best so far as scalars; its mapping and cost are priced again at the end (the
-            // cost function is pure, so that is the cost the search compared).
-            var best = t.candidate(0, 0, 0, 0)   // factor 1 everywhere: always the first candidate
-            var bestMapping = space.mapping(best.split, unit: best.unit)
-            var (bestLatency, bestBytes) = costModel.latencyAndBytes(of: bestMapping, computeCycles: best.computeCycles, candidate: best)
+            // The best so far as its factor indices and scalars (no aggregate carried through the
+            // loops); its mapping and cost are priced again at the end: the cost function is pure,
+            // so that is the cost the search compared.
+            var best = (ib: 0, im: 0, iN: 0, ik: 0)   // factor 1 everywhere: always the first candidate
+            let first = t.candidate(0, 0, 0, 0)
+            var (bestLatency, bestBytes) = costModel.latencyAndBytes(of: space.mapping(first.split, unit: first.unit),
+                                                                     computeCycles: first.computeCycles, candidate: first,
+                                                                     rejectingAbove: .infinity) ?? (.nan, .nan)
             // Compute time is cycles / perSecond; a candidate with more cycles than `skipCycles`
             // has compute time above the best latency for certain (a margin far beyond rounding),
             // so it is skipped without the division. Others are decided by the exact comparison.
             let perSecond = costModel.geometry.clockHz * costModel.computeFraction
             var skipCycles = bestLatency * perSecond * (1 + 1e-9)
+            // Below `keepCycles`, compute time is certainly within the best latency: no division.
+            var keepCycles = bestLatency * perSecond * (1 - 1e-9)
+            // Compute time from cycles by a multiplication, nudged down (up) by far more than its
+            // rounding, never above (below) the exact quotient: for lower bounds (and the test
+            // that the rest of a run is ruled out).
+            let inverse = 1 / perSecond
             // Lower bounds are only used where latency is overhead + the slowest resource; a grouped
             // GEMM's unoverlapped time is not bounded by them.
             let bounded = costModel.overlapExponent == nil
@@ -67,20 +76,27 @@ struct MappingSearch {
             let u = t.units, dataflow = t.dataflow
             let (kT, bT, mT, nT) = (t.k, t.batch, t.m, t.n)
             var visited = 1
+            // How many N factors fit the units left, at the first batch and M factor of the
+            // current K factor and at the first M factor of the current batch factor: the products
+            // of the factors only grow along each loop, so these only shrink.
+            var endK = nT.count
             search: for ik in 0..<kT.count {
                 let pk = kT.factors[ik]
+                while endK > 0, bT.factors[0] &* pk &* mT.factors[0] &* nT.factors[endK &- 1] > u { endK &-= 1 }
+                var endB = endK
                 // Only the fold tables the dataflow reads are filled in (`withTables`).
                 let kRow = dataflow == .outputStationary ? 0 : kT.rowFolds[ik]
                 let kStream = dataflow == .outputStationary ? kT.cyclesPerFold[ik] : 0
                 for ib in 0..<bT.count {
-                    let pbk = bT.factors[ib] * pk
+                    let pbk = bT.factors[ib] &* pk
                     if pbk > u { break }
                     let batchShare = Double(bT.shares[ib])
-                    var end = nT.count   // the run: N factors that fit the units left (fewer as the M split grows)
+                    while endB > 0, pbk &* mT.factors[0] &* nT.factors[endB &- 1] > u { endB &-= 1 }
+                    var end = endB   // the run: N factors that fit the units left (fewer as the M split grows)
                     for im in 0..<mT.count {
-                        let pbkm = pbk * mT.factors[im]
+                        let pbkm = pbk &* mT.factors[im]
                         if pbkm > u { break }
-                        while end > 0, pbkm * nT.factors[end - 1] > u { end -= 1 }
+                        while end > 0, pbkm &* nT.factors[end &- 1] > u { end &-= 1 }
                         // The array's row folds and, unless N sets them, column folds and cycles per fold.
                         let rowFolds: Double, mCol: Double, mStream: Double
                         switch dataflow {
@@ -105,44 +121,45 @@ struct MappingSearch {
                             // or after `j` with cycles ≤ skipCycles (`end` if none), by bisection.
                             if cycles(j) > skipCycles {
                                 var hi = end
-                                if cycles(end - 1) <= skipCycles {
+                                if cycles(end &- 1) <= skipCycles {
                                     var lo = j   // cycles(lo) > skipCycles ≥ cycles(hi)
-                                    hi = end - 1
-                                    while hi - lo > 1 {
-                                        let mid = (lo + hi) / 2
+                                    hi = end &- 1
+                                    while hi &- lo > 1 {
+                                        let mid = (lo &+ hi) >> 1
                                         if cycles(mid) > skipCycles { lo = mid } else { hi = mid }
                                     }
                                 }
-                                if hi - j >= budget - visited { visited = budget; break search }
-                                visited += hi - j
+                                if hi &- j >= budget &- visited { visited = budget; break search }
+                                visited &+= hi &- j
                                 j = hi
                                 if j == end { break }
                             }
                             if visited == budget { break search }
-                            visited += 1
+                            visited &+= 1
                             let c = cycles(j)
-                            let compute = c / perSecond
-                            if compute > bestLatency { j += 1; continue }
+                            if !(c < keepCycles), c / perSecond > bestLatency { j &+= 1; continue }
+                            let computeBelow = c * inverse * (1 - 1e-12)
+                            let limit = bestLatency * (1 + 1e-12)
                             // Cannot come within the tie tolerance of the best, so cannot win;
                             // with a shared SRAM, neither can the rest of the run once compute time
                             // is within the off-chip time.
                             if let sharedOffchip {
-                                let bound = costModel.sharedLatencyLowerBound(unitsUsed: pbkm * nT.factors[j], computeSeconds: compute,
+                                let bound = costModel.sharedLatencyLowerBound(unitsUsed: pbkm &* nT.factors[j], computeSeconds: computeBelow,
                                                                               offchipSeconds: sharedOffchip)
-                                if bound > bestLatency * (1 + 1e-12) {
-                                    if compute <= sharedOffchip {
-                                        if end - (j + 1) >= budget - visited { visited = budget; break search }
-                                        visited += end - (j + 1)
+                                if bound > limit {
+                                    if c * inverse * (1 + 1e-12) <= sharedOffchip {
+                                        if end &- (j &+ 1) >= budget &- visited { visited = budget; break search }
+                                        visited &+= end &- (j &+ 1)
                                         break
                                     }
-                                    j += 1
+                                    j &+= 1
                                     continue
                                 }
                             }
                             let candidate = t.candidate(ib, im, j, ik)
+                            j &+= 1
                             if bounded, sharedOffchip == nil,
-                               costModel.latencyLowerBound(candidate, computeSeconds: compute) > bestLatency * (1 + 1e-12) {
-                                j += 1
+                               costModel.latencyLowerBound(candidate, computeSeconds: computeBelow) > limit {
                                 continue
                             }
                             let mapping: Mapping
@@ -154,27 +171,27 @@ struct MappingSearch {
                                 // bytes moved. If even it cannot beat the best, neither can the tiling.
                                 if bounded {
                                     let whole = space.wholeMapping(candidate.split, unit: candidate.unit)
-                                    let (least, fewest) = costModel.latencyAndBytes(of: whole, computeCycles: c, candidate: candidate)
-                                    if least > bestLatency * (1 + 1e-12) || (least >= bestLatency * (1 - 1e-12) && fewest >= bestBytes) {
-                                        j += 1
-                                        continue
-                                    }
+                                    guard let (least, fewest) = costModel.latencyAndBytes(of: whole, computeCycles: c, candidate: candidate,
+                                                                                          rejectingAbove: limit),
+                                          !(least > limit || (least >= bestLatency * (1 - 1e-12) && fewest >= bestBytes)) else { continue }
                                 }
                                 mapping = space.mapping(candidate.split, unit: candidate.unit)
                             }
-                            let (latency, bytes) = costModel.latencyAndBytes(of: mapping, computeCycles: c, candidate: candidate)
-                            j += 1
-                            guard latency < bestLatency * (1 - 1e-12) || (latency <= bestLatency * (1 + 1e-12) && bytes < bestBytes) else { continue }
-                            best = candidate
-                            bestMapping = mapping
+                            guard let (latency, bytes) = costModel.latencyAndBytes(of: mapping, computeCycles: c, candidate: candidate,
+                                                                                   rejectingAbove: bounded ? limit : .infinity),
+                                  latency < bestLatency * (1 - 1e-12) || (latency <= limit && bytes < bestBytes) else { continue }
+                            best = (ib, im, j &- 1, ik)
                             (bestLatency, bestBytes) = (latency, bytes)
                             skipCycles = bestLatency * perSecond * (1 + 1e-9)
+                            keepCycles = bestLatency * perSecond * (1 - 1e-9)
                         }
                     }
                 }
             }
-            let cost = costModel.cost(of: bestMapping, computeCycles: best.computeCycles, candidate: best)
-            return Choice(mapping: bestMapping, cost: cost, candidatesEvaluated: visited)
+            let winner = t.candidate(best.ib, best.im, best.iN, best.ik)
+            let mapping = space.mapping(winner.split, unit: winner.unit)
+            let cost = costModel.cost(of: mapping, computeCycles: winner.computeCycles, candidate: winner)
+            return Choice(mapping: mapping, cost: cost, candidatesEvaluated: visited)
         }
     }
 

@@ -121,6 +121,8 @@ struct MatmulCostModel {
         let grouped = calibration.groupedGEMM.flatMap { facts.isGroupedGEMM ? $0 : nil }
         computeFraction = grouped?.computeFraction ?? calibration.gemmFraction(format, gflop: 2 * shape.macs / 1e9)
         overlapExponent = grouped?.overlapExponent
+        reciprocals = (1 / (g.clockHz * computeFraction), 1 / g.localReadBytesPerSecond, 1 / g.localWriteBytesPerSecond,
+                       1 / offchipBytesPerSecond)
     }
 
     /// Cycles one unit's array is busy with its share under `split`.
@@ -187,23 +189,54 @@ struct MatmulCostModel {
     }
 
     /// The latency and bytes moved of `cost(of: mapping, computeCycles: cycles, candidate: candidate)`
-    /// (what the latency search compares), without building the rest.
-    @inline(__always)
-    func latencyAndBytes(of mapping: Mapping, computeCycles cycles: Double, candidate: MatmulMappingSpace.Candidate) -> (Double, Double) {
-        let cost = cost(of: mapping, computeCycles: cycles, unit: candidate.unit, rowFolds: candidate.rowFolds, colFolds: candidate.colFolds)
-        return (cost.times.latencySeconds, cost.bytesMoved)
+    /// (what the latency search compares), without building the rest; nil, before pricing the NoC,
+    /// when the latency is certainly above `limit` (callers pass infinity for grouped GEMMs with
+    /// an overlap exponent, whose unoverlapped time these bounds do not cover).
+    func latencyAndBytes(of mapping: Mapping, computeCycles cycles: Double, candidate: MatmulMappingSpace.Candidate,
+                         rejectingAbove limit: Double) -> (Double, Double)? {
+        var t = baseTraffic(of: mapping, unit: candidate.unit, rowFolds: candidate.rowFolds, colFolds: candidate.colFolds)
+        if limit < .infinity {
+            // Latency is overhead + the slowest resource: compute, local SRAM (which only grows
+            // when the shared SRAM joins it) and off-chip time bound it from below. Each is taken
+            // here by a multiplication nudged down by far more than rounding, never above the
+            // quotient `cost` computes, so neither is the sum.
+            let offchip = sharedOffchipSeconds ?? (t.offRead + t.offWrite) * reciprocals.offchip
+            let slowest = max(cycles * reciprocals.compute, t.sramReads * reciprocals.localRead, t.sramWrites * reciprocals.localWrite, offchip)
+            if overheadSeconds(t) + slowest * (1 - 1e-12) > limit { return nil }
+        }
+        addNoCTraffic(to: &t)
+        let times = times(t, compute: computeSeconds(cycles: cycles))
+        return (times.latencySeconds, t.offRead + t.offWrite + byteHops(t))
     }
 
-    /// The cost of `mapping`, given one unit's share `unit` of the GEMM and its fold counts on
-    /// the array (`folds`).
+    /// What `cost` derives from a mapping before any time: bytes per resource and the placement
+    /// (`baseTraffic`, then the NoC's with `addNoCTraffic`).
+    struct Traffic {
+        var used: Double
+        var place: DeviceGeometry.Placement
+        var inA: Double, inB: Double, finalOut: Double
+        var sramReads: Double, sramWrites: Double
+        var pm: Int, pn: Int, pk: Int
+        var offRead: Double, offWrite: Double
+        var reduceBytes = 0.0
+        var outputsLeaving = 0.0
+        var uniqueIn = 0.0   // mesh: each operand byte once; crossbar: every unit's
+        var multicastHops = 0.0   // mesh only
+
+        var injected: Double { uniqueIn + outputsLeaving }
+    }
+
+    /// Reciprocals of the rates `cost` divides by, for the lower bounds of `latencyAndBytes`.
+    let reciprocals: (compute: Double, localRead: Double, localWrite: Double, offchip: Double)
+
+    /// The local SRAM and off-chip traffic of `mapping`, given one unit's share `unit` of the
+    /// GEMM and its fold counts on the array (`folds`).
     @inline(__always)
-    private func cost(of mapping: Mapping, computeCycles cycles: Double, unit: GEMMShape, rowFolds: Double, colFolds: Double) -> MappingCost {
+    private func baseTraffic(of mapping: Mapping, unit: GEMMShape, rowFolds: Double, colFolds: Double) -> Traffic {
         let split = mapping.split, local = mapping.local
         let (pm, pn, pk) = (split.m, split.n, split.k)
         let used = Double(split.unitsUsed)
         let place = geometry.placement(unitsUsed: split.unitsUsed)
-        var times = BoundTimes()
-        times.compute = computeSeconds(cycles: cycles)
 
         // Local SRAM traffic of one unit's share (per batch element, times bu).
         let bud = Double(unit.batch)
@@ -216,28 +249,6 @@ struct MatmulCostModel {
                                                           ea: ea, eb: eb, eo: eo, dataflow: dataflow)
         let sramReads = arrayReads * bud + unitOut
         let sramWrites = arrayWrites * bud + inA + inB
-        times.sram = max(sramReads / geometry.localReadBytesPerSecond, sramWrites / geometry.localWriteBytesPerSecond)
-
-        // NoC: operand delivery (multicast on a mesh), partial-sum reduction, output drain.
-        let reduceBytes = Self.reductionBytes(finalOutputBytes: finalOut, splitK: pk)
-        let outputsLeaving = (outOff || geometry.sharedCapacityBytes != nil) ? used / Double(pk) * finalOut : 0
-        let injected: Double, byteHops: Double
-        if geometry.isCrossbar {
-            injected = used * (inA + inB) + outputsLeaving
-            byteHops = injected + used * reduceBytes
-            times.noc = ((inA + inB + finalOut) + reduceBytes) / geometry.linkBytesPerSecond
-        } else {
-            let uniqueIn = used * (inA / Double(pn) + inB / Double(pm))
-            injected = uniqueIn + outputsLeaving
-            let multicastHops = used * (inA * Double(pn - 1) / Double(pn) + inB * Double(pm - 1) / Double(pm))
-            byteHops = injected * place.averageHopsFromEdge + multicastHops + used * reduceBytes
-            times.noc = max(injected / (place.edgePorts * geometry.linkBytesPerSecond), byteHops / (place.links * geometry.linkBytesPerSecond))
-                + reduceBytes / geometry.linkBytesPerSecond
-        }
-        let sharedBytes = injected
-        if geometry.sharedCapacityBytes != nil {
-            times.sram = max(times.sram, sharedBytes / geometry.sharedBytesPerSecond)
-        }
 
         // Off-chip: with a shared SRAM the chip-level tiling decides; without one, every byte
         // injected into the mesh comes from (or goes to) off-chip memory.
@@ -249,23 +260,85 @@ struct MatmulCostModel {
             offRead = (aOff ? used * inA / Double(pn) : 0) + (bOff ? used * inB / Double(pm) : 0)
             offWrite = outOff ? outTotal : 0
         }
-        times.offchip = (offRead + offWrite) / offchipBytesPerSecond
+        return Traffic(used: used, place: place, inA: inA, inB: inB, finalOut: finalOut, sramReads: sramReads, sramWrites: sramWrites,
+                       pm: pm, pn: pn, pk: pk, offRead: offRead, offWrite: offWrite)
+    }
+
+    /// NoC: operand delivery (multicast on a mesh), partial-sum reduction, output drain.
+    @inline(__always)
+    private func addNoCTraffic(to t: inout Traffic) {
+        t.reduceBytes = Self.reductionBytes(finalOutputBytes: t.finalOut, splitK: t.pk)
+        t.outputsLeaving = (outOff || geometry.sharedCapacityBytes != nil) ? t.used / Double(t.pk) * t.finalOut : 0
+        if geometry.isCrossbar {
+            t.uniqueIn = t.used * (t.inA + t.inB)
+        } else {
+            t.uniqueIn = t.used * (t.inA / Double(t.pn) + t.inB / Double(t.pm))
+            t.multicastHops = t.used * (t.inA * Double(t.pn - 1) / Double(t.pn) + t.inB * Double(t.pm - 1) / Double(t.pm))
+        }
+    }
+
+    /// The traffic of `mapping` (`baseTraffic` and `addNoCTraffic`).
+    @inline(__always)
+    private func traffic(of mapping: Mapping, unit: GEMMShape, rowFolds: Double, colFolds: Double) -> Traffic {
+        var t = baseTraffic(of: mapping, unit: unit, rowFolds: rowFolds, colFolds: colFolds)
+        addNoCTraffic(to: &t)
+        return t
+    }
+
+    /// Not hidden by double buffering: kernel start and the first tile's latency.
+    @inline(__always)
+    private func overheadSeconds(_ t: Traffic) -> Double {
+        kernelStart + geometry.localLatencySeconds + t.place.averageHopsFromEdge * geometry.hopLatencySeconds
+            + (t.offRead > 0 ? geometry.offchipLatencySeconds : 0) + (geometry.sharedCapacityBytes != nil ? geometry.sharedLatencySeconds : 0)
+    }
+
+    /// NoC byte-hops of `t`.
+    @inline(__always)
+    private func byteHops(_ t: Traffic) -> Double {
+        geometry.isCrossbar ? t.injected + t.used * t.reduceBytes
+            : t.injected * t.place.averageHopsFromEdge + t.multicastHops + t.used * t.reduceBytes
+    }
+
+    /// Time on every resource of traffic `t` whose compute time is `compute`.
+    @inline(__always)
+    private func times(_ t: Traffic, compute: Double) -> BoundTimes {
+        var times = BoundTimes()
+        times.compute = compute
+        times.sram = max(t.sramReads / geometry.localReadBytesPerSecond, t.sramWrites / geometry.localWriteBytesPerSecond)
+        let injected = t.injected
+        if geometry.isCrossbar {
+            times.noc = ((t.inA + t.inB + t.finalOut) + t.reduceBytes) / geometry.linkBytesPerSecond
+        } else {
+            times.noc = max(injected / (t.place.edgePorts * geometry.linkBytesPerSecond), byteHops(t) / (t.place.links * geometry.linkBytesPerSecond))
+                + t.reduceBytes / geometry.linkBytesPerSecond
+        }
+        let sharedBytes = injected
+        if geometry.sharedCapacityBytes != nil {
+            times.sram = max(times.sram, sharedBytes / geometry.sharedBytesPerSecond)
+        }
+        times.offchip = (t.offRead + t.offWrite) / offchipBytesPerSecond
         if let p = overlapExponent {
             times.exposed = Self.unoverlapped(compute: times.compute, data: max(times.sram, times.noc, times.offchip), exponent: p)
         }
+        times.overhead = overheadSeconds(t)
+        return times
+    }
 
-        // Not hidden by double buffering: kernel start and the first tile's latency.
-        times.overhead = kernelStart + geometry.localLatencySeconds + place.averageHopsFromEdge * geometry.hopLatencySeconds
-            + (offRead > 0 ? geometry.offchipLatencySeconds : 0) + (geometry.sharedCapacityBytes != nil ? geometry.sharedLatencySeconds : 0)
-
+    /// The cost of `mapping`, given one unit's share `unit` of the GEMM and its fold counts on
+    /// the array (`folds`).
+    private func cost(of mapping: Mapping, computeCycles cycles: Double, unit: GEMMShape, rowFolds: Double, colFolds: Double) -> MappingCost {
+        let t = traffic(of: mapping, unit: unit, rowFolds: rowFolds, colFolds: colFolds)
+        let times = times(t, compute: computeSeconds(cycles: cycles))
+        let byteHops = byteHops(t)
+        let sharedBytes = t.injected
         let hasShared = geometry.sharedCapacityBytes != nil
         let activity = ActivityParts(
             format: format, macs: shape.macs,
-            localSRAMReadBytes: sramReads * used, localSRAMWriteBytes: sramWrites * used,
-            sharedSRAMReadBytes: hasShared ? sharedBytes - outputsLeaving : 0,
-            sharedSRAMWriteBytes: hasShared ? outputsLeaving + (aOff ? chipA : 0) + (bOff ? chipB : 0) : 0,
-            offchipReadBytes: offRead, offchipWriteBytes: offWrite, nocByteHops: byteHops)
-        return MappingCost(times: times, computeCycles: cycles, bytesMoved: offRead + offWrite + byteHops, activityParts: activity)
+            localSRAMReadBytes: t.sramReads * t.used, localSRAMWriteBytes: t.sramWrites * t.used,
+            sharedSRAMReadBytes: hasShared ? sharedBytes - t.outputsLeaving : 0,
+            sharedSRAMWriteBytes: hasShared ? t.outputsLeaving + (aOff ? chipA : 0) + (bOff ? chipB : 0) : 0,
+            offchipReadBytes: t.offRead, offchipWriteBytes: t.offWrite, nocByteHops: byteHops)
+        return MappingCost(times: times, computeCycles: cycles, bytesMoved: t.offRead + t.offWrite + byteHops, activityParts: activity)
     }
 
     /// Bytes one unit sends and receives to reduce partial sums split `splitK` ways: each of the
