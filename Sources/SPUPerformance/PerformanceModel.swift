@@ -102,8 +102,9 @@ public struct PerformanceModel: Sendable {
         var position = [Int](repeating: -1, count: facts.count)
         let admitted = cache?.admits(cacheKey) ?? false
         var reused = 0
-        for (index, op) in workload.ops.enumerated() {
-            let opFacts = facts[index]
+        let workloadOps = workload.ops
+        for index in workloadOps.indices {
+            let op = workloadOps[index], opFacts = facts[index]
             let key = admitted ? OpEvaluationCache.Key(design: cacheKey, op: opFacts) : nil
             let result: OpResult
             if let same = opFacts.sameAs, position[same] >= 0 {

@@ -1,30 +1,52 @@
 import Foundation
 
-/// Maps `items` with `jobs` threads, keeping input order (thread j takes items j, j+jobs, …), so
-/// the result is the same for any `jobs`.
+/// Maps `items` with `jobs` threads, keeping input order: each thread takes the next item not yet
+/// taken (pairs of a sweep differ a lot in cost: a design throttled to its TDP is evaluated ~18
+/// times, so fixed shares left threads idle), and every result goes to its item's slot, so the
+/// result is the same for any `jobs` and any scheduling.
 func parallelMap<T: Sendable, R: Sendable>(_ items: [T], jobs: Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
     guard jobs > 1, items.count > 1 else { return items.map(transform) }
     let output = UnsafeResults<R>(count: items.count)
-    let chunks = min(jobs, items.count)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-        var i = chunk
-        while i < items.count {
+    let next = NextIndex()
+    DispatchQueue.concurrentPerform(iterations: min(jobs, items.count)) { _ in
+        while let i = next.take(below: items.count) {
             output.set(i, transform(items[i]))
-            i += chunks
         }
     }
     return output.values()
 }
 
+/// The next item to take, shared by the threads of one `parallelMap`.
+final class NextIndex: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+
+    func take(below count: Int) -> Int? {
+        lock.withLock {
+            guard value < count else { return nil }
+            defer { value += 1 }
+            return value
+        }
+    }
+}
+
 /// Result slots written by distinct threads at distinct indices (no two threads share a slot).
 final class UnsafeResults<R>: @unchecked Sendable {
-    private var slots: [R?]
+    private let slots: UnsafeMutablePointer<R?>
+    private let count: Int
 
-    init(count: Int) { slots = [R?](repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: R) {
-        slots.withUnsafeMutableBufferPointer { $0[index] = value }
+    init(count: Int) {
+        self.count = count
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: nil, count: count)
     }
 
-    func values() -> [R] { slots.map { $0! } }
+    deinit {
+        slots.deinitialize(count: count)
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: R) { slots[index] = value }
+
+    func values() -> [R] { (0..<count).map { slots[$0]! } }
 }

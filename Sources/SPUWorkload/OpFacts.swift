@@ -1,7 +1,8 @@
 import Foundation
 import SPUCore
 
-/// What evaluating one op reads over and over, computed once per workload (`Workload.opFacts`)
+/// What evaluating one op reads over and over, computed once per workload (`Workload.opFacts`; a
+/// class, so handing it down costs one reference count)
 /// instead of once per evaluation: element and byte counts of every operand (each a product over
 /// the `dims` dictionary keyed by `Character`, whose hashing dominated the vector-op model), the
 /// einsum string, FLOPs, the GEMM form of a matmul and the op's evaluation-cache key.
@@ -9,7 +10,7 @@ import SPUCore
 /// Every value is computed by the same expression as the `Op` helper it stands for
 /// (`elements`, `bytes`, `einsum`, `flops`, `isGroupedGEMM`, `readsKVCache`), so using it
 /// changes no result, bit for bit.
-public struct OpFacts: Sendable {
+public final class OpFacts: Sendable {
     /// `op.elements(op.inputs[i])` and `op.bytes(op.inputs[i])`.
     public let inputElements: [Double]
     public let inputBytes: [Double]
@@ -28,9 +29,12 @@ public struct OpFacts: Sendable {
     public let evaluationKeyHash: Int
     /// The first earlier op of the workload with the same `evaluationKey` (it evaluates the same
     /// on any design), nil if none.
-    public internal(set) var sameAs: Int?
+    public let sameAs: Int?
 
-    public init(_ op: Op) {
+    public convenience init(_ op: Op) { self.init(op, key: op.evaluationKey, sameAs: nil) }
+
+    init(_ op: Op, key: String, sameAs: Int?) {
+        self.sameAs = sameAs
         inputElements = op.inputs.map { op.elements($0) }
         inputBytes = op.inputs.map { op.bytes($0) }
         outputElements = op.outputElements
@@ -52,18 +56,19 @@ public struct OpFacts: Sendable {
             }
         }
         (gemmBatch, gemmM, gemmN, gemmK) = (batch, m, n, k)
-        evaluationKey = op.evaluationKey
-        evaluationKeyHash = evaluationKey.hashValue
+        evaluationKey = key
+        evaluationKeyHash = key.hashValue
     }
 
     /// The facts of every op of `ops`, with `sameAs` filled in.
     static func of(_ ops: [Op]) -> [OpFacts] {
-        var facts = ops.map(OpFacts.init)
         var first: [String: Int] = [:]
-        for index in facts.indices {
-            if let earlier = first[facts[index].evaluationKey] { facts[index].sameAs = earlier } else { first[facts[index].evaluationKey] = index }
+        return ops.indices.map { index in
+            let key = ops[index].evaluationKey
+            let earlier = first[key]
+            if earlier == nil { first[key] = index }
+            return OpFacts(ops[index], key: key, sameAs: earlier)
         }
-        return facts
     }
 }
 
