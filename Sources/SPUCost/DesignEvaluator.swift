@@ -62,8 +62,9 @@ public enum CostError: Error, Equatable, CustomStringConvertible {
 /// policy, area, buildability and package (`PackagingModel`), silicon cost and TCO.
 ///
 /// TDP policy (DVFS): if average power at the nominal clock and voltage exceeds TDP, the clock is
-/// scaled down by the factor s at which average power equals TDP, found by bisection, re-running
-/// the performance model at clock scale s (the design itself unchanged). The core supply follows
+/// scaled down by the factor s at which average power meets TDP (within 1e-4 below it, or to
+/// 1.5e-5 in s: `ThrottleSearch`), re-running the performance model at each trial clock scale
+/// (the design itself unchanged). The core supply follows
 /// the node's V–f curve down with the clock (`SupplyPowerSpec`), so dynamic energy per operation
 /// falls as (V/V_nom)² and leakage falls with V; off-chip memory and SerDes energy per bit does
 /// not change. The throttled result carries its operating point (clock, voltage, power by
@@ -120,20 +121,18 @@ public struct DesignEvaluator: Sendable {
         var reasons: [String] = performance.reason.map { [$0] } ?? []
         reasons += silicon.packaging.reasons   // reticle, HBM shoreline, package class (PackagingModel)
         if performance.latencySeconds.isFinite, state.powerW > device.tdpWatts {
-            var lo = Self.lowestClockScale, hi = 1.0
-            var slowest = evaluate(workload, summary: summary, clockScale: lo)
-            var slowestState = electricalState(slowest)
-            if slowestState.powerW > device.tdpWatts {
+            let search = ThrottleSearch<(EvaluationResult, ElectricalState)>(tdpW: device.tdpWatts, lowest: Self.lowestClockScale)
+            let outcome = search.run(nominalPowerW: state.powerW, model: throttleModel(performance)) { scale in
+                let trial = evaluate(workload, summary: summary, clockScale: scale)
+                let trialState = electricalState(trial)
+                return ((trial, trialState), trialState.powerW)
+            }
+            switch outcome {
+            case .overAtLowest:
                 reasons.append("average power exceeds the \(JSONWriter.formatNumber(device.tdpWatts)) W TDP even with the clock throttled to \(JSONWriter.formatNumber(Self.lowestClockScale * 100))%")
-            } else {
-                for _ in 0..<16 {
-                    let mid = (lo + hi) / 2
-                    let trial = evaluate(workload, summary: summary, clockScale: mid)
-                    let trialState = electricalState(trial)
-                    if trialState.powerW > device.tdpWatts { hi = mid } else { lo = mid; slowest = trial; slowestState = trialState }
-                }
-                performance = slowest
-                state = slowestState
+            case let .within(_, (trial, trialState)):
+                performance = trial
+                state = trialState
             }
         }
         performance.feasible = reasons.isEmpty
@@ -203,6 +202,17 @@ public struct DesignEvaluator: Sendable {
     private func evaluate(_ workload: Workload, summary: WorkloadSummary, clockScale: Double) -> EvaluationResult {
         PerformanceModel(device: device, operatingPoint: OperatingPoint(clockScale: clockScale), options: options, cache: cache)
             .evaluate(workload, summary: summary)
+    }
+
+    /// The physical power model the throttle search steers by (`ThrottleModel`), from the
+    /// nominal result; nil when that has no finite latency or no energy.
+    func throttleModel(_ nominal: EvaluationResult) -> ThrottleModel? {
+        let energyModel = energyModel
+        let clocked = [Bound.compute, .sram, .noc].reduce(0) { $0 + (nominal.timeByBound[$1] ?? 0) }
+        let all = nominal.timeByBound.values.reduce(0, +)
+        return ThrottleModel(energy: iterationEnergy(nominal), latencySeconds: nominal.latencySeconds,
+                             clockedShare: all > 0 ? clocked / all : 1, supply: energyModel.supply,
+                             staticPowerW: { energyModel.staticPowerW(atVoltage: $0) })
     }
 
     /// Dynamic energy of one iteration at the nominal supply: Σ op energy × repeat.

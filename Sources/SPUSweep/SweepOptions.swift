@@ -16,7 +16,7 @@ public struct SweepOptions: Sendable {
     /// Clamps `jobs` to [1, `SweepLimits.jobs`] and the batch sizes to their limits (the command
     /// line refuses out-of-range values before it gets here).
     public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, resume: Bool = false, shard: (k: Int, n: Int)? = nil,
-                mappingBudget: Int = MappingSearchOptions().budget, batchPointsPerJob: Int = 8,
+                mappingBudget: Int = MappingSearchOptions().budget, batchPointsPerJob: Int = 64,
                 pointsPerBatch: Int = SweepLimits.pointsPerBatch) {
         self.jobs = min(max(1, jobs), SweepLimits.jobs)
         self.resume = resume
