@@ -48,7 +48,7 @@ public final class OpEvaluationCache: @unchecked Sendable {
     private var windowHits = 0
     /// Whether hits are rare, so a design part is only admitted once seen before.
     private var sparse = false
-    private var seenDesigns = Set<DesignKey>()
+    private var seenPairs = Set<SeenPair>()
 
     /// Entries held at most: when full, the cache starts again empty (a pure memo, so results do
     /// not depend on it), which keeps a long sweep over many unit configurations in flat memory.
@@ -60,20 +60,30 @@ public final class OpEvaluationCache: @unchecked Sendable {
     static let window = 4096
     static let sparseHitRate = 1.0 / 64
 
-    /// Whether an evaluation of ops on the design part `design` (one model's) should look its ops
-    /// up and store them. Always, while the cache hits; when fewer than 1 in 64 lookups of the
-    /// last 4,096 hit (every design of a random sweep has its own units and clock, and the
-    /// storing alone cost more than the rare hit saves), only design parts seen before: a part
-    /// is stored from its second evaluation on, and if hits come back the policy turns dense
-    /// again. Results do not depend on it (a pure memo).
-    func admits(_ design: DesignKey) -> Bool {
+    /// Whether an evaluation of a workload's ops on the design part `design` (one model's)
+    /// should look its ops up and store them. Always, while the cache hits; when fewer than 1 in
+    /// 64 lookups of the last 4,096 hit (every design of a random sweep has its own units and
+    /// clock, and the storing alone cost more than the rare hit saves), only a design part seen
+    /// before with the same workload (`workload` tags it): a pair is stored from its second
+    /// evaluation on (a grid axis the ops do not see, such as TDP), not when the next workload of
+    /// a sweep runs on the design (3.5 % of a 10⁶-point grid's time went to storing those, which
+    /// never hit). If hits come back the policy turns dense again. Results do not depend on it (a
+    /// pure memo).
+    func admits(_ design: DesignKey, workload: Int) -> Bool {
         lock.withLock {
             guard sparse else { return true }
-            if seenDesigns.contains(design) { return true }
-            if seenDesigns.count >= 100_000 { seenDesigns.removeAll(keepingCapacity: true) }
-            seenDesigns.insert(design)
+            let seen = SeenPair(design: design, workload: workload)
+            if seenPairs.contains(seen) { return true }
+            if seenPairs.count >= 100_000 { seenPairs.removeAll(keepingCapacity: true) }
+            seenPairs.insert(seen)
             return false
         }
+    }
+
+    /// A design part and a workload's tag, as the sparse admission policy remembers them.
+    struct SeenPair: Hashable {
+        let design: DesignKey
+        let workload: Int
     }
 
     /// Counts op evaluations served by a memo outside the table (an earlier op of the same
@@ -91,7 +101,7 @@ public final class OpEvaluationCache: @unchecked Sendable {
             if windowLookups >= Self.window {
                 let wasSparse = sparse
                 sparse = Double(windowHits) < Double(windowLookups) * Self.sparseHitRate
-                if sparse != wasSparse { seenDesigns.removeAll() }
+                if sparse != wasSparse { seenPairs.removeAll() }
                 windowLookups = 0
                 windowHits = 0
             }

@@ -100,7 +100,8 @@ public struct PerformanceModel: Sendable {
         let facts = workload.opFacts
         // Where each op's result went in `ops` (-1: not computable), for later ops with the same key.
         var position = [Int](repeating: -1, count: facts.count)
-        let admitted = cache?.admits(cacheKey) ?? false
+        // The workload's tag for the cache's admission policy: its op count and first op.
+        let admitted = cache?.admits(cacheKey, workload: facts.count &* 31 &+ (facts.first?.evaluationKeyHash ?? 0)) ?? false
         var reused = 0
         let workloadOps = workload.ops
         for index in workloadOps.indices {
