@@ -199,43 +199,48 @@ public final class SweepRunner: @unchecked Sendable {
     }
 
     /// Evaluates a batch's pending pairs in chunks of `jobs × batchPointsPerJob` points' worth,
-    /// writing each chunk as one sink batch and reporting after it; once cancelled, stops before
-    /// the next chunk. A chunk is written on this (the driving) thread while the next one is
-    /// evaluated on the worker threads: with writes in line, one core idled through every
-    /// write (a 2-core run used 1.2 cores).
+    /// writing each chunk as one sink batch and reporting after it; once cancelled, writes
+    /// nothing more (a chunk evaluated but not written is dropped). A chunk is written on this
+    /// (the driving) thread while the next one is evaluated on the worker threads: with writes
+    /// in line, one core idled through every write (a 2-core run used 1.2 cores).
     func evaluate(_ work: inout PendingPairs, of batch: PreparedBatch, runID: Int64, into sink: some SweepResultSink,
                   tally: inout SweepTally, cancellation: SweepCancellation, report: (_ done: Int, _ remaining: Int) -> Void) throws {
         let chunkSize = options.chunkPairs(workloads: spec.workloads.count)
         let candidates = batch.candidates
         var evaluated: [SweepResultRow]?   // evaluated, not yet written
         var cursor = work.cursor
-        func write(_ rows: [SweepResultRow], work: inout PendingPairs) throws {
-            try sink.writeBatch(runID: runID, rows: rows, storeOps: spec.storeOpResults)
-            work.advance(past: rows)
-            tally.add(rows)
-            report(tally.evaluatedPairs, work.remaining)
-        }
-        while cursor < work.pairs.count, !cancellation.isCancelled {
-            let chunk = Array(work.pairs[cursor..<min(cursor + chunkSize, work.pairs.count)])
-            cursor += chunk.count
+        while cursor < work.pairs.count || evaluated != nil {
+            if cancellation.isCancelled {
+                tally.cancelled = true
+                return
+            }
             let next = ChunkInFlight()
             let group = DispatchGroup()
-            DispatchQueue.global().async(group: group) { [evaluator] in next.rows = evaluator.evaluate(chunk, of: candidates) }
+            if cursor < work.pairs.count {
+                let chunk = Array(work.pairs[cursor..<min(cursor + chunkSize, work.pairs.count)])
+                cursor += chunk.count
+                DispatchQueue.global().async(group: group) { [evaluator] in next.rows = evaluator.evaluate(chunk, of: candidates) }
+            }
             var failure: (any Error)?
             if let rows = evaluated {
-                do { try write(rows, work: &work) } catch { failure = error }
+                do {
+                    try sink.writeBatch(runID: runID, rows: rows, storeOps: spec.storeOpResults)
+                    work.advance(past: rows)
+                    tally.add(rows)
+                    report(tally.evaluatedPairs, work.remaining)
+                } catch {
+                    failure = error
+                }
             }
-            group.wait()
+            group.wait()   // the worker never outlives this call, whatever the write did
             if let failure { throw failure }
             evaluated = next.rows
         }
-        if let rows = evaluated { try write(rows, work: &work) }
-        if work.remaining > 0, cancellation.isCancelled { tally.cancelled = true }
     }
 }
 
 /// The rows of the chunk being evaluated while the previous one is written (set by the worker
 /// before the driving thread's `wait` returns).
 private final class ChunkInFlight: @unchecked Sendable {
-    var rows: [SweepResultRow] = []
+    var rows: [SweepResultRow]?
 }
