@@ -69,7 +69,8 @@ public enum CostError: Error, Equatable, CustomStringConvertible {
 /// falls as (V/V_nom)² and leakage falls with V; off-chip memory and SerDes energy per bit does
 /// not change. The throttled result carries its operating point (clock, voltage, power by
 /// component), and s is reported as the throttle factor. If even s = 0.02 exceeds TDP (power set
-/// by clock-independent traffic), the point is infeasible.
+/// by clock-independent traffic), the point is infeasible. A point infeasible for another reason
+/// (packaging, memory capacity) is not throttled: its breakdowns are at the nominal clock.
 ///
 /// The mapping search gets the energy model as its pricer, so designs and runs may choose the
 /// energy or EDP mapping objective (`MappingSearchOptions.objective`, else the design's).
@@ -120,7 +121,11 @@ public struct DesignEvaluator: Sendable {
         var state = electricalState(performance)
         var reasons: [String] = performance.reason.map { [$0] } ?? []
         reasons += silicon.packaging.reasons   // reticle, HBM shoreline, package class (PackagingModel)
-        if performance.latencySeconds.isFinite, state.powerW > device.tdpWatts {
+        // A design already infeasible (it cannot be built, or its workload does not fit) is not
+        // throttled: it has no operating point to defend, carries no efficiency numbers, and its
+        // breakdowns are reported at the nominal clock. (Searching its TDP clock was a quarter of
+        // a 10⁶-point sweep's time, 87 % of whose designs exceed the reticle.)
+        if reasons.isEmpty, performance.latencySeconds.isFinite, state.powerW > device.tdpWatts {
             let search = ThrottleSearch<(EvaluationResult, ElectricalState)>(tdpW: device.tdpWatts, lowest: Self.lowestClockScale)
             let outcome = search.run(nominalPowerW: state.powerW, model: throttleModel(performance)) { scale in
                 let trial = evaluate(workload, summary: summary, clockScale: scale)

@@ -16,8 +16,8 @@ public struct SweepOptions: Sendable {
     /// Clamps `jobs` to [1, `SweepLimits.jobs`] and the batch sizes to their limits (the command
     /// line refuses out-of-range values before it gets here).
     public init(jobs: Int = ProcessInfo.processInfo.activeProcessorCount, resume: Bool = false, shard: (k: Int, n: Int)? = nil,
-                mappingBudget: Int = MappingSearchOptions().budget, batchPointsPerJob: Int = 64,
-                pointsPerBatch: Int = SweepLimits.pointsPerBatch) {
+                mappingBudget: Int = MappingSearchOptions().budget, batchPointsPerJob: Int = SweepOptions.defaultBatchPointsPerJob,
+                pointsPerBatch: Int = SweepOptions.defaultPointsPerBatch) {
         self.jobs = min(max(1, jobs), SweepLimits.jobs)
         self.resume = resume
         self.shard = shard
@@ -25,6 +25,14 @@ public struct SweepOptions: Sendable {
         self.batchPointsPerJob = min(max(1, batchPointsPerJob), SweepLimits.batchPointsPerJob)
         self.pointsPerBatch = min(max(1, pointsPerBatch), SweepLimits.pointsPerBatch)
     }
+
+    /// Points per job per database transaction by default: 256 (× jobs × workloads rows per
+    /// commit; a kill loses at most that, well under a second of work). Fewer, larger commits
+    /// touch each page of the results index once per commit instead of once per few rows.
+    public static let defaultBatchPointsPerJob = 256
+    /// Points a sampling source hands the evaluator at once by default: 1,024 decoded designs
+    /// (kilobytes each) keep a sweep's memory near 100 MB whatever its size.
+    public static let defaultPointsPerBatch = 1_024
 
     /// Pairs per database transaction: jobs × points per job × workloads (saturating; the
     /// factors are clamped, so it stays far below `Int.max`).
