@@ -8,8 +8,8 @@ import Foundation
 /// It ends with a trial clock scale that keeps within TDP (P ≤ TDP), either within
 /// `powerTolerance` of it (P ≥ TDP·(1 − 1e-4)) or with a trial over TDP less than
 /// `scaleTolerance` above it: the precision of the 16-step bisection it replaced (whose final
-/// width, 0.98/2¹⁶, moved P by about 1e-4), in 2.6 trials on average instead of 17 (the first
-/// shard of `configs/sweeps/million.json`: 5,199 throttled evaluations, 87 % in ≤ 3 trials).
+/// width, 0.98/2¹⁶, moved P by about 1e-4), in 2.6 trials on average instead of 17 (shard 7/200
+/// of `configs/sweeps/million.json`: 5,199 throttled evaluations, 87 % in ≤ 3 trials).
 ///
 /// - Steps: each trial aims at TDP·(1 − 0.8e-4) (P is convex in s, so aiming from above
 ///   overshoots; aiming low lands inside the band). The first solves a physical model of P(s)
