@@ -57,7 +57,7 @@ public enum AccuracyStudy {
     public static func embed(model: BertModel, recipe: EmulationRecipe, ids: [[Int]], jobs: Int = 2)
         throws(EmulationRecipe.RecipeError) -> (embeddings: [[Float]], tally: EmulatedEncoder.ActivationTally, encoder: EmulatedEncoder) {
         let encoder = try EmulatedEncoder(model: model, recipe: recipe)
-        let results = Slots<([Float], EmulatedEncoder.ActivationTally)>(count: ids.count)
+        let results = ConcurrentSlots<([Float], EmulatedEncoder.ActivationTally)>(count: ids.count)
         let workers = max(1, min(jobs, ids.count))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var i = worker
@@ -103,18 +103,4 @@ public enum AccuracyStudy {
             referencePairRecall: SimilarityMetrics.pairRecall(referenceEmbeddings), weightSQNR: result.encoder.weightSQNR,
             activationSQNR: activations, seconds: seconds)
     }
-}
-
-/// Result slots written by distinct threads at distinct indices.
-final class Slots<R>: @unchecked Sendable {
-    private let pointer: UnsafeMutablePointer<R?>
-    private let count: Int
-    init(count: Int) {
-        self.count = count
-        pointer = .allocate(capacity: count)
-        pointer.initialize(repeating: nil, count: count)
-    }
-    deinit { pointer.deinitialize(count: count); pointer.deallocate() }
-    func set(_ i: Int, _ value: R) { pointer[i] = value }
-    func values() -> [R] { (0..<count).map { pointer[$0]! } }
 }

@@ -1,12 +1,13 @@
 import Foundation
+import SPUCore
 
 /// Maps `items` with `jobs` threads, keeping input order: each thread takes the next item not yet
-/// taken (pairs of a sweep differ a lot in cost: a design throttled to its TDP is evaluated ~18
+/// taken (pairs of a sweep differ a lot in cost: a design throttled to its TDP is evaluated 2-5
 /// times, so fixed shares left threads idle), and every result goes to its item's slot, so the
 /// result is the same for any `jobs` and any scheduling.
 func parallelMap<T: Sendable, R: Sendable>(_ items: [T], jobs: Int, _ transform: @escaping @Sendable (T) -> R) -> [R] {
     guard jobs > 1, items.count > 1 else { return items.map(transform) }
-    let output = UnsafeResults<R>(count: items.count)
+    let output = ConcurrentSlots<R>(count: items.count)
     let next = NextIndex()
     DispatchQueue.concurrentPerform(iterations: min(jobs, items.count)) { _ in
         while let i = next.take(below: items.count) {
@@ -28,25 +29,4 @@ final class NextIndex: @unchecked Sendable {
             return value
         }
     }
-}
-
-/// Result slots written by distinct threads at distinct indices (no two threads share a slot).
-final class UnsafeResults<R>: @unchecked Sendable {
-    private let slots: UnsafeMutablePointer<R?>
-    private let count: Int
-
-    init(count: Int) {
-        self.count = count
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: nil, count: count)
-    }
-
-    deinit {
-        slots.deinitialize(count: count)
-        slots.deallocate()
-    }
-
-    func set(_ index: Int, _ value: R) { slots[index] = value }
-
-    func values() -> [R] { (0..<count).map { slots[$0]! } }
 }
