@@ -59,9 +59,6 @@ struct MatmulMappingSpace {
     /// Splits in search order (fewer K splits first; see `spatialSplits`).
     var splits: [SpatialSplit] { Self.spatialSplits(shape, units: units) }
 
-    /// The candidates a search with `budget` considers: the first `budget` splits.
-    func budgeted(_ budget: Int) -> ArraySlice<SpatialSplit> { splits.prefix(budget) }
-
     /// The mapping of `split`: the split with the local tiling of one unit's share.
     func mapping(_ split: SpatialSplit) -> Mapping {
         mapping(split, unit: split.share(of: shape))

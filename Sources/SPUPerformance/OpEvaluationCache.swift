@@ -121,7 +121,4 @@ public final class OpEvaluationCache: @unchecked Sendable {
 
     public var hits: Int { lock.withLock { hitCount } }
     public var misses: Int { lock.withLock { missCount } }
-
-    /// A key for an op: everything that affects its evaluation except its name and repeat count.
-    static func opKey(_ op: Op) -> String { op.evaluationKey }
 }

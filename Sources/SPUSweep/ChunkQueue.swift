@@ -49,10 +49,4 @@ final class ChunkQueue<Element>: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
-
-    var isStopped: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return stopped
-    }
 }
