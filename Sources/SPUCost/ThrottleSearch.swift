@@ -46,22 +46,20 @@ struct ThrottleSearch<Trial> {
     func run(nominalPowerW: Double, model: ThrottleModel?, evaluate: (Double) -> (trial: Trial, powerW: Double)) -> Outcome {
         let tolerance = Self.scaleTolerance, target = tdpW * (1 - 0.8 * Self.powerTolerance)
         var hi = 1.0
-        var low: (scale: Double, f: Double, trial: Trial)?
-        // Illinois weights of the two ends (the true values, halved when an end is kept twice).
+        var low: (scale: Double, powerW: Double, trial: Trial)?
+        // Illinois weights of the two ends (power over TDP, halved when an end is kept twice).
         var (wLo, wHi) = (0.0, nominalPowerW - tdpW)
         var lastMoved = 0   // -1: lo moved last, +1: hi moved last
-        // The model's error as the ratio of power to modelled power at the last two trials (the
-        // nominal one first), extrapolated linearly in s.
-        var corrections: [(scale: Double, ratio: Double)] = model.map { [(1, nominalPowerW / $0.powerW(atScale: 1))] } ?? []
-        var points: [(scale: Double, powerW: Double)] = [(1, nominalPowerW)]
+        // Every trial so far, the nominal evaluation first, with the ratio of its power to the
+        // model's (the model's error there; nil without a model).
+        var history: [Probe] = [Probe(scale: 1, powerW: nominalPowerW, ratio: model.map { nominalPowerW / $0.powerW(atScale: 1) })]
         for trials in 1...Self.maximumTrials {
             // The next trial: the model's or the secant's step while it stays inside the bracket,
             // else regula falsi, or `lowest` while no trial kept within TDP (after three tries).
             var x: Double
             let floor = low.map { $0.scale + tolerance / 2 } ?? lowest
             let ceiling = hi - tolerance / 2
-            if low != nil || trials <= 3,
-               let s = next(trials: trials, model: model, corrections: corrections, points: points, target: target), s > floor, s < ceiling {
+            if low != nil || trials <= 3, let s = next(trials: trials, model: model, history: history, target: target), s > floor, s < ceiling {
                 x = s
             } else if let low {
                 x = low.scale + (hi - low.scale) * (-wLo) / (wHi - wLo)
@@ -70,10 +68,9 @@ struct ThrottleSearch<Trial> {
                 x = lowest
             }
             let (trial, power) = evaluate(x)
-            if let model { corrections.append((x, power / model.powerW(atScale: x))) }
-            points.append((x, power))
+            history.append(Probe(scale: x, powerW: power, ratio: model.map { power / $0.powerW(atScale: x) }))
             if power <= tdpW {
-                low = (x, power - tdpW, trial)
+                low = (x, power, trial)
                 wLo = power - tdpW
                 if lastMoved == -1 { wHi /= 2 }
                 lastMoved = -1
@@ -84,7 +81,7 @@ struct ThrottleSearch<Trial> {
                 if lastMoved == 1 { wLo /= 2 }
                 lastMoved = 1
             }
-            if let low, -low.f <= Self.powerTolerance * tdpW || hi - low.scale <= tolerance { break }
+            if let low, tdpW - low.powerW <= Self.powerTolerance * tdpW || hi - low.scale <= tolerance { break }
         }
         guard let low else {
             // Unreachable: the fourth trial without one within TDP is `lowest`, which returns or sets `low`.
@@ -93,22 +90,28 @@ struct ThrottleSearch<Trial> {
         return .within(scale: low.scale, trial: low.trial)
     }
 
+    /// One evaluated clock scale: its power and the ratio of that to the model's.
+    struct Probe {
+        var scale: Double
+        var powerW: Double
+        var ratio: Double?
+    }
+
     /// The model-corrected step (see the type's notes), else the secant through the last two
     /// trials (the nominal evaluation counting as one) or inverse quadratic interpolation through
     /// the last three, aimed at `target`; nil when none gives a number.
-    func next(trials: Int, model: ThrottleModel?, corrections: [(scale: Double, ratio: Double)], points: [(scale: Double, powerW: Double)],
-              target: Double) -> Double? {
+    func next(trials: Int, model: ThrottleModel?, history: [Probe], target: Double) -> Double? {
         if let model {
             // The ratio of the last trial (the nominal one at first), then the line through the
             // ratios of the last two trials.
-            let ratios = trials <= 2 ? corrections.suffix(1) : corrections.suffix(2)
-            if let s = model.scale(meetingW: target, correction: Self.line(through: ratios)) { return s }
+            let ratios = history.suffix(trials <= 2 ? 1 : 2).compactMap { p in p.ratio.map { (scale: p.scale, ratio: $0) } }
+            if let s = model.scale(meetingW: target, correction: Self.line(through: ratios[...])) { return s }
         }
-        guard points.count >= 2 else { return nil }
-        let (a, b) = (points[points.count - 2], points[points.count - 1])
-        if points.count >= 3 {
+        guard history.count >= 2 else { return nil }
+        let (a, b) = (history[history.count - 2], history[history.count - 1])
+        if history.count >= 3 {
             // Inverse quadratic interpolation through the last three trials (s as a quadratic in P).
-            let c = points[points.count - 3]
+            let c = history[history.count - 3]
             let (pa, pb, pc) = (a.powerW, b.powerW, c.powerW)
             if pa != pb, pb != pc, pa != pc {
                 let s = c.scale * (target - pa) * (target - pb) / ((pc - pa) * (pc - pb))

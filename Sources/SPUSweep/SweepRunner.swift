@@ -133,7 +133,7 @@ public final class SweepRunner: @unchecked Sendable {
         // refused before anything is written, whatever the batch size.
         var pruned = batch.pruned
         while !source.isAdaptive, batch.candidates.isEmpty, let points = source.nextBatch() {
-            pointsEnd = max(batch.points.reduce(pointsEnd) { max($0, $1.index + 1) }, (source as? ShardPointSource)?.indexEnd ?? 0)
+            pointsEnd = max(pointsEnd, proposedEnd(batch, source))
             tally.add(batch)
             batch = evaluator.prepare(points, policy: source.preEvaluationPolicy, seen: &seen)
             pruned += batch.pruned
@@ -148,7 +148,7 @@ public final class SweepRunner: @unchecked Sendable {
         var isFirstBatch = true
         var reportedFinal = false
         while true {
-            pointsEnd = max(batch.points.reduce(pointsEnd) { max($0, $1.index + 1) }, (source as? ShardPointSource)?.indexEnd ?? 0)
+            pointsEnd = max(pointsEnd, proposedEnd(batch, source))
             tally.add(batch)
             var work = stored.pending(batch, workloads: spec.workloads, keepingOutcomes: source.isAdaptive)
             tally.alreadyStored += work.alreadyStored
@@ -187,6 +187,12 @@ public final class SweepRunner: @unchecked Sendable {
                             workloads: spec.workloads.count, pointsInShard: tally.pointsInShard, prunedBeforeEvaluation: tally.pruned,
                             invalidDesigns: tally.invalid, alreadyStored: tally.alreadyStored, evaluatedPairs: tally.evaluatedPairs,
                             failingConstraints: tally.failing, cancelled: tally.cancelled, seconds: Date().timeIntervalSince(start))
+    }
+
+    /// One past the highest point index `source` has proposed as far as `batch`: the batch's own
+    /// points, and for a shard the points of other shards it passed over (`ShardPointSource`).
+    func proposedEnd(_ batch: PreparedBatch, _ source: any DesignPointSource) -> Int {
+        max(batch.points.reduce(0) { max($0, $1.index + 1) }, (source as? ShardPointSource)?.indexEnd ?? 0)
     }
 
     /// This shard's baselines, numbered after the source's points.
