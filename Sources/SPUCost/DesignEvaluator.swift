@@ -69,8 +69,9 @@ public enum CostError: Error, Equatable, CustomStringConvertible {
 /// falls as (V/V_nom)² and leakage falls with V; off-chip memory and SerDes energy per bit does
 /// not change. The throttled result carries its operating point (clock, voltage, power by
 /// component), and s is reported as the throttle factor. If even s = 0.02 exceeds TDP (power set
-/// by clock-independent traffic), the point is infeasible. A point infeasible for another reason
-/// (packaging, memory capacity) is not throttled: its breakdowns are at the nominal clock.
+/// by clock-independent traffic), the point is infeasible. A design that cannot be built
+/// (packaging) is not run at all (`notRun`); a point infeasible for another reason (memory
+/// capacity, an unsupported format) is not throttled: its breakdowns are at the nominal clock.
 ///
 /// The mapping search gets the energy model as its pricer, so designs and runs may choose the
 /// energy or EDP mapping objective (`MappingSearchOptions.objective`, else the design's).
@@ -117,14 +118,15 @@ public struct DesignEvaluator: Sendable {
 
     public func evaluate(_ workload: Workload) -> CostedEvaluation {
         let summary = workload.summary
+        // A design that cannot be built (reticle, HBM shoreline, package class: PackagingModel)
+        // is not run: times, traffic and energy of a chip that cannot exist defend nothing.
+        if !silicon.packaging.buildable { return notRun(workload, summary: summary) }
         var performance = evaluate(workload, summary: summary, clockScale: 1)
         var state = electricalState(performance)
+        // A point already infeasible (its workload does not fit, or a format is unsupported) is
+        // not throttled: it has no operating point to defend, carries no efficiency numbers, and
+        // its breakdowns are reported at the nominal clock as diagnostics.
         var reasons: [String] = performance.reason.map { [$0] } ?? []
-        reasons += silicon.packaging.reasons   // reticle, HBM shoreline, package class (PackagingModel)
-        // A design already infeasible (it cannot be built, or its workload does not fit) is not
-        // throttled: it has no operating point to defend, carries no efficiency numbers, and its
-        // breakdowns are reported at the nominal clock. (Searching its TDP clock was a quarter of
-        // a 10⁶-point sweep's time, 87 % of whose designs exceed the reticle.)
         if reasons.isEmpty, performance.latencySeconds.isFinite, state.powerW > device.tdpWatts {
             let search = ThrottleSearch<(EvaluationResult, ElectricalState)>(tdpW: device.tdpWatts, lowest: Self.lowestClockScale)
             let outcome = search.run(nominalPowerW: state.powerW, model: throttleModel(performance)) { scale in
@@ -159,6 +161,23 @@ public struct DesignEvaluator: Sendable {
             usdPerMillionItems: throughput > 0 ? tco.totalUSDPerHour * devices / (throughput * 3600) * 1e6 : .nan,
             itemsPerJoule: perChip > 0 ? workload.itemsPerIteration / (perChip * devices) : .nan, serving: serving,
             training: training)
+        return Self.checked(CostedEvaluation(performance: performance, cost: cost))
+    }
+
+    /// The evaluation of a design that cannot be built (`PerformanceModel.notRun`): infeasible
+    /// with the packaging reasons, its area, silicon cost and TCO (which explain them), and no
+    /// energy, power or efficiency (NaN, stored as no value).
+    func notRun(_ workload: Workload, summary: WorkloadSummary) -> CostedEvaluation {
+        let performance = PerformanceModel(device: device, operatingPoint: OperatingPoint(clockScale: 1), options: options, cache: cache)
+            .notRun(workload, summary: summary, because: silicon.packaging.reasons.joined(separator: "; "))
+        let supply = energyModel.supply
+        let operatingPoint = PowerOperatingPoint(
+            clockScale: 1, clockGHz: performance.operatingPoint.effectiveClockGHz(for: device),
+            voltageV: supply.voltage(forClockScale: 1), junctionTemperatureC: technology.power.junctionTemperatureC,
+            staticPowerW: energyModel.staticPowerW)
+        let cost = CostResult(area: area, dynamicEnergy: EnergyBreakdown(), staticEnergyJ: .nan, opEnergyJ: [], energyJ: .nan,
+                              averagePowerW: .nan, operatingPoint: operatingPoint, silicon: silicon, tco: tco,
+                              usdPerMillionItems: .nan, itemsPerJoule: .nan, serving: serving, training: training)
         return Self.checked(CostedEvaluation(performance: performance, cost: cost))
     }
 

@@ -62,8 +62,8 @@ public struct EvaluationResult: Sendable {
     public var latencySeconds: Double
     public var throughputPerSecond: Double
     public var throughputUnit: String
-    /// The bound that accounts for most of the latency.
-    public var bound: Bound
+    /// The bound that accounts for most of the latency (nil when no op ran).
+    public var bound: Bound?
     /// Seconds of latency attributed to each bound (each op's latency goes to its bound).
     public var timeByBound: [Bound: Double]
     /// Achieved MACs over peak MACs of the op formats during the iteration.
@@ -76,4 +76,8 @@ public struct EvaluationResult: Sendable {
     public var operatingPoint: OperatingPoint
     /// The objective the matmul mappings were chosen by.
     public var mappingObjective: MappingObjective
+    /// False when the design was not run on the workload because it cannot be built
+    /// (`PerformanceModel.notRun`): then latency, throughput and utilisation are NaN, and the
+    /// bound, times, activity and ops are absent, stored and printed as no value.
+    public var wasRun: Bool = true
 }

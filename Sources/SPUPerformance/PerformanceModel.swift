@@ -63,24 +63,8 @@ public struct PerformanceModel: Sendable {
     /// TDP-throttle search in `DesignEvaluator`) pass its precomputed `summary` to skip recomputing it.
     public func evaluate(_ workload: Workload, summary precomputed: WorkloadSummary? = nil) -> EvaluationResult {
         let summary = precomputed ?? workload.summary
-        var reasons: [String] = []
-        let capacity: CapacityCheck
-        if let step = workload.training {
-            let m = step.memory
-            capacity = CapacityCheck(weightBytes: m.weightBytes, kvCacheBytes: 0, activationBytes: m.activationBytes,
-                                     availableBytes: device.memory.offchip.capacityBytes,
-                                     gradientBytes: m.gradientBytes, optimizerStateBytes: m.optimizerStateBytes)
-            if !capacity.fits {
-                reasons.append("the training step needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(m.weightBytes)) GB + gradients \(Self.gigabytes(m.gradientBytes)) GB + optimizer states \(Self.gigabytes(m.optimizerStateBytes)) GB + stored activations \(Self.gigabytes(m.activationBytes)) GB, \(step.recompute.rawValue) recomputation) but \(device.name) has \(Self.gigabytes(capacity.availableBytes)) GB of \(device.memory.offchip.type.rawValue)")
-            }
-        } else {
-            capacity = CapacityCheck(weightBytes: summary.weightBytes, kvCacheBytes: summary.kvCacheBytes,
-                                     activationBytes: summary.peakActivationBytes,
-                                     availableBytes: device.memory.offchip.capacityBytes)
-        }
-        if workload.training == nil, !capacity.fits {
-            reasons.append("needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(capacity.weightBytes)) GB + KV cache \(Self.gigabytes(capacity.kvCacheBytes)) GB + activations \(Self.gigabytes(capacity.activationBytes)) GB) but \(device.name) has \(Self.gigabytes(capacity.availableBytes)) GB of \(device.memory.offchip.type.rawValue)")
-        }
+        let (capacity, capacityReason) = capacityCheck(workload, summary: summary)
+        var reasons: [String] = capacityReason.map { [$0] } ?? []
 
         let search = MappingSearch(objective: mappingObjective, budget: options.budget, pricer: options.energyPricer)
         let matmul = MatmulModel(geometry: geometry, macArray: device.compute.macArray, calibration: device.calibration, search: search)
@@ -139,7 +123,7 @@ public struct PerformanceModel: Sendable {
         }
         cache?.countHits(reused)
         if !computable { latency = .nan }
-        let bound = timeByBound.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key ?? .overhead
+        let bound = timeByBound.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key
         let dominantFormat = total.macsByFormat.max { $0.value < $1.value }?.key
         let utilization = dominantFormat.map { total.totalMACs / (latency * operatingPoint.peakMacsPerSecond($0, on: device)) } ?? 0
         return EvaluationResult(
@@ -150,6 +134,36 @@ public struct PerformanceModel: Sendable {
             throughputUnit: workload.throughputUnit, bound: bound, timeByBound: timeByBound,
             macUtilization: utilization.isFinite ? utilization : 0, devices: workload.devices,
             capacity: capacity, activity: total, ops: ops, operatingPoint: operatingPoint, mappingObjective: mappingObjective)
+    }
+
+    /// The memory one chip must hold for `workload` against what the device has, and the reason
+    /// when it does not fit. Inference: weights, KV cache and the largest op's activations;
+    /// training: the step's weights, gradients, optimizer states and stored activations.
+    public func capacityCheck(_ workload: Workload, summary: WorkloadSummary) -> (CapacityCheck, reason: String?) {
+        let available = device.memory.offchip.capacityBytes, memory = device.memory.offchip.type.rawValue
+        if let step = workload.training {
+            let m = step.memory
+            let capacity = CapacityCheck(weightBytes: m.weightBytes, kvCacheBytes: 0, activationBytes: m.activationBytes,
+                                         availableBytes: available, gradientBytes: m.gradientBytes, optimizerStateBytes: m.optimizerStateBytes)
+            return (capacity, capacity.fits ? nil : "the training step needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(m.weightBytes)) GB + gradients \(Self.gigabytes(m.gradientBytes)) GB + optimizer states \(Self.gigabytes(m.optimizerStateBytes)) GB + stored activations \(Self.gigabytes(m.activationBytes)) GB, \(step.recompute.rawValue) recomputation) but \(device.name) has \(Self.gigabytes(available)) GB of \(memory)")
+        }
+        let capacity = CapacityCheck(weightBytes: summary.weightBytes, kvCacheBytes: summary.kvCacheBytes,
+                                     activationBytes: summary.peakActivationBytes, availableBytes: available)
+        return (capacity, capacity.fits ? nil : "needs \(Self.gigabytes(capacity.requiredBytes)) GB per chip (weights \(Self.gigabytes(capacity.weightBytes)) GB + KV cache \(Self.gigabytes(capacity.kvCacheBytes)) GB + activations \(Self.gigabytes(capacity.activationBytes)) GB) but \(device.name) has \(Self.gigabytes(available)) GB of \(memory)")
+    }
+
+    /// The result of not running `workload` because the design cannot be built (`reason`, from
+    /// the packaging model): infeasible, with the memory check (a trace property, cheap, and a
+    /// second reason when it does not fit) and no latency, bound, times, activity or ops, which
+    /// would describe a chip that cannot exist (`EvaluationResult.wasRun`).
+    public func notRun(_ workload: Workload, summary: WorkloadSummary, because reason: String) -> EvaluationResult {
+        let (capacity, capacityReason) = capacityCheck(workload, summary: summary)
+        return EvaluationResult(
+            designName: device.name, workloadName: workload.name, feasible: false,
+            reason: ((capacityReason.map { [$0] } ?? []) + [reason]).joined(separator: "; "),
+            latencySeconds: .nan, throughputPerSecond: .nan, throughputUnit: workload.throughputUnit, bound: nil, timeByBound: [:],
+            macUtilization: .nan, devices: workload.devices, capacity: capacity, activity: ActivityCounts(), ops: [],
+            operatingPoint: operatingPoint, mappingObjective: mappingObjective, wasRun: false)
     }
 
     static func gigabytes(_ bytes: Double) -> String {

@@ -18,7 +18,7 @@ extension CostedEvaluation {
             }
         }
         extra += [
-            ("energy_breakdown_j", .object(c.dynamicEnergy.parts.map { ($0.0.rawValue, n($0.1)) }
+            ("energy_breakdown_j", .object(c.dynamicEnergy.parts.map { ($0.0.rawValue, performance.wasRun ? n($0.1) : .null) }
                                            + [(EnergyComponent.staticEnergyName, n(c.staticEnergyJ))])),
             ("operating_point", .object([
                 ("clock_scale", n(c.operatingPoint.clockScale)), ("clock_ghz", n(c.operatingPoint.clockGHz)),

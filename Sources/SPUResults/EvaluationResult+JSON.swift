@@ -29,12 +29,13 @@ extension EvaluationResult {
             ("feasible", .bool(feasible)),
             ("reason", reason.map(JSONValue.string) ?? .null),
             ("throughput_unit", .string(throughputUnit)),
-            ("bound", .string(bound.rawValue)),
+            ("bound", bound.map { .string($0.rawValue) } ?? .null),
             ("devices", .number(Double(devices))),
         ]
         root += metrics.map { ($0.0, number($0.1)) }
         root += [
-            ("time_by_bound_s", times { timeByBound[$0] ?? 0 }),
+            // A design not run (it cannot be built) has no times or activity: null.
+            ("time_by_bound_s", wasRun ? times { timeByBound[$0] ?? 0 } : .null),
             ("memory", .object([
                 ("weight_bytes", number(capacity.weightBytes)),
                 ("kv_cache_bytes", number(capacity.kvCacheBytes)),
@@ -46,7 +47,7 @@ extension EvaluationResult {
                 ("required_bytes", number(capacity.requiredBytes)),
                 ("available_bytes", number(capacity.availableBytes)),
             ])),
-            ("activity", activity.jsonValue),
+            ("activity", wasRun ? activity.jsonValue : .null),
         ]
         root += extra
         root.append(("ops", .array(ops.enumerated().map { index, op in

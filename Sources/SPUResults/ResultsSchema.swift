@@ -202,15 +202,7 @@ public enum ResultsSchema {
             // Other Kinds Of Table Schema Changes": same transaction, schema_version bumped,
             // checked with quick_check).
             let relaxed = ["mac_utilization"] + ["compute", "sram", "noc", "offchip", "chiplink", "overhead"].map { "time_\($0)_s" }
-            let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
-            try db.execute(sql: "PRAGMA writable_schema = ON")
-            let edited = relaxed.reduce("sql") { sql, column in "replace(\(sql), '\"\(column)\" DOUBLE NOT NULL', '\"\(column)\" DOUBLE')" }
-            try db.execute(sql: "UPDATE sqlite_master SET sql = \(edited) WHERE type = 'table' AND name = 'results'")
-            try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
-            try db.execute(sql: "PRAGMA writable_schema = OFF")
-            guard try String.fetchOne(db, sql: "PRAGMA quick_check") == "ok" else {
-                throw DatabaseError(message: "integrity check failed after relaxing NOT NULL on results columns")
-            }
+            try relaxNotNull(db, columns: relaxed.map { ($0, "DOUBLE") })
             try db.execute(sql: "UPDATE results SET \(measured.map { "\($0) = NULL" }.joined(separator: ", ")) WHERE NOT feasible")
         }
         migrator.registerMigration("v9-serving") { db in
@@ -239,7 +231,64 @@ public enum ResultsSchema {
             try db.execute(sql: "ALTER TABLE designs ADD COLUMN base_hash TEXT")
             try db.execute(sql: "ALTER TABLE designs ADD COLUMN overrides TEXT")
         }
+        migrator.registerMigration("v14-results-point-key") { db in
+            try rebuildResultsWithPointKey(db)
+        }
         return migrator
+    }
+
+    /// Migration v14 rebuilds `results` (SQLite's procedure for changing a table's constraints:
+    /// create the new table, copy the rows, drop the old one, rename), for two changes:
+    ///
+    /// - A design that cannot be built is not run on its workloads (`PerformanceModel.notRun`):
+    ///   its rows have no bound and no activity counts (NULL), like its times since v8.
+    /// - One index instead of three: UNIQUE (run_id, point_index, design_hash, workload_hash).
+    ///   A sweep writes in point order, so each insert appends at the end of it; under the former
+    ///   UNIQUE (run_id, design_hash, workload_hash) each insert went to a random place in an
+    ///   index that outgrows any page cache (~400 MB at 3 M rows, a page written per row), and the
+    ///   indexes on run_id and (run_id, point_index) repeated its prefixes. A design has one
+    ///   point index in a sweep run (repeated points are evaluated once) and none (NULL) in a
+    ///   single run, so the key still admits each (design, workload) pair once per run.
+    static func rebuildResultsWithPointKey(_ db: Database) throws {
+        guard var sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'results'") else {
+            throw DatabaseError(message: "no results table to rebuild")
+        }
+        func replace(_ old: String, _ new: String) throws {
+            guard sql.contains(old) else { throw DatabaseError(message: "results schema lacks \(old): cannot rebuild it") }
+            sql = sql.replacingOccurrences(of: old, with: new)
+        }
+        try replace("CREATE TABLE \"results\"", "CREATE TABLE \"results_v14\"")
+        try replace("UNIQUE (\"run_id\", \"design_hash\", \"workload_hash\")", "UNIQUE (\"run_id\", \"point_index\", \"design_hash\", \"workload_hash\")")
+        try replace("\"bound\" TEXT NOT NULL", "\"bound\" TEXT")
+        for column in ["macs", "vector_ops", "local_sram_read_bytes", "local_sram_write_bytes", "shared_sram_read_bytes",
+                       "shared_sram_write_bytes", "offchip_read_bytes", "offchip_write_bytes", "noc_byte_hops", "chip_link_bytes"] {
+            try replace("\"\(column)\" DOUBLE NOT NULL", "\"\(column)\" DOUBLE")
+        }
+        // The view names the table (a rename checks it); `synchronise` creates it again.
+        try db.execute(sql: "DROP VIEW IF EXISTS design_scores")
+        try db.execute(sql: sql)
+        let columns = try db.columns(in: "results").map { "\"\($0.name)\"" }.joined(separator: ", ")
+        try db.execute(sql: "INSERT INTO results_v14 (\(columns)) SELECT \(columns) FROM results ORDER BY id")
+        try db.execute(sql: "DROP TABLE results")
+        try db.execute(sql: "ALTER TABLE results_v14 RENAME TO results")
+    }
+
+    /// Drops the NOT NULL constraint of `results` columns (name, declared type) by editing the
+    /// stored schema text: SQLite's documented procedure for schema changes that leave the stored
+    /// rows valid ("Making Other Kinds Of Table Schema Changes": same transaction, schema_version
+    /// bumped, checked with quick_check), with no copy of the table.
+    static func relaxNotNull(_ db: Database, columns: [(name: String, type: String)]) throws {
+        let version = try Int.fetchOne(db, sql: "PRAGMA schema_version") ?? 0
+        try db.execute(sql: "PRAGMA writable_schema = ON")
+        let edited = columns.reduce("sql") { sql, column in
+            "replace(\(sql), '\"\(column.name)\" \(column.type) NOT NULL', '\"\(column.name)\" \(column.type)')"
+        }
+        try db.execute(sql: "UPDATE sqlite_master SET sql = \(edited) WHERE type = 'table' AND name = 'results'")
+        try db.execute(sql: "PRAGMA schema_version = \(version + 1)")
+        try db.execute(sql: "PRAGMA writable_schema = OFF")
+        guard try String.fetchOne(db, sql: "PRAGMA quick_check") == "ok" else {
+            throw DatabaseError(message: "integrity check failed after relaxing NOT NULL on results columns")
+        }
     }
 
     /// Brings a database to the current schema: the migrations, then the catalogue columns and
@@ -359,7 +408,7 @@ public enum ResultsSchema {
         }
         return """
             CREATE VIEW design_scores AS
-            SELECT run_id, design_hash, MIN(design_name) AS design_name, MIN(point_index) AS point_index,
+            SELECT run_id, design_hash, MIN(design_name) AS design_name, point_index,
                    MAX(is_baseline) AS is_baseline, MIN(feasible) AS feasible, MIN(meets_constraints) AS meets_constraints,
                    COUNT(*) AS workloads,
                    GROUP_CONCAT(CASE WHEN recipe_group IS NOT NULL AND selection_score IS NOT NULL THEN recipe END, ',') AS chosen_recipes,
@@ -368,9 +417,10 @@ public enum ResultsSchema {
             FROM results r
             WHERE recipe_group IS NULL OR rowid = (
                 SELECT s.rowid FROM results s
-                WHERE s.run_id = r.run_id AND s.design_hash = r.design_hash AND s.recipe_group = r.recipe_group
+                WHERE s.run_id = r.run_id AND s.point_index IS r.point_index AND s.design_hash = r.design_hash
+                      AND s.recipe_group = r.recipe_group
                 ORDER BY s.selection_score IS NULL, s.selection_score, s.rowid LIMIT 1)
-            GROUP BY run_id, design_hash
+            GROUP BY run_id, point_index, design_hash
             """
     }()
 

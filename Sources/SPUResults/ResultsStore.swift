@@ -153,18 +153,20 @@ public final class ResultsStore: Sendable {
         // Values in `ResultsSchema.resultColumns` order.
         var values: [DatabaseValue] = [
             v(runID), v(design.contentHash), v(workloadHash), v(result.designName), v(result.workloadName), v(result.feasible), v(result.reason),
-            v(result.throughputUnit), v(result.bound.rawValue), v(result.devices),
+            v(result.throughputUnit), v(result.bound?.rawValue), v(result.devices),
         ]
         values.reserveCapacity(ResultsSchema.resultColumns.count)
-        for bound in Bound.allCases { values.append(v(result.timeByBound[bound] ?? 0)) }
-        for quantity in ActivityQuantity.allCases { values.append(v(result.activity[quantity])) }
+        // A design not run (it cannot be built) has no times, activity or energy: NULL.
+        let ran = result.wasRun
+        for bound in Bound.allCases { values.append(ran ? v(result.timeByBound[bound] ?? 0) : .null) }
+        for quantity in ActivityQuantity.allCases { values.append(ran ? v(result.activity[quantity]) : .null) }
         let costed = cost.map { CostedEvaluation(performance: result, cost: $0) }
         for metric in MetricCatalogue.all { values.append(v(costed.map(metric.value) ?? metric.value(result))) }
         values += [v(point.pointIndex), v(point.workloadWeight), v(point.isBaseline), v(point.meetsConstraints)]
         // Energy by component for all chips (sums to energy_j), then modelled area by component.
         if let cost {
             let devices = Double(result.devices)
-            for component in EnergyComponent.allCases { values.append(v(cost.dynamicEnergy[component] * devices)) }
+            for component in EnergyComponent.allCases { values.append(ran ? v(cost.dynamicEnergy[component] * devices) : .null) }
             values.append(v(cost.staticEnergyJ * devices))
             for component in AreaComponent.allCases { values.append(v(cost.area[component])) }
         } else {

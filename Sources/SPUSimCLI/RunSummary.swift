@@ -27,11 +27,12 @@ struct RunSummary {
         lines.append("feasible  \(r.feasible ? "yes" : "NO: \(r.reason ?? "")")")
         // An infeasible point cannot run as modelled: like its stored row and its JSON
         // (`Metric.isDefined(feasible:)`), it shows no latency, throughput, utilisation,
-        // efficiency or cost per item; the time shares and traffic stay as diagnostics.
+        // efficiency or cost per item; the time shares and traffic stay as diagnostics, except for
+        // a design that cannot be built, which is not run (`PerformanceModel.notRun`).
         let infeasible = r.feasible ? nil : "\(Formatting.notApplicable) (infeasible)"
         lines.append("latency   " + (infeasible ?? "\(Formatting.seconds(r.latencySeconds)) per iteration"))
         lines.append("throughput " + (infeasible ?? "\(Formatting.si(r.throughputPerSecond)) \(r.throughputUnit)/s"))
-        lines.append("MAC utilization \(infeasible ?? Formatting.percent(r.macUtilization)); bound: \(r.bound.rawValue)"
+        lines.append("MAC utilization \(infeasible ?? Formatting.percent(r.macUtilization)); bound: \(r.bound?.rawValue ?? Formatting.notApplicable)"
                      + (r.mappingObjective == .latency ? "" : "; mappings chosen by \(r.mappingObjective.rawValue)"))
         let shares = Bound.allCases.compactMap { b -> String? in
             guard let t = r.timeByBound[b], t > 0, r.latencySeconds > 0 else { return nil }
@@ -44,7 +45,11 @@ struct RunSummary {
         } else {
             lines.append("memory    \(Formatting.bytes(r.capacity.requiredBytes)) needed of \(Formatting.bytes(r.capacity.availableBytes)) (weights \(Formatting.bytes(r.capacity.weightBytes)), KV cache \(Formatting.bytes(r.capacity.kvCacheBytes)))")
         }
-        lines.append("traffic   off-chip \(Formatting.bytes(r.activity.offchipReadBytes + r.activity.offchipWriteBytes)), NoC \(Formatting.bytes(r.activity.nocByteHops))·hop, chip links \(Formatting.bytes(r.activity.chipLinkBytes))")
+        if !r.wasRun {
+            lines.append("traffic   \(Formatting.notApplicable) (not run: the design cannot be built)")
+        } else {
+            lines.append("traffic   off-chip \(Formatting.bytes(r.activity.offchipReadBytes + r.activity.offchipWriteBytes)), NoC \(Formatting.bytes(r.activity.nocByteHops))·hop, chip links \(Formatting.bytes(r.activity.chipLinkBytes))")
+        }
         if let c = cost {
             let unit = r.throughputUnit
             if let infeasible {
