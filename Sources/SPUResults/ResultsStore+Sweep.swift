@@ -41,6 +41,21 @@ extension ResultsStore {
         }
     }
 
+    /// What a run holds for its points in `points`, by point index: one range scan of the
+    /// (run_id, point_index, design_hash, workload_hash) key, which holds every column it reads.
+    public func storedPoints(runID: Int64, in points: Range<Int>) throws -> [Int: StoredPoint] {
+        try pool.read { db in
+            var out: [Int: StoredPoint] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT point_index, design_hash, workload_hash FROM results WHERE run_id = ? AND point_index >= ? AND point_index < ?
+                """, arguments: [runID, points.lowerBound, points.upperBound])
+            while let row = try rows.next() {
+                out[row[0], default: StoredPoint(designHash: row[1], workloadHashes: [])].workloadHashes.insert(row[2])
+            }
+            return out
+        }
+    }
+
     /// Stored metrics of a run's results by "design_hash|workload_hash" (for resuming adaptive
     /// searches): every catalogue metric by name, plus `feasible` and `meets_constraints` as 0/1.
     public func storedMetrics(runID: Int64) throws -> [String: [String: Double]] {
@@ -111,18 +126,25 @@ extension ResultsStore {
         public var trainingLayout: String? = nil
     }
 
-    /// The run's designs, best first by `usd_per_million_items` then throughput (feasible ones first).
-    public func designScores(runID: Int64) throws -> [DesignScore] {
+    /// The run's `best` best swept designs, then its baselines (at most `baselines`), each
+    /// group best first by `usd_per_million_items` then throughput (feasible ones first).
+    /// Ranked in SQL with a limit, in one pass over the run's rows: a run of a million designs
+    /// is never held in memory.
+    public func designScores(runID: Int64, best: Int, baselines: Int) throws -> [DesignScore] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db, sql: """
                 SELECT design_name, is_baseline, feasible, meets_constraints, weighted_items_per_s, weighted_latency_s,
                        weighted_items_per_joule, weighted_usd_per_million_items, area_mm2, max_avg_power_w,
                        goodput_requests_per_s, ttft_p99_s, tpot_p99_s, chosen_recipes,
                        training_tokens_per_s, training_mfu, training_usd_per_million_tokens, training_layout
                 FROM design_scores WHERE run_id = ?
-                ORDER BY (feasible AND meets_constraints) DESC, weighted_usd_per_million_items IS NULL,
+                ORDER BY is_baseline DESC, (feasible AND meets_constraints) DESC, weighted_usd_per_million_items IS NULL,
                          weighted_usd_per_million_items, weighted_items_per_s DESC, design_name
-                """, arguments: [runID]).map { row in
+                LIMIT ?
+                """, arguments: [runID, best + baselines])
+            // Baselines sort first; fewer of them (a shard's share) leave extra swept designs.
+            let swept = rows.filter { !($0["is_baseline"] as Bool) }.prefix(best)
+            return (swept + rows.filter { $0["is_baseline"] as Bool }).map { row in
                 DesignScore(designName: row["design_name"], isBaseline: row["is_baseline"], feasible: row["feasible"],
                             meetsConstraints: row["meets_constraints"], itemsPerS: row["weighted_items_per_s"],
                             latencyS: row["weighted_latency_s"], itemsPerJoule: row["weighted_items_per_joule"],

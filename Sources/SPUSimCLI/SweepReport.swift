@@ -48,10 +48,10 @@ enum SweepReport {
                      + (spec.recipes.map { " (\($0.candidates.count) recipes each for the generated transformers)" } ?? "")
                      + (s.failingConstraints > 0 ? "; \(s.failingConstraints) pairs fail constraints after evaluation" : ""))
         guard let runID = s.runID else { return lines.joined(separator: "\n") }
-        let scores = try store.designScores(runID: runID)
+        let scores = try store.designScores(runID: runID, best: top, baselines: spec.baselines.count)
         let unit = spec.workloads.first?.workload.throughputUnit ?? "items"
         func f(_ x: Double?, _ format: String) -> String { x.map { String(format: format, $0) } ?? "-" }
-        let best = scores.filter { !$0.isBaseline }.prefix(top)
+        let best = scores.filter { !$0.isBaseline }
         let baselines = scores.filter(\.isBaseline)
         let serving = spec.serving != nil
         let training = spec.training != nil

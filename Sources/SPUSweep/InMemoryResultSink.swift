@@ -1,7 +1,9 @@
+import Foundation
 /// A result sink that keeps runs in memory: for tests, notebooks and embedding a sweep without a
 /// database. It follows the SQLite store's run semantics (resume reopens the latest run with the
 /// same configuration hash and shard; stored metrics omit non-finite values as NULL columns do).
-public final class InMemoryResultSink: SweepResultSink {
+/// Thread-safe: every access holds its lock.
+public final class InMemoryResultSink: SweepResultSink, @unchecked Sendable {
     /// One run and the rows written to it, in write order.
     public struct Run {
         public var id: Int64
@@ -11,7 +13,11 @@ public final class InMemoryResultSink: SweepResultSink {
         public var rows: [SweepResultRow]
     }
 
-    public private(set) var runs: [Run] = []
+    private let lock = NSLock()
+    private var storage: [Run] = []
+
+    /// The runs, in the order they were opened.
+    public var runs: [Run] { lock.withLock { storage } }
 
     public init() {}
 
@@ -19,16 +25,27 @@ public final class InMemoryResultSink: SweepResultSink {
     public func run(_ id: Int64) -> Run? { runs.first { $0.id == id } }
 
     public func openRun(_ run: SweepRunDescription, resume: Bool) throws -> Int64 {
-        if resume, let existing = runs.last(where: { $0.description.configHash == run.configHash && $0.description.shard == run.shard }) {
-            return existing.id
+        lock.withLock {
+            if resume, let existing = storage.last(where: { $0.description.configHash == run.configHash && $0.description.shard == run.shard }) {
+                return existing.id
+            }
+            let id = (storage.last?.id ?? 0) + 1
+            storage.append(Run(id: id, description: run, status: nil, rows: []))
+            return id
         }
-        let id = (runs.last?.id ?? 0) + 1
-        runs.append(Run(id: id, description: run, status: nil, rows: []))
-        return id
     }
 
     public func storedPairs(runID: Int64) throws -> Set<String> {
         Set(try slot(runID).rows.map(\.pairKey))
+    }
+
+    public func storedPoints(runID: Int64, in points: Range<Int>) throws -> [Int: StoredPoint] {
+        var out: [Int: StoredPoint] = [:]
+        for row in try slot(runID).rows {
+            guard let index = row.point.pointIndex, points.contains(index) else { continue }
+            out[index, default: StoredPoint(designHash: row.design.contentHash, workloadHashes: [])].workloadHashes.insert(row.workloadHash)
+        }
+        return out
     }
 
     public func storedMetrics(runID: Int64) throws -> [String: [String: Double]] {
@@ -40,19 +57,18 @@ public final class InMemoryResultSink: SweepResultSink {
     }
 
     public func writeBatch(runID: Int64, rows: [SweepResultRow], storeOps: Bool) throws {
-        let index = try position(runID)
-        runs[index].rows += rows
+        try lock.withLock { storage[try position(runID)].rows += rows }
     }
 
     public func finishRun(runID: Int64, status: SweepRunStatus) throws {
-        let index = try position(runID)
-        runs[index].status = status
+        try lock.withLock { storage[try position(runID)].status = status }
     }
 
+    /// The run's index in `storage`; the caller holds the lock.
     private func position(_ runID: Int64) throws -> Int {
-        guard let index = runs.firstIndex(where: { $0.id == runID }) else { throw SweepError.message("no run \(runID) in the in-memory sink") }
+        guard let index = storage.firstIndex(where: { $0.id == runID }) else { throw SweepError.message("no run \(runID) in the in-memory sink") }
         return index
     }
 
-    private func slot(_ runID: Int64) throws -> Run { runs[try position(runID)] }
+    private func slot(_ runID: Int64) throws -> Run { try lock.withLock { storage[try position(runID)] } }
 }

@@ -22,6 +22,8 @@ struct PreparedBatch {
         case invalid(String)
         case pruned
         case duplicate(designHash: String)
+        /// Every pair already stored (a resumed run): not decoded again.
+        case stored(designHash: String)
         /// Index into `candidates`.
         case candidate(Int)
     }
@@ -32,6 +34,10 @@ struct PreparedBatch {
     var candidates: [SweepCandidate]
     var pruned: Int
     var invalid: [String]
+    /// Points skipped because the run holds every pair of them (`PointStatus.stored`).
+    var stored = 0
+    /// What the run holds for the batch's points, by point index (a resumed streamed run; empty otherwise).
+    var storedPoints: [Int: StoredPoint] = [:]
     /// Whether this is the batch of baselines (evaluated after the source's last batch).
     var isBaselines = false
 

@@ -78,16 +78,31 @@ final class SweepEvaluator: @unchecked Sendable {
 
     /// Decodes a batch of points (this shard's only) into candidates. A design already seen in
     /// the run (`seen`, by content hash) is a duplicate; one failing a pre-evaluation constraint
-    /// is pruned or kept and marked, as `policy` says.
-    func prepare(_ points: [DesignPoint], policy: PreEvaluationPolicy, seen: inout Set<SeenDesign>) -> PreparedBatch {
+    /// is pruned or kept and marked, as `policy` says. A point whose every pair the run already
+    /// holds (`stored`, a resumed run) is not decoded: its stored design joins `seen`, as it did
+    /// when it was first evaluated (a duplicate is never stored, so it was the first).
+    func prepare(_ points: [DesignPoint], policy: PreEvaluationPolicy, seen: inout Set<SeenDesign>,
+                 stored: [Int: StoredPoint] = [:]) -> PreparedBatch {
+        let complete = stored.filter { isComplete($0.value) }
         // Only this shard's points are decoded (a candidate is kilobytes: mapping every point of
         // a batch to an optional one cost a shard of a 10^6-point grid ~10 s whatever its size).
-        let inShard = points.filter { options.inShard($0.index) }
-        var decoded = parallelMap(inShard, jobs: options.jobs) { self.candidate($0) }.makeIterator()
+        let toDecode = points.filter { options.inShard($0.index) && complete[$0.index] == nil }
+        var decoded = parallelMap(toDecode, jobs: options.jobs) { self.candidate($0) }.makeIterator()
         var batch = PreparedBatch(points: points, statuses: [], candidates: [], pruned: 0, invalid: [])
+        batch.storedPoints = stored
         batch.statuses.reserveCapacity(points.count)
         for point in points {
-            guard options.inShard(point.index), let result = decoded.next() else {
+            guard options.inShard(point.index) else {
+                batch.statuses.append(.outsideShard)
+                continue
+            }
+            if let done = complete[point.index] {
+                seen.insert(SeenDesign(done.designHash))
+                batch.stored += 1
+                batch.statuses.append(.stored(designHash: done.designHash))
+                continue
+            }
+            guard let result = decoded.next() else {
                 batch.statuses.append(.outsideShard)
                 continue
             }
@@ -109,6 +124,11 @@ final class SweepEvaluator: @unchecked Sendable {
             }
         }
         return batch
+    }
+
+    /// Whether a stored point holds every workload of the sweep.
+    func isComplete(_ point: StoredPoint) -> Bool {
+        spec.workloads.allSatisfy { point.workloadHashes.contains($0.hash) }
     }
 
     /// Cost models of the baselines (checked before anything is written), numbered from 0. A

@@ -3,15 +3,21 @@
 /// A sink keeps runs. The sweep driver opens (or, with `--resume`, reopens) one run, reads what
 /// it already holds so stored pairs are not evaluated again, writes rows in batches in point
 /// order, and closes the run as finished or interrupted. Every call comes from the driving
-/// thread, one at a time. `ResultsStore` (SQLite, in SPUResults) and `InMemoryResultSink` are the
-/// two implementations.
-public protocol SweepResultSink: AnyObject {
+/// thread, one at a time, except `storedPoints`, which a streamed sweep's producer thread calls
+/// while the driving thread writes other points. `ResultsStore` (SQLite, in SPUResults) and
+/// `InMemoryResultSink` are the two implementations.
+public protocol SweepResultSink: AnyObject, Sendable {
     /// Starts a run; when `resume`, returns instead the latest run with the same configuration
     /// hash and shard, if there is one.
     func openRun(_ run: SweepRunDescription, resume: Bool) throws -> Int64
 
     /// `SweepPair.key` of every pair stored for the run.
     func storedPairs(runID: Int64) throws -> Set<String>
+
+    /// What the run holds for its points with an index in `points`, by point index: the design
+    /// and the workloads stored for it (a resumed run reads this a batch at a time). Safe to call
+    /// from another thread while the driving thread writes points outside `points`.
+    func storedPoints(runID: Int64, in points: Range<Int>) throws -> [Int: StoredPoint]
 
     /// The metrics an adaptive search ranks on (`NSGA2Search.metrics`) of every pair stored for
     /// the run, by `SweepPair.key`; non-finite values are absent.
@@ -23,6 +29,17 @@ public protocol SweepResultSink: AnyObject {
 
     /// Closes the run.
     func finishRun(runID: Int64, status: SweepRunStatus) throws
+}
+
+/// The pairs a run holds for one of its points: its design and the workloads stored with it.
+public struct StoredPoint: Sendable, Equatable {
+    public var designHash: String
+    public var workloadHashes: Set<String>
+
+    public init(designHash: String, workloadHashes: Set<String>) {
+        self.designHash = designHash
+        self.workloadHashes = workloadHashes
+    }
 }
 
 /// The provenance a sink records for a run.

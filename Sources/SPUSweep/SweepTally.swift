@@ -10,7 +10,7 @@ struct SweepTally {
 
     /// Counts a prepared batch's points.
     mutating func add(_ batch: PreparedBatch) {
-        pointsInShard += batch.candidates.filter { !$0.isBaseline }.count + batch.pruned
+        pointsInShard += batch.candidates.filter { !$0.isBaseline }.count + batch.pruned + batch.stored
         pruned += batch.pruned
         invalid += batch.invalid
     }

@@ -115,6 +115,40 @@ struct SweepPipelineTests {
         #expect(progress.pointsDone == progress.pointsTotal && progress.pointsDone == rows.count)
     }
 
+    /// A resumed streamed run reads what it holds a batch at a time and does not decode a point
+    /// whose every pair is stored: its design joins the designs seen (so a later repeat of it is
+    /// still a duplicate), and a point with some pairs stored is decoded and evaluated for the rest.
+    @Test func storedPointsAreNotDecodedAgain() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes)
+        let runner = try Self.runner(config)
+        var source = try runner.makeSource()
+        let batch = source.nextBatch()
+        let points = try #require(batch)
+        var seen = Set<SeenDesign>()
+        let fresh = runner.evaluator.prepare(points, policy: source.preEvaluationPolicy, seen: &seen)
+        let first = fresh.candidates[0], second = fresh.candidates[1]
+        let workloads = Set(runner.spec.workloads.map(\.hash))
+        let stored = [first.index: StoredPoint(designHash: first.design.contentHash, workloadHashes: workloads),
+                      second.index: StoredPoint(designHash: second.design.contentHash, workloadHashes: [runner.spec.workloads[0].hash])]
+        var resumedSeen = Set<SeenDesign>()
+        let resumed = runner.evaluator.prepare(points, policy: source.preEvaluationPolicy, seen: &resumedSeen, stored: stored)
+        #expect(resumed.stored == 1 && resumed.candidates.count == fresh.candidates.count - 1)
+        #expect(resumed.candidates.map(\.index) == fresh.candidates.dropFirst().map(\.index))
+        #expect(resumedSeen == seen)
+        let position = try #require(points.firstIndex { $0.index == first.index })
+        if case .stored(let hash) = resumed.statuses[position] {
+            #expect(hash == first.design.contentHash)
+        } else {
+            Issue.record("a point whose every pair is stored must not be decoded")
+        }
+        let stores = StoredResults(pairs: [], metrics: [:], lookup: nil)
+        let work = stores.pending(resumed, workloads: runner.spec.workloads, keepingOutcomes: false)
+        #expect(work.alreadyStored == workloads.count + 1)
+        #expect(work.pairs.count == (resumed.candidates.count) * workloads.count - 1)
+    }
+
     /// Interrupted after the first written batch, then resumed into the same memory sink: the
     /// stored pairs are skipped and the run ends with the rows of an uninterrupted run.
     @Test(arguments: [#"{"type": "grid"}"#,
@@ -137,7 +171,7 @@ struct SweepPipelineTests {
         #expect(sink.runs.map(\.status) == [.interrupted])
         let resumed = try Self.runner(config, SweepOptions(jobs: 2, resume: true)).run(into: sink, command: "test", cancellation: SweepCancellation()) { _ in }
         #expect(resumed.runID == first.runID && sink.runs.count == 1 && sink.runs.map(\.status) == [.finished])
-        #expect(resumed.alreadyStored == 2)
+        #expect(resumed.alreadyStored == 2 && resumed.pointsInShard == uninterrupted.pointsInShard)
         #expect(resumed.evaluatedPairs + 2 == uninterrupted.evaluatedPairs)
         let rows = sink.runs[0].rows, expected = whole.runs[0].rows
         #expect(Self.projection(rows) == Self.projection(expected))
