@@ -79,6 +79,10 @@ struct RunSummary {
             return [op.name, op.kind.rawValue, "\(op.repeatCount)", Formatting.seconds(op.latencySeconds), Formatting.seconds(total),
                     r.latencySeconds > 0 ? Formatting.percent(total / r.latencySeconds) : Formatting.notApplicable, op.bound.rawValue]
         }
+        guard r.wasRun else {
+            lines.append("top ops by time: \(Formatting.notApplicable) (not run: the design cannot be built)")
+            return lines.joined(separator: "\n")
+        }
         lines.append("top ops by time:")
         lines.append(Formatting.table(header: ["op", "kind", "repeat", "each", "total", "share", "bound"], rows: rows, rightAligned: [2, 3, 4, 5]))
         return lines.joined(separator: "\n")

@@ -93,6 +93,21 @@ import Darwin
         #expect(!text.lowercased().contains("nan"))
     }
 
+    /// A design that cannot be built is not run: no bound, traffic or op table, each saying why.
+    @Test func unbuildableRunSaysNotRun() throws {
+        let inputs = try CostInputs.load()
+        var device = try Repo.device("configs/chips/spu-datacenter.json")
+        device.compute.arrangement = .mesh(rows: 16, cols: 16)   // about two reticles of N3
+        let trace = try Repo.transformer("llama-2-7b", phase: .decode, batch: 8, length: 1024)
+        let evaluation = try DesignEvaluator(device: device, inputs: inputs).evaluate(trace)
+        #expect(!evaluation.performance.wasRun)
+        let text = RunSummary(result: evaluation.performance, cost: evaluation.cost, device: device, top: 5).text
+        #expect(text.contains("exceeds the 858 mm² reticle limit") && text.contains("bound: n/a"))
+        #expect(text.contains("traffic   n/a (not run: the design cannot be built)"))
+        #expect(text.contains("top ops by time: n/a (not run: the design cannot be built)"))
+        #expect(text.contains("area ") && !text.lowercased().contains("nan"))
+    }
+
     // MARK: 4. default --tech / --tco resolve against the installation
 
     @Test func defaultConfigsResolveAgainstTheInstallation() throws {
