@@ -128,15 +128,23 @@ public struct JSONParser {
                 scalars.append(contentsOf: String(decoding: parser.bytes[runStart..<end], as: UTF8.self).unicodeScalars)
             }
         }
+        var escaped = false
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
+                // Most strings have no escape: decoded in one step, as a run would be.
+                if !escaped {
+                    let text = String(decoding: bytes[runStart..<index], as: UTF8.self)
+                    index += 1
+                    return text
+                }
                 flushRun(self, to: index, into: &scalars)
                 index += 1
                 return String(scalars)
             }
             if byte < 0x20 { throw error("control character in string") }
             if byte == UInt8(ascii: "\\") {
+                escaped = true
                 flushRun(self, to: index, into: &scalars)
                 index += 1
                 guard index < bytes.count else { break }

@@ -43,8 +43,6 @@ public struct ReportData: Sendable {
         public var scores: [String: Double]
         /// The design's value on each axis of `ReportData.axes` (nil where the path is absent: baselines).
         public var axisValues: [String?]
-        /// Stored design JSON (canonical text).
-        public var json: String
 
         /// Feasible, meets the constraints, and not a baseline: a candidate for fronts and rankings.
         public var isCandidate: Bool { feasible && meetsConstraints && !isBaseline }
@@ -109,6 +107,14 @@ public struct ReportData: Sendable {
 
     public func design(hash: String) -> Design? { designs.first { $0.hash == hash } }
 
+    /// The stored JSON (canonical text) of one design of the run, read from the database when
+    /// asked: the report needs it for a few designs (rooflines), not for every design of a run.
+    public func designJSON(hash: String) throws -> String {
+        let texts = try ResultsReader(path: databasePath).read { db in try StoredDesign.json(db, hashes: [hash]) }
+        guard let text = texts[hash] else { throw ResultsToolError("design \(hash) is not in \(databasePath)") }
+        return text
+    }
+
     /// Loads run `runID` (default: the latest sweep, else the latest run) from the database at
     /// `path`. Throws `ResultsToolError` naming the option at fault for a missing file or run.
     public static func load(path: String, runID: Int64?) throws -> ReportData {
@@ -138,7 +144,11 @@ public struct ReportData: Sendable {
 
         // Designs: scores from the view, JSON from designs.
         let hashes = try String.fetchAll(db, sql: "SELECT DISTINCT design_hash FROM results WHERE run_id = ?", arguments: [runID])
-        let jsonByHash = try StoredDesign.json(db, hashes: hashes)
+        // Each design's axis values, read from its JSON tree (a point's base design with its
+        // overrides applied) one design at a time: a run of a million designs holds no design JSON.
+        let axisValuesByHash: [String: [String?]] = axes.isEmpty ? [:] : try StoredDesign.map(db, hashes: hashes) { tree in
+            axes.map { axis in axis.paths.first?.value(in: tree).map(Self.text) }
+        }
         var designs: [Design] = []
         let scoreRows = try Row.fetchAll(db, sql: "SELECT * FROM design_scores WHERE run_id = ? ORDER BY point_index IS NULL, point_index, design_name",
                                          arguments: [runID])
@@ -152,15 +162,10 @@ public struct ReportData: Sendable {
                 }
             }
             let hash: String = r["design_hash"]
-            let json = jsonByHash[hash] ?? "{}"
-            let parsed = axes.isEmpty ? nil : try? JSONParser.parse(json)
-            let values: [String?] = axes.map { axis in
-                guard let parsed, let value = axis.paths.first?.value(in: parsed) else { return nil }
-                return Self.text(value)
-            }
+            let values = axisValuesByHash[hash] ?? axes.map { _ in nil }
             designs.append(Design(hash: hash, name: r["design_name"], isBaseline: r["is_baseline"], feasible: r["feasible"],
                                   meetsConstraints: r["meets_constraints"], pointIndex: r["point_index"], scores: scores,
-                                  axisValues: values, json: json))
+                                  axisValues: values))
         }
 
         let columns = Set(try db.columns(in: "results").map(\.name))

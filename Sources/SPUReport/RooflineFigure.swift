@@ -15,9 +15,10 @@ extension ReportData {
     /// op lies above it.
     public func roofline(designHash: String) throws -> (chart: ScatterChart, skippedOps: Int) {
         guard let design = design(hash: designHash) else { throw ResultsToolError("design \(designHash) is not in run \(run.id)") }
+        let text = try designJSON(hash: designHash)
         let device: DeviceSpec
         do {
-            device = try DeviceSpec.decode(text: design.json, file: "designs[\(design.name)]")
+            device = try DeviceSpec.decode(text: text, file: "designs[\(design.name)]")
         } catch {
             throw ResultsToolError("design \(design.name): stored JSON does not decode: \(error.description)")
         }
