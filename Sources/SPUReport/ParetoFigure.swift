@@ -17,7 +17,9 @@ extension ReportData {
 
     /// The Pareto figure: every candidate design (feasible, meeting the constraints, not a
     /// baseline) in grey, the non-dominated ones (`ParetoFront.nonDominated`) joined in blue, and
-    /// the baselines as labelled diamonds. Hover text names each design and its axis values.
+    /// the baselines as labelled diamonds. Hover text names each design and its axis values. The
+    /// grey cloud is thinned to one marker per 2.5-pixel square (`Series.thinned`): the same
+    /// picture at any number of designs; the front and the baselines are always drawn in full.
     public func paretoFigure(_ pair: ReportOptions.ParetoPair) -> ScatterChart {
         let unit = throughputUnit
         let xLabel = MetricLabels.label(pair.x.column, unit: unit), yLabel = MetricLabels.label(pair.y.column, unit: unit)
@@ -41,7 +43,8 @@ extension ReportData {
             xLabel: xLabel + (pair.x.sense == .max ? " →better" : " ←better"),
             yLabel: yLabel + (pair.y.sense == .max ? " ↑better" : " ↓better"),
             series: [
-                .init(name: "designs (\(others.count))", color: Palette.muted, radius: 2.5, opacity: 0.6, points: others, cssClass: "point"),
+                .init(name: "designs (\(others.count))", color: Palette.muted, radius: 2.5, opacity: 0.6, points: others, cssClass: "point",
+                      thinned: true),
                 .init(name: "Pareto front (\(frontPoints.count))", color: "#1f5fa8", radius: 4.5, points: frontPoints, connect: true,
                       cssClass: "point pareto"),
                 .init(name: "GPU baselines", color: "#d62728", marker: .diamond, radius: 5.5, points: baselines, cssClass: "point baseline"),

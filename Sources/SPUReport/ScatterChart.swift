@@ -28,9 +28,14 @@ public struct ScatterChart: Sendable {
         /// Join the points in x order (a Pareto front).
         public var connect: Bool
         public var cssClass: String
+        /// Draw at most one point per square of the marker's radius on the plot (the first, in
+        /// series order): a cloud of a million designs draws as the same picture in a few
+        /// thousand markers, where points hidden under their neighbours would only add bytes.
+        /// The series' name should give the count of all its points.
+        public var thinned: Bool
 
         public init(name: String, color: String, marker: Marker = .circle, radius: Double = 3, opacity: Double? = nil, points: [Point],
-                    connect: Bool = false, cssClass: String = "point") {
+                    connect: Bool = false, cssClass: String = "point", thinned: Bool = false) {
             self.name = name
             self.color = color
             self.marker = marker
@@ -39,6 +44,7 @@ public struct ScatterChart: Sendable {
             self.points = points
             self.connect = connect
             self.cssClass = cssClass
+            self.thinned = thinned
         }
     }
 
@@ -98,7 +104,14 @@ public struct ScatterChart: Sendable {
             svg.polyline(pts, stroke: line.color, width: 2, dash: line.dash, cssClass: "ceiling", title: line.label)
         }
         for s in series {
-            let visible = s.points.filter { x.accepts($0.x) && y.accepts($0.y) }
+            var visible = s.points.filter { x.accepts($0.x) && y.accepts($0.y) }
+            if s.thinned {
+                var occupied = Set<Int>()
+                let cell = max(1, s.radius), columns = Int(width / cell) + 1
+                visible = visible.filter { p in
+                    occupied.insert(Int(y.position(p.y) / cell) * columns + Int(x.position(p.x) / cell)).inserted
+                }
+            }
             svg.beginGroup(cssClass: "series")
             if s.connect, visible.count > 1 {
                 let sorted = visible.sorted { $0.x < $1.x }

@@ -103,6 +103,30 @@ import Testing
         #expect(TickLabel.format(12.5) == "12.5")
     }
 
+    /// A thinned cloud draws one marker per radius-sized square: a 30,000-point cloud renders
+    /// as a few thousand markers, always including the first point of each square, while an
+    /// unthinned series draws every point.
+    @Test func thinnedSeriesDrawsOneMarkerPerSquare() {
+        var random = SystemRandomNumberGenerator()
+        let points = (0..<30_000).map { i in
+            ScatterChart.Point(x: Double.random(in: 1...2, using: &random), y: Double.random(in: 1...2, using: &random), title: "p\(i)")
+        }
+        func markers(thinned: Bool) -> Int {
+            let chart = ScatterChart(title: "t", xLabel: "x", yLabel: "y", series: [
+                .init(name: "cloud", color: "#999999", radius: 2.5, points: points, thinned: thinned),
+            ])
+            return chart.render().render().components(separatedBy: "<title>p").count - 1
+        }
+        let thinned = markers(thinned: true)
+        let plotCells = Int(620 / 2.5 + 1) * Int(420 / 2.5 + 1)
+        #expect(thinned > 1_000 && thinned < points.count / 2 && thinned <= plotCells, "\(thinned) markers")
+        #expect(markers(thinned: false) == points.count)
+        let first = ScatterChart(title: "t", xLabel: "x", yLabel: "y", series: [
+            .init(name: "cloud", color: "#999999", radius: 2.5, points: points, thinned: true),
+        ]).render().render()
+        #expect(first.contains("<title>p0\n") || first.contains("<title>p0<"), "the first point is always drawn")
+    }
+
     @Test func summaryQuartiles() throws {
         let s = try #require(Summary([5, 1, 3, 2, 4]))
         #expect(s.min == 1 && s.q1 == 2 && s.median == 3 && s.q3 == 4 && s.max == 5 && s.count == 5)
