@@ -523,7 +523,7 @@ public final class ResultsReader: Sendable {
             return QueryResult(columns: statement.columnNames, rows: rows)
         } catch let error as DatabaseError {
             if error.resultCode == .SQLITE_INTERRUPT {
-                throw ResultsToolError("\(option): stopped after \(JSONWriter.formatNumber(timeLimitSeconds)) s (the time limit for one query); add a LIMIT or narrow the query")
+                throw ResultsToolError("\(option): stopped after \(JSONWriter.formatNumber(timeLimitSeconds)) s (the time limit for one query); add a LIMIT, narrow the query, or allow more with --time-limit SECONDS")
             }
             if let message = DatabaseFileCheck.damageMessage(error, path: path) { throw ResultsToolError(message) }
             throw ResultsToolError("\(option): \(ResultsToolError.sqliteMessage(error))")

@@ -32,6 +32,8 @@ enum OptionRange {
     static let opsListed: ClosedRange<Int> = 0...10_000
     /// Rows returned by `--limit`: the query cell limit (50 M) bounds every query anyway.
     static let rowLimit: ClosedRange<Int> = 1...50_000_000
+    /// Seconds one read-only query may run (`--time-limit`): up to one day.
+    static let queryTimeLimitSeconds: ClosedRange<Double> = 0.001...86_400
     /// Samples of a synthetic format study: 16 M (2^24), 128 MiB of doubles per copy.
     static let samples: ClosedRange<Int> = 1...(1 << 24)
     /// Price over manufacturing cost of `--pricing equal-margin` (`--margin`): a design's

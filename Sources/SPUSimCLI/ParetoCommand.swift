@@ -37,11 +37,18 @@ struct ParetoCommand: ParsableCommand {
     @Option(help: "Output: table, csv or json.")
     var format: ResultsOutputFormat = .table
 
+    @Option(help: "Seconds the query may run before it is stopped (design_scores of a 10^6-point sweep aggregates millions of rows).")
+    var timeLimit: Double = ReadOnlySQL.timeLimitSeconds
+
+    func validate() throws {
+        try OptionRange.check(timeLimit, in: OptionRange.queryTimeLimitSeconds, option: "--time-limit")
+    }
+
     func run() throws {
         let front = try withToolErrors { () throws -> QueryResult in
             let table = try ResultsTable.parse(self.table)
             let parsed = try ParetoObjective.parseList(objectives)
-            let reader = try ResultsReader(path: db)
+            let reader = try ResultsReader(path: db, timeLimitSeconds: timeLimit)
             let available = try reader.columns(of: table.rawValue)
             for objective in parsed where !available.contains(objective.column) {
                 throw ResultsToolError.unknownColumn(objective.column, option: "--objectives", available: available, table: table.rawValue)

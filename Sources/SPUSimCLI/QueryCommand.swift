@@ -53,8 +53,12 @@ struct QueryOptions: ParsableArguments {
     @Option(help: "One read-only SQL statement (SELECT, WITH, EXPLAIN); excludes the other filters.")
     var sql: String?
 
+    @Option(help: "Seconds the query may run before it is stopped (a view over millions of rows, such as design_scores of a 10^6-point sweep, can need more than the default).")
+    var timeLimit: Double = ReadOnlySQL.timeLimitSeconds
+
     func validate() throws {
         try OptionRange.check(limit, in: OptionRange.rowLimit, option: "--limit")
+        try OptionRange.check(timeLimit, in: OptionRange.queryTimeLimitSeconds, option: "--time-limit")
     }
 
     /// Runs the query on a read-only connection; errors are `ResultsToolError`s.
@@ -66,10 +70,10 @@ struct QueryOptions: ParsableArguments {
             guard conflicting.isEmpty else {
                 throw ResultsToolError("--sql cannot be combined with \(conflicting.joined(separator: ", ")); put the filters in the SQL")
             }
-            return try ResultsReader(path: db).execute(sql: sql)
+            return try ResultsReader(path: db, timeLimitSeconds: timeLimit).execute(sql: sql)
         }
         let query = try structured()
-        return try ResultsReader(path: db).query(query)
+        return try ResultsReader(path: db, timeLimitSeconds: timeLimit).query(query)
     }
 
     func structured() throws -> ResultsQuery {

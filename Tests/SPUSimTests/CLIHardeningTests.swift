@@ -39,6 +39,8 @@ import Darwin
         (["run", "--arch", "a.json", "--workload", "w.json", "--top=-1"], "--top"),
         (["query", "--limit", "0"], "--limit"),
         (["export", "--to", "x.csv", "--limit=-3"], "--limit"),
+        (["query", "--time-limit", "0"], "--time-limit"),
+        (["pareto", "--objectives", "max:area_mm2,min:price_usd", "--time-limit", "nan"], "--time-limit"),
         (["compare", "--baseline", "b", "--top", "100000"], "--top"),
         (["report", "--out", "r.html", "--top", "0"], "--top"),
         (["plot", "breakdown", "--out", "b.svg", "--top", "0"], "--top"),
