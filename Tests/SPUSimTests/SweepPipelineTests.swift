@@ -149,6 +149,20 @@ struct SweepPipelineTests {
         #expect(work.pairs.count == (resumed.candidates.count) * workloads.count - 1)
     }
 
+    /// A sink whose stored-pair lookup fails (the producer thread asks it, a batch at a time):
+    /// the run stops with that error instead of writing on as if nothing were stored.
+    @Test func aFailingStoredLookupStopsTheRunWithItsError() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = try SweepTests.sweepFile(dir, axes: SweepTests.smallAxes)
+        let sink = FailingLookupSink()
+        let small = SweepOptions(jobs: 2, resume: true, pointsPerBatch: 4)
+        #expect(throws: LookupFailure.self) {
+            _ = try Self.runner(config, small).run(into: sink, command: "test", cancellation: SweepCancellation()) { _ in }
+        }
+        #expect(sink.memory.runs.count == 1 && sink.memory.runs[0].status == nil)
+    }
+
     /// Interrupted after the first written batch, then resumed into the same memory sink: the
     /// stored pairs are skipped and the run ends with the rows of an uninterrupted run.
     @Test(arguments: [#"{"type": "grid"}"#,
@@ -185,4 +199,24 @@ final class LastProgress: @unchecked Sendable {
 
     func set(_ progress: SweepProgress) { lock.withLock { last = progress } }
     var value: SweepProgress? { lock.withLock { last } }
+}
+
+struct LookupFailure: Error {}
+
+/// An in-memory sink whose `storedPoints` fails from the second call on.
+final class FailingLookupSink: SweepResultSink, @unchecked Sendable {
+    let memory = InMemoryResultSink()
+    private let lock = NSLock()
+    private var lookups = 0
+
+    func openRun(_ run: SweepRunDescription, resume: Bool) throws -> Int64 { try memory.openRun(run, resume: resume) }
+    func storedPairs(runID: Int64) throws -> Set<String> { try memory.storedPairs(runID: runID) }
+    func storedPoints(runID: Int64, in points: Range<Int>) throws -> [Int: StoredPoint] {
+        let call = lock.withLock { () -> Int in lookups += 1; return lookups }
+        if call > 1 { throw LookupFailure() }
+        return try memory.storedPoints(runID: runID, in: points)
+    }
+    func storedMetrics(runID: Int64) throws -> [String: [String: Double]] { try memory.storedMetrics(runID: runID) }
+    func writeBatch(runID: Int64, rows: [SweepResultRow], storeOps: Bool) throws { try memory.writeBatch(runID: runID, rows: rows, storeOps: storeOps) }
+    func finishRun(runID: Int64, status: SweepRunStatus) throws { try memory.finishRun(runID: runID, status: status) }
 }
