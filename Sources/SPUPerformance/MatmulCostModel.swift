@@ -69,6 +69,13 @@ struct MatmulCostModel {
     let sharedOffchipSeconds: Double?
     /// With a shared SRAM, the off-chip latency term of every mapping's overhead (0 without off-chip reads).
     let sharedOffchipLatency: Double
+    /// A floor under the overhead term of every latency lower bound (`latencyLowerBound`) and of
+    /// every latency (`overheadSeconds`): the same sum at the placement nearest the memory edge
+    /// (`DeviceGeometry.leastHopsFromEdge`), without the off-chip latency unless a shared SRAM
+    /// fixes it for every mapping. Rounding is monotonic, so no mapping's overhead is below it;
+    /// -infinity (no floor) where the hop or off-chip latency is negative or the floor is not a
+    /// finite non-negative number.
+    let overheadFloor: Double
 
     init(op: Op, shape: GEMMShape, format: NumberFormat, geometry g: DeviceGeometry, macArray: MACArraySpec,
          calibration: CalibrationSpec, packing: Int) {
@@ -116,6 +123,10 @@ struct MatmulCostModel {
             sharedOffchipSeconds = nil
             sharedOffchipLatency = 0
         }
+        let floor = g.sharedCapacityBytes != nil
+            ? kernelStart + g.localLatencySeconds + g.leastHopsFromEdge * g.hopLatencySeconds + sharedOffchipLatency + g.sharedLatencySeconds
+            : kernelStart + g.localLatencySeconds + g.leastHopsFromEdge * g.hopLatencySeconds
+        overheadFloor = g.hopLatencySeconds >= 0 && g.offchipLatencySeconds >= 0 && floor >= 0 && floor < .infinity ? floor : -.infinity
 
         // Measured efficiency for this format and GEMM size (falls back to the constant fraction).
         let grouped = calibration.groupedGEMM.flatMap { facts.isGroupedGEMM ? $0 : nil }
