@@ -42,8 +42,9 @@ struct MappingSearch {
     /// loop would (`best(in:costModel:)`), but skips runs of candidates that loop would skip,
     /// without pricing each: within one run of N factors (batch, M and K split fixed), one unit's
     /// share of N, hence the compute cycles, never grows as the N split grows. So the candidates
-    /// whose compute time exceeds the best latency form a prefix of the run (found by bisection),
-    /// and with a shared SRAM (off-chip time the same for every mapping) the latency lower bound
+    /// whose compute time exceeds the best latency (or the tie limit less the least overhead any
+    /// mapping pays) form a prefix of the run, counted as its cycles are tabulated, and the whole
+    /// run when its last candidate is among them; and with a shared SRAM (off-chip time the same for every mapping) the latency lower bound
     /// never falls along the run once compute time is within the off-chip time (the overhead
     /// grows with the columns a mapping occupies): past the first candidate it rules out, it rules
     /// out the rest of the run. Skipped candidates still count as evaluated, and the budget still
