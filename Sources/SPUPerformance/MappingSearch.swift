@@ -223,12 +223,13 @@ struct MappingSearch {
                             } else {
                                 // The share as one tile moves the least any tiling can, and the cost
                                 // grows with traffic in every term: a lower bound on latency and on
-                                // bytes moved. If even it cannot beat the best, neither can the tiling.
-                                if bounded {
-                                    let whole = space.wholeMapping(candidate.split, unit: candidate.unit)
-                                    guard let (least, fewest) = costModel.latencyAndBytes(of: whole, computeCycles: c, candidate: candidate,
-                                                                                          rejectingAbove: limit),
-                                          !(least > limit || (least >= bestLatency * (1 - 1e-12) && fewest >= bestBytes)) else { continue }
+                                // bytes moved. If even its latency's lower bound before the NoC is
+                                // priced is above the limit, the tiling's is too and it cannot win:
+                                // skipped before it is tiled. (What else the one tile's full price
+                                // would rule out, the tiling's price below rules out as well.)
+                                if bounded, costModel.latencyLowerBoundBeforeNoC(of: space.wholeMapping(candidate.split, unit: candidate.unit),
+                                                                                 computeCycles: c, candidate: candidate) > limit {
+                                    continue
                                 }
                                 mapping = space.mapping(candidate.split, unit: candidate.unit)
                             }

@@ -206,18 +206,28 @@ struct MatmulCostModel {
     func latencyAndBytes(of mapping: Mapping, computeCycles cycles: Double, candidate: MatmulMappingSpace.Candidate,
                          rejectingAbove limit: Double) -> (Double, Double)? {
         var t = baseTraffic(of: mapping, unit: candidate.unit, rowFolds: candidate.rowFolds, colFolds: candidate.colFolds)
-        if limit < .infinity {
-            // Latency is overhead + the slowest resource: compute, local SRAM (which only grows
-            // when the shared SRAM joins it) and off-chip time bound it from below. Each is taken
-            // here by a multiplication nudged down by far more than rounding, never above the
-            // quotient `cost` computes, so neither is the sum.
-            let offchip = sharedOffchipSeconds ?? (t.offRead + t.offWrite) * reciprocals.offchip
-            let slowest = max(cycles * reciprocals.compute, t.sramReads * reciprocals.localRead, t.sramWrites * reciprocals.localWrite, offchip)
-            if overheadSeconds(t) + slowest * (1 - 1e-12) > limit { return nil }
-        }
+        if limit < .infinity, lowerBoundBeforeNoC(t, computeCycles: cycles) > limit { return nil }
         addNoCTraffic(to: &t)
         let times = times(t, compute: computeSeconds(cycles: cycles))
         return (times.latencySeconds, t.offRead + t.offWrite + byteHops(t))
+    }
+
+    /// Latency is overhead + the slowest resource: compute, local SRAM (which only grows when the
+    /// shared SRAM joins it) and off-chip time bound it from below. Each is taken here by a
+    /// multiplication nudged down by far more than rounding, never above the quotient `cost`
+    /// computes, so neither is the sum. (Not for grouped GEMMs with an overlap exponent.)
+    @inline(__always)
+    private func lowerBoundBeforeNoC(_ t: Traffic, computeCycles cycles: Double) -> Double {
+        let offchip = sharedOffchipSeconds ?? (t.offRead + t.offWrite) * reciprocals.offchip
+        let slowest = max(cycles * reciprocals.compute, t.sramReads * reciprocals.localRead, t.sramWrites * reciprocals.localWrite, offchip)
+        return overheadSeconds(t) + slowest * (1 - 1e-12)
+    }
+
+    /// The lower bound on the latency of `mapping` that `latencyAndBytes` compares with its limit
+    /// before it prices the NoC (it returns nil when the bound is above the limit).
+    func latencyLowerBoundBeforeNoC(of mapping: Mapping, computeCycles cycles: Double, candidate: MatmulMappingSpace.Candidate) -> Double {
+        lowerBoundBeforeNoC(baseTraffic(of: mapping, unit: candidate.unit, rowFolds: candidate.rowFolds, colFolds: candidate.colFolds),
+                            computeCycles: cycles)
     }
 
     /// What `cost` derives from a mapping before any time: bytes per resource and the placement
@@ -327,7 +337,8 @@ struct MatmulCostModel {
         if geometry.sharedCapacityBytes != nil {
             times.sram = max(times.sram, sharedBytes / geometry.sharedBytesPerSecond)
         }
-        times.offchip = (t.offRead + t.offWrite) / offchipBytesPerSecond
+        // With a shared SRAM, the same quotient computed once per op.
+        times.offchip = sharedOffchipSeconds ?? (t.offRead + t.offWrite) / offchipBytesPerSecond
         if let p = overlapExponent {
             times.exposed = Self.unoverlapped(compute: times.compute, data: max(times.sram, times.noc, times.offchip), exponent: p)
         }
