@@ -90,12 +90,13 @@ public struct BoundTimes: Sendable, Equatable {
 
     /// The resource that sets the latency; `overhead` when fixed costs exceed the steady state.
     public var bound: Bound {
+        // `Bound.concurrentResources` in order, unrolled: the first of the largest wins.
         var best = Bound.compute
         var bestTime = compute
-        for b in Bound.concurrentResources where self[b] > bestTime {
-            best = b
-            bestTime = self[b]
-        }
+        if sram > bestTime { (best, bestTime) = (.sram, sram) }
+        if noc > bestTime { (best, bestTime) = (.noc, noc) }
+        if offchip > bestTime { (best, bestTime) = (.offchip, offchip) }
+        if chiplink > bestTime { (best, bestTime) = (.chiplink, chiplink) }
         return overhead > bestTime ? .overhead : best
     }
 

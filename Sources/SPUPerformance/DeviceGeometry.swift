@@ -28,6 +28,8 @@ struct DeviceGeometry: Sendable {
     let isCrossbar: Bool
     /// Placement of ops using 1…cols columns (mesh/torus), index = columns − 1.
     private let placements: [Placement]
+    /// The least `averageHopsFromEdge` of any placement (a floor under every op's overhead).
+    let leastHopsFromEdge: Double
     private let meshRows: Int
     /// 1 / meshRows, for `quotient`.
     private let meshRowsReciprocal: Double
@@ -77,6 +79,7 @@ struct DeviceGeometry: Sendable {
             meshRowsReciprocal = 1
             placements = [Placement(links: Double(units), edgePorts: Double(units), averageHopsFromEdge: 1)]
         }
+        leastHopsFromEdge = placements.reduce(Double.infinity) { min($0, $1.averageHopsFromEdge) }
         localCapacityBytes = d.memory.localSRAM.capacityBytes
         localReadBytesPerSecond = d.memory.localSRAM.readBytesPerCycle * clockHz
         localWriteBytesPerSecond = d.memory.localSRAM.writeBytesPerCycle * clockHz

@@ -42,8 +42,9 @@ struct MappingSearch {
     /// loop would (`best(in:costModel:)`), but skips runs of candidates that loop would skip,
     /// without pricing each: within one run of N factors (batch, M and K split fixed), one unit's
     /// share of N, hence the compute cycles, never grows as the N split grows. So the candidates
-    /// whose compute time exceeds the best latency form a prefix of the run (found by bisection),
-    /// and with a shared SRAM (off-chip time the same for every mapping) the latency lower bound
+    /// whose compute time exceeds the best latency (or the tie limit less the least overhead any
+    /// mapping pays) form a prefix of the run, counted as its cycles are tabulated, and the whole
+    /// run when its last candidate is among them; and with a shared SRAM (off-chip time the same for every mapping) the latency lower bound
     /// never falls along the run once compute time is within the off-chip time (the overhead
     /// grows with the columns a mapping occupies): past the first candidate it rules out, it rules
     /// out the rest of the run. Skipped candidates still count as evaluated, and the budget still
@@ -62,7 +63,22 @@ struct MappingSearch {
             // has compute time above the best latency for certain (a margin far beyond rounding),
             // so it is skipped without the division. Others are decided by the exact comparison.
             let perSecond = costModel.geometry.clockHz * costModel.computeFraction
-            var skipCycles = bestLatency * perSecond * (1 + 1e-9)
+            // Where latency is bounded (`bounded`), every candidate's latency lower bound is at
+            // least `overheadFloor` + its compute time (rounded down as `computeBelow`), so one
+            // whose compute time exceeds the tie limit less that floor (by a margin of 1e-9 of the
+            // limit, far beyond rounding) is ruled out by the lower bound for certain. Its compute
+            // time then also exceeds the off-chip time (the best latency is at least the floor plus
+            // the off-chip time), so the bound would not have ruled out the rest of its run either:
+            // the loop below would reject it and move on, as skipping it does.
+            let overheadFloor = costModel.overlapExponent == nil ? costModel.overheadFloor : -Double.infinity
+            func skipThreshold(_ latency: Double) -> Double {
+                let byCompute = latency * perSecond * (1 + 1e-9)
+                let limit = latency * (1 + 1e-12)
+                guard overheadFloor >= 0, limit > 0, limit < .infinity else { return byCompute }
+                let byBound = ((limit - overheadFloor) + 1e-9 * limit) * perSecond * (1 + 1e-9)
+                return byBound < byCompute ? byBound : byCompute
+            }
+            var skipCycles = skipThreshold(bestLatency)
             // Below `keepCycles`, compute time is certainly within the best latency: no division.
             var keepCycles = bestLatency * perSecond * (1 - 1e-9)
             // Compute time from cycles by a multiplication, nudged down (up) by far more than its
@@ -73,13 +89,18 @@ struct MappingSearch {
             // GEMM's unoverlapped time is not bounded by them.
             let bounded = costModel.overlapExponent == nil
             let sharedOffchip = bounded ? costModel.sharedOffchipSeconds : nil
-            let u = t.units, dataflow = t.dataflow
+            let u = t.units, dataflow = t.dataflow, budget = budget
+            // The run's first N factor: 1 in the first run (its first candidate is priced above), then 0.
+            var firstIndex = 1
             let (kT, bT, mT, nT) = (t.k, t.batch, t.m, t.n)
             var visited = 1
             // How many N factors fit the units left, at the first batch and M factor of the
             // current K factor and at the first M factor of the current batch factor: the products
             // of the factors only grow along each loop, so these only shrink.
             var endK = nT.count
+            // The compute cycles of the current run's candidates.
+            let runCycles = UnsafeMutablePointer<Double>.allocate(capacity: max(1, nT.count))
+            defer { runCycles.deallocate() }
             search: for ik in 0..<kT.count {
                 let pk = kT.factors[ik]
                 while endK > 0, bT.factors[0] &* pk &* mT.factors[0] &* nT.factors[endK &- 1] > u { endK &-= 1 }
@@ -104,30 +125,64 @@ struct MappingSearch {
                         case .weightStationary: (rowFolds, mCol, mStream) = (kRow, 0, mT.cyclesPerFold[im])
                         case .inputStationary: (rowFolds, mCol, mStream) = (kRow, mT.colFolds[im], 0)
                         }
-                        // `Candidate.computeCycles` of N factor `j`, by the same arithmetic; never
-                        // grows with `j`.
-                        func cycles(_ j: Int) -> Double {
+                        var j = firstIndex
+                        firstIndex = 0
+                        if j >= end { continue }
+                        // `Candidate.computeCycles` of N factor `i`, by the same arithmetic; never
+                        // grows with `i`.
+                        func cycles(_ i: Int) -> Double {
                             let colFolds: Double, perFold: Double
                             switch dataflow {
-                            case .outputStationary: (colFolds, perFold) = (nT.colFolds[j], kStream)
-                            case .weightStationary: (colFolds, perFold) = (nT.colFolds[j], mStream)
-                            case .inputStationary: (colFolds, perFold) = (mCol, nT.cyclesPerFold[j])
+                            case .outputStationary: (colFolds, perFold) = (nT.colFolds[i], kStream)
+                            case .weightStationary: (colFolds, perFold) = (nT.colFolds[i], mStream)
+                            case .inputStationary: (colFolds, perFold) = (mCol, nT.cyclesPerFold[i])
                             }
                             return batchShare * (rowFolds * colFolds * perFold - 1)
                         }
-                        var j = ik == 0 && ib == 0 && im == 0 ? 1 : 0   // the first candidate is priced above
+                        // The whole run above `skipCycles` (its last candidate has the fewest
+                        // cycles): skipped at once, as the loop below would skip it.
+                        if cycles(end &- 1) > skipCycles {
+                            if end &- j >= budget &- visited { visited = budget; break search }
+                            visited &+= end &- j
+                            continue
+                        }
+                        // The cycles of every N factor of the run, with the dataflow decided
+                        // once per run, and how many exceed `skipCycles`: as cycles never grow
+                        // along the run, those are the prefix 0..<above (until `skipCycles` changes).
+                        var above = 0
+                        switch dataflow {
+                        case .outputStationary:
+                            for i in 0..<end {
+                                let c = batchShare * (rowFolds * nT.colFolds[i] * kStream - 1)
+                                runCycles[i] = c
+                                above &+= c > skipCycles ? 1 : 0
+                            }
+                        case .weightStationary:
+                            for i in 0..<end {
+                                let c = batchShare * (rowFolds * nT.colFolds[i] * mStream - 1)
+                                runCycles[i] = c
+                                above &+= c > skipCycles ? 1 : 0
+                            }
+                        case .inputStationary:
+                            for i in 0..<end {
+                                let c = batchShare * (rowFolds * mCol * nT.cyclesPerFold[i] - 1)
+                                runCycles[i] = c
+                                above &+= c > skipCycles ? 1 : 0
+                            }
+                        }
+                        var aboveValid = true
                         while j < end {
                             // Skip the prefix whose cycles exceed `skipCycles`: the first index at
-                            // or after `j` with cycles ≤ skipCycles (`end` if none), by bisection.
-                            if cycles(j) > skipCycles {
-                                var hi = end
-                                if cycles(end &- 1) <= skipCycles {
-                                    var lo = j   // cycles(lo) > skipCycles ≥ cycles(hi)
-                                    hi = end &- 1
-                                    while hi &- lo > 1 {
-                                        let mid = (lo &+ hi) >> 1
-                                        if cycles(mid) > skipCycles { lo = mid } else { hi = mid }
-                                    }
+                            // or after `j` with cycles ≤ skipCycles (`end` if none; cycles never
+                            // grow along the run, so the skipped ones are a prefix).
+                            if runCycles[j] > skipCycles {
+                                // `above` while `skipCycles` is the one it was counted with; else
+                                // a linear scan, not a bisection: runs are short (a dimension has
+                                // few factors) and its one unpredictable branch is the exit.
+                                var hi = above
+                                if !aboveValid {
+                                    hi = j &+ 1
+                                    while hi < end, runCycles[hi] > skipCycles { hi &+= 1 }
                                 }
                                 if hi &- j >= budget &- visited { visited = budget; break search }
                                 visited &+= hi &- j
@@ -136,7 +191,7 @@ struct MappingSearch {
                             }
                             if visited == budget { break search }
                             visited &+= 1
-                            let c = cycles(j)
+                            let c = runCycles[j]
                             if !(c < keepCycles), c / perSecond > bestLatency { j &+= 1; continue }
                             let computeBelow = c * inverse * (1 - 1e-12)
                             let limit = bestLatency * (1 + 1e-12)
@@ -168,12 +223,13 @@ struct MappingSearch {
                             } else {
                                 // The share as one tile moves the least any tiling can, and the cost
                                 // grows with traffic in every term: a lower bound on latency and on
-                                // bytes moved. If even it cannot beat the best, neither can the tiling.
-                                if bounded {
-                                    let whole = space.wholeMapping(candidate.split, unit: candidate.unit)
-                                    guard let (least, fewest) = costModel.latencyAndBytes(of: whole, computeCycles: c, candidate: candidate,
-                                                                                          rejectingAbove: limit),
-                                          !(least > limit || (least >= bestLatency * (1 - 1e-12) && fewest >= bestBytes)) else { continue }
+                                // bytes moved. If even its latency's lower bound before the NoC is
+                                // priced is above the limit, the tiling's is too and it cannot win:
+                                // skipped before it is tiled. (What else the one tile's full price
+                                // would rule out, the tiling's price below rules out as well.)
+                                if bounded, costModel.latencyLowerBoundBeforeNoC(of: space.wholeMapping(candidate.split, unit: candidate.unit),
+                                                                                 computeCycles: c, candidate: candidate) > limit {
+                                    continue
                                 }
                                 mapping = space.mapping(candidate.split, unit: candidate.unit)
                             }
@@ -182,7 +238,8 @@ struct MappingSearch {
                                   latency < bestLatency * (1 - 1e-12) || (latency <= limit && bytes < bestBytes) else { continue }
                             best = (ib, im, j &- 1, ik)
                             (bestLatency, bestBytes) = (latency, bytes)
-                            skipCycles = bestLatency * perSecond * (1 + 1e-9)
+                            skipCycles = skipThreshold(bestLatency)
+                            aboveValid = false
                             keepCycles = bestLatency * perSecond * (1 - 1e-9)
                         }
                     }

@@ -69,6 +69,13 @@ struct MatmulCostModel {
     let sharedOffchipSeconds: Double?
     /// With a shared SRAM, the off-chip latency term of every mapping's overhead (0 without off-chip reads).
     let sharedOffchipLatency: Double
+    /// A floor under the overhead term of every latency lower bound (`latencyLowerBound`) and of
+    /// every latency (`overheadSeconds`): the same sum at the placement nearest the memory edge
+    /// (`DeviceGeometry.leastHopsFromEdge`), without the off-chip latency unless a shared SRAM
+    /// fixes it for every mapping. Rounding is monotonic, so no mapping's overhead is below it;
+    /// -infinity (no floor) where the hop or off-chip latency is negative or the floor is not a
+    /// finite non-negative number.
+    let overheadFloor: Double
 
     init(op: Op, shape: GEMMShape, format: NumberFormat, geometry g: DeviceGeometry, macArray: MACArraySpec,
          calibration: CalibrationSpec, packing: Int) {
@@ -116,6 +123,10 @@ struct MatmulCostModel {
             sharedOffchipSeconds = nil
             sharedOffchipLatency = 0
         }
+        let floor = g.sharedCapacityBytes != nil
+            ? kernelStart + g.localLatencySeconds + g.leastHopsFromEdge * g.hopLatencySeconds + sharedOffchipLatency + g.sharedLatencySeconds
+            : kernelStart + g.localLatencySeconds + g.leastHopsFromEdge * g.hopLatencySeconds
+        overheadFloor = g.hopLatencySeconds >= 0 && g.offchipLatencySeconds >= 0 && floor >= 0 && floor < .infinity ? floor : -.infinity
 
         // Measured efficiency for this format and GEMM size (falls back to the constant fraction).
         let grouped = calibration.groupedGEMM.flatMap { facts.isGroupedGEMM ? $0 : nil }
@@ -195,18 +206,28 @@ struct MatmulCostModel {
     func latencyAndBytes(of mapping: Mapping, computeCycles cycles: Double, candidate: MatmulMappingSpace.Candidate,
                          rejectingAbove limit: Double) -> (Double, Double)? {
         var t = baseTraffic(of: mapping, unit: candidate.unit, rowFolds: candidate.rowFolds, colFolds: candidate.colFolds)
-        if limit < .infinity {
-            // Latency is overhead + the slowest resource: compute, local SRAM (which only grows
-            // when the shared SRAM joins it) and off-chip time bound it from below. Each is taken
-            // here by a multiplication nudged down by far more than rounding, never above the
-            // quotient `cost` computes, so neither is the sum.
-            let offchip = sharedOffchipSeconds ?? (t.offRead + t.offWrite) * reciprocals.offchip
-            let slowest = max(cycles * reciprocals.compute, t.sramReads * reciprocals.localRead, t.sramWrites * reciprocals.localWrite, offchip)
-            if overheadSeconds(t) + slowest * (1 - 1e-12) > limit { return nil }
-        }
+        if limit < .infinity, lowerBoundBeforeNoC(t, computeCycles: cycles) > limit { return nil }
         addNoCTraffic(to: &t)
         let times = times(t, compute: computeSeconds(cycles: cycles))
         return (times.latencySeconds, t.offRead + t.offWrite + byteHops(t))
+    }
+
+    /// Latency is overhead + the slowest resource: compute, local SRAM (which only grows when the
+    /// shared SRAM joins it) and off-chip time bound it from below. Each is taken here by a
+    /// multiplication nudged down by far more than rounding, never above the quotient `cost`
+    /// computes, so neither is the sum. (Not for grouped GEMMs with an overlap exponent.)
+    @inline(__always)
+    private func lowerBoundBeforeNoC(_ t: Traffic, computeCycles cycles: Double) -> Double {
+        let offchip = sharedOffchipSeconds ?? (t.offRead + t.offWrite) * reciprocals.offchip
+        let slowest = max(cycles * reciprocals.compute, t.sramReads * reciprocals.localRead, t.sramWrites * reciprocals.localWrite, offchip)
+        return overheadSeconds(t) + slowest * (1 - 1e-12)
+    }
+
+    /// The lower bound on the latency of `mapping` that `latencyAndBytes` compares with its limit
+    /// before it prices the NoC (it returns nil when the bound is above the limit).
+    func latencyLowerBoundBeforeNoC(of mapping: Mapping, computeCycles cycles: Double, candidate: MatmulMappingSpace.Candidate) -> Double {
+        lowerBoundBeforeNoC(baseTraffic(of: mapping, unit: candidate.unit, rowFolds: candidate.rowFolds, colFolds: candidate.colFolds),
+                            computeCycles: cycles)
     }
 
     /// What `cost` derives from a mapping before any time: bytes per resource and the placement
@@ -316,7 +337,8 @@ struct MatmulCostModel {
         if geometry.sharedCapacityBytes != nil {
             times.sram = max(times.sram, sharedBytes / geometry.sharedBytesPerSecond)
         }
-        times.offchip = (t.offRead + t.offWrite) / offchipBytesPerSecond
+        // With a shared SRAM, the same quotient computed once per op.
+        times.offchip = sharedOffchipSeconds ?? (t.offRead + t.offWrite) / offchipBytesPerSecond
         if let p = overlapExponent {
             times.exposed = Self.unoverlapped(compute: times.compute, data: max(times.sram, times.noc, times.offchip), exponent: p)
         }

@@ -235,33 +235,42 @@ struct MatmulMappingSpace {
     }
 
     /// `factors(size, units)` written to `out` (room for `maxFactors`); returns the count.
+    ///
+    /// The three ascending sources (powers of two up to min(size, units); the size when it fits;
+    /// the unit count's halvings down to its first odd one, those not above the size) are merged
+    /// in one pass, each value written once: the sorted union without insertions.
     static func factors(_ size: Int, _ units: Int, into out: UnsafeMutablePointer<Int>) -> Int {
-        let limit = min(size, units)
-        var count = 0
-        var p = 1
-        while p <= limit {
-            out[count] = p
-            count += 1
-            if p > Int.max / 2 { break }
-            p *= 2
+        // The halvings, descending (at most 63: each halves a positive Int).
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 64) { halves in
+            var h = 0
+            var part = units
+            while part > 1 {
+                if part <= size { halves[h] = part; h += 1 }
+                if part % 2 != 0 { break }
+                part /= 2
+            }
+            h -= 1   // the smallest halving left
+            let limit = min(size, units)
+            var p = 1, powersLeft = p <= limit
+            var sizeLeft = size <= units
+            var count = 0
+            while true {
+                var next = 0, source = 0
+                if powersLeft { (next, source) = (p, 1) }
+                if h >= 0, source == 0 || halves[h] < next { (next, source) = (halves[h], 2) }
+                if sizeLeft, source == 0 || size < next { (next, source) = (size, 3) }
+                switch source {
+                case 1:
+                    if p > Int.max / 2 { powersLeft = false } else { p *= 2; powersLeft = p <= limit }
+                case 2: h -= 1
+                case 3: sizeLeft = false
+                default: return count
+                }
+                if count == 0 || out[count - 1] != next {
+                    out[count] = next
+                    count += 1
+                }
+            }
         }
-        // Inserts a value not yet listed, keeping the list ascending.
-        func insert(_ value: Int) {
-            var i = count
-            while i > 0, out[i - 1] > value { i -= 1 }
-            if i > 0, out[i - 1] == value { return }
-            var j = count
-            while j > i { out[j] = out[j - 1]; j -= 1 }
-            out[i] = value
-            count += 1
-        }
-        if size <= units { insert(size) }
-        var part = units
-        while part > 1 {
-            if part <= size { insert(part) }
-            if part % 2 != 0 { break }
-            part /= 2
-        }
-        return count
     }
 }

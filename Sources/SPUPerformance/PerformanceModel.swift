@@ -78,7 +78,12 @@ public struct PerformanceModel: Sendable {
         var ops: [OpResult] = []
         ops.reserveCapacity(workload.ops.count)
         var total = ActivityCounts()
-        var timeByBound: [Bound: Double] = [:]
+        // Seconds per bound, summed without hashing, and the order in which bounds first appear:
+        // `timeByBound` is built from them at the end with the same sums, keys inserted in the
+        // same order as a per-op `timeByBound[bound, default: 0] += seconds` would.
+        var boundSeconds = BoundTimes()
+        var boundsSeen: [Bound] = []
+        boundsSeen.reserveCapacity(Bound.allCases.count)
         var latency = 0.0
         var computable = true
         let facts = workload.opFacts
@@ -117,12 +122,15 @@ public struct PerformanceModel: Sendable {
             position[index] = ops.count
             let r = Double(op.repeatCount)
             latency += result.latencySeconds * r
-            timeByBound[result.bound, default: 0] += result.latencySeconds * r
+            if !boundsSeen.contains(result.bound) { boundsSeen.append(result.bound) }
+            boundSeconds[result.bound] += result.latencySeconds * r
             total.add(result.activity, times: r)
             ops.append(result)
         }
         cache?.countHits(reused)
         if !computable { latency = .nan }
+        var timeByBound: [Bound: Double] = [:]
+        for b in boundsSeen { timeByBound[b] = boundSeconds[b] }
         let bound = timeByBound.max { $0.value < $1.value || ($0.value == $1.value && $0.key.rawValue > $1.key.rawValue) }?.key
         let dominantFormat = total.macsByFormat.max { $0.value < $1.value }?.key
         let utilization = dominantFormat.map { total.totalMACs / (latency * operatingPoint.peakMacsPerSecond($0, on: device)) } ?? 0

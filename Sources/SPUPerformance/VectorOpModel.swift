@@ -20,14 +20,16 @@ struct VectorOpModel {
         let traffic = Traffic(op, facts, geometry)
         // Clamped in Double before converting: output elements over lanes can exceed Int's range.
         let needed = Int(max(1, min(Double(geometry.units), (facts.outputElements / geometry.vectorLanesPerUnit).rounded(.up))))
-        var best = evaluate(traffic, unitsUsed: needed)
+        // The unit counts are compared by their times alone; the activity (a function of the
+        // unit count too) is built once, for the one kept.
+        var best = times(traffic, unitsUsed: needed), bestUnits = needed
         var candidate = 1
         while candidate < needed {
-            let trial = evaluate(traffic, unitsUsed: candidate)
-            if trial.times.latencySeconds < best.times.latencySeconds { best = trial }
+            let trial = times(traffic, unitsUsed: candidate)
+            if trial.latencySeconds < best.latencySeconds { (best, bestUnits) = (trial, candidate) }
             candidate *= 2
         }
-        return best
+        return (best, activity(traffic, unitsUsed: bestUnits))
     }
 
     /// What an op moves and computes, whatever the number of units it runs on.
@@ -58,7 +60,15 @@ struct VectorOpModel {
         }
     }
 
-    private func evaluate(_ t: Traffic, unitsUsed: Int) -> (times: BoundTimes, activity: ActivityCounts) {
+    /// NoC byte-hops of the op's data on `place`.
+    @inline(__always)
+    private func byteHops(_ t: Traffic, _ place: DeviceGeometry.Placement) -> Double {
+        let moved = t.readBytes + t.outBytes
+        return geometry.isCrossbar ? moved : moved * place.averageHopsFromEdge
+    }
+
+    /// Time on every resource of the op spread over `unitsUsed` units.
+    private func times(_ t: Traffic, unitsUsed: Int) -> BoundTimes {
         let vectorOps = t.vectorOps
         let units = Double(unitsUsed)
         let place = geometry.placement(unitsUsed: unitsUsed)
@@ -67,19 +77,23 @@ struct VectorOpModel {
         times.compute = vectorOps / (geometry.vectorOpsPerSecondPerUnit * units)
         times.sram = max(readBytes * 2 / (units * geometry.localReadBytesPerSecond), outBytes * 2 / (units * geometry.localWriteBytesPerSecond))
         let moved = readBytes + outBytes
-        let byteHops: Double
         if geometry.isCrossbar {
             times.noc = moved / (units * geometry.linkBytesPerSecond)
-            byteHops = moved
         } else {
-            byteHops = moved * place.averageHopsFromEdge
-            times.noc = max(moved / (place.edgePorts * geometry.linkBytesPerSecond), byteHops / (place.links * geometry.linkBytesPerSecond))
+            times.noc = max(moved / (place.edgePorts * geometry.linkBytesPerSecond), byteHops(t, place) / (place.links * geometry.linkBytesPerSecond))
         }
         if geometry.sharedCapacityBytes != nil { times.sram = max(times.sram, moved / geometry.sharedBytesPerSecond) }
         times.offchip = (offRead + offWrite) / t.offchipBytesPerSecond
         times.overhead = t.kernelStart + geometry.localLatencySeconds + place.averageHopsFromEdge * geometry.hopLatencySeconds
             + (offRead > 0 ? geometry.offchipLatencySeconds : 0)
+        return times
+    }
 
+    /// The activity of the op spread over `unitsUsed` units.
+    private func activity(_ t: Traffic, unitsUsed: Int) -> ActivityCounts {
+        let vectorOps = t.vectorOps
+        let outBytes = t.outBytes, readBytes = t.readBytes, offRead = t.offRead, offWrite = t.offWrite
+        let byteHops = byteHops(t, geometry.placement(unitsUsed: unitsUsed))
         var activity = ActivityCounts()
         activity.vectorOps = vectorOps
         activity.localSRAMReadBytes = readBytes + outBytes
@@ -91,7 +105,7 @@ struct VectorOpModel {
         activity.offchipReadBytes = offRead
         activity.offchipWriteBytes = offWrite
         activity.nocByteHops = byteHops
-        return (times, activity)
+        return activity
     }
 }
 
