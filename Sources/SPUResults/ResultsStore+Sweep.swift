@@ -34,13 +34,6 @@ extension ResultsStore {
         }
     }
 
-    /// "design_hash|workload_hash" of every result already stored for a run.
-    public func storedPairs(runID: Int64) throws -> Set<String> {
-        try pool.read { db in
-            Set(try String.fetchAll(db, sql: "SELECT design_hash || '|' || workload_hash FROM results WHERE run_id = ?", arguments: [runID]))
-        }
-    }
-
     /// What a run holds for its points in `points`, by point index: one range scan of the
     /// (run_id, point_index, design_hash, workload_hash) key, which holds every column it reads.
     public func storedPoints(runID: Int64, in points: Range<Int>) throws -> [Int: StoredPoint] {

@@ -35,10 +35,6 @@ public final class InMemoryResultSink: SweepResultSink, @unchecked Sendable {
         }
     }
 
-    public func storedPairs(runID: Int64) throws -> Set<String> {
-        Set(try slot(runID).rows.map(\.pairKey))
-    }
-
     public func storedPoints(runID: Int64, in points: Range<Int>) throws -> [Int: StoredPoint] {
         var out: [Int: StoredPoint] = [:]
         for row in try slot(runID).rows {

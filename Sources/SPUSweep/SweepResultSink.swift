@@ -11,9 +11,6 @@ public protocol SweepResultSink: AnyObject, Sendable {
     /// hash and shard, if there is one.
     func openRun(_ run: SweepRunDescription, resume: Bool) throws -> Int64
 
-    /// `SweepPair.key` of every pair stored for the run.
-    func storedPairs(runID: Int64) throws -> Set<String>
-
     /// What the run holds for its points with an index in `points`, by point index: the design
     /// and the workloads stored for it (a resumed run reads this a batch at a time). Safe to call
     /// from another thread while the driving thread writes points outside `points`.

@@ -210,7 +210,6 @@ final class FailingLookupSink: SweepResultSink, @unchecked Sendable {
     private var lookups = 0
 
     func openRun(_ run: SweepRunDescription, resume: Bool) throws -> Int64 { try memory.openRun(run, resume: resume) }
-    func storedPairs(runID: Int64) throws -> Set<String> { try memory.storedPairs(runID: runID) }
     func storedPoints(runID: Int64, in points: Range<Int>) throws -> [Int: StoredPoint] {
         let call = lock.withLock { () -> Int in lookups += 1; return lookups }
         if call > 1 { throw LookupFailure() }
