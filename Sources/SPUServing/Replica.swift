@@ -24,6 +24,8 @@ struct RequestState {
     var blocks = 0
     var stage = RequestStage.waiting
     var replica = -1
+    /// The replica on which the request last began to run (-1 before it first ran).
+    var startedOn = -1
     var firstToken = -1.0
     var finish = -1.0
     var preemptions = 0
@@ -81,8 +83,11 @@ final class Replica {
     var deviceSeconds = 0.0
     var iterations = 0
     var preemptions = 0
-    /// (start, duration, KV occupancy, queued requests) of every iteration.
-    var samples: [(start: Double, duration: Double, kv: Double, queue: Int)] = []
+    /// (start, duration, KV occupancy, queued requests, output tokens generated) of every iteration.
+    var samples: [(start: Double, duration: Double, kv: Double, queue: Int, tokens: Int)] = []
+    /// When this replica last began to run a request new to it (a prompt, or a KV cache handed
+    /// over); -1 before the first. A preempted request resuming here does not count.
+    var lastAdmissionSeconds = -1.0
 
     init(index: Int, role: ReplicaRole, costModel: IterationCostModel, memory: ReplicaMemory, chips: Int, staticPowerWPerChip: Double, options: SchedulerOptions) {
         self.index = index
@@ -94,6 +99,19 @@ final class Replica {
         self.options = options
         self.freeBlocks = memory.blocks
         self.watermarkBlocks = memory.blocks / 100
+    }
+
+    /// The stretch of iterations before this replica's last admission in which each iteration
+    /// left requests waiting (it could not take them all: the replica was saturated), up to the
+    /// last admission; nil when the iteration just before it had none waiting.
+    var saturatedStretch: ClosedRange<Double>? {
+        guard lastAdmissionSeconds >= 0 else { return nil }
+        var start = samples.first?.start ?? lastAdmissionSeconds
+        for s in samples {
+            guard s.start < lastAdmissionSeconds else { break }
+            if s.queue == 0 { start = s.start + s.duration }
+        }
+        return start < lastAdmissionSeconds ? start...lastAdmissionSeconds : nil
     }
 
     var usedBlocks: Int { memory.blocks - freeBlocks }

@@ -87,6 +87,16 @@ public struct ServingReport: Sendable {
     public var queueMean: Double
     public var queueMax: Int
     public var series: [OccupancySample]
+    /// The saturated window: the stretch before the bottleneck pool began its last new request
+    /// (after that, finished requests are not replaced and the batch drains) during which every
+    /// iteration left requests waiting, from the first completion at the earliest. Nil when the run
+    /// has none (too few requests, or a load the system keeps up with). When requests arrive faster
+    /// than they complete, this is the system at its limit.
+    public var saturatedWindow: ClosedRange<Double>?
+    /// Output tokens per second over `saturatedWindow` (tokens of the iterations that ended in it):
+    /// an overloaded run's throughput without its start-up and drain, the most its arrival process
+    /// can sustain. Nil without a window.
+    public var saturatedThroughputTokensPerSecond: Double?
     /// Per-request (TTFT, TPOT) for goodput under any SLO.
     var latencies: [(ttft: Double, tpot: Double)]
 
@@ -95,6 +105,11 @@ public struct ServingReport: Sendable {
     public var energyJPerOutputToken: Double { energyJ / Double(outputTokens) }
     /// Average power of one chip over the makespan.
     public var averagePowerWPerChip: Double { energyJ / makespanSeconds / Double(chips) }
+
+    /// `saturatedThroughputTokensPerSecond` in requests per second (÷ the mean output tokens per request).
+    public var saturatedRequestsPerSecond: Double? {
+        saturatedThroughputTokensPerSecond.map { $0 * Double(requests) / Double(outputTokens) }
+    }
 
     /// Requests per second that meet `slo`.
     public func goodputRequestsPerSecond(_ slo: ServingSLO) -> Double {
@@ -123,6 +138,23 @@ public struct ServingReport: Sendable {
     }
 
     static let seriesBins = 60
+
+    /// The saturated window (see `saturatedWindow`). A pool is saturated while every replica of
+    /// it is (`Replica.saturatedStretch`); the bottleneck pool is the one saturated longest. The
+    /// window starts no earlier than the first completion, so an offline run's start-up (every
+    /// slot prefilling at once) is left out.
+    static func saturatedWindow(_ replicas: [Replica], firstCompletion: Double?) -> ClosedRange<Double>? {
+        guard let firstCompletion else { return nil }
+        let pools = Dictionary(grouping: replicas, by: { $0.role == .decode }).values
+        let windows: [ClosedRange<Double>] = pools.compactMap { pool in
+            let stretches = pool.compactMap(\.saturatedStretch)
+            guard stretches.count == pool.count, let start = stretches.map(\.lowerBound).max(),
+                  let end = stretches.map(\.upperBound).min() else { return nil }
+            let from = Swift.max(start, firstCompletion)
+            return end > from ? from...end : nil
+        }
+        return windows.max { ($0.upperBound - $0.lowerBound) < ($1.upperBound - $1.lowerBound) }
+    }
 
     init(system: ServingSystem, requests offered: [RequestState], replicas: [Replica], makespanSeconds: Double) {
         let states = offered.filter { $0.stage == .done }
@@ -172,6 +204,16 @@ public struct ServingReport: Sendable {
                 kvByBin[bin] += s.kv * s.duration
                 queueByBin[bin] += Double(s.queue) * s.duration
             }
+        }
+        saturatedWindow = Self.saturatedWindow(replicas, firstCompletion: states.lazy.map(\.finish).min())
+        saturatedThroughputTokensPerSecond = saturatedWindow.map { window in
+            let tokens = replicas.reduce(0) { total, replica in
+                total + replica.samples.reduce(0) { sum, s in
+                    let finish = s.start + s.duration
+                    return sum + (finish > window.lowerBound && finish <= window.upperBound ? s.tokens : 0)
+                }
+            }
+            return Double(tokens) / (window.upperBound - window.lowerBound)
         }
         let replicaCount = Double(Swift.max(1, replicas.count))
         kvOccupancyMean = makespanSeconds > 0 ? kvTotal / (makespanSeconds * replicaCount) : 0

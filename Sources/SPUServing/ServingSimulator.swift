@@ -183,7 +183,16 @@ struct SimulationState {
         replica.iterations += 1
         replica.energyJ += cost.energyJ + cost.powerWPerChip * Double(replica.chips) * (busy - cost.deviceSeconds)
         replica.deviceSeconds += busy
-        replica.samples.append((now, wall, Double(replica.usedBlocks) / Double(replica.memory.blocks), replica.waiting.count + replica.swapped.count))
+        var tokens = 0
+        for work in replica.plan {
+            let id = work.request
+            if requests[id].startedOn != r {
+                requests[id].startedOn = r
+                replica.lastAdmissionSeconds = now
+            }
+            if work.tokens == 0 || requests[id].prefilled + work.tokens >= requests[id].prefillTarget { tokens += 1 }
+        }
+        replica.samples.append((now, wall, Double(replica.usedBlocks) / Double(replica.memory.blocks), replica.waiting.count + replica.swapped.count, tokens))
         push(now + wall, r, .iterationDone)
     }
 

@@ -152,7 +152,7 @@ struct ServeCommand: ParsableCommand {
         let system = ServingSystem(model: config, modelName: modelName, recipe: recipe,
                                    prefill: prefillPool, decode: decodePool, kvLink: link, scheduler: scheduler, engine: profile)
         let outcome: Result<ServingReport, ServingError>
-        var capacityRate: Double?
+        var capacityRate: Double?, ceilingRate: Double?
         do throws(ServingError) {
             // A design without the recipe's MAC formats cannot serve it: infeasible with that reason.
             for design in [prefillDesign] + (decodeDesign.map { [$0] } ?? []) {
@@ -166,6 +166,7 @@ struct ServeCommand: ParsableCommand {
                     outputTokens: try LengthDistribution.parse(outputTokens, output: true, maxTokens: config.maxPositions), slo: slo,
                     percentile: sloPercentile, requestsPerTrial: requests ?? 1000, seed: seed).search()
                 capacityRate = capacity.ratePerSecond
+                ceilingRate = capacity.saturatedRatePerSecond
                 guard let report = capacity.report else {
                     throw ServingError.infeasible(design: prefillDesign.name, reason: "no request rate meets the SLOs at p\(JSONWriter.formatNumber(sloPercentile))")
                 }
@@ -183,10 +184,13 @@ struct ServeCommand: ParsableCommand {
         var summary = ServingSummary(designs: [prefillDesign.name] + (decodeDesign.map { [$0.name] } ?? []), model: modelName, system: system,
                                      outcome: outcome, slo: slo, wallSeconds: Date().timeIntervalSince(started))
         summary.requestSourceDescription = capacityRate.map {
-            "highest Poisson rate meeting the SLOs at p\(JSONWriter.formatNumber(sloPercentile)): \(Formatting.fixed($0, 3))/s, \(requests ?? 1000) requests per trial, input \(inputTokens), output \(outputTokens) tokens, seed \(seed)"
+            "highest Poisson rate meeting the SLOs at p\(JSONWriter.formatNumber(sloPercentile)): \(Formatting.fixed($0, 3))/s"
+                + (ceilingRate.map { " (ceiling \(Formatting.fixed($0, 3))/s, completed under overload)" } ?? "")
+                + ", \(requests ?? 1000) requests per trial, input \(inputTokens), output \(outputTokens) tokens, seed \(seed)"
         } ?? sourceDescription
         summary.offeredRate = capacityRate ?? (offline == nil && trace == nil ? rate : nil)
         summary.capacityRate = capacityRate
+        summary.rateCeiling = ceilingRate
         if let db {
             let command = (["spusim"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
             try withToolErrors { try ResultsStore(path: db) }.recordServing(

@@ -57,6 +57,8 @@ struct ServingSummary {
     var offeredRate: Double?
     /// The highest rate meeting the SLOs (`serve --max-rate`).
     var capacityRate: Double?
+    /// The most any rate can sustain (`serve --max-rate`): requests per second completed under overload.
+    var rateCeiling: Double?
 
     var json: JSONValue {
         func n(_ x: Double?) -> JSONValue { x.map { $0.isFinite ? .number($0) : .null } ?? .null }
@@ -69,7 +71,9 @@ struct ServingSummary {
             ("batching", .string(system.scheduler.batching.rawValue)), ("requests_source", .string(requestSourceDescription)),
             ("slo_ttft_s", n(slo.ttftSeconds)), ("slo_tpot_s", n(slo.tpotSeconds)),
             ("feasible", .bool(report != nil)), ("reason", reason.map(JSONValue.string) ?? .null),
-            ("offered_rate_per_s", n(offeredRate)), ("max_rate_per_s", n(capacityRate)),
+            ("offered_rate_per_s", n(offeredRate)), ("max_rate_per_s", n(capacityRate)), ("rate_ceiling_per_s", n(rateCeiling)),
+            ("saturated_throughput_tokens_per_s", n(report?.saturatedThroughputTokensPerSecond)),
+            ("saturated_window_s", report?.saturatedWindow.map { .array([n($0.lowerBound), n($0.upperBound)]) } ?? .null),
         ]
         if report != nil {
             pairs += metrics.map { ($0.0, n($0.1)) }

@@ -206,11 +206,57 @@ import SPUWorkload
         #expect(result.report?.meets(slo, atPercentile: 99) == true)
         // The offline run's request rate includes its ramp-down, so capacity is above half of it.
         #expect(result.ratePerSecond > 0.5 * result.offline.requestsPerSecond)
+        #expect(result.ratePerSecond <= result.saturatedRatePerSecond)
         // 10 % more load breaks the SLO in a run long enough to reach steady state (a 300-request
         // trial would absorb it into the running batch, which is why the search lengthens passing trials).
         let above = try ServingSimulator(system: system).run(Self.generated(.poisson(ratePerSecond: result.ratePerSecond * 1.1), count: 3000, seed: 1))
         #expect(!above.meets(slo, atPercentile: 99))
         #expect(result.report.map { Double($0.requests) >= ServingCapacity.steadyStateFactor * result.ratePerSecond * $0.endToEnd.mean } == true)
+    }
+
+    /// No rate is rated above what the system completes under overload (MLPerf's server/offline
+    /// rule: a server never beats its own offline throughput). Before the ceiling, trials too short
+    /// to see the queue build rated a KV-bound system above its saturated completion rate.
+    @Test func capacityNeverExceedsTheSaturatedCompletionRate() throws {
+        var scheduler = SchedulerOptions()
+        scheduler.maxSequences = 128
+        let system = try Self.system(scheduler: scheduler)
+        let input = LengthDistribution.lognormal(median: 400, sigma: 0.8, max: 2048)
+        let output = LengthDistribution.lognormal(median: 100, sigma: 0.8, max: 1024)
+        let slo = ServingSLO(ttftSeconds: 2, tpotSeconds: 0.2)
+        let result = try ServingCapacity(system: system, inputTokens: input, outputTokens: output, slo: slo, requestsPerTrial: 500,
+                                         relativeTolerance: 0.02).search()
+        #expect(result.ratePerSecond > 0)
+        #expect(result.ratePerSecond <= result.saturatedRatePerSecond)
+        // The ceiling is the steady state: a long overloaded run completes the same rate (±3 %)
+        // in its saturated window, and a long offline run no more than it (+3 %).
+        let simulator = ServingSimulator(system: system)
+        let long = try simulator.run(.generated(arrivals: .poisson(ratePerSecond: 1.3 * result.saturatedRatePerSecond), count: 5000,
+                                                inputTokens: input, outputTokens: output, seed: 2))
+        let steady = try #require(long.saturatedRequestsPerSecond)
+        #expect(abs(steady / result.saturatedRatePerSecond - 1) < 0.03, "\(steady) vs \(result.saturatedRatePerSecond)")
+        let offline = try simulator.run(.generated(arrivals: .offline, count: 5000, inputTokens: input, outputTokens: output, seed: 2))
+        #expect(offline.requestsPerSecond < 1.03 * result.saturatedRatePerSecond)
+    }
+
+    /// The saturated window: an overloaded run has one inside the run (after the first completion,
+    /// before the drain) in which it completes at least its whole-run rate; a run the system keeps
+    /// up with has none.
+    @Test func saturatedWindowIsTheOverloadedStretch() throws {
+        let system = try Self.system()
+        let simulator = ServingSimulator(system: system)
+        let lengths = (input: LengthDistribution.lognormal(median: 400, sigma: 0.8, max: 2048),
+                       output: LengthDistribution.lognormal(median: 100, sigma: 0.8, max: 1024))
+        let overloaded = try simulator.run(Self.generated(.poisson(ratePerSecond: 200), count: 3000, input: lengths.input, output: lengths.output))
+        let window = try #require(overloaded.saturatedWindow)
+        #expect(window.lowerBound > 0 && window.upperBound < overloaded.makespanSeconds)
+        #expect(window.upperBound - window.lowerBound > 0.75 * overloaded.makespanSeconds)
+        let saturated = try #require(overloaded.saturatedRequestsPerSecond)
+        #expect(saturated >= overloaded.requestsPerSecond)
+        #expect(saturated < 200)
+        let light = try simulator.run(Self.generated(.poisson(ratePerSecond: 0.2 * saturated), count: 500, input: lengths.input, output: lengths.output))
+        #expect(light.saturatedWindow == nil)
+        #expect(light.saturatedThroughputTokensPerSecond == nil)
     }
 
     @Test func arrivalProcessesHaveTheirMeanRates() {
