@@ -315,6 +315,8 @@ OPTION_TEMPLATES = [
     ["serve", "--model", MODEL, "--arch", GPU, "--rate", "{v}", "--requests", "20", "--input-tokens", "128", "--output-tokens", "16"],
     ["serve", "--model", MODEL, "--arch", GPU, "--rate", "5", "--requests", "{v}", "--input-tokens", "128", "--output-tokens", "16"],
     ["serve", "--model", MODEL, "--arch", GPU, "--offline", "{v}", "--input-tokens", "128", "--output-tokens", "16"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--concurrency", "{v}", "--requests", "20", "--input-tokens", "128", "--output-tokens", "16"],
+    ["serve", "--model", MODEL, "--arch", GPU, "--concurrency", "4", "--requests", "{v}", "--input-tokens", "128", "--output-tokens", "16"],
     ["serve", "--model", MODEL, "--arch", GPU, "--offline", "8", "--input-tokens", "{v}", "--output-tokens", "16", "--json"],
     ["serve", "--model", MODEL, "--arch", GPU, "--offline", "8", "--input-tokens", "lognormal:{v}:1", "--output-tokens", "uniform:1:{v}"],
     ["serve", "--model", MODEL, "--arch", GPU, "--rate", "5", "--requests", "20", "--cv", "{v}", "--input-tokens", "64", "--output-tokens", "8"],

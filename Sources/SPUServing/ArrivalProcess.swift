@@ -12,8 +12,14 @@ import SPUFormats  // SplitMix64
 /// - `diurnal`: a non-homogeneous Poisson process with rate
 ///   λ(t) = mean · (1 + (peak/average − 1) · cos(2π (t − peakTime) / period)), sampled by thinning
 ///   (Lewis & Shedler 1979); peak/average in [1, 2] keeps λ ≥ 0.
+/// - `closedLoop`: `concurrency` clients, each sending its next request the moment its previous one
+///   completes (or is turned away): the load generators of AIPerf/genai-perf (`--concurrency`),
+///   LLMPerf and vLLM's `benchmark_serving.py --max-concurrency` with every request queued. The
+///   first `concurrency` requests arrive at time zero; the others' arrival times are set by the
+///   simulation, so `arrivalTimes` gives them as zero.
 public enum ArrivalProcess: Sendable, Equatable, CustomStringConvertible {
     case offline
+    case closedLoop(concurrency: Int)
     case poisson(ratePerSecond: Double)
     case gamma(ratePerSecond: Double, cv: Double)
     case diurnal(meanRatePerSecond: Double, peakToAverage: Double, periodSeconds: Double, peakAtSeconds: Double)
@@ -24,6 +30,8 @@ public enum ArrivalProcess: Sendable, Equatable, CustomStringConvertible {
         }
         switch self {
         case .offline: break
+        case let .closedLoop(concurrency):
+            guard (1...1_000_000).contains(concurrency) else { throw .invalid("the concurrency must be in [1, 1000000], got \(concurrency)") }
         case let .poisson(rate): try positive(rate, "the request rate (per second)")
         case let .gamma(rate, cv):
             try positive(rate, "the request rate (per second)")
@@ -43,7 +51,7 @@ public enum ArrivalProcess: Sendable, Equatable, CustomStringConvertible {
         times.reserveCapacity(count)
         var t = 0.0
         switch self {
-        case .offline:
+        case .offline, .closedLoop:
             times = Array(repeating: 0, count: count)
         case let .poisson(rate):
             for _ in 0..<count {
@@ -70,6 +78,7 @@ public enum ArrivalProcess: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .offline: return "offline (all at t = 0)"
+        case let .closedLoop(concurrency): return "closed loop, \(concurrency) concurrent"
         case let .poisson(rate): return "Poisson \(rate)/s"
         case let .gamma(rate, cv): return "gamma \(rate)/s, cv \(cv)"
         case let .diurnal(mean, peak, period, _): return "diurnal mean \(mean)/s, peak/average \(peak), period \(period) s"

@@ -30,10 +30,17 @@ public struct ServingSimulator {
     public func run(_ source: RequestSource) throws(ServingError) -> ServingReport {
         let requests = source.requests()
         guard !requests.isEmpty else { throw .invalid("there are no requests to serve") }
+        if case let .generated(.closedLoop(concurrency), _, _, _, _) = source {
+            return try run(requests: requests, concurrency: concurrency)
+        }
         return try run(requests: requests)
     }
 
-    public func run(requests offered: [ServingRequest]) throws(ServingError) -> ServingReport {
+    /// Serves `offered` in arrival order; with `concurrency`, as that many closed-loop clients (the
+    /// first `concurrency` requests at time zero, each later one when an earlier one completes or
+    /// is turned away; the offered arrival times are then ignored).
+    public func run(requests offered: [ServingRequest], concurrency: Int? = nil) throws(ServingError) -> ServingReport {
+        if let concurrency, concurrency < 1 { throw .invalid("the concurrency must be at least 1, got \(concurrency)") }
         let s = system
         _ = try s.scheduler.validated()
         guard !offered.isEmpty else { throw .invalid("there are no requests to serve") }
@@ -72,7 +79,15 @@ public struct ServingSimulator {
         if let decode = s.decode { try addPool(decode, role: .decode) }
         var state = SimulationState(requests: offered.map(RequestState.init), replicas: replicas, entryReplicas: 0..<entryCount,
                                     decodeReplicas: entryCount..<replicas.count, system: s)
-        try state.simulate(arrivals: offered.map(\.arrivalSeconds))
+        if let concurrency {
+            state.arrivals = offered.indices.map { $0 < concurrency ? 0 : .infinity }
+            state.released = min(concurrency, offered.count)
+            for i in offered.indices { state.requests[i].arrival = state.arrivals[i] }
+        } else {
+            state.arrivals = offered.map(\.arrivalSeconds)
+            state.released = offered.count
+        }
+        try state.simulate()
         return ServingReport(system: s, requests: state.requests, replicas: state.replicas, makespanSeconds: state.now)
     }
 }
@@ -99,6 +114,10 @@ struct SimulationState {
     var events = Heap<ServingEvent>()
     var sequence = 0
     var now = 0.0
+    /// Arrival time of each request, in order; a closed loop sets a request's when it is released.
+    var arrivals: [Double] = []
+    /// Requests whose arrival time is set (all of them unless a closed loop holds some back).
+    var released = 0
 
     init(requests: [RequestState], replicas: [Replica], entryReplicas: Range<Int>, decodeReplicas: Range<Int>, system: ServingSystem) {
         self.requests = requests
@@ -129,10 +148,18 @@ struct SimulationState {
         push(now, r, .kick)
     }
 
-    mutating func simulate(arrivals: [Double]) throws(ServingError) {
+    /// A closed-loop client whose request has completed or was turned away sends the next one now.
+    mutating func releaseNext() {
+        guard released < arrivals.count else { return }
+        arrivals[released] = now
+        requests[released].arrival = now
+        released += 1
+    }
+
+    mutating func simulate() throws(ServingError) {
         var next = 0
         while true {
-            let arrival = next < arrivals.count ? arrivals[next] : .infinity
+            let arrival = next < released ? arrivals[next] : .infinity
             let event = events.min
             if arrival.isFinite, arrival <= (event?.time ?? .infinity) {
                 now = arrival
@@ -140,6 +167,7 @@ struct SimulationState {
                 if let limit = system.scheduler.maxQueuedRequests, replicas[r].waiting.count >= limit {
                     requests[next].stage = .rejected
                     next += 1
+                    releaseNext()
                     continue
                 }
                 requests[next].replica = r
@@ -220,6 +248,7 @@ struct SimulationState {
                 requests[id].blocks = 0
                 replica.outstanding -= 1
                 leaving = true
+                releaseNext()
             } else if replica.role == .prefill, work.tokens > 0 {
                 handOff(id, from: r)
                 leaving = true

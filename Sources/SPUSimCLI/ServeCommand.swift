@@ -39,6 +39,7 @@ struct ServeCommand: ParsableCommand {
     @Option(name: .customLong("diurnal-period-s"), help: "Period of the diurnal curve, seconds.") var diurnalPeriod = 86400.0
     @Option(help: "Request trace CSV (timestamp, input tokens, output tokens).") var trace: String?
     @Option(help: "Submit N requests at time zero (MLPerf offline scenario).") var offline: Int?
+    @Option(help: "Closed loop: C clients, each sending its next request when the previous one completes (AIPerf/genai-perf --concurrency); with --requests N.") var concurrency: Int?
     @Option(name: .customLong("input-tokens"), help: "Prompt length: N, uniform:MIN:MAX, lognormal:MEDIAN:SIGMA[:MAX] or csv:FILE[:COLUMN].") var inputTokens = "1000"
     @Option(name: .customLong("output-tokens"), help: "Output length, same forms as --input-tokens.") var outputTokens = "400"
     @Option(help: "Random seed of arrivals and lengths.") var seed: UInt64 = 1
@@ -86,15 +87,21 @@ struct ServeCommand: ParsableCommand {
         try OptionRange.check(sloPercentile, in: 1...100, option: "--slo-percentile")
         if maxRate {
             guard sloTTFTMs != nil || sloTPOTMs != nil else { throw ValidationError("--max-rate needs --slo-ttft-ms and/or --slo-tpot-ms") }
-            guard requests != nil, rate == nil, trace == nil, offline == nil, cv == nil, diurnalPeak == nil else {
+            guard requests != nil, rate == nil, trace == nil, offline == nil, concurrency == nil, cv == nil, diurnalPeak == nil else {
                 throw ValidationError("--max-rate searches Poisson rates itself: give --requests N (requests per trial) and no other request source")
             }
             return
         }
-        let sources = [rate != nil || requests != nil, trace != nil, offline != nil].filter { $0 }.count
-        guard sources == 1 else { throw ValidationError("give exactly one request source: --rate R --requests N, --trace CSV or --offline N") }
+        let sources = [rate != nil || concurrency != nil || requests != nil, trace != nil, offline != nil].filter { $0 }.count
+        guard sources == 1 else {
+            throw ValidationError("give exactly one request source: --rate R --requests N, --concurrency C --requests N, --trace CSV or --offline N")
+        }
+        if rate != nil, concurrency != nil { throw ValidationError("--rate (open loop) and --concurrency (closed loop) are different arrival processes; give one") }
         if rate != nil, requests == nil { throw ValidationError("--rate needs --requests N (how many requests to simulate)") }
-        if requests != nil, rate == nil { throw ValidationError("--requests needs --rate R (use --offline N for requests at time zero)") }
+        if concurrency != nil, requests == nil { throw ValidationError("--concurrency needs --requests N (how many requests the clients send in all)") }
+        if requests != nil, rate == nil, concurrency == nil {
+            throw ValidationError("--requests needs --rate R or --concurrency C (use --offline N for requests at time zero)")
+        }
         if cv != nil, diurnalPeak != nil { throw ValidationError("--cv and --diurnal-peak are different arrival processes; give one") }
         if (cv != nil || diurnalPeak != nil), rate == nil { throw ValidationError("--cv and --diurnal-peak shape --rate arrivals") }
     }
@@ -208,6 +215,7 @@ struct ServeCommand: ParsableCommand {
         if let trace { return "trace \(trace)" }
         let lengths = "input \(inputTokens), output \(outputTokens) tokens, seed \(seed)"
         if let offline { return "offline \(offline) requests, \(lengths)" }
+        if let concurrency { return "closed loop, \(concurrency) concurrent, \(requests ?? 0) requests, \(lengths)" }
         let process = cv.map { "gamma cv \($0)" } ?? diurnalPeak.map { "diurnal peak/average \($0), period \(diurnalPeriod) s" } ?? "Poisson"
         return "\(process) \(rate ?? 0)/s, \(requests ?? 0) requests, \(lengths)"
     }
@@ -237,7 +245,9 @@ struct ServeCommand: ParsableCommand {
         }
         let rate = rate ?? 1, count = requests ?? 1
         let arrivals: ArrivalProcess
-        if let cv {
+        if let concurrency {
+            arrivals = .closedLoop(concurrency: concurrency)
+        } else if let cv {
             arrivals = .gamma(ratePerSecond: rate, cv: cv)
         } else if let diurnalPeak {
             arrivals = .diurnal(meanRatePerSecond: rate, peakToAverage: diurnalPeak, periodSeconds: diurnalPeriod, peakAtSeconds: diurnalPeriod / 2)

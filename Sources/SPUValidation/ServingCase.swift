@@ -9,6 +9,8 @@ extension ValidationCase {
         case offline
         /// `requests` Poisson arrivals at `ratePerSecond` (vLLM/SGLang `--request-rate`).
         case poisson(ratePerSecond: Double)
+        /// `requests` sent by `concurrency` closed-loop clients (AIPerf/genai-perf `--concurrency`).
+        case closedLoop(concurrency: Int)
         /// The highest Poisson rate whose TTFT and TPOT at `percentile` meet `slo` (`ServingCapacity`,
         /// `requests` per trial, bisected to `relativeTolerance`): MLPerf's server scenario at the 99th,
         /// DistServe's goodput at the 90th.
@@ -115,6 +117,11 @@ extension ValidationCase {
                 p.expecting(["rate_per_s"])
                 scenario = .poisson(ratePerSecond: try p.number("rate_per_s", in: rateRange))
                 try p.finish()
+            case "closed_loop":
+                let c = try s.object("closed_loop")
+                c.expecting(["concurrency"])
+                scenario = .closedLoop(concurrency: try c.int("concurrency", in: 1...1_000_000))
+                try c.finish()
             case "max_rate":
                 let m = try s.object("max_rate")
                 m.expecting(["slo_ttft_ms", "slo_tpot_ms", "percentile", "relative_tolerance"])
@@ -125,7 +132,7 @@ extension ValidationCase {
                                     relativeTolerance: try m.optionalNumber("relative_tolerance", in: 1e-4...0.5) ?? 0.01)
                 try m.finish()
             default:
-                throw s.fail(nil, "must hold one of offline, poisson, max_rate")
+                throw s.fail(nil, "must hold one of offline, poisson, closed_loop, max_rate")
             }
             try s.finish()
             return scenario

@@ -9,8 +9,9 @@ import SPUWorkload
 /// Predicts `serving` validation cases with the request-level serving simulator (`SPUServing`).
 ///
 /// Metric definitions (those of vLLM's `benchmark_serving.py`, SGLang's `bench_serving` and MLPerf):
-/// - offline and Poisson runs: `throughput_tokens_per_s` = output tokens / makespan (first arrival to
-///   last completion), `requests_per_s` = requests / makespan; latency percentiles over all requests.
+/// - offline, Poisson and closed-loop runs: `throughput_tokens_per_s` = output tokens / makespan (first
+///   arrival to last completion), `requests_per_s` = requests / makespan; latency means and percentiles
+///   over all requests (`tpot_mean_s`: AIPerf's inter-token latency, the mean over requests).
 /// - `max_rate`: `requests_per_s` is the highest Poisson rate meeting the SLO (`ServingCapacity`) and
 ///   `throughput_tokens_per_s` that rate × the mean output tokens per request: what a long run at that
 ///   rate completes (MLPerf's "completed tokens per second" over 10+ minutes), not output / makespan of a
@@ -45,6 +46,8 @@ enum ServingValidation {
                 return value(metric, try simulator.run(generated(.offline)), chips: system.chips)
             case let .poisson(rate):
                 return value(metric, try simulator.run(generated(.poisson(ratePerSecond: rate))), chips: system.chips)
+            case let .closedLoop(concurrency):
+                return value(metric, try simulator.run(generated(.closedLoop(concurrency: concurrency))), chips: system.chips)
             case let .maxRate(slo, percentile, tolerance):
                 let capacity = ServingCapacity(system: system, inputTokens: input, outputTokens: output, slo: slo, percentile: percentile,
                                                requestsPerTrial: s.requests, relativeTolerance: tolerance, seed: s.seed)
@@ -69,6 +72,7 @@ enum ServingValidation {
         case .requestsPerSPerChip: return r.requestsPerSecond / Double(chips)
         case .ttftP50S: return r.ttft.p50
         case .tpotP50S: return r.tpot.p50
+        case .tpotMeanS: return r.tpot.mean
         case .e2eP50S: return r.endToEnd.p50
         case .ttftP99S: return r.ttft.p99
         case .tpotP99S: return r.tpot.p99

@@ -58,6 +58,7 @@ public struct ValidationCase: Sendable {
         case requestsPerSPerChip = "requests_per_s_per_chip"
         case ttftP50S = "ttft_p50_s"
         case tpotP50S = "tpot_p50_s"
+        case tpotMeanS = "tpot_mean_s"
         case e2eP50S = "e2e_p50_s"
         case ttftP99S = "ttft_p99_s"
         case tpotP99S = "tpot_p99_s"
@@ -65,7 +66,8 @@ public struct ValidationCase: Sendable {
         /// Metrics of `serving` cases, and only of them.
         public var isServing: Bool {
             switch self {
-            case .throughputTokensPerS, .requestsPerS, .requestsPerSPerChip, .ttftP50S, .tpotP50S, .e2eP50S, .ttftP99S, .tpotP99S: return true
+            case .throughputTokensPerS, .requestsPerS, .requestsPerSPerChip, .ttftP50S, .tpotP50S, .tpotMeanS, .e2eP50S, .ttftP99S, .tpotP99S:
+                return true
             default: return false
             }
         }

@@ -259,6 +259,40 @@ import SPUWorkload
         #expect(light.saturatedThroughputTokensPerSecond == nil)
     }
 
+    /// Closed loop (AIPerf/genai-perf `--concurrency`): one client sends its requests one after
+    /// another; as many clients as requests is the offline scenario; more clients load the system
+    /// more (throughput and TPOT rise), and never more than that many requests wait.
+    @Test func closedLoopClientsSendWhenTheirRequestCompletes() throws {
+        let simulator = ServingSimulator(system: try Self.system())
+        let lengths = (input: LengthDistribution.lognormal(median: 400, sigma: 0.8, max: 2048), output: LengthDistribution.fixed(64))
+        func run(_ arrivals: ArrivalProcess, _ count: Int) throws -> ServingReport {
+            try simulator.run(Self.generated(arrivals, count: count, input: lengths.input, output: lengths.output))
+        }
+        let single = try run(.closedLoop(concurrency: 1), 40)
+        #expect(single.requests == 40)
+        #expect(abs(single.makespanSeconds / (single.endToEnd.mean * 40) - 1) < 1e-9)
+        #expect(single.queueMax == 0)
+
+        let all = try run(.closedLoop(concurrency: 200), 200)
+        let offline = try run(.offline, 200)
+        #expect(all.makespanSeconds == offline.makespanSeconds)
+        #expect(all.ttft.p50 == offline.ttft.p50)
+        #expect(all.outputTokens == offline.outputTokens)
+
+        var previous: ServingReport?
+        for clients in [1, 4, 16, 64] {
+            let report = try run(.closedLoop(concurrency: clients), 10 * clients)
+            #expect(report.requests == 10 * clients)
+            #expect(report.queueMax < clients)
+            if let previous {
+                #expect(report.throughputTokensPerSecond > previous.throughputTokensPerSecond)
+                #expect(report.tpot.mean >= previous.tpot.mean)
+            }
+            previous = report
+        }
+        #expect(throws: ServingError.self) { try ArrivalProcess.closedLoop(concurrency: 0).validated() }
+    }
+
     @Test func arrivalProcessesHaveTheirMeanRates() {
         var rng = SplitMix64(seed: 3)
         for process in [ArrivalProcess.poisson(ratePerSecond: 50), .gamma(ratePerSecond: 50, cv: 3),
