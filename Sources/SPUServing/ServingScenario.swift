@@ -6,15 +6,10 @@ import SPUWorkload
 
 /// A serving scenario a sweep runs on every design (the sweep spec's `serving` block,
 /// `docs/sweeps.md`): the model, how the design serves it (tensor parallelism, replicas, engine,
-/// scheduler) and the requests — offline, Poisson at a rate, or the highest Poisson rate that
-/// meets the SLOs at a percentile (`ServingCapacity`). Its result is the design's serving
-/// metrics (`DesignServingMetrics`), which sweeps constrain and optimise like area or price.
+/// scheduler) and the requests (`ServingRequests`: offline, Poisson at a rate, closed-loop clients,
+/// or the highest Poisson rate that meets the SLOs at a percentile). Its result is the design's
+/// serving metrics (`DesignServingMetrics`), which sweeps constrain and optimise like area or price.
 public struct ServingScenario: Sendable {
-    public enum Requests: Sendable, Equatable {
-        case offline
-        case poisson(ratePerSecond: Double)
-        case maxRate(slo: ServingSLO, percentile: Double)
-    }
 
     public var model: TransformerConfig
     public var modelName: String
@@ -28,13 +23,13 @@ public struct ServingScenario: Sendable {
     public var outputTokens: LengthDistribution
     public var requestCount: Int
     public var seed: UInt64
-    public var requests: Requests
-    /// SLOs goodput counts against for `offline` and `poisson` scenarios.
+    public var requests: ServingRequests
+    /// SLOs goodput counts against, except for `maxRate` requests (which carry their own).
     public var slo: ServingSLO
 
     public init(model: TransformerConfig, modelName: String, recipe: PrecisionRecipe, tensorParallel: Int,
                 replicas: Int, engine: EngineProfile, scheduler: SchedulerOptions, inputTokens: LengthDistribution,
-                outputTokens: LengthDistribution, requestCount: Int, seed: UInt64, requests: Requests, slo: ServingSLO) {
+                outputTokens: LengthDistribution, requestCount: Int, seed: UInt64, requests: ServingRequests, slo: ServingSLO) {
         self.model = model
         self.modelName = modelName
         self.recipe = recipe
@@ -59,23 +54,20 @@ public struct ServingScenario: Sendable {
                                    prefill: ServingPool(evaluator: evaluator, tensorParallel: tensorParallel, replicas: replicas),
                                    scheduler: scheduler, engine: engine)
         do throws(ServingError) {
-            switch requests {
-            case let .maxRate(slo, percentile):
+            if case let .maxRate(slo, percentile, tolerance) = requests {
                 let capacity = try ServingCapacity(system: system, inputTokens: inputTokens, outputTokens: outputTokens, slo: slo,
-                                                   percentile: percentile, requestsPerTrial: requestCount, seed: seed).search()
+                                                   percentile: percentile, requestsPerTrial: requestCount, relativeTolerance: tolerance,
+                                                   seed: seed).search()
                 guard let report = capacity.report else { return .unavailable }
                 return DesignServingMetrics(goodputRequestsPerSecond: capacity.ratePerSecond, ttftP99Seconds: report.ttft.p99,
                                             tpotP99Seconds: report.tpot.p99, throughputTokensPerSecond: capacity.ratePerSecond * outputTokens.mean,
                                             energyJPerQuery: report.energyJPerQuery)
-            case .offline, .poisson:
-                let arrivals: ArrivalProcess
-                if case let .poisson(rate) = requests { arrivals = .poisson(ratePerSecond: rate) } else { arrivals = .offline }
-                let report = try ServingSimulator(system: system).run(.generated(arrivals: arrivals, count: requestCount, inputTokens: inputTokens,
-                                                                                 outputTokens: outputTokens, seed: seed))
-                return DesignServingMetrics(goodputRequestsPerSecond: report.goodputRequestsPerSecond(slo), ttftP99Seconds: report.ttft.p99,
-                                            tpotP99Seconds: report.tpot.p99, throughputTokensPerSecond: report.throughputTokensPerSecond,
-                                            energyJPerQuery: report.energyJPerQuery)
             }
+            let report = try ServingSimulator(system: system).run(.generated(arrivals: requests.arrivals ?? .offline, count: requestCount,
+                                                                             inputTokens: inputTokens, outputTokens: outputTokens, seed: seed))
+            return DesignServingMetrics(goodputRequestsPerSecond: report.goodputRequestsPerSecond(slo), ttftP99Seconds: report.ttft.p99,
+                                        tpotP99Seconds: report.tpot.p99, throughputTokensPerSecond: report.throughputTokensPerSecond,
+                                        energyJPerQuery: report.energyJPerQuery)
         } catch {
             if case .infeasible = error { return .unavailable }
             throw error

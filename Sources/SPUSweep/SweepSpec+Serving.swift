@@ -14,14 +14,15 @@ extension SweepSpec {
     ///                 "requests": 500, "seed": 1,
     ///                 "max_rate": {"slo_ttft_ms": 2000, "slo_tpot_ms": 200, "percentile": 99}}
     ///
-    /// with exactly one of `offline: {}`, `poisson: {"rate_per_s": R}` or `max_rate: {...}`; optional
+    /// with exactly one of `offline: {}`, `poisson: {"rate_per_s": R}`, `closed_loop: {"concurrency": C}` or
+    /// `max_rate: {...}` (`ServingRequests`); optional
     /// `kv_format`, `engines` (the profiles file), `batching`, `max_seqs`, `token_budget`,
     /// `memory_utilization`, and `slo_ttft_ms`/`slo_tpot_ms` for goodput of offline and Poisson runs.
     /// Returns the scenario and its canonical form (the model and engine profile inlined, so the
     /// sweep's hash changes when either file does).
     static func decodeServing(_ s: JSONObjectReader) throws -> (ServingScenario, JSONValue) {
         s.expecting(["model", "format", "kv_format", "recipe", "tensor_parallel", "replicas", "engine", "engines", "batching", "max_seqs", "token_budget",
-                     "memory_utilization", "input_tokens", "output_tokens", "requests", "seed", "offline", "poisson", "max_rate",
+                     "memory_utilization", "input_tokens", "output_tokens", "requests", "seed", "offline", "poisson", "closed_loop", "max_rate",
                      "slo_ttft_ms", "slo_tpot_ms"])
         func fail(_ key: String?, _ message: String) -> SweepError { .config(s.fail(key, message)) }
         func served<T>(_ key: String, _ body: () throws(ServingError) -> T) throws -> T {
@@ -65,29 +66,10 @@ extension SweepSpec {
         let seed = UInt64(try s.optionalInt("seed", in: 0...Int.max) ?? 1)
         let slo = ServingSLO(ttftSeconds: try s.optionalNumber("slo_ttft_ms", in: 1e-6...8.64e7).map { $0 / 1000 },
                              tpotSeconds: try s.optionalNumber("slo_tpot_ms", in: 1e-6...8.64e7).map { $0 / 1000 })
-        let kinds = ["offline", "poisson", "max_rate"].filter(s.has)
-        guard kinds.count == 1 else { throw fail(nil, "needs exactly one of \"offline\", \"poisson\" or \"max_rate\"") }
-        let requests: ServingScenario.Requests
-        switch kinds[0] {
-        case "offline":
-            let o = try s.object("offline")
-            o.expecting([])
-            try o.finish()
-            requests = .offline
-        case "poisson":
-            let p = try s.object("poisson")
-            p.expecting(["rate_per_s"])
-            requests = .poisson(ratePerSecond: try p.number("rate_per_s", in: 1e-9...1e9))
-            try p.finish()
-        default:
-            let m = try s.object("max_rate")
-            m.expecting(["slo_ttft_ms", "slo_tpot_ms", "percentile"])
-            let limits = ServingSLO(ttftSeconds: try m.optionalNumber("slo_ttft_ms", in: 1e-6...8.64e7).map { $0 / 1000 },
-                                    tpotSeconds: try m.optionalNumber("slo_tpot_ms", in: 1e-6...8.64e7).map { $0 / 1000 })
-            guard limits.ttftSeconds != nil || limits.tpotSeconds != nil else { throw SweepError.config(m.fail(nil, "needs slo_ttft_ms and/or slo_tpot_ms")) }
-            requests = .maxRate(slo: limits, percentile: try m.optionalNumber("percentile", in: 1...100) ?? 99)
-            try m.finish()
-        }
+        let kinds = ServingRequests.keys.filter(s.has)
+        guard kinds.count == 1 else { throw fail(nil, "needs exactly one of \"offline\", \"poisson\", \"closed_loop\" or \"max_rate\"") }
+        let requests: ServingRequests
+        do throws(ConfigError) { requests = try ServingRequests.decode(kinds[0], in: s) } catch { throw SweepError.config(error) }
         try s.finish()
         let name = URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent
         let scenario = ServingScenario(model: model, modelName: name, recipe: recipe, tensorParallel: tp, replicas: replicas,

@@ -3,20 +3,6 @@ import SPUServing
 import SPUWorkload
 
 extension ValidationCase {
-    /// How requests reach a serving case's system.
-    public enum ServingScenario: Sendable, Equatable {
-        /// `requests` requests at time zero (MLPerf Inference offline; a benchmark at rate "inf").
-        case offline
-        /// `requests` Poisson arrivals at `ratePerSecond` (vLLM/SGLang `--request-rate`).
-        case poisson(ratePerSecond: Double)
-        /// `requests` sent by `concurrency` closed-loop clients (AIPerf/genai-perf `--concurrency`).
-        case closedLoop(concurrency: Int)
-        /// The highest Poisson rate whose TTFT and TPOT at `percentile` meet `slo` (`ServingCapacity`,
-        /// `requests` per trial, bisected to `relativeTolerance`): MLPerf's server scenario at the 99th,
-        /// DistServe's goodput at the 90th.
-        case maxRate(slo: ServingSLO, percentile: Double, relativeTolerance: Double)
-    }
-
     /// One pool of a serving case: `replicas` instances of `tensorParallel` chips of `hardware`.
     public struct ServingPoolSpec: Sendable, Equatable {
         public var hardware: String
@@ -48,14 +34,13 @@ extension ValidationCase {
         public var outputTokens: String
         public var requests: Int
         public var seed: UInt64
-        public var scenario: ServingScenario
+        /// How the requests arrive (`scenario`: one of `ServingRequests.keys`).
+        public var scenario: ServingRequests
 
         /// The engine-profile file a case uses unless it names one (relative to the repository root).
         public static let defaultEngines = "configs/serving/engines.json"
         /// Requests per simulation (per trial for `max_rate`): enough for a percentile, few enough for a validation run.
         public static let requestRange = 10...200_000
-        static let rateRange = 1e-6...1e6
-        static let sloRange = 1e-6...3600.0
 
         /// Decodes `r` strictly. `hardware` is the case's top-level hardware; `nested` is true for a
         /// `relative_to` block (which may name its own `hardware` and holds no `relative_to`).
@@ -106,36 +91,10 @@ extension ValidationCase {
             return c
         }
 
-        static func decodeScenario(_ s: JSONObjectReader) throws(ConfigError) -> ServingScenario {
-            let scenario: ServingScenario
-            switch s.keys.first {
-            case "offline":
-                try s.object("offline").finish()
-                scenario = .offline
-            case "poisson":
-                let p = try s.object("poisson")
-                p.expecting(["rate_per_s"])
-                scenario = .poisson(ratePerSecond: try p.number("rate_per_s", in: rateRange))
-                try p.finish()
-            case "closed_loop":
-                let c = try s.object("closed_loop")
-                c.expecting(["concurrency"])
-                scenario = .closedLoop(concurrency: try c.int("concurrency", in: 1...1_000_000))
-                try c.finish()
-            case "max_rate":
-                let m = try s.object("max_rate")
-                m.expecting(["slo_ttft_ms", "slo_tpot_ms", "percentile", "relative_tolerance"])
-                let ttft = try m.optionalNumber("slo_ttft_ms", in: sloRange).map { $0 / 1000 }
-                let tpot = try m.optionalNumber("slo_tpot_ms", in: sloRange).map { $0 / 1000 }
-                guard ttft != nil || tpot != nil else { throw m.fail(nil, "needs slo_ttft_ms or slo_tpot_ms (or both)") }
-                scenario = .maxRate(slo: ServingSLO(ttftSeconds: ttft, tpotSeconds: tpot), percentile: try m.optionalNumber("percentile", in: 1...100) ?? 99,
-                                    relativeTolerance: try m.optionalNumber("relative_tolerance", in: 1e-4...0.5) ?? 0.01)
-                try m.finish()
-            default:
-                throw s.fail(nil, "must hold one of offline, poisson, closed_loop, max_rate")
-            }
-            try s.finish()
-            return scenario
+        static func decodeScenario(_ s: JSONObjectReader) throws(ConfigError) -> ServingRequests {
+            let kinds = ServingRequests.keys.filter(s.has)
+            guard kinds.count == 1, s.keys.count == 1 else { throw s.fail(nil, "must hold one of \(ServingRequests.keys.joined(separator: ", "))") }
+            return try ServingRequests.decode(kinds[0], in: s)
         }
 
         /// The case with its hardware, model and engine-file paths passed through `resolve`.

@@ -41,24 +41,18 @@ enum ServingValidation {
             func generated(_ arrivals: ArrivalProcess) -> RequestSource {
                 .generated(arrivals: arrivals, count: s.requests, inputTokens: input, outputTokens: output, seed: s.seed)
             }
-            switch s.scenario {
-            case .offline:
-                return value(metric, try simulator.run(generated(.offline)), chips: system.chips)
-            case let .poisson(rate):
-                return value(metric, try simulator.run(generated(.poisson(ratePerSecond: rate))), chips: system.chips)
-            case let .closedLoop(concurrency):
-                return value(metric, try simulator.run(generated(.closedLoop(concurrency: concurrency))), chips: system.chips)
-            case let .maxRate(slo, percentile, tolerance):
-                let capacity = ServingCapacity(system: system, inputTokens: input, outputTokens: output, slo: slo, percentile: percentile,
-                                               requestsPerTrial: s.requests, relativeTolerance: tolerance, seed: s.seed)
-                let found = try capacity.search()
-                guard let report = found.report else { return metric.isRate ? 0 : .nan }
-                switch metric {
-                case .requestsPerS: return found.ratePerSecond
-                case .requestsPerSPerChip: return found.ratePerSecond / Double(system.chips)
-                case .throughputTokensPerS: return found.ratePerSecond * Double(report.outputTokens) / Double(report.requests)
-                default: return value(metric, report, chips: system.chips)
-                }
+            guard case let .maxRate(slo, percentile, tolerance) = s.scenario else {
+                return value(metric, try simulator.run(generated(s.scenario.arrivals ?? .offline)), chips: system.chips)
+            }
+            let capacity = ServingCapacity(system: system, inputTokens: input, outputTokens: output, slo: slo, percentile: percentile,
+                                           requestsPerTrial: s.requests, relativeTolerance: tolerance, seed: s.seed)
+            let found = try capacity.search()
+            guard let report = found.report else { return metric.isRate ? 0 : .nan }
+            switch metric {
+            case .requestsPerS: return found.ratePerSecond
+            case .requestsPerSPerChip: return found.ratePerSecond / Double(system.chips)
+            case .throughputTokensPerS: return found.ratePerSecond * Double(report.outputTokens) / Double(report.requests)
+            default: return value(metric, report, chips: system.chips)
             }
         } catch {
             throw fail(error)

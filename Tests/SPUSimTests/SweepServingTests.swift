@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import SPUResults
 @testable import SPUSweep
+import SPUServing
 
 /// Sweeps with a serving scenario: every design's serving metrics are simulated once, stored with
 /// its results, constrain (before any workload runs) and rank like area or price.
@@ -88,6 +89,33 @@ import Testing
         let summary = try SweepTests.run(try Self.config(dir, serving: Self.poisson, constraints: #"[{"metric": "tpot_p99_s", "max": \#(limit)}]"#), db: db2)
         #expect(summary.prunedBeforeEvaluation == 2)
         #expect(try Self.rows(db2).allSatisfy { ($0["tpot_p99_s"] ?? .infinity) <= limit })
+    }
+
+    /// A sweep's serving block and a validation case read their requests with one decoder
+    /// (`ServingRequests`): every kind, with the same keys, ranges and defaults.
+    @Test func servingBlocksTakeEveryKindOfRequests() throws {
+        let dir = Repo.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = "\"model\": \"\(Repo.path("workloads/models/llama-3-8b.json"))\", \"engines\": \"\(Repo.path("configs/serving/engines.json"))\""
+        let expected: [(String, ServingRequests)] = [
+            (#""offline": {}"#, .offline),
+            (#""poisson": {"rate_per_s": 2.5}"#, .poisson(ratePerSecond: 2.5)),
+            (#""closed_loop": {"concurrency": 8}"#, .closedLoop(concurrency: 8)),
+            (#""max_rate": {"slo_tpot_ms": 50}"#, .maxRate(slo: ServingSLO(ttftSeconds: nil, tpotSeconds: 0.05), percentile: 99, relativeTolerance: 0.01)),
+            (#""max_rate": {"slo_ttft_ms": 2000, "percentile": 90, "relative_tolerance": 0.05}"#,
+             .maxRate(slo: ServingSLO(ttftSeconds: 2, tpotSeconds: nil), percentile: 90, relativeTolerance: 0.05)),
+        ]
+        for (kind, requests) in expected {
+            let spec = try SweepSpec.load(path: try Self.config(dir, serving: "{\(model), \(kind)}"))
+            #expect(spec.serving?.requests == requests, "\(kind)")
+        }
+        let zero = try Self.config(dir, serving: #"{\#(model), "closed_loop": {"concurrency": 0}}"#)
+        do {
+            _ = try SweepSpec.load(path: zero)
+            Issue.record("accepted concurrency 0")
+        } catch {
+            #expect(error.description.contains("$.serving.closed_loop.concurrency"), "\(error.description)")
+        }
     }
 
     @Test(arguments: [
