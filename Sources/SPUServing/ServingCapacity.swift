@@ -11,7 +11,8 @@
 /// cycles at the same period, so the spread of the first arrivals persists: an offline run (all at
 /// t = 0), or a heavy overload, keeps cohorts that finish together and refill with a prefill-only
 /// wave, and completes up to 3-8 % fewer requests per second than the staggered arrivals of a
-/// load near capacity (Llama-3-8B, 512 + 128 tokens, one H100). The search tries the ceiling,
+/// load near capacity (Llama-3-8B, 512 + 128 tokens, one H100). The search tries one tolerance
+/// step below the ceiling (at the ceiling itself the queue grows without bound in a long run),
 /// halves until one rate meets the SLO, then bisects until the bracket is within
 /// `relativeTolerance`; each trial is a seeded simulation of `requestsPerTrial` Poisson arrivals
 /// with the same lengths, so the answer is deterministic. A finite trial sees the queue an
@@ -131,8 +132,11 @@ public struct ServingCapacity {
         var trials = 2
         var low = 0.0, high = Double.infinity
         var best: ServingReport?
-        // Bracket: from the ceiling, halve while the SLO does not hold (at most 20 steps).
-        var probe = ceiling
+        // Bracket: from one tolerance step below the ceiling, halve while the SLO does not hold (at
+        // most 20 steps). At the ceiling itself (utilisation 1) the queue is a random walk: any
+        // latency percentile grows without bound with the length of the run, so no SLO holds there
+        // in a long run, however a finite trial reads it.
+        var probe = ceiling * (1 - relativeTolerance)
         for _ in 0..<20 {
             let report = try trial(probe)
             trials += 1
