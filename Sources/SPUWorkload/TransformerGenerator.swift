@@ -48,10 +48,34 @@ public struct TransformerGenerator: Sendable {
     /// activation, down projection and the weighted combine. A batch touches the expected number
     /// of distinct experts, E·(1−(1−k/E)^T), each with an even share of the T·k routed tokens; all
     /// E experts' weights are resident. Shared with the MoE validation cases.
+    ///
+    /// An op has a whole number of experts, and the expectation is rarely whole (Mixtral, 8 tokens:
+    /// 8·(1 − 0.75⁸) = 7.2). Over `repeat` layers the ops are split in two groups, named with their
+    /// expert counts (`layers.experts_up.e8` over 6 of 32 layers, `.e7` over 26: a mean of 7.19),
+    /// so the weights read per layer keep their expected value; rounding every layer up would read
+    /// 11 % too many. A single layer (`repeat` 1) takes the nearest count.
     public static func expertOps(tokens: Int, hidden d: Int, intermediateShard: Int, experts e: Int, topK k: Int, gated: Bool,
                                  format: NumberFormat, weightFormat: NumberFormat? = nil, repeat r: Int = 1) -> [Op] {
-        let expectedActive = Double(e) * (1 - pow(1 - Double(k) / Double(e), Double(tokens)))
-        let active = Int(min(Double(e), max(1, expectedActive.rounded(.up))))   // in Double: never converts a NaN or huge value
+        // In Double: never converts a NaN or huge value.
+        let expectedActive = min(Double(e), max(1, Double(e) * (1 - pow(1 - Double(k) / Double(e), Double(tokens)))))
+        let fewer = Int(expectedActive.rounded(.down)), more = Int(expectedActive.rounded(.up))
+        let layersWithMore = r > 1 ? Int(((expectedActive - Double(fewer)) * Double(r)).rounded()) : (expectedActive.rounded() == Double(more) ? 1 : 0)
+        guard fewer != more, layersWithMore > 0, layersWithMore < r else {
+            let active = fewer == more || layersWithMore > 0 ? more : fewer
+            return expertGroup(active: active, suffix: "", tokens: tokens, hidden: d, intermediateShard: intermediateShard, experts: e,
+                               topK: k, gated: gated, format: format, weightFormat: weightFormat, repeat: r)
+        }
+        let first = expertGroup(active: more, suffix: ".e\(more)", tokens: tokens, hidden: d, intermediateShard: intermediateShard, experts: e,
+                                topK: k, gated: gated, format: format, weightFormat: weightFormat, repeat: layersWithMore)
+        var second = expertGroup(active: fewer, suffix: ".e\(fewer)", tokens: tokens, hidden: d, intermediateShard: intermediateShard, experts: e,
+                                 topK: k, gated: gated, format: format, weightFormat: weightFormat, repeat: r - layersWithMore)
+        second[0].after = [first[first.count - 1].name]
+        return first + second
+    }
+
+    /// The four ops of `repeat` MoE layers in which `active` experts run; op and weight names end in `suffix`.
+    static func expertGroup(active: Int, suffix: String, tokens: Int, hidden d: Int, intermediateShard: Int, experts e: Int, topK k: Int,
+                            gated: Bool, format: NumberFormat, weightFormat: NumberFormat?, repeat r: Int) -> [Op] {
         // tokens ≤ 2^40 (`WorkloadLimits.dimension`, checked by `generate` and the validation
         // cases) and k ≤ 2^16 (`WorkloadLimits.modelCount`): tokens · k ≤ 2^56 cannot overflow.
         let perExpert = (tokens * k + active - 1) / active
@@ -59,15 +83,15 @@ public struct TransformerGenerator: Sendable {
         let upWidth = gated ? 2 * intermediateShard : intermediateShard
         func act(_ letters: String) -> TensorRef { TensorRef(dims: Array(letters), format: format) }
         func weight(_ name: String, _ letters: String) -> TensorRef {
-            TensorRef(name: name, dims: Array(letters), format: weightFormat ?? format, role: .weight, residentMultiplier: resident)
+            TensorRef(name: name + suffix, dims: Array(letters), format: weightFormat ?? format, role: .weight, residentMultiplier: resident)
         }
-        let up = Op(name: "layers.experts_up", kind: .matmul, repeatCount: r, dims: ["e": active, "t": perExpert, "d": d, "f": upWidth],
+        let up = Op(name: "layers.experts_up" + suffix, kind: .matmul, repeatCount: r, dims: ["e": active, "t": perExpert, "d": d, "f": upWidth],
                     inputs: [act("etd"), weight("layers.experts_up", "edf")], output: act("etf"))
-        let activation = Op(name: "layers.experts_act", kind: .elementwise, repeatCount: r, dims: ["e": active, "t": perExpert, "f": intermediateShard],
+        let activation = Op(name: "layers.experts_act" + suffix, kind: .elementwise, repeatCount: r, dims: ["e": active, "t": perExpert, "f": intermediateShard],
                             inputs: [act("etf")], output: act("etf"), opsPerElement: gated ? 5 : 8, after: [up.name])
-        let down = Op(name: "layers.experts_down", kind: .matmul, repeatCount: r, dims: ["e": active, "t": perExpert, "f": intermediateShard, "d": d],
+        let down = Op(name: "layers.experts_down" + suffix, kind: .matmul, repeatCount: r, dims: ["e": active, "t": perExpert, "f": intermediateShard, "d": d],
                       inputs: [act("etf"), weight("layers.experts_down", "efd")], output: act("etd"), after: [activation.name])
-        let combine = Op(name: "layers.experts_combine", kind: .elementwise, repeatCount: r, dims: ["e": active, "t": perExpert, "d": d],
+        let combine = Op(name: "layers.experts_combine" + suffix, kind: .elementwise, repeatCount: r, dims: ["e": active, "t": perExpert, "d": d],
                          inputs: [act("etd")], output: act("etd"), opsPerElement: 2, after: [down.name])
         return [up, activation, down, combine]
     }

@@ -67,6 +67,30 @@ import Testing
         #expect(abs(active / 12.9e9 - 1) < 0.03, "\(active)")
     }
 
+    /// A batch of 8 tokens touches 8·(1 − 0.75⁸) = 7.2 of Mixtral's experts on average: the 32
+    /// layers are split between 8 and 7 experts so that the weights read per step are the expected
+    /// ones (rounding every layer up read 11 % too many), while all 8 experts stay resident.
+    @Test func mixtureOfExpertsReadsTheExpectedNumberOfExperts() throws {
+        let decode8 = try Repo.transformer("mixtral-8x7b", phase: .decode, batch: 8, length: 512)
+        let ups = decode8.ops.filter { $0.name.hasPrefix("layers.experts_up") }
+        #expect(Set(ups.map(\.name)) == ["layers.experts_up.e8", "layers.experts_up.e7"])
+        let layers = ups.reduce(0) { $0 + $1.repeatCount }
+        #expect(layers == 32)
+        let meanExperts = ups.reduce(0.0) { $0 + Double($1.dims["e"]! * $1.repeatCount) } / Double(layers)
+        let expected = 8 * (1 - pow(0.75, 8.0))
+        #expect(abs(meanExperts - expected) <= 0.5 / 32, "\(meanExperts) vs \(expected)")
+        // Every token is routed to 2 experts in every layer, and the resident weights are unchanged.
+        #expect(ups.allSatisfy { $0.dims["e"]! * $0.dims["t"]! >= 16 })
+        let batch1 = try Repo.transformer("mixtral-8x7b", phase: .decode, batch: 1, length: 512)
+        #expect(abs(decode8.summary.weightBytes / batch1.summary.weightBytes - 1) < 1e-9)
+        // The chain stays ordered: the second group follows the first.
+        let down8 = try #require(decode8.ops.first { $0.name == "layers.experts_combine.e8" })
+        #expect(decode8.ops.first { $0.name == "layers.experts_up.e7" }?.after == [down8.name])
+        // A single layer (the MoE validation cases) takes the nearest whole count.
+        let single = TransformerGenerator.expertOps(tokens: 8, hidden: 4096, intermediateShard: 7168, experts: 8, topK: 2, gated: true, format: .bf16)
+        #expect(single.count == 4 && single[0].dims["e"] == 7 && single[0].name == "layers.experts_up")
+    }
+
     /// ResNet-50: 4.09 GMACs and 25.5 M conv/fc weights per 224×224 image (torchvision).
     @Test func resnet50MatchesPublishedCounts() throws {
         let w = try CNNGenerator.resnet50(batch: 1)
