@@ -3,21 +3,24 @@
 /// benchmark's limits), DistServe's per-GPU goodput (the rate at 90 % attainment), and what
 /// `fleet` sizes replicas with.
 ///
-/// No arrival rate can be sustained above the rate at which the system completes requests under
-/// overload, so that rate is the ceiling of the search. It is measured in the saturated window of a
-/// Poisson run of the same requests (`ServingReport.saturatedWindow`, without start-up and drain)
-/// arriving a little faster than an offline run completes them (`overloadFactor`): a mild overload,
-/// because requests that start together stay together. With fixed lengths every running slot
-/// cycles at the same period, so the spread of the first arrivals persists: an offline run (all at
-/// t = 0), or a heavy overload, keeps cohorts that finish together and refill with a prefill-only
-/// wave, and completes up to 3-8 % fewer requests per second than the staggered arrivals of a
-/// load near capacity (Llama-3-8B, 512 + 128 tokens, one H100). The search tries one tolerance
-/// step below the ceiling (at the ceiling itself the queue grows without bound in a long run),
-/// halves until one rate meets the SLO, then bisects until the bracket is within
-/// `relativeTolerance`; each trial is a seeded simulation of `requestsPerTrial` Poisson arrivals
-/// with the same lengths, so the answer is deterministic. A finite trial sees the queue an
-/// overload builds over its length: above capacity, its last requests wait; the ceiling keeps a
-/// trial too short to see that queue from rating the system above what it can complete.
+/// The search first tries the completion rate of an offline run of the same requests. If the SLO
+/// misses there, the rate is halved until one meets it; if it holds, the answer lies between that
+/// rate and the ceiling. Either way the bracket is then bisected to `relativeTolerance`; each trial
+/// is a seeded simulation of `requestsPerTrial` Poisson arrivals with the same lengths, so the
+/// answer is deterministic.
+///
+/// The ceiling: no arrival rate can be sustained above the rate at which the system completes
+/// requests under overload. It is measured (only when needed) in the saturated window of a Poisson
+/// run of the same requests (`ServingReport.saturatedWindow`, without start-up and drain) arriving
+/// a little faster than the offline run completed them (`overloadFactor`): a mild overload, because
+/// requests that start together stay together. With fixed lengths every running slot cycles at the
+/// same period, so the spread of the first arrivals persists: an offline run (all at t = 0), or a
+/// heavy overload, keeps cohorts that finish together and refill with a prefill-only wave, and
+/// completes 3-8 % fewer requests per second than the staggered arrivals of a load near capacity
+/// (Llama-3-8B, 512 + 128 tokens, one H100). The highest rate tried is one tolerance step below the
+/// ceiling: at the ceiling itself the queue is a random walk that grows without bound in a long
+/// run, and a finite trial too short to see that queue would rate the system above what it can
+/// complete.
 public struct ServingCapacity {
     public var system: ServingSystem
     public var inputTokens: LengthDistribution
@@ -51,10 +54,11 @@ public struct ServingCapacity {
         public var ratePerSecond: Double
         /// The simulation at that rate (nil when none met the SLO).
         public var report: ServingReport?
-        /// The offline run that scaled the ceiling's overload.
+        /// The offline run that scaled the search.
         public var offline: ServingReport
-        /// The ceiling: requests per second completed under overload, in the saturated window.
-        public var saturatedRatePerSecond: Double
+        /// The ceiling: requests per second completed under overload, in the saturated window;
+        /// measured only when the offline run's rate already meets the SLO (nil otherwise).
+        public var saturatedRatePerSecond: Double?
         public var trials: Int
     }
 
@@ -72,39 +76,33 @@ public struct ServingCapacity {
         return window.upperBound - window.lowerBound >= steadyWindowShare * run.makespanSeconds
     }
 
-    /// The ceiling and the offline run that scaled it: the offline run grows fourfold (up to
-    /// `maximumRequestsPerTrial`) until it is steady; then Poisson runs from `overloadFactor` × its
-    /// completion rate, each grown fourfold until steady, the rate raised by the same factor until
-    /// one is overloaded. Nil if none is.
-    func ceiling(_ simulator: ServingSimulator) throws(ServingError) -> (rate: Double?, offline: ServingReport) {
-        func run(_ arrivals: ArrivalProcess, _ count: Int) throws(ServingError) -> ServingReport {
-            try simulator.run(.generated(arrivals: arrivals, count: count, inputTokens: inputTokens, outputTokens: outputTokens, seed: seed))
-        }
-        var count = requestsPerTrial
-        var offline = try run(.offline, count)
-        while !Self.isSteady(offline), count < Self.maximumRequestsPerTrial {
-            count = min(Self.maximumRequestsPerTrial, count * 4)
-            offline = try run(.offline, count)
-        }
-        var rate = Self.overloadFactor * (offline.saturatedRequestsPerSecond ?? offline.requestsPerSecond)
+    /// The ceiling: requests per second completed in the saturated window of a Poisson run that is
+    /// overloaded (completes at most `overloadShare` of its arrivals there) and steady. The rate
+    /// starts at `overloadFactor` × `initialRate` and rises by that factor while runs keep up; an
+    /// overloaded run that is not yet steady is grown fourfold (up to `maximumRequestsPerTrial`).
+    /// Nil if no run qualifies.
+    func ceiling(_ simulator: ServingSimulator, from initialRate: Double) throws(ServingError) -> Double? {
+        var rate = Self.overloadFactor * initialRate, count = requestsPerTrial
         for _ in 0..<16 {
-            let overloaded = try run(.poisson(ratePerSecond: rate), count)
-            if !Self.isSteady(overloaded), count < Self.maximumRequestsPerTrial {
-                count = min(Self.maximumRequestsPerTrial, count * 4)
+            let overloaded = try simulator.run(.generated(arrivals: .poisson(ratePerSecond: rate), count: count, inputTokens: inputTokens,
+                                                          outputTokens: outputTokens, seed: seed))
+            // Not overloaded (no saturated window, or one that keeps up with arrivals): raise the rate.
+            guard let completed = overloaded.saturatedRequestsPerSecond, completed <= Self.overloadShare * rate else {
+                rate *= Self.overloadFactor
                 continue
             }
-            if let completed = overloaded.saturatedRequestsPerSecond, completed <= Self.overloadShare * rate { return (completed, offline) }
-            rate *= Self.overloadFactor
+            if Self.isSteady(overloaded) || count >= Self.maximumRequestsPerTrial { return completed }
+            count = min(Self.maximumRequestsPerTrial, count * 4)
         }
-        return (nil, offline)
+        return nil
     }
 
     public func search() throws(ServingError) -> Result {
         guard (1...1_000_000).contains(requestsPerTrial) else { throw .invalid("requests per trial must be in [1, 1000000], got \(requestsPerTrial)") }
         guard percentile.isFinite, percentile > 0, percentile <= 100 else { throw .invalid("the SLO percentile must be in (0, 100], got \(percentile)") }
         let simulator = ServingSimulator(system: system)
-        let (measured, offline) = try ceiling(simulator)
-        let ceiling = measured ?? offline.requestsPerSecond
+        let offline = try simulator.run(.generated(arrivals: .offline, count: requestsPerTrial, inputTokens: inputTokens,
+                                                   outputTokens: outputTokens, seed: seed))
         // A trial that meets the SLO must be long enough to reach steady state: a short one absorbs
         // an overload into the running batch before any queue builds (Llama-3-8B on one H100: 300
         // requests rated 32.8 requests/s where 1,000 and 3,000 agree on 22.4-22.9). So a passing
@@ -127,26 +125,58 @@ public struct ServingCapacity {
         let isolated = try simulator.run(.generated(arrivals: .poisson(ratePerSecond: offline.requestsPerSecond / 1e6), count: isolatedCount,
                                                     inputTokens: inputTokens, outputTokens: outputTokens, seed: seed))
         guard isolated.meets(slo, atPercentile: percentile) else {
-            return Result(ratePerSecond: 0, report: nil, offline: offline, saturatedRatePerSecond: ceiling, trials: 2)
+            return Result(ratePerSecond: 0, report: nil, offline: offline, saturatedRatePerSecond: nil, trials: 2)
         }
         var trials = 2
         var low = 0.0, high = Double.infinity
         var best: ServingReport?
-        // Bracket: from one tolerance step below the ceiling, halve while the SLO does not hold (at
-        // most 20 steps). At the ceiling itself (utilisation 1) the queue is a random walk: any
-        // latency percentile grows without bound with the length of the run, so no SLO holds there
-        // in a long run, however a finite trial reads it.
-        var probe = ceiling * (1 - relativeTolerance)
-        for _ in 0..<20 {
-            let report = try trial(probe)
-            trials += 1
-            if report.meets(slo, atPercentile: percentile) {
-                low = probe
-                best = report
-                break
+        var ceiling: Double?
+        /// From `rate`, halves while the SLO does not hold (at most 20 steps): sets `low`/`best`
+        /// to the first rate that meets it and `high` to the last that did not.
+        func halveUntilMet(from rate: Double) throws(ServingError) {
+            var probe = rate
+            for _ in 0..<20 {
+                let report = try trial(probe)
+                trials += 1
+                if report.meets(slo, atPercentile: percentile) {
+                    low = probe
+                    best = report
+                    return
+                }
+                high = probe
+                probe /= 2
             }
-            high = probe
-            probe /= 2
+        }
+        // Bracket. The offline run's completion rate (drain included, so at or below what the
+        // system completes when saturated) is tried first. If the SLO holds there, the answer lies
+        // between it and the ceiling, which is measured only then; the search tries one tolerance
+        // step below the ceiling, because at the ceiling itself (utilisation 1) the queue is a
+        // random walk and any latency percentile grows without bound with the length of the run,
+        // however a finite trial reads it. Otherwise the rate is halved until the SLO holds.
+        let offlineRate = offline.requestsPerSecond
+        let first = try trial(offlineRate)
+        trials += 1
+        if first.meets(slo, atPercentile: percentile) {
+            let measured = try self.ceiling(simulator, from: offlineRate) ?? offlineRate
+            ceiling = measured
+            let top = measured * (1 - relativeTolerance)
+            if top > offlineRate {
+                low = offlineRate
+                best = first
+                let atTop = try trial(top)
+                trials += 1
+                if atTop.meets(slo, atPercentile: percentile) {
+                    low = top
+                    best = atTop
+                } else {
+                    high = top
+                }
+            } else {
+                try halveUntilMet(from: top)   // the offline rate is at the ceiling already
+            }
+        } else {
+            high = offlineRate
+            try halveUntilMet(from: offlineRate / 2)
         }
         guard best != nil else { return Result(ratePerSecond: 0, report: nil, offline: offline, saturatedRatePerSecond: ceiling, trials: trials) }
         guard high.isFinite else { return Result(ratePerSecond: low, report: best, offline: offline, saturatedRatePerSecond: ceiling, trials: trials) }

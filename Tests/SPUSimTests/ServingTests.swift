@@ -206,7 +206,7 @@ import SPUWorkload
         #expect(result.report?.meets(slo, atPercentile: 99) == true)
         // The offline run's request rate includes its ramp-down, so capacity is above half of it.
         #expect(result.ratePerSecond > 0.5 * result.offline.requestsPerSecond)
-        #expect(result.ratePerSecond <= result.saturatedRatePerSecond)
+        #expect(result.ratePerSecond <= result.saturatedRatePerSecond ?? result.offline.requestsPerSecond)
         // 10 % more load breaks the SLO in a run long enough to reach steady state (a 300-request
         // trial would absorb it into the running batch, which is why the search lengthens passing trials).
         let above = try ServingSimulator(system: system).run(Self.generated(.poisson(ratePerSecond: result.ratePerSecond * 1.1), count: 3000, seed: 1))
@@ -219,24 +219,28 @@ import SPUWorkload
     /// to see the queue build rated a KV-bound system above its saturated completion rate.
     @Test func capacityNeverExceedsTheSaturatedCompletionRate() throws {
         var scheduler = SchedulerOptions()
-        scheduler.maxSequences = 128
+        scheduler.maxSequences = 64
         let system = try Self.system(scheduler: scheduler)
         let input = LengthDistribution.lognormal(median: 400, sigma: 0.8, max: 2048)
-        let output = LengthDistribution.lognormal(median: 100, sigma: 0.8, max: 1024)
+        let output = LengthDistribution.lognormal(median: 50, sigma: 0.8, max: 1024)
         let slo = ServingSLO(ttftSeconds: 2, tpotSeconds: 0.2)
-        let result = try ServingCapacity(system: system, inputTokens: input, outputTokens: output, slo: slo, requestsPerTrial: 500,
-                                         relativeTolerance: 0.02).search()
+        let result = try ServingCapacity(system: system, inputTokens: input, outputTokens: output, slo: slo, requestsPerTrial: 300,
+                                         relativeTolerance: 0.1).search()
         #expect(result.ratePerSecond > 0)
-        #expect(result.ratePerSecond <= result.saturatedRatePerSecond)
+        // The SLO holds at the offline run's rate here, so the ceiling is measured, and the answer
+        // stays one tolerance step below it.
+        let ceiling = try #require(result.saturatedRatePerSecond)
+        #expect(result.ratePerSecond <= ceiling * (1 - 0.1) * (1 + 1e-12))
+        #expect(result.ratePerSecond >= result.offline.requestsPerSecond)
         // The ceiling is the steady state: a long overloaded run completes the same rate (±3 %)
         // in its saturated window, and a long offline run no more than it (+3 %).
         let simulator = ServingSimulator(system: system)
-        let long = try simulator.run(.generated(arrivals: .poisson(ratePerSecond: 1.3 * result.saturatedRatePerSecond), count: 5000,
+        let long = try simulator.run(.generated(arrivals: .poisson(ratePerSecond: 1.3 * ceiling), count: 4000,
                                                 inputTokens: input, outputTokens: output, seed: 2))
         let steady = try #require(long.saturatedRequestsPerSecond)
-        #expect(abs(steady / result.saturatedRatePerSecond - 1) < 0.03, "\(steady) vs \(result.saturatedRatePerSecond)")
-        let offline = try simulator.run(.generated(arrivals: .offline, count: 5000, inputTokens: input, outputTokens: output, seed: 2))
-        #expect(offline.requestsPerSecond < 1.03 * result.saturatedRatePerSecond)
+        #expect(abs(steady / ceiling - 1) < 0.03, "\(steady) vs \(ceiling)")
+        let offline = try simulator.run(.generated(arrivals: .offline, count: 4000, inputTokens: input, outputTokens: output, seed: 2))
+        #expect(offline.requestsPerSecond < 1.03 * ceiling)
     }
 
     /// The saturated window: an overloaded run has one inside the run (after the first completion,
