@@ -58,17 +58,17 @@ public struct TransformerGenerator: Sendable {
                                  format: NumberFormat, weightFormat: NumberFormat? = nil, repeat r: Int = 1) -> [Op] {
         // In Double: never converts a NaN or huge value.
         let expectedActive = min(Double(e), max(1, Double(e) * (1 - pow(1 - Double(k) / Double(e), Double(tokens)))))
-        let fewer = Int(expectedActive.rounded(.down)), more = Int(expectedActive.rounded(.up))
-        let layersWithMore = r > 1 ? Int(((expectedActive - Double(fewer)) * Double(r)).rounded()) : (expectedActive.rounded() == Double(more) ? 1 : 0)
-        guard fewer != more, layersWithMore > 0, layersWithMore < r else {
-            let active = fewer == more || layersWithMore > 0 ? more : fewer
-            return expertGroup(active: active, suffix: "", tokens: tokens, hidden: d, intermediateShard: intermediateShard, experts: e,
-                               topK: k, gated: gated, format: format, weightFormat: weightFormat, repeat: r)
+        let fewer = Int(expectedActive.rounded(.down))
+        // Layers with one expert more, in proportion to the fraction (one layer: the nearest count).
+        let layersWithMore = Int(((expectedActive - Double(fewer)) * Double(r)).rounded())
+        func group(_ active: Int, _ suffix: String, _ layers: Int) -> [Op] {
+            expertGroup(active: active, suffix: suffix, tokens: tokens, hidden: d, intermediateShard: intermediateShard, experts: e,
+                        topK: k, gated: gated, format: format, weightFormat: weightFormat, repeat: layers)
         }
-        let first = expertGroup(active: more, suffix: ".e\(more)", tokens: tokens, hidden: d, intermediateShard: intermediateShard, experts: e,
-                                topK: k, gated: gated, format: format, weightFormat: weightFormat, repeat: layersWithMore)
-        var second = expertGroup(active: fewer, suffix: ".e\(fewer)", tokens: tokens, hidden: d, intermediateShard: intermediateShard, experts: e,
-                                 topK: k, gated: gated, format: format, weightFormat: weightFormat, repeat: r - layersWithMore)
+        if layersWithMore == 0 { return group(fewer, "", r) }
+        if layersWithMore == r { return group(fewer + 1, "", r) }
+        let first = group(fewer + 1, ".e\(fewer + 1)", layersWithMore)
+        var second = group(fewer, ".e\(fewer)", r - layersWithMore)
         second[0].after = [first[first.count - 1].name]
         return first + second
     }
