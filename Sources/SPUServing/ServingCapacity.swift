@@ -16,7 +16,7 @@
 /// requests that start together stay together. With fixed lengths every running slot cycles at the
 /// same period, so the spread of the first arrivals persists: an offline run (all at t = 0), or a
 /// heavy overload, keeps cohorts that finish together and refill with a prefill-only wave, and
-/// completes 3-8 % fewer requests per second than the staggered arrivals of a load near capacity
+/// completes 3-5 % fewer requests per second than the staggered arrivals of a load near capacity
 /// (Llama-3-8B, 512 + 128 tokens, one H100). The highest rate tried is one tolerance step below the
 /// ceiling: at the ceiling itself the queue is a random walk that grows without bound in a long
 /// run, and a finite trial too short to see that queue would rate the system above what it can
