@@ -52,7 +52,7 @@ struct ClusterCommand: ParsableCommand {
         let sizing = ClusterSizing(evaluator: evaluator, cluster: cluster, format: numberFormat)
         guard sizing.peakOpsPerSecondPerDevice > 0 else {
             printError("error: \(design.name) cannot compute in \(numberFormat.rawValue) (no MAC array supports it)")
-            throw ExitCode(1)
+            throw ExitCode(2)
         }
         var plans: [ClusterSizing.Plan] = []
         if let peak = sizing.plan(targetOpsPerSecond: targetOps, utilization: 1, basis: "peak \(numberFormat.rawValue)") { plans.append(peak) }

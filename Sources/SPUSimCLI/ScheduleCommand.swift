@@ -215,7 +215,7 @@ struct ScheduleCommand: ParsableCommand {
             try chart.render().render(standalone: true).write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
             printError("error: cannot write \(path): \(error.localizedDescription)")
-            throw ExitCode(1)
+            throw ExitCode(SPUSimCommand.outputErrorExitCode)
         }
     }
 

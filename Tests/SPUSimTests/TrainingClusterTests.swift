@@ -258,6 +258,29 @@ import Testing
         #expect(stderr.contains(message), "\(stderr)")
     }
 
+    /// A search in which no layout fits is a result, as an infeasible run is: the reasons, exit 0
+    /// (it exited 1, which docs/limits.md reserves for validate-model; found by the fuzzer).
+    /// Runs the built binary (skipped when it is not there), so standard output can be read.
+    @Test func aSearchWithNoFittingLayoutReportsTheReasons() throws {
+        let binary = Repo.path(".build/debug/spusim")
+        guard FileManager.default.isExecutableFile(atPath: binary) else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["train", "--arch", Repo.path("configs/chips/spu-training.json"),
+                             "--cluster", Repo.path("configs/clusters/dgx-h100-superpod.json"),
+                             "--model", Repo.path("workloads/models/mixtral-8x7b.json"), "--global-batch", "64",
+                             "--seq", "2048", "--search", "--devices", "1", "--json"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(stdout.contains("\"ranked\": []"), "\(stdout)")
+        #expect(stdout.contains("does not fit in device memory"), "\(stdout)")
+    }
+
     @Test func badClusterFileExits2WithThePath() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("spusim-cluster-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
