@@ -22,6 +22,15 @@ public enum ServingRequests: Sendable, Equatable {
     static let rateRange = 1e-9...1e9
     static let sloMsRange = 1e-6...8.64e7
 
+    /// The requests `object` describes under exactly one of `keys` (other keys are the caller's).
+    public static func decode(in object: JSONObjectReader) throws(ConfigError) -> ServingRequests {
+        let kinds = keys.filter(object.has)
+        guard kinds.count == 1 else {
+            throw object.fail(nil, "needs exactly one of " + keys.map { "\"\($0)\"" }.joined(separator: ", "))
+        }
+        return try decode(kinds[0], in: object)
+    }
+
     /// The requests that `key` (one of `keys`) of `object` describes: `"offline": {}`,
     /// `"poisson": {"rate_per_s": R}`, `"closed_loop": {"concurrency": C}` or
     /// `"max_rate": {"slo_ttft_ms": T, "slo_tpot_ms": P, "percentile": 99, "relative_tolerance": 0.01}`

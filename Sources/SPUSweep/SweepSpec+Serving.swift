@@ -66,10 +66,8 @@ extension SweepSpec {
         let seed = UInt64(try s.optionalInt("seed", in: 0...Int.max) ?? 1)
         let slo = ServingSLO(ttftSeconds: try s.optionalNumber("slo_ttft_ms", in: 1e-6...8.64e7).map { $0 / 1000 },
                              tpotSeconds: try s.optionalNumber("slo_tpot_ms", in: 1e-6...8.64e7).map { $0 / 1000 })
-        let kinds = ServingRequests.keys.filter(s.has)
-        guard kinds.count == 1 else { throw fail(nil, "needs exactly one of \"offline\", \"poisson\", \"closed_loop\" or \"max_rate\"") }
         let requests: ServingRequests
-        do throws(ConfigError) { requests = try ServingRequests.decode(kinds[0], in: s) } catch { throw SweepError.config(error) }
+        do throws(ConfigError) { requests = try ServingRequests.decode(in: s) } catch { throw SweepError.config(error) }
         try s.finish()
         let name = URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent
         let scenario = ServingScenario(model: model, modelName: name, recipe: recipe, tensorParallel: tp, replicas: replicas,

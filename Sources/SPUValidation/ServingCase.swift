@@ -92,9 +92,10 @@ extension ValidationCase {
         }
 
         static func decodeScenario(_ s: JSONObjectReader) throws(ConfigError) -> ServingRequests {
-            let kinds = ServingRequests.keys.filter(s.has)
-            guard kinds.count == 1, s.keys.count == 1 else { throw s.fail(nil, "must hold one of \(ServingRequests.keys.joined(separator: ", "))") }
-            return try ServingRequests.decode(kinds[0], in: s)
+            s.expecting(ServingRequests.keys)
+            let requests = try ServingRequests.decode(in: s)
+            try s.finish()
+            return requests
         }
 
         /// The case with its hardware, model and engine-file paths passed through `resolve`.
